@@ -1,0 +1,49 @@
+# svdiversion: the two commands a new user needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint format bench clean sample
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@ $(STAMP)
+
+## run: install if needed and print the treasurer's monthly pack for the shipped ledger
+run: $(STAMP)
+	$(BIN)/svdiversion check
+	$(BIN)/svdiversion report
+
+## test: install the development extras and run the whole suite
+test: $(DEVSTAMP)
+	$(BIN)/pytest
+
+## lint: ruff (lint and format check) and mypy
+lint: $(DEVSTAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
+
+format: $(DEVSTAMP)
+	$(BIN)/ruff format src tests scripts
+	$(BIN)/ruff check --fix src tests scripts
+
+## sample: regenerate the shipped illustrative activity (deterministic)
+sample: $(STAMP)
+	$(BIN)/python scripts/make_sample.py
+
+## bench: the benchmark (not part of test); writes docs/performance.md
+bench: $(DEVSTAMP)
+	$(BIN)/python scripts/bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info src/*.egg-info

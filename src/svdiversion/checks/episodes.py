@@ -1,0 +1,189 @@
+"""Rules over ``ledger/outcomes.csv`` (referral episodes) and ``ledger/workshops.csv``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..ledger import Ledger
+from ..models import Status
+from ..problems import Problem
+from .common import area_problems, date_problems, duplicate_id_problems, repeated
+from .context import CheckContext
+
+ENGAGED_STATUSES = frozenset({Status.ENGAGED, Status.COMPLETED, Status.DISENGAGED})
+ENDED_STATUSES = frozenset({Status.COMPLETED, Status.DISENGAGED})
+
+
+def duplicate_episode_ids(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    yield from duplicate_id_problems(
+        ledger.episodes, "episode_id", "episode", "give every referral episode its own id"
+    )
+    yield from duplicate_id_problems(
+        ledger.workshops, "session_id", "workshop session", "give every session its own id"
+    )
+
+
+def pseudonymous_refs(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    table = ledger.episodes
+    pattern = ledger.settings.cyp_ref_regex()
+    values = table.column("cyp_ref")
+    bad = {v for v in set(values) if not pattern.fullmatch(v)}
+    for row, value in enumerate(values):
+        if value in bad:
+            yield table.problem(
+                row,
+                "cyp_ref",
+                "E108",
+                f"cyp_ref {value!r} does not match the pseudonym pattern "
+                f"{ledger.settings.cyp_ref_pattern}",
+                "use the pseudonymous reference from the case system, never a "
+                "name; the pattern is cyp_ref_pattern in config/settings.yaml",
+            )
+
+
+def episode_areas(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    yield from area_problems(ledger, ledger.episodes, "referral_date", "the referral")
+    yield from area_problems(ledger, ledger.workshops, "date", "the session")
+
+
+def episode_dates(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """Referral, start and end dates within the contract and not after the as-of date."""
+    if not ledger.decisions:
+        return
+    start, end = ledger.start, ledger.end
+    for column in ("referral_date", "start_date", "end_date"):
+        yield from date_problems(ledger.episodes, column, start, end, context.as_of, "episode")
+    yield from date_problems(ledger.workshops, "date", start, end, context.as_of, "session")
+
+
+def episode_order(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """Dates in order, status consistent with dates, outcomes only on engaged episodes."""
+    table = ledger.episodes
+    measures = [m.id for m in ledger.measures if m.id in table.columns]
+    columns = [table.column(name) for name in ("referral_date", "start_date", "end_date", "status")]
+    outcome_columns = [table.column(m) for m in measures]
+    for row, (referred, started, ended, status) in enumerate(zip(*columns, strict=True)):
+        if started is not None and started < referred:
+            yield table.problem(
+                row,
+                "start_date",
+                "E303",
+                f"start_date {started} is before referral_date {referred}",
+                "an episode starts on or after its referral",
+            )
+        if ended is not None and started is not None and ended < started:
+            yield table.problem(
+                row,
+                "end_date",
+                "E303",
+                f"end_date {ended} is before start_date {started}",
+                "correct the dates: an episode ends on or after it starts",
+            )
+        if ended is None and status in ENDED_STATUSES:
+            yield table.problem(
+                row,
+                "end_date",
+                "E304",
+                f"a {status.value} episode has no end_date",
+                "add the date the episode ended",
+            )
+        engaged = started is not None
+        if engaged != (status in ENGAGED_STATUSES):
+            need = "has a start_date" if engaged else "has no start_date"
+            yield table.problem(
+                row,
+                "status",
+                "E307",
+                f"status {status.value} but the episode {need}",
+                "an episode with a start_date is engaged, completed or "
+                "disengaged; a referred or declined one has no start_date",
+            )
+        if ended is not None and status is Status.ENGAGED:
+            yield table.problem(
+                row,
+                "status",
+                "E307",
+                "status engaged but the episode has an end_date",
+                "set the status to completed or disengaged, or clear end_date",
+            )
+        if not engaged:
+            for measure, values in zip(measures, outcome_columns, strict=True):
+                if values[row] is not None:
+                    yield table.problem(
+                        row,
+                        measure,
+                        "E305",
+                        f"outcome {measure} recorded on an episode that never engaged",
+                        "outcomes are assessed only for engaged "
+                        "episodes: clear the value or add the start_date",
+                    )
+
+
+def eligible_ages(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    table = ledger.episodes
+    low, high = ledger.settings.age_min, ledger.settings.age_max
+    for row, age in enumerate(table.column("age_at_referral")):
+        if not low <= age <= high:
+            yield table.problem(
+                row,
+                "age_at_referral",
+                "E306",
+                f"age at referral {age} is outside the eligible {low} to {high}",
+                "check the age; the service is for children aged "
+                f"{low} to {high} (age_min and age_max in config/settings.yaml)",
+            )
+
+
+def configured_vocabularies(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """Workshop kinds and (when configured) referral sources come from settings."""
+    settings = ledger.settings
+    checks = [(ledger.workshops, "kind", settings.workshop_kinds, "workshop_kinds")]
+    if settings.referral_sources:
+        checks.append(
+            (ledger.episodes, "referral_source", settings.referral_sources, "referral_sources")
+        )
+    for table, column, allowed, key in checks:
+        values = table.column(column)
+        unknown = set(values) - set(allowed)
+        for row, value in enumerate(values):
+            if value in unknown:
+                yield table.problem(
+                    row,
+                    column,
+                    "E207",
+                    f"unknown {column} {value!r}",
+                    f"use one of {', '.join(allowed)}, or add it to {key} in config/settings.yaml",
+                )
+
+
+def one_engagement_per_child(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """The service is for children who have not used it before: flag repeat engagements."""
+    table = ledger.episodes
+    engaged_rows = [
+        row for row, start in enumerate(table.column("start_date")) if start is not None
+    ]
+    refs = table.column("cyp_ref")
+    engaged_refs = [refs[row] for row in engaged_rows]
+    for index, first in repeated(engaged_refs):
+        row = engaged_rows[index]
+        yield table.problem(
+            row,
+            "cyp_ref",
+            "W301",
+            f"{refs[row]} already engaged in episode "
+            f"{table.column('episode_id')[engaged_rows[first]]} "
+            f"(line {table.lines[engaged_rows[first]]})",
+            "eligibility excludes children who used the service before: check the referral",
+        )
+
+
+EPISODE_CHECKS = (
+    duplicate_episode_ids,
+    pseudonymous_refs,
+    episode_areas,
+    episode_dates,
+    episode_order,
+    eligible_ages,
+    configured_vocabularies,
+    one_engagement_per_child,
+)

@@ -1,0 +1,53 @@
+"""The Typer application: one module per command group, composed here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import __version__
+from .check import check
+
+app = typer.Typer(
+    name="svdiversion",
+    help="A budget and outcomes ledger for a commissioned prevention service.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"svdiversion {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path,
+        typer.Option(
+            "-C",
+            "--dir",
+            metavar="DIR",
+            help="Run against the workspace in DIR (like git -C). Default: here.",
+        ),
+    ] = Path("."),
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """A budget and outcomes ledger for a commissioned prevention service."""
+    ctx.obj = {"root": directory}
+
+
+app.command()(check)

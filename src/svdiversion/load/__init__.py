@@ -1,0 +1,263 @@
+"""Files to a validated ledger plus a list of problems. Shapes only; rules are in ``checks``.
+
+``load_workspace(root)`` reads, in order:
+
+    config/areas.yaml            the areas and the dates they are valid for
+    config/settings.yaml         optional: thresholds, pseudonym pattern, disclosure policy
+    ledger/contract.yaml         decisions, budget lines, allocations, tranches, outcomes
+    ledger/contract.d/*.yaml     optional: later decisions and variations, never edits
+    ledger/transactions.csv      money
+    ledger/outcomes.csv          referral episodes
+    ledger/workshops.csv         group sessions
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..models import (
+    AreasFile,
+    ContractFile,
+    EpisodeRow,
+    Measure,
+    MeasureValue,
+    Settings,
+    TransactionRow,
+    WorkshopRow,
+)
+from ..money import parse_pence
+from ..problems import Problem
+from .tables import Table, TableSpec, read_table
+from .yamldoc import YamlDoc, read_yaml
+
+AREAS = "config/areas.yaml"
+SETTINGS = "config/settings.yaml"
+CONTRACT = "ledger/contract.yaml"
+CONTRACT_DIR = "ledger/contract.d"
+TRANSACTIONS = "ledger/transactions.csv"
+OUTCOMES = "ledger/outcomes.csv"
+WORKSHOPS = "ledger/workshops.csv"
+
+M = TypeVar("M", bound=BaseModel)
+Origins = dict[tuple[str, str], list[tuple[str, int, int]]]
+
+
+class NotAWorkspace(Exception):
+    """The folder is not a workspace at all (no ``config/`` and ``ledger/``)."""
+
+
+def workspace_files(root: Path) -> list[str]:
+    """The workspace-relative paths of every file the ledger is made from, in load order."""
+    extensions = (
+        sorted((root / CONTRACT_DIR).glob("*.yaml")) if (root / CONTRACT_DIR).is_dir() else []
+    )
+    names = [
+        AREAS,
+        SETTINGS,
+        CONTRACT,
+        *(f"{CONTRACT_DIR}/{p.name}" for p in extensions),
+        TRANSACTIONS,
+        OUTCOMES,
+        WORKSHOPS,
+    ]
+    return [name for name in names if name != SETTINGS or (root / SETTINGS).exists()]
+
+
+def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
+    """Read and shape-check every file of the workspace at ``root``.
+
+    Returns ``(ledger, problems)``; ``ledger`` is ``None`` when a file could not be read
+    or parsed at all. Raises :class:`NotAWorkspace` only when ``root`` is not a workspace.
+    """
+    from ..ledger import Ledger  # the ledger module imports Table from this package
+
+    if not (root / "config").is_dir() or not (root / "ledger").is_dir():
+        raise NotAWorkspace(root)
+    problems: list[Problem] = []
+    origins: Origins = {}
+
+    def remember(doc: YamlDoc) -> None:
+        _origins(doc, origins)
+
+    areas_file = _model(root, AREAS, AreasFile, problems, remember)
+    settings = (
+        _model(root, SETTINGS, Settings, problems) if (root / SETTINGS).exists() else Settings()
+    )
+    contracts = [
+        _model(root, name, ContractFile, problems, remember)
+        for name in workspace_files(root)
+        if name.startswith("ledger/contract")
+    ]
+    measures = _measures(contracts, problems)
+    measure_ids = {m.id for m in measures}
+
+    transactions = _table(root, TRANSACTIONS, TableSpec(TransactionRow), problems)
+    episodes = _table(
+        root,
+        OUTCOMES,
+        TableSpec(
+            EpisodeRow,
+            extra=lambda name: MeasureValue if name in measure_ids else None,
+            unknown_code="E203",
+        ),
+        problems,
+    )
+    workshops = _table(root, WORKSHOPS, TableSpec(WorkshopRow), problems)
+
+    if (
+        areas_file is None
+        or settings is None
+        or transactions is None
+        or episodes is None
+        or workshops is None
+        or any(c is None for c in contracts)
+    ):
+        return None, problems
+    transactions.columns["pence"] = _pence(transactions.columns["amount"])
+    ledger = Ledger(
+        root=root,
+        settings=settings,
+        areas={area.id: area for area in areas_file.areas},
+        decisions=tuple(d for c in contracts if c for d in c.decisions),
+        variations=tuple(v for c in contracts if c for v in c.variations),
+        measures=tuple(measures),
+        transactions=transactions,
+        episodes=episodes,
+        workshops=workshops,
+        files=tuple(workspace_files(root)),
+        origins=origins,
+    )
+    return ledger, problems
+
+
+def _pence(amounts: list[str]) -> list[int]:
+    cache: dict[str, int] = {}
+    for text in set(amounts):
+        value = parse_pence(text)
+        assert value is not None, "amounts were validated by the table reader"
+        cache[text] = value
+    return [cache[a] for a in amounts]
+
+
+def _table(root: Path, name: str, spec: TableSpec, problems: list[Problem]) -> Table | None:
+    table, found = read_table(root / name, name, spec)
+    problems += found
+    return table
+
+
+def _model(
+    root: Path,
+    name: str,
+    model: type[M],
+    problems: list[Problem],
+    on_doc: Callable[[YamlDoc], None] | None = None,
+) -> M | None:
+    doc, found = read_yaml(root / name, name)
+    problems += found
+    if doc is None:
+        return None
+    if on_doc is not None:
+        on_doc(doc)
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        problems += shape_problems(doc, exc)
+        return None
+
+
+def shape_problems(doc: YamlDoc, exc: ValidationError) -> list[Problem]:
+    """One located problem per pydantic error, in the user's words."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        key = tuple(part for part in error["loc"] if isinstance(part, str | int))
+        where = ".".join(str(part) for part in key) or "the document"
+        if error["type"] == "extra_forbidden":
+            problems.append(
+                doc.problem(
+                    key,
+                    "E111",
+                    f"unknown key {key[-1]!r} in {_parent(key)}",
+                    "remove it or correct its spelling (see docs/ledger-format.md)",
+                )
+            )
+        elif error["type"] == "missing":
+            problems.append(
+                doc.problem(
+                    key[:-1],
+                    "E112",
+                    f"missing key {key[-1]!r} in {_parent(key)}",
+                    f"add {key[-1]}: (see docs/ledger-format.md)",
+                )
+            )
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(
+                doc.problem(
+                    key,
+                    "E110",
+                    f"{where}: {message}",
+                    "correct the value (see docs/ledger-format.md)",
+                )
+            )
+    return problems
+
+
+def _parent(key: tuple[str | int, ...]) -> str:
+    parent = ".".join(str(part) for part in key[:-1])
+    return parent or "the document"
+
+
+def _measures(contracts: list[ContractFile | None], problems: list[Problem]) -> list[Measure]:
+    frameworks = [c.outcome_framework for c in contracts if c and c.outcome_framework]
+    if len(frameworks) > 1:
+        problems.append(
+            Problem(
+                CONTRACT,
+                0,
+                0,
+                "E113",
+                "the outcome framework is defined twice",
+                "keep one outcome_framework; extensions add decisions, not a framework",
+            )
+        )
+    return list(frameworks[0].measures) if frameworks else []
+
+
+def _origins(doc: YamlDoc, origins: Origins) -> None:
+    """Remember where every identified record was written, duplicates included."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for i, area in enumerate(_list(data.get("areas"))):
+        _remember(doc, origins, "area", area, ("areas", i))
+    for section, kind in (("decisions", "decision"), ("variations", "variation")):
+        for i, record in enumerate(_list(data.get(section))):
+            _remember(doc, origins, kind, record, (section, i))
+            if not isinstance(record, dict):
+                continue
+            for sub, sub_kind in (("lines", "line"), ("tranches", "tranche")):
+                for j, item in enumerate(_list(record.get(sub))):
+                    _remember(doc, origins, sub_kind, item, (section, i, sub, j))
+            for j, item in enumerate(_list(record.get("allocations"))):
+                if isinstance(item, dict):
+                    key = f"{item.get('line')}/{item.get('area')}"
+                    line, column = doc.locate((section, i, "allocations", j))
+                    origins.setdefault(("allocation", key), []).append((doc.path, line, column))
+    framework = data.get("outcome_framework")
+    if isinstance(framework, dict):
+        for i, measure in enumerate(_list(framework.get("measures"))):
+            _remember(doc, origins, "measure", measure, ("outcome_framework", "measures", i))
+
+
+def _remember(
+    doc: YamlDoc, origins: Origins, kind: str, record: Any, key: tuple[str | int, ...]
+) -> None:
+    if isinstance(record, dict) and isinstance(record.get("id"), str):
+        line, column = doc.locate(key)
+        origins.setdefault((kind, record["id"]), []).append((doc.path, line, column))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []

@@ -1,0 +1,424 @@
+"""CSV tables, read and validated column by column.
+
+A ledger table can hold a million rows, so rows are not turned into a million model
+objects. Instead each column is checked against the row model's field type once per
+*distinct* value, in one pydantic call per column, and every row holding a bad value
+gets its own located problem. The result is columnar: parallel lists, one per field,
+plus the file line of every row. Nothing is skipped: every row and every value is checked.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import re
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
+
+from ..problems import Problem
+
+CHUNK_ROWS = 65_536
+
+# Column names that suggest personal data. Ledger files hold pseudonymous references only.
+PERSONAL_DATA = re.compile(
+    r"^(name|child_?name|cyp_?name|(first|last|full|sur|fore|given|family)_?name|surname|forename"
+    r"|dob|d_o_b|date_?of_?birth|birth_?date|birthday|address.*|home_?address|street|postcode"
+    r"|post_?code|zip_?code|e_?mail.*|phone.*|telephone|mobile.*|tel|nhs_?number|ni_?number"
+    r"|national_?insurance.*|upn|uln)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """Validated rows of one CSV file, stored by column.
+
+    ``lines[i]`` is the file line of row ``i``; ``columns[name][i]`` its parsed value.
+    Rows with any problem are left out (their problems are reported instead).
+    Problems about a CSV file carry the *field number* as their column until
+    ``load.excerpts.locate`` turns it into a character column.
+    """
+
+    path: str
+    header: tuple[str, ...]
+    lines: array[int]
+    columns: dict[str, list[Any]]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def column(self, name: str) -> list[Any]:
+        return self.columns[name]
+
+    def column_number(self, name: str) -> int:
+        """1-based field position of ``name`` in the header (0 if absent)."""
+        return self.header.index(name) + 1 if name in self.header else 0
+
+    def problem(self, row: int, name: str, code: str, message: str, hint: str) -> Problem:
+        """A problem on field ``name`` of row ``row``."""
+        return Problem(self.path, self.lines[row], self.column_number(name), code, message, hint)
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """What a table must look like: its row model and how to treat extra columns.
+
+    ``extra`` is called with a column name that is not a model field; it returns the
+    type to validate that column with, or ``None`` when the column is not allowed.
+    """
+
+    model: type[BaseModel]
+    extra: Callable[[str], Any] | None = None
+    unknown_code: str = "E008"
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building millions of small objects makes the cyclic GC rescan them over and over;
+    none of them can form cycles, so collection is paused while a table is read."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_table(file: Path, display: str, spec: TableSpec) -> tuple[Table | None, list[Problem]]:
+    """Read and validate one CSV file. Never raises for bad input."""
+    try:
+        handle = file.open("r", encoding="utf-8-sig", newline="")
+    except FileNotFoundError:
+        return None, [
+            Problem(
+                display,
+                0,
+                0,
+                "E001",
+                "file not found",
+                f"create {display} with its header row (see docs/ledger-format.md)",
+            )
+        ]
+    except OSError as exc:
+        return None, [
+            Problem(
+                display,
+                0,
+                0,
+                "E002",
+                f"cannot read file: {exc.strerror}",
+                "check the file's permissions",
+            )
+        ]
+    with handle, _gc_paused():
+        try:
+            return _read(handle, display, spec)
+        except UnicodeDecodeError as exc:
+            return None, [_decode_problem(file, display, exc)]
+        except csv.Error as exc:
+            return None, [
+                Problem(
+                    display,
+                    0,
+                    0,
+                    "E006",
+                    f"malformed CSV: {exc}",
+                    "check quoting on the line named; values with commas need quotes",
+                )
+            ]
+
+
+def _decode_problem(file: Path, display: str, exc: UnicodeDecodeError) -> Problem:
+    data = file.read_bytes()
+    bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    offset = exc.start + bom
+    # The decoder works in blocks, so find the first undecodable byte ourselves.
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as first:
+        offset = first.start
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    byte = data[offset]
+    guess = " (0xA3 is £ in Windows-1252)" if byte == 0xA3 else ""
+    return Problem(
+        display,
+        line,
+        column,
+        "E002",
+        f"not UTF-8: byte 0x{byte:02X}{guess}",
+        "save the file as UTF-8 (CSV UTF-8 in Excel); finance exports go through import",
+    )
+
+
+def _read(handle: Any, display: str, spec: TableSpec) -> tuple[Table | None, list[Problem]]:
+    reader = csv.reader(handle, strict=True)
+    problems: list[Problem] = []
+    header_row = next(reader, None)
+    while header_row == []:
+        header_row = next(reader, None)
+    if header_row is None:
+        return None, [
+            Problem(
+                display,
+                1,
+                1,
+                "E007",
+                "the file is empty: no header row",
+                f"start the file with the header: {','.join(spec.model.model_fields)}",
+            )
+        ]
+    header_line = reader.line_num
+    header = tuple(name.strip() for name in header_row)
+    types, header_problems = _check_header(display, header_line, header, spec)
+    problems += header_problems
+    if any(p.code in {"E007", "E009"} for p in header_problems):
+        return None, problems
+
+    width = len(header)
+    lines = array("i")
+    raw: list[list[str]] = [[] for _ in header]
+    next_line = header_line + 1
+    while chunk := list(islice(reader, CHUNK_ROWS)):
+        chunk_lines = _chunk_lines(chunk, next_line, reader.line_num)
+        next_line = reader.line_num + 1
+        keep = [i for i, row in enumerate(chunk) if len(row) == width]
+        if len(keep) != len(chunk):
+            problems += _width_problems(display, chunk, chunk_lines, width)
+            chunk = [chunk[i] for i in keep]
+            chunk_lines = array("i", (chunk_lines[i] for i in keep))
+        lines.extend(chunk_lines)
+        for target, values in zip(raw, zip(*chunk, strict=True), strict=True):
+            target.extend(values)
+    del chunk
+
+    columns, bad_rows, value_problems = _validate_columns(display, header, types, raw, lines)
+    problems += value_problems
+    if bad_rows:
+        good = [i for i in range(len(lines)) if i not in bad_rows]
+        lines = array("i", (lines[i] for i in good))
+        columns = {name: [values[i] for i in good] for name, values in columns.items()}
+    return Table(display, header, lines, columns), problems
+
+
+def _chunk_lines(chunk: list[list[str]], first: int, last: int) -> array[int]:
+    """File lines of each row. A quoted value may span lines; only then count them."""
+    if last - first + 1 == len(chunk):
+        return array("i", range(first, last + 1))
+    lines = array("i")
+    line = first
+    for row in chunk:
+        lines.append(line)
+        line += 1 + sum(value.count("\n") for value in row)
+    return lines
+
+
+def _width_problems(
+    display: str, chunk: list[list[str]], lines: array[int], width: int
+) -> list[Problem]:
+    problems = []
+    for row, line in zip(chunk, lines, strict=True):
+        if len(row) == width or not row:
+            continue
+        problems.append(
+            Problem(
+                display,
+                line,
+                1,
+                "E006",
+                f"the row has {len(row)} values but the header has {width}",
+                "add or remove commas so every row has one value per column; "
+                "quote values that contain commas",
+            )
+        )
+    return problems
+
+
+def _check_header(
+    display: str, line: int, header: tuple[str, ...], spec: TableSpec
+) -> tuple[dict[str, Any], list[Problem]]:
+    problems: list[Problem] = []
+    fields = spec.model.model_fields
+    required = [name for name, info in fields.items() if info.is_required()]
+    types: dict[str, Any] = {}
+    positions = {name: i for i, name in enumerate(header)}
+
+    def column_at(name: str) -> int:
+        return positions[name] + 1
+
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column_at(name),
+                    "E008",
+                    f"column {name!r} appears twice",
+                    "remove one of them",
+                )
+            )
+        seen.add(name)
+        if PERSONAL_DATA.search(name):
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column_at(name),
+                    "E010",
+                    f"column {name!r} looks like personal data",
+                    "ledger files hold pseudonymous references only: "
+                    "remove the column and its values",
+                )
+            )
+        elif name in fields:
+            types[name] = _field_type(fields[name])
+        elif spec.extra is not None and (extra := spec.extra(name)) is not None:
+            types[name] = extra
+        else:
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    column_at(name),
+                    spec.unknown_code,
+                    f"unknown column {name!r}",
+                    _columns_hint(spec),
+                )
+            )
+    missing = [name for name in required if name not in positions]
+    if missing:
+        problems.append(
+            Problem(
+                display,
+                line,
+                1,
+                "E007",
+                f"missing column{'s' if len(missing) > 1 else ''}: " + ", ".join(missing),
+                _columns_hint(spec),
+            )
+        )
+    else:
+        order = [positions[name] for name in fields if name in positions]
+        if order != sorted(order) or order != list(range(len(order))):
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    1,
+                    "E009",
+                    "columns are not in the documented order",
+                    _columns_hint(spec),
+                )
+            )
+    return types, problems
+
+
+def _field_type(info: FieldInfo) -> Any:
+    """The field's full type: pydantic keeps ``Annotated`` metadata apart from the annotation."""
+    if not info.metadata:
+        return info.annotation
+    return Annotated[(info.annotation, *info.metadata)]
+
+
+def _columns_hint(spec: TableSpec) -> str:
+    names = list(spec.model.model_fields)
+    return "the header is: " + ",".join(names) + (" (then measure columns)" if spec.extra else "")
+
+
+@cache
+def _list_adapter(annotation: Any) -> TypeAdapter[list[Any]]:
+    return TypeAdapter(list[annotation])
+
+
+def _validate_columns(
+    display: str,
+    header: Sequence[str],
+    types: dict[str, Any],
+    raw: list[list[str]],
+    lines: array[int],
+) -> tuple[dict[str, list[Any]], set[int], list[Problem]]:
+    columns: dict[str, list[Any]] = {}
+    bad_rows: set[int] = set()
+    problems: list[Problem] = []
+    for position, (name, values) in enumerate(zip(header, raw, strict=True)):
+        annotation = types.get(name)
+        if annotation is None:
+            continue
+        parsed, errors = _parse_distinct(annotation, values)
+        if errors:
+            for i, value in enumerate(values):
+                if value in errors:
+                    bad_rows.add(i)
+                    problems.append(
+                        Problem(
+                            display,
+                            lines[i],
+                            position + 1,
+                            _value_code(name, annotation),
+                            f"{name}: {errors[value]} (got {_show(value)})",
+                            _type_hint(name, annotation),
+                        )
+                    )
+            parsed.update(dict.fromkeys(errors))
+        columns[name] = values if parsed is None else [parsed[v] for v in values]
+    return columns, bad_rows, problems
+
+
+def _parse_distinct(annotation: Any, values: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate each distinct value once; return value -> parsed, and value -> error."""
+    distinct = list(dict.fromkeys(values))
+    adapter = _list_adapter(annotation)
+    try:
+        return dict(zip(distinct, adapter.validate_python(distinct), strict=True)), {}
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors(include_url=False):
+            index = error["loc"][0]
+            assert isinstance(index, int)
+            value = distinct[index]
+            errors.setdefault(value, "a value is required" if value == "" else _error_text(error))
+    good = [v for v in distinct if v not in errors]
+    return dict(zip(good, adapter.validate_python(good), strict=True)), errors
+
+
+def _error_text(error: Any) -> str:
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if error["type"] == "string_pattern_mismatch":
+        return "not a valid identifier (letters, digits and _ . - / only)"
+    if error["type"] == "enum" and "expected" in error.get("ctx", {}):
+        return f"must be one of {error['ctx']['expected']}"
+    return message[0].lower() + message[1:] if message else "invalid value"
+
+
+def _value_code(name: str, annotation: Any) -> str:
+    """E102 for dates, E103 for amounts, E101 for any other value of the wrong shape."""
+    if name == "amount":
+        return "E103"
+    return "E102" if "date" in repr(annotation) else "E101"
+
+
+def _type_hint(name: str, annotation: Any) -> str:
+    code = _value_code(name, annotation)
+    if code == "E102":
+        return "write dates as YYYY-MM-DD, e.g. 2024-09-30"
+    if code == "E103":
+        return "write amounts as plain pounds with at most two decimals, e.g. 1234.50 or -25.00"
+    return f"correct the {name} value (see docs/ledger-format.md)"
+
+
+def _show(value: str) -> str:
+    return repr(value) if value else "an empty value"

@@ -1,0 +1,186 @@
+"""Safe YAML with a location for every value.
+
+PyYAML's safe loader silently keeps the last of two equal keys and expands aliases
+without limit. This module composes the node graph with ``yaml.SafeLoader`` (no
+arbitrary objects), then builds plain Python values itself so that it can:
+
+* report duplicate keys, with both lines;
+* bound aliases, so a crafted file ("billion laughs") cannot exhaust memory;
+* read numbers with a fraction as ``Decimal``: money is never a binary float;
+* remember the line and column of every value, keyed by its path
+  (``("decisions", 0, "lines", 2, "amount")``), to locate validation errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..problems import Problem
+
+MAX_ALIASES = 100
+MAX_NODES = 200_000
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class YamlDoc:
+    """A parsed document: ``data`` plus the 1-based (line, column) of every path in it."""
+
+    path: str
+    data: Any
+    marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, key: PathKey) -> tuple[int, int]:
+        """The position of ``key``, or of its nearest ancestor that has one."""
+        while key:
+            if key in self.marks:
+                return self.marks[key]
+            key = key[:-1]
+        return self.marks.get((), (1, 1))
+
+    def problem(self, key: PathKey, code: str, message: str, hint: str = "") -> Problem:
+        line, column = self.locate(key)
+        return Problem(self.path, line, column, code, message, hint)
+
+
+class _Limit(Exception):
+    def __init__(self, node: yaml.Node, message: str) -> None:
+        super().__init__(message)
+        self.node = node
+
+
+class _Builder:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.marks: dict[PathKey, tuple[int, int]] = {}
+        self.problems: list[Problem] = []
+        self.nodes = 0
+        self.aliases = 0
+        self.seen: set[int] = set()
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, key: PathKey) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise _Limit(node, f"the document has more than {MAX_NODES:,} values")
+        if id(node) in self.seen:
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise _Limit(node, f"the document uses more than {MAX_ALIASES} aliases")
+        self.seen.add(id(node))
+        self.marks[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, key)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*key, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, key: PathKey) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Limit(key_node, "merge keys (<<) are not supported in ledger files")
+            name = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(name, str | int) or isinstance(name, bool):
+                self._problem(key_node, "E003", "a mapping key must be a plain name", "")
+                continue
+            line = key_node.start_mark.line + 1
+            if name in result:
+                self._problem(
+                    key_node,
+                    "E004",
+                    f"duplicate key {name!r} (first given on line {first_line[name]})",
+                    "YAML keeps only the last of two equal keys; remove or rename one of them",
+                )
+                continue
+            first_line[name] = line
+            result[name] = self.build(value_node, (*key, name))
+        return result
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag == "tag:yaml.org,2002:float":
+            try:
+                return Decimal(node.value.replace("_", ""))
+            except InvalidOperation:
+                return node.value
+        return self.constructor.construct_object(node, deep=True)
+
+    def _problem(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
+        mark = node.start_mark
+        self.problems.append(
+            Problem(self.path, mark.line + 1, mark.column + 1, code, message, hint)
+        )
+
+
+def read_yaml(file: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
+    """Parse ``file``; on any failure return ``None`` and located problems, never raise."""
+    try:
+        text = file.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        return None, [Problem(display, 0, 0, "E001", "file not found", _create_hint(display))]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [
+            Problem(
+                display,
+                0,
+                0,
+                "E002",
+                f"cannot read file: {_reason(exc)}",
+                "save it as UTF-8 text and check its permissions",
+            )
+        ]
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        message = f"YAML syntax error: {exc.problem or exc.context}"
+        return None, [
+            Problem(
+                display,
+                line,
+                column,
+                "E003",
+                message,
+                "check indentation, colons and quotes on this line and the one above",
+            )
+        ]
+    except yaml.YAMLError as exc:
+        return None, [Problem(display, 0, 0, "E003", f"YAML syntax error: {exc}", "")]
+    if root is None:
+        return YamlDoc(display, {}, {(): (1, 1)}), []
+    builder = _Builder(display)
+    try:
+        data = builder.build(root, ())
+    except _Limit as exc:
+        mark = exc.node.start_mark
+        return None, [
+            Problem(
+                display,
+                mark.line + 1,
+                mark.column + 1,
+                "E005",
+                str(exc),
+                "write the values out instead of using anchors and aliases",
+            )
+        ]
+    except yaml.YAMLError as exc:
+        return None, [Problem(display, 0, 0, "E003", f"YAML error: {exc}", "")]
+    return YamlDoc(display, data, builder.marks), builder.problems
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 (byte 0x{exc.object[exc.start]:02X} at offset {exc.start})"
+    return exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
+
+
+def _create_hint(display: str) -> str:
+    return f"create {display} (see docs/ledger-format.md), or pass -C DIR to use another workspace"

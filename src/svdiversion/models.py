@@ -1,0 +1,337 @@
+"""The shapes of every workspace file, as frozen pydantic models.
+
+Shapes only: types, formats, required fields, no unknown fields. Business rules
+(sums, references between files, dates against the contract) live in ``checks``.
+CSV tables are validated column by column against the row models at the bottom of
+this module (see ``load.tables``), so the same model describes one row and a million.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+
+from .money import AMOUNT_PATTERN
+
+# ---------------------------------------------------------------------------- shared types
+
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-/]*$", max_length=64)]
+"""An identifier: letters, digits and ``_ . - /``, starting with a letter or digit."""
+
+AreaId = Id
+LineId = Id
+MeasureId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
+
+
+def _exact_money(value: Decimal) -> Decimal:
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError("money has at most two decimal places")
+    return value
+
+
+def _money_from_yaml(value: object) -> object:
+    if isinstance(value, float):
+        raise ValueError("write money as a plain decimal such as 538496.32")
+    if isinstance(value, str) and not re.fullmatch(AMOUNT_PATTERN, value.strip()):
+        raise ValueError(
+            "write money as a plain decimal such as 538496.32, without £ or thousands separators"
+        )
+    return value
+
+
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money_from_yaml),
+    Field(allow_inf_nan=False),
+    AfterValidator(_exact_money),
+]
+PositiveMoney = Annotated[Money, Field(gt=0)]
+Share = Annotated[Decimal, Field(ge=0, le=1)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# ------------------------------------------------------------------------- config/areas.yaml
+
+
+class Area(Frozen):
+    """An area the service is delivered and reported in (for West Mercia, a local policing area)."""
+
+    id: AreaId
+    name: str
+    local_authority: str
+    population_10_17: Annotated[int, Field(ge=0)] | None = None
+    valid_from: date
+    valid_to: date | None = None
+    successor: AreaId | None = None
+    source: str | None = None
+    verified: bool = True
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class AreasFile(Frozen):
+    region: str | None = None
+    areas: Annotated[list[Area], Field(min_length=1)]
+
+
+# ---------------------------------------------------------------------- ledger/contract.yaml
+
+
+class LineKind(StrEnum):
+    DELIVERY = "delivery"
+    EVALUATION = "evaluation"
+    UNALLOCATED = "unallocated"
+    OTHER = "other"
+
+
+class BudgetLine(Frozen):
+    id: LineId
+    name: str
+    kind: LineKind
+    amount: Annotated[Money, Field(ge=0)]
+    counterparty: str | None = None
+    source: str | None = None
+
+
+class Allocation(Frozen):
+    """The share of a delivery line planned for one area."""
+
+    line: LineId
+    area: AreaId
+    amount: Annotated[Money, Field(ge=0)]
+
+
+class Tranche(Frozen):
+    """One planned payment: together the tranches are the spend profile."""
+
+    id: Id
+    line: LineId
+    due: date
+    amount: PositiveMoney
+
+
+class Better(StrEnum):
+    HIGHER = "higher"
+    LOWER = "lower"
+
+
+class Measure(Frozen):
+    """One outcome of the framework, recorded per episode as Y, N or empty."""
+
+    id: MeasureId
+    name: str
+    better: Better
+    target: Share | None = None
+    description: str | None = None
+
+
+class Decision(Frozen):
+    """A funding decision: the money a commissioner approved for one service."""
+
+    id: Id
+    reference: str
+    title: str
+    service: str
+    commissioner: str
+    provider: str
+    funding_source: str
+    currency: Literal["GBP"] = "GBP"
+    total: PositiveMoney
+    start: date
+    end: date
+    approved: date | None = None
+    source: str | None = None
+    lines: Annotated[list[BudgetLine], Field(min_length=1)]
+    allocations: list[Allocation] = []
+    tranches: list[Tranche] = []
+
+
+class LineChange(Frozen):
+    line: LineId
+    amount_change: Money
+
+
+class Variation(Frozen):
+    """A later change to a decision, recorded beside it, never by editing it.
+
+    A variation can move the total, extend the end date, add lines, change a line's
+    amount, and add allocations and tranches.
+    """
+
+    id: Id
+    decision: Id
+    reference: str
+    approved: date
+    reason: str
+    total_change: Money = Decimal(0)
+    new_end: date | None = None
+    lines: list[BudgetLine] = []
+    line_changes: list[LineChange] = []
+    allocations: list[Allocation] = []
+    tranches: list[Tranche] = []
+
+
+class OutcomeFramework(Frozen):
+    measures: Annotated[list[Measure], Field(min_length=1)]
+
+
+class ContractFile(Frozen):
+    """``ledger/contract.yaml`` and every ``ledger/contract.d/*.yaml``."""
+
+    decisions: list[Decision] = []
+    variations: list[Variation] = []
+    outcome_framework: OutcomeFramework | None = None
+
+
+# ---------------------------------------------------------------------- config/settings.yaml
+
+
+class RagThresholds(Frozen):
+    """Variance from profile, as a fraction: within ``green`` is green, within ``amber`` amber."""
+
+    green: Share = Decimal("0.05")
+    amber: Share = Decimal("0.10")
+
+
+class DisclosurePolicy(Frozen):
+    """How counts about children are made safe to publish (defaults: common GSS practice)."""
+
+    suppress_below: Annotated[int, Field(ge=1)] = 5
+    round_to: Annotated[int, Field(ge=1)] = 5
+    min_rate_denominator: Annotated[int, Field(ge=1)] = 20
+    secondary_suppression: bool = True
+    suppressed_symbol: str = "[c]"
+
+
+class Settings(Frozen):
+    service_name: str = "Commissioned service"
+    cyp_ref_pattern: str = r"^CYP-[0-9]{5}$"
+    age_min: Annotated[int, Field(ge=0)] = 10
+    age_max: Annotated[int, Field(ge=0)] = 17
+    referral_sources: list[str] = []
+    workshop_kinds: list[str] = ["steer_clear_group", "parent_session", "professional_training"]
+    protective_marking: str = "OFFICIAL-SENSITIVE"
+    rag: RagThresholds = RagThresholds()
+    disclosure: DisclosurePolicy = DisclosurePolicy()
+
+    def cyp_ref_regex(self) -> re.Pattern[str]:
+        return re.compile(self.cyp_ref_pattern)
+
+
+# ------------------------------------------------------------------------------ CSV rows
+
+
+def _empty_to_none(value: object) -> object:
+    return None if value == "" else value
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("write dates as YYYY-MM-DD")
+    return value
+
+
+def _ledger_amount(value: object) -> object:
+    if isinstance(value, str) and not re.fullmatch(AMOUNT_PATTERN, value):
+        raise ValueError(_amount_reason(value))
+    return value
+
+
+def _amount_reason(text: str) -> str:
+    if any(symbol in text for symbol in "£$€"):
+        return "a currency symbol in the amount"
+    if "," in text:
+        return "a thousands separator in the amount"
+    if re.fullmatch(r"-?\d+\.\d{3,}", text):
+        return "more than two decimal places"
+    if text.startswith("(") and text.endswith(")"):
+        return "a negative in parentheses"
+    return "not a plain decimal amount"
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+OptionalIsoDate = Annotated[IsoDate | None, BeforeValidator(_empty_to_none)]
+OptionalId = Annotated[Id | None, BeforeValidator(_empty_to_none)]
+LedgerAmount = Annotated[str, BeforeValidator(_ledger_amount)]
+Text = Annotated[str, StringConstraints(max_length=500)]
+
+
+class TransactionKind(StrEnum):
+    PAYMENT = "payment"
+    ACCRUAL = "accrual"
+    REVERSAL = "reversal"
+    REFUND = "refund"
+
+
+class TransactionRow(Frozen):
+    """One row of ``ledger/transactions.csv``; ``amount`` is signed pounds."""
+
+    id: Id
+    date: IsoDate
+    kind: TransactionKind
+    budget_line: Id
+    area: OptionalId
+    amount: LedgerAmount
+    reference: Text
+    counterparty: Text
+    description: Text
+    tranche: OptionalId = None
+
+
+class Pathway(StrEnum):
+    ONE_TO_ONE = "one_to_one"
+    GROUP = "group"
+
+
+class Status(StrEnum):
+    REFERRED = "referred"
+    DECLINED = "declined"
+    ENGAGED = "engaged"
+    COMPLETED = "completed"
+    DISENGAGED = "disengaged"
+
+
+MeasureValue = Annotated[Literal["Y", "N"] | None, BeforeValidator(_empty_to_none)]
+
+
+class EpisodeRow(Frozen):
+    """One referral episode of ``ledger/outcomes.csv`` (measure columns follow these)."""
+
+    episode_id: Id
+    cyp_ref: Id
+    area: Id
+    referral_date: IsoDate
+    referral_source: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    age_at_referral: Annotated[int, Field(strict=False)]
+    pathway: Pathway
+    status: Status
+    start_date: OptionalIsoDate
+    end_date: OptionalIsoDate
+
+
+class WorkshopRow(Frozen):
+    """One group session of ``ledger/workshops.csv``."""
+
+    session_id: Id
+    date: IsoDate
+    area: Id
+    kind: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    cyp_attendees: Annotated[int, Field(ge=0)]
+    parent_attendees: Annotated[int, Field(ge=0)]
+    professional_attendees: Annotated[int, Field(ge=0)]

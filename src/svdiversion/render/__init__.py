@@ -1,0 +1,1 @@
+"""Rendering: the only layer that imports rich, openpyxl or writes output formats."""
