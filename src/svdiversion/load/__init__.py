@@ -94,6 +94,14 @@ def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
     ]
     measures = _measures(contracts, problems)
     measure_ids = {m.id for m in measures}
+    # While a contract file is broken the framework is unknown: accept its columns unchecked
+    # rather than report every measure column as unknown.
+    framework_known = all(c is not None for c in contracts)
+
+    def measure_type(name: str) -> Any:
+        if name in measure_ids:
+            return MeasureValue
+        return None if framework_known else str
 
     transactions = _table(root, TRANSACTIONS, TableSpec(TransactionRow), problems)
     episodes = _table(
@@ -101,7 +109,7 @@ def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
         OUTCOMES,
         TableSpec(
             EpisodeRow,
-            extra=lambda name: MeasureValue if name in measure_ids else None,
+            extra=measure_type,
             unknown_code="E203",
         ),
         problems,
