@@ -129,13 +129,26 @@ def read_table(file: Path, display: str, spec: TableSpec) -> tuple[Table | None,
             return None, [
                 Problem(
                     display,
-                    0,
+                    _csv_error_line(file),
                     0,
                     "E006",
                     f"malformed CSV: {exc}",
-                    "check quoting on the line named; values with commas need quotes",
+                    "check quoting on this line; values with commas need quotes",
                 )
             ]
+
+
+def _csv_error_line(file: Path) -> int:
+    """The line of the record the CSV reader gave up on: its error does not say."""
+    with file.open("r", encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        start = 1
+        try:
+            for _ in reader:
+                start = reader.line_num + 1
+        except csv.Error:
+            return start
+    return 0
 
 
 def _decode_problem(file: Path, display: str, exc: UnicodeDecodeError) -> Problem:
@@ -198,6 +211,8 @@ def _read(handle: Any, display: str, spec: TableSpec) -> tuple[Table | None, lis
             chunk = [chunk[i] for i in keep]
             chunk_lines = array("i", (chunk_lines[i] for i in keep))
         lines.extend(chunk_lines)
+        if not chunk:  # every row of the chunk had the wrong number of values
+            continue
         for target, values in zip(raw, zip(*chunk, strict=True), strict=True):
             target.extend(values)
     del chunk
