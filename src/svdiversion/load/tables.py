@@ -266,19 +266,18 @@ def _check_header(
     fields = spec.model.model_fields
     required = [name for name, info in fields.items() if info.is_required()]
     types: dict[str, Any] = {}
-    positions = {name: i for i, name in enumerate(header)}
-
-    def column_at(name: str) -> int:
-        return positions[name] + 1
+    positions: dict[str, int] = {}  # first position of each name: a repeat is E008 only
+    for position, name in enumerate(header):
+        positions.setdefault(name, position)
 
     seen: set[str] = set()
-    for name in header:
+    for position, name in enumerate(header):
         if name in seen:
             problems.append(
                 Problem(
                     display,
                     line,
-                    column_at(name),
+                    position + 1,
                     "E008",
                     f"column {name!r} appears twice",
                     "remove one of them",
@@ -290,7 +289,7 @@ def _check_header(
                 Problem(
                     display,
                     line,
-                    column_at(name),
+                    position + 1,
                     "E010",
                     f"column {name!r} looks like personal data",
                     "ledger files hold pseudonymous references only: "
@@ -306,7 +305,7 @@ def _check_header(
                 Problem(
                     display,
                     line,
-                    column_at(name),
+                    position + 1,
                     spec.unknown_code,
                     f"unknown column {name!r}",
                     _columns_hint(spec),
