@@ -79,20 +79,20 @@ def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
         raise NotAWorkspace(root)
     problems: list[Problem] = []
     origins: Origins = {}
+    frameworks_at: dict[str, tuple[int, int]] = {}
 
     def remember(doc: YamlDoc) -> None:
         _origins(doc, origins)
+        if isinstance(doc.data, dict) and "outcome_framework" in doc.data:
+            frameworks_at[doc.path] = doc.locate(("outcome_framework",))
 
     areas_file = _model(root, AREAS, AreasFile, problems, remember)
     settings = (
         _model(root, SETTINGS, Settings, problems) if (root / SETTINGS).exists() else Settings()
     )
-    contracts = [
-        _model(root, name, ContractFile, problems, remember)
-        for name in workspace_files(root)
-        if name.startswith("ledger/contract")
-    ]
-    measures = _measures(contracts, problems)
+    contract_names = [name for name in workspace_files(root) if name.startswith("ledger/contract")]
+    contracts = [_model(root, name, ContractFile, problems, remember) for name in contract_names]
+    measures = _measures(contract_names, contracts, frameworks_at, problems)
     measure_ids = {m.id for m in measures}
     # While a contract file is broken the framework is unknown: accept its columns unchecked
     # rather than report every measure column as unknown.
@@ -219,20 +219,30 @@ def _parent(key: tuple[str | int, ...]) -> str:
     return parent or "the document"
 
 
-def _measures(contracts: list[ContractFile | None], problems: list[Problem]) -> list[Measure]:
-    frameworks = [c.outcome_framework for c in contracts if c and c.outcome_framework]
-    if len(frameworks) > 1:
+def _measures(
+    names: list[str],
+    contracts: list[ContractFile | None],
+    at: dict[str, tuple[int, int]],
+    problems: list[Problem],
+) -> list[Measure]:
+    frameworks = [
+        (name, c.outcome_framework)
+        for name, c in zip(names, contracts, strict=True)
+        if c and c.outcome_framework
+    ]
+    for name, _ in frameworks[1:]:
+        line, column = at[name]
         problems.append(
             Problem(
-                CONTRACT,
-                0,
-                0,
+                name,
+                line,
+                column,
                 "E113",
-                "the outcome framework is defined twice",
+                f"the outcome framework is defined again (first in {frameworks[0][0]})",
                 "keep one outcome_framework; extensions add decisions, not a framework",
             )
         )
-    return list(frameworks[0].measures) if frameworks else []
+    return list(frameworks[0][1].measures) if frameworks else []
 
 
 def _origins(doc: YamlDoc, origins: Origins) -> None:
