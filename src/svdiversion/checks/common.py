@@ -51,7 +51,7 @@ def area_problems(ledger: Ledger, table: Table, date_column: str, what: str) -> 
             )
         elif not area.valid_on(day):
             until = f" to {area.valid_to}" if area.valid_to else ""
-            successor = f"; from {area.valid_to} use {area.successor}" if area.successor else ""
+            successor = f"; after {area.valid_to} use {area.successor}" if area.successor else ""
             bad[area_id, day] = (
                 "E205",
                 f"{what} dated {day} is in area {area_id}, which is valid from "
