@@ -145,7 +145,9 @@ def spend_within_budget(ledger: Ledger, context: CheckContext) -> Iterable[Probl
         last_row[line] = row
     for budget in ledger.line_budgets():
         spent = by_line.get(budget.id, 0)
-        if spent > budget.budget:
+        # A line with no spend can still be "overspent" when a variation made its budget
+        # negative; that is reported against the contract (E405), not a transaction row.
+        if spent > budget.budget and budget.id in last_row:
             yield table.problem(
                 last_row[budget.id],
                 "amount",
