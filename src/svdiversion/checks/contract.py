@@ -153,11 +153,10 @@ def tranches_sum_to_lines(ledger: Ledger, context: CheckContext) -> Iterable[Pro
                 budget.id,
                 "E404",
                 f"tranches of line {budget.id} sum to {format_pounds(planned[budget.id])}, "
-                f"but its budget is {format_pounds(budget.budget)}"
                 + (
-                    " (an unallocated line has no tranches)"
+                    "but an unallocated line has no tranches"
                     if budget.kind is LineKind.UNALLOCATED
-                    else ""
+                    else f"but its budget is {format_pounds(budget.budget)}"
                 ),
                 "add or correct tranches so the profile covers the line exactly; a "
                 "variation that changes a line adds tranches for the change",
