@@ -161,7 +161,10 @@ def _decode_problem(file: Path, display: str, exc: UnicodeDecodeError) -> Proble
     except UnicodeDecodeError as first:
         offset = first.start
     line = data.count(b"\n", 0, offset) + 1
-    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    # Like every CSV problem, the column is the field number (excerpts.locate makes it a
+    # character column): one more than the commas outside quotes before the byte.
+    outside_quotes = data[data.rfind(b"\n", 0, offset) + 1 : offset].split(b'"')[::2]
+    column = 1 + sum(part.count(b",") for part in outside_quotes)
     byte = data[offset]
     guess = " (0xA3 is £ in Windows-1252)" if byte == 0xA3 else ""
     return Problem(
