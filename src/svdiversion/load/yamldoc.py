@@ -129,8 +129,7 @@ def read_yaml(file: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
         return None, [
             Problem(
                 display,
-                0,
-                0,
+                *_position(exc),
                 "E002",
                 f"cannot read file: {_reason(exc)}",
                 "save it as UTF-8 text and check its permissions",
@@ -174,6 +173,15 @@ def read_yaml(file: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
     except yaml.YAMLError as exc:
         return None, [Problem(display, 0, 0, "E003", f"YAML error: {exc}", "")]
     return YamlDoc(display, data, builder.marks), builder.problems
+
+
+def _position(exc: BaseException) -> tuple[int, int]:
+    """Line and column of the first byte that is not UTF-8; ``(0, 0)`` for other errors."""
+    if not isinstance(exc, UnicodeDecodeError):
+        return 0, 0
+    data = exc.object
+    start = data.rfind(b"\n", 0, exc.start) + 1
+    return data.count(b"\n", 0, exc.start) + 1, len(data[start : exc.start].decode()) + 1
 
 
 def _reason(exc: BaseException) -> str:
