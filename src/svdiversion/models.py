@@ -219,9 +219,17 @@ class DisclosurePolicy(Frozen):
     suppressed_symbol: str = "[c]"
 
 
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    return value
+
+
 class Settings(Frozen):
     service_name: str = "Commissioned service"
-    cyp_ref_pattern: str = r"^CYP-[0-9]{5}$"
+    cyp_ref_pattern: Annotated[str, AfterValidator(_regex)] = r"^CYP-[0-9]{5}$"
     age_min: Annotated[int, Field(ge=0)] = 10
     age_max: Annotated[int, Field(ge=0)] = 17
     referral_sources: list[str] = []
