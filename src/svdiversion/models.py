@@ -343,3 +343,21 @@ class WorkshopRow(Frozen):
     cyp_attendees: Annotated[int, Field(ge=0)]
     parent_attendees: Annotated[int, Field(ge=0)]
     professional_attendees: Annotated[int, Field(ge=0)]
+
+
+# ------------------------------------------------------------------- config/unit_costs.yaml
+
+
+class UnitCost(Frozen):
+    """The cost of one offence, with its price base and source; unverified figures say so."""
+
+    offence: str
+    unit_cost: PositiveMoney
+    price_base: str
+    source: str
+    verified: bool
+    note: str | None = None
+
+
+class UnitCostsFile(Frozen):
+    unit_costs: Annotated[list[UnitCost], Field(min_length=1)]

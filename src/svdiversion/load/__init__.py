@@ -27,6 +27,8 @@ from ..models import (
     MeasureValue,
     Settings,
     TransactionRow,
+    UnitCost,
+    UnitCostsFile,
     WorkshopRow,
 )
 from ..money import parse_pence
@@ -41,6 +43,7 @@ CONTRACT_DIR = "ledger/contract.d"
 TRANSACTIONS = "ledger/transactions.csv"
 OUTCOMES = "ledger/outcomes.csv"
 WORKSHOPS = "ledger/workshops.csv"
+UNIT_COSTS = "config/unit_costs.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 Origins = dict[tuple[str, str], list[tuple[str, int, int]]]
@@ -140,6 +143,13 @@ def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
         origins=origins,
     )
     return ledger, problems
+
+
+def load_unit_costs(root: Path) -> tuple[list[UnitCost] | None, list[Problem]]:
+    """``config/unit_costs.yaml``, read only by the value-for-money report."""
+    problems: list[Problem] = []
+    found = _model(root, UNIT_COSTS, UnitCostsFile, problems)
+    return (list(found.unit_costs) if found else None), problems
 
 
 def _pence(amounts: list[str]) -> list[int]:

@@ -1,0 +1,315 @@
+"""The report commands: burndown, areas, outcomes, vfm and the monthly pack (report)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..atomic import write_atomic
+from ..fiscal import DateRange, parse_fy, parse_month, parse_period, parse_quarter
+from ..load import load_unit_costs
+from ..models import UnitCost
+from ..render.problems import problems_text
+from ..reports.disclosure import Disclosure
+from ..reports.options import Bucket, ReportOptions
+from .common import EXIT_PROBLEMS, AsOf, fail, load_clean, workspace_root
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+def _window_parser(parse: Any) -> Any:
+    def parser(text: str) -> DateRange:
+        try:
+            return parse(text)  # type: ignore[no-any-return]
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+
+    return parser
+
+
+Month = Annotated[
+    DateRange | None,
+    typer.Option(
+        "--month",
+        parser=_window_parser(parse_month),
+        metavar="YYYY-MM",
+        help="One calendar month, e.g. 2024-09.",
+    ),
+]
+Period = Annotated[
+    DateRange | None,
+    typer.Option(
+        "--period",
+        parser=_window_parser(parse_period),
+        metavar="YYYY/YY-PNN",
+        help="One financial period, e.g. 2024/25-P06 (P01 is April).",
+    ),
+]
+Quarter = Annotated[
+    DateRange | None,
+    typer.Option(
+        "--quarter",
+        parser=_window_parser(parse_quarter),
+        metavar="YYYY/YY-QN",
+        help="One financial quarter, e.g. 2024/25-Q2 (Q1 is April to June).",
+    ),
+]
+Year = Annotated[
+    DateRange | None,
+    typer.Option(
+        "--fy",
+        parser=_window_parser(parse_fy),
+        metavar="YYYY/YY",
+        help="One financial year, e.g. 2024/25.",
+    ),
+]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+Out = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
+    ),
+]
+DisclosureOption = Annotated[
+    Disclosure | None,
+    typer.Option(
+        "--disclosure",
+        help="published (rounded, small counts hidden) or internal (exact). "
+        "Default: internal on the terminal (with a banner), published for every file format.",
+    ),
+]
+
+
+def report_options(
+    as_of: date | None, windows: list[DateRange | None], bucket: Bucket = Bucket.MONTH
+) -> ReportOptions:
+    """One window at most; a window without --as-of shows the ledger at the window's end."""
+    chosen = [w for w in windows if w is not None]
+    if len(chosen) > 1:
+        fail("give only one of --month, --period, --quarter and --fy")
+    window = chosen[0] if chosen else None
+    if as_of is None:
+        as_of = min(window.end, date.today()) if window else date.today()
+    return ReportOptions(as_of=as_of, window=window, bucket=bucket)
+
+
+def disclosure_for(output: Format, chosen: Disclosure | None) -> Disclosure:
+    if chosen is not None:
+        return chosen
+    return Disclosure.INTERNAL if output is Format.TABLE else Disclosure.PUBLISHED
+
+
+def emit(ctx: typer.Context, text: str, out: Path | None) -> None:
+    """Data to stdout, or atomically to ``out``; never over a ledger input file."""
+    if out is None:
+        sys.stdout.write(text)
+        return
+    root = workspace_root(ctx).resolve()
+    target = out.resolve()
+    if target.is_relative_to(root / "ledger") or target.is_relative_to(root / "config"):
+        fail(
+            f"refusing to write {out}: it is inside the workspace's ledger or config folder",
+            "write reports somewhere else, e.g. --out out/report.json",
+        )
+    if not target.parent.is_dir():
+        fail(f"cannot write {out}: folder {target.parent} does not exist")
+    write_atomic(target, text)
+    sys.stderr.write(f"wrote {out}\n")
+
+
+def console_width() -> int | None:
+    value = os.environ.get("SVDIVERSION_WIDTH")
+    return int(value) if value and value.isdigit() else None
+
+
+def unit_costs(ctx: typer.Context) -> list[UnitCost]:
+    """config/unit_costs.yaml, or the command stops with its located problems."""
+    costs, problems = load_unit_costs(workspace_root(ctx))
+    if costs is None or problems:
+        sys.stderr.write(problems_text(problems))
+        fail(
+            "config/unit_costs.yaml has problems; the value-for-money view needs it",
+            "see docs/ledger-format.md",
+            EXIT_PROBLEMS,
+        )
+    return costs
+
+
+def burndown(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    month: Month = None,
+    period: Period = None,
+    quarter: Quarter = None,
+    fy: Year = None,
+    by: Annotated[Bucket, typer.Option("--by", help="Rows per month, quarter or fy.")] = (
+        Bucket.MONTH
+    ),
+    output: FormatOption = Format.TABLE,
+    out: Out = None,
+) -> None:
+    """Planned against actual spend, forecast outturn and RAG.
+
+    Example: svdiversion burndown --as-of 2024-09-30 --by quarter
+    """
+    from ..render import report_views
+    from ..reports.burndown import burndown as compute
+
+    options = report_options(as_of, [month, period, quarter, fy], by)
+    ledger = load_clean(ctx, None).ledger
+    assert ledger is not None
+    report = compute(ledger, options)
+    if output is Format.TABLE:
+        report_views.print_burndown(report, console_width())
+    else:
+        emit(ctx, report_views.burndown_text(report, output.value), out)
+
+
+def areas(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    month: Month = None,
+    period: Period = None,
+    quarter: Quarter = None,
+    fy: Year = None,
+    apportion: Annotated[
+        bool, typer.Option("--apportion", help="Share costs not tied to an area by allocation.")
+    ] = False,
+    successors: Annotated[
+        bool,
+        typer.Option(
+            "--successors",
+            help="Report areas replaced since under the areas that succeed them on the as-of date.",
+        ),
+    ] = False,
+    disclosure: DisclosureOption = None,
+    output: FormatOption = Format.TABLE,
+    out: Out = None,
+) -> None:
+    """Allocation, spend and reach per area, and whether provision is equitable.
+
+    Example: svdiversion areas --apportion --format json --disclosure internal
+    """
+    from ..render import report_views
+    from ..reports.areas import areas_report, publish_areas
+
+    options = report_options(as_of, [month, period, quarter, fy])
+    ledger = load_clean(ctx, None).ledger
+    assert ledger is not None
+    report = areas_report(ledger, options, apportion=apportion, successors=successors)
+    mode = disclosure_for(output, disclosure)
+    if mode is Disclosure.PUBLISHED:
+        report = publish_areas(report, ledger.settings.disclosure)
+    if output is Format.TABLE:
+        report_views.print_areas(report, mode, console_width())
+    else:
+        emit(ctx, report_views.areas_text(report, mode, output.value), out)
+
+
+def outcomes(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    month: Month = None,
+    period: Period = None,
+    quarter: Quarter = None,
+    fy: Year = None,
+    disclosure: DisclosureOption = None,
+    output: FormatOption = Format.TABLE,
+    out: Out = None,
+) -> None:
+    """Referrals, engagement, outcome measures, workshops; safe to publish by default.
+
+    Example: svdiversion outcomes --quarter 2024/25-Q2 --format markdown --out q2.md
+    """
+    from ..render import report_views
+    from ..reports.outcomes import outcomes as compute
+    from ..reports.outcomes import publish
+
+    options = report_options(as_of, [month, period, quarter, fy])
+    ledger = load_clean(ctx, None).ledger
+    assert ledger is not None
+    report = compute(ledger, options)
+    mode = disclosure_for(output, disclosure)
+    if mode is Disclosure.PUBLISHED:
+        report = publish(report)
+    if output is Format.TABLE:
+        report_views.print_outcomes(report, console_width())
+    else:
+        emit(ctx, report_views.outcomes_text(report, output.value), out)
+
+
+def vfm(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    month: Month = None,
+    period: Period = None,
+    quarter: Quarter = None,
+    fy: Year = None,
+    disclosure: DisclosureOption = None,
+    output: FormatOption = Format.TABLE,
+    out: Out = None,
+) -> None:
+    """Cost per referral, engaged child, completion and positive outcome; break-even.
+
+    Example: svdiversion vfm --as-of 2025-03-31
+    """
+    from ..render import report_views
+    from ..reports.pack import disclosed_reports
+
+    options = report_options(as_of, [month, period, quarter, fy])
+    ledger = load_clean(ctx, None).ledger
+    assert ledger is not None
+    mode = disclosure_for(output, disclosure)
+    _, _, report = disclosed_reports(ledger, options, mode, unit_costs(ctx))
+    if output is Format.TABLE:
+        report_views.print_vfm(report, console_width())
+    else:
+        emit(ctx, report_views.vfm_text(report, output.value), out)
+
+
+def report(
+    ctx: typer.Context,
+    as_of: AsOf = None,
+    month: Month = None,
+    period: Period = None,
+    quarter: Quarter = None,
+    fy: Year = None,
+    disclosure: DisclosureOption = None,
+    output: FormatOption = Format.TABLE,
+    out: Out = None,
+) -> None:
+    """The treasurer's monthly pack: check status, headline, burn-down, areas, outcomes, VfM.
+
+    Example: svdiversion report --month 2024-09
+    """
+    from ..render import report_views
+    from ..reports.pack import monthly_pack
+    from .common import load
+
+    if output is Format.CSV:
+        fail(
+            "the monthly pack has many tables: use --format table, json or markdown, or "
+            "'svdiversion export csv --out DIR' for one CSV per table"
+        )
+    options = report_options(as_of, [month, period, quarter, fy])
+    result = load(ctx, None)
+    if result.ledger is None or result.errors:
+        load_clean(ctx, None)  # prints the problems and exits
+    assert result.ledger is not None
+    mode = disclosure_for(output, disclosure)
+    pack = monthly_pack(result.ledger, options, mode, result.problems, unit_costs(ctx))
+    if output is Format.TABLE:
+        report_views.print_pack(pack, console_width())
+    else:
+        emit(ctx, report_views.pack_text(pack, output.value), out)

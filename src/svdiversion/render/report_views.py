@@ -1,0 +1,159 @@
+"""Each report in each format: the terminal, JSON, CSV and Markdown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.columns import Columns
+
+from ..reports.areas import AreasReport
+from ..reports.burndown import Burndown
+from ..reports.disclosure import Disclosure
+from ..reports.outcomes import OutcomesReport
+from ..reports.pack import MonthlyPack
+from ..reports.vfm import VfmReport
+from .console import banner, burndown_chart, make_console, sheet_table, sheets_group
+from .json_reports import areas_json, burndown_json, dumps, outcomes_json, vfm_json
+from .sheets import Sheet, areas_sheet, burndown_sheets, outcomes_sheets, vfm_sheets
+from .tabular import sheet_csv, sheets_markdown
+
+INTERNAL = "INTERNAL - NOT FOR PUBLICATION: exact counts about children."
+PUBLISHED = "Published figures: disclosure control applied (see the notes under each table)."
+
+
+def _text(
+    fmt: str, sheets: list[Sheet], document: dict[str, Any], heading: str, preamble: list[str]
+) -> str:
+    if fmt == "json":
+        return dumps(document)
+    if fmt == "csv":
+        return sheet_csv(sheets[0])
+    return sheets_markdown(sheets, heading, preamble)
+
+
+def _marking(disclosure: Disclosure) -> list[str]:
+    return [INTERNAL if disclosure is Disclosure.INTERNAL else PUBLISHED]
+
+
+# ---------------------------------------------------------------------------- burndown
+
+
+def burndown_text(report: Burndown, fmt: str) -> str:
+    sheets = burndown_sheets(report)
+    main = [sheets[1], *sheets[:1], *sheets[2:]]  # CSV is the period table
+    return _text(fmt, main, burndown_json(report), "Burn-down", [])
+
+
+def print_burndown(report: Burndown, width: int | None) -> None:
+    console = make_console(width)
+    headline, periods, lines = burndown_sheets(report)
+    console.print(Columns([sheet_table(headline), burndown_chart(report)], padding=(0, 4)))
+    console.print()
+    console.print(sheets_group([periods, lines]))
+
+
+# ------------------------------------------------------------------------------- areas
+
+
+def areas_text(report: AreasReport, disclosure: Disclosure, fmt: str) -> str:
+    return _text(
+        fmt,
+        [areas_sheet(report)],
+        areas_json(report, disclosure.value),
+        "Areas",
+        _marking(disclosure),
+    )
+
+
+def print_areas(report: AreasReport, disclosure: Disclosure, width: int | None) -> None:
+    console = make_console(width)
+    console.print(banner(disclosure is Disclosure.INTERNAL))
+    console.print(sheets_group([areas_sheet(report)]))
+
+
+# ---------------------------------------------------------------------------- outcomes
+
+
+def outcomes_text(report: OutcomesReport, fmt: str) -> str:
+    return _text(
+        fmt, outcomes_sheets(report), outcomes_json(report), "Outcomes", _marking(report.disclosure)
+    )
+
+
+def print_outcomes(report: OutcomesReport, width: int | None) -> None:
+    console = make_console(width)
+    console.print(banner(report.disclosure is Disclosure.INTERNAL))
+    console.print(sheets_group(outcomes_sheets(report)))
+
+
+# --------------------------------------------------------------------------------- vfm
+
+
+def vfm_text(report: VfmReport, fmt: str) -> str:
+    sheets = vfm_sheets(report)
+    return _text(fmt, sheets, vfm_json(report), "Value for money", _marking(report.disclosure))
+
+
+def print_vfm(report: VfmReport, width: int | None) -> None:
+    console = make_console(width)
+    console.print(banner(report.disclosure is Disclosure.INTERNAL))
+    console.print(sheets_group(vfm_sheets(report)))
+
+
+# -------------------------------------------------------------------------------- pack
+
+
+def _status(pack: MonthlyPack) -> str:
+    state = "passes" if pack.errors == 0 else "FAILS"
+    return (
+        f"Ledger check {state}: {pack.errors} error{'s' * (pack.errors != 1)}, "
+        f"{pack.warnings} warning{'s' * (pack.warnings != 1)}."
+    )
+
+
+def pack_sheets(pack: MonthlyPack) -> list[Sheet]:
+    outcome_sheets = outcomes_sheets(pack.outcomes)
+    return [
+        *burndown_sheets(pack.burndown),
+        areas_sheet(pack.areas),
+        *outcome_sheets,
+        *vfm_sheets(pack.vfm),
+    ]
+
+
+def pack_json(pack: MonthlyPack) -> dict[str, Any]:
+    return {
+        "service": pack.service,
+        "as_of": pack.burndown.as_of.isoformat(),
+        "check": {"errors": pack.errors, "warnings": pack.warnings},
+        "disclosure": pack.disclosure.value,
+        "burndown": burndown_json(pack.burndown),
+        "areas": areas_json(pack.areas, pack.disclosure.value),
+        "outcomes": outcomes_json(pack.outcomes),
+        "vfm": vfm_json(pack.vfm),
+    }
+
+
+def pack_text(pack: MonthlyPack, fmt: str) -> str:
+    heading = f"{pack.service}: monthly pack as of {pack.burndown.as_of}"
+    return _text(
+        fmt,
+        pack_sheets(pack),
+        pack_json(pack),
+        heading,
+        [_status(pack), *_marking(pack.disclosure)],
+    )
+
+
+def print_pack(pack: MonthlyPack, width: int | None) -> None:
+    console = make_console(width)
+    console.rule(f"[bold]{pack.service}[/bold]: monthly pack as of {pack.burndown.as_of}")
+    console.print(_status(pack), style="green" if pack.errors == 0 else "bold red")
+    console.print()
+    print_burndown(pack.burndown, width)
+    console.rule("Areas")
+    print_areas(pack.areas, pack.disclosure, width)
+    console.rule("Outcomes")
+    print_outcomes(pack.outcomes, width)
+    console.rule("Value for money")
+    print_vfm(pack.vfm, width)

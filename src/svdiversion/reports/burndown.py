@@ -1,0 +1,278 @@
+"""Burn-down: planned against actual spend by month, and where the money will end up.
+
+Planned spend comes from the tranches (the payment profile), actual spend from the
+transactions (accruals basis: the sum of every amount). Only transactions dated on or
+before the as-of date count.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ..fiscal import Month, months_between
+from ..ledger import Ledger
+from ..money import Pence, ratio, to_pence
+from .options import Bucket, ReportOptions, bucket_label
+from .rag import Rag, rag_against_profile
+
+RUN_RATE_MONTHS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodRow:
+    """One bucket (month, quarter or financial year) of the profile.
+
+    ``actual`` and the figures built on it are ``None`` for buckets that start after the
+    as-of date: nothing is known about them yet.
+    """
+
+    label: str
+    first: Month
+    last: Month
+    planned: Pence
+    actual: Pence | None
+    cumulative_planned: Pence
+    cumulative_actual: Pence | None
+    remaining: Pence | None
+    time_elapsed: Decimal
+    budget_spent: Decimal | None
+
+    @property
+    def month(self) -> str:
+        return str(self.first)
+
+    @property
+    def fy_period(self) -> str:
+        if self.first == self.last:
+            return self.first.fy_period
+        return self.label
+
+
+@dataclass(frozen=True, slots=True)
+class LineRow:
+    id: str
+    decision: str
+    name: str
+    kind: str
+    original: Pence
+    budget: Pence
+    planned_to_date: Pence
+    actual_to_date: Pence
+    remaining: Pence
+    forecast_outturn: Pence
+    variance: Pence
+    rag: Rag
+
+
+@dataclass(frozen=True, slots=True)
+class Burndown:
+    as_of: date
+    currency: str
+    bucket: Bucket
+    start: date
+    end: date
+    budget_total: Pence
+    planned_to_date: Pence
+    actual_to_date: Pence
+    remaining: Pence
+    forecast_outturn: Pence
+    run_rate_forecast: Pence
+    run_rate_monthly: Pence
+    variance: Pence
+    variance_to_profile: Pence
+    rag: Rag
+    time_elapsed: Decimal
+    budget_spent: Decimal | None
+    periods: tuple[PeriodRow, ...]
+    lines: tuple[LineRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SpendTotals:
+    """Actual spend by month and by line, to the as-of date: one pass over the rows."""
+
+    by_month: dict[Month, Pence]
+    by_line: dict[str, Pence]
+    by_line_month: dict[tuple[str, Month], Pence]
+
+
+def spend_to_date(ledger: Ledger, as_of: date) -> SpendTotals:
+    table = ledger.transactions
+    month_of: dict[date, Month | None] = {
+        day: (Month.of(day) if day <= as_of else None) for day in set(table.column("date"))
+    }
+    by_line_month: dict[tuple[str, Month], Pence] = defaultdict(int)
+    for day, line, pence in zip(
+        table.column("date"), table.column("budget_line"), table.column("pence"), strict=True
+    ):
+        month = month_of[day]
+        if month is not None:
+            by_line_month[line, month] += pence
+    by_month: dict[Month, Pence] = defaultdict(int)
+    by_line: dict[str, Pence] = defaultdict(int)
+    for (line, month), pence in by_line_month.items():
+        by_month[month] += pence
+        by_line[line] += pence
+    return SpendTotals(dict(by_month), dict(by_line), dict(by_line_month))
+
+
+def planned_by_line_month(ledger: Ledger) -> dict[tuple[str, Month], Pence]:
+    planned: dict[tuple[str, Month], Pence] = defaultdict(int)
+    for _, tranche in ledger.tranches():
+        planned[tranche.line, Month.of(tranche.due)] += to_pence(tranche.amount)
+    return dict(planned)
+
+
+def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
+    as_of = options.as_of
+    spend = spend_to_date(ledger, as_of)
+    planned = planned_by_line_month(ledger)
+    planned_by_month: dict[Month, Pence] = defaultdict(int)
+    for (_, month), pence in planned.items():
+        planned_by_month[month] += pence
+
+    budget = ledger.budget_total
+    months = list(months_between(Month.of(ledger.start), Month.of(ledger.end)))
+    planned_to_date = _planned_to_date(ledger, as_of)
+    actual_to_date = sum(spend.by_month.values())
+    planned_after = budget_planned_total(ledger) - planned_to_date
+
+    rate = _run_rate(spend.by_month, as_of)
+    months_left = sum(1 for m in months if m.first_day > _last_complete_month_end(as_of))
+    run_rate_forecast = _actual_through(spend.by_month, _last_complete_month_end(as_of)) + (
+        rate * months_left
+    )
+    forecast = actual_to_date + planned_after
+
+    periods = _periods(months, planned_by_month, spend.by_month, budget, ledger, options)
+    return Burndown(
+        as_of=as_of,
+        currency=ledger.currency,
+        bucket=options.bucket,
+        start=ledger.start,
+        end=ledger.end,
+        budget_total=budget,
+        planned_to_date=planned_to_date,
+        actual_to_date=actual_to_date,
+        remaining=budget - actual_to_date,
+        forecast_outturn=forecast,
+        run_rate_forecast=run_rate_forecast,
+        run_rate_monthly=rate,
+        variance=forecast - budget,
+        variance_to_profile=actual_to_date - planned_to_date,
+        rag=rag_against_profile(actual_to_date, planned_to_date, ledger.settings.rag),
+        time_elapsed=time_elapsed(ledger.start, ledger.end, as_of),
+        budget_spent=ratio(actual_to_date, budget),
+        periods=periods,
+        lines=_lines(ledger, spend, as_of),
+    )
+
+
+def _planned_to_date(ledger: Ledger, as_of: date) -> Pence:
+    return sum(to_pence(t.amount) for _, t in ledger.tranches() if t.due <= as_of)
+
+
+def budget_planned_total(ledger: Ledger) -> Pence:
+    return sum(to_pence(t.amount) for _, t in ledger.tranches())
+
+
+def time_elapsed(start: date, end: date, as_of: date) -> Decimal:
+    """Share of the contract's days that have passed by the end of ``as_of``."""
+    total = (end - start).days + 1
+    passed = min(max((as_of - start).days + 1, 0), total)
+    result = ratio(passed, total)
+    return result if result is not None else Decimal(0)
+
+
+def _last_complete_month_end(as_of: date) -> date:
+    month = Month.of(as_of)
+    return as_of if as_of == month.last_day else month.previous().last_day
+
+
+def _actual_through(by_month: dict[Month, Pence], day: date) -> Pence:
+    return sum(p for m, p in by_month.items() if m.last_day <= day)
+
+
+def _run_rate(by_month: dict[Month, Pence], as_of: date) -> Pence:
+    """Average monthly spend over the last three complete months up to the as-of date."""
+    last = Month.of(_last_complete_month_end(as_of))
+    window = [last]
+    for _ in range(RUN_RATE_MONTHS - 1):
+        window.append(window[-1].previous())
+    total = sum(by_month.get(m, 0) for m in window)
+    return round(Decimal(total) / RUN_RATE_MONTHS)
+
+
+def _periods(
+    months: list[Month],
+    planned: dict[Month, Pence],
+    actual: dict[Month, Pence],
+    budget: Pence,
+    ledger: Ledger,
+    options: ReportOptions,
+) -> tuple[PeriodRow, ...]:
+    rows: list[PeriodRow] = []
+    cumulative_planned = cumulative_actual = 0
+    groups: dict[str, list[Month]] = {}
+    for month in months:
+        groups.setdefault(bucket_label(month, options.bucket), []).append(month)
+    for label, members in groups.items():
+        first, last = members[0], members[-1]
+        planned_here = sum(planned.get(m, 0) for m in members)
+        cumulative_planned += planned_here
+        known = first.first_day <= options.as_of
+        actual_here = sum(actual.get(m, 0) for m in members) if known else None
+        if actual_here is not None:
+            cumulative_actual += actual_here
+        in_window = any(options.in_window(m) for m in members)
+        if not in_window:
+            continue
+        rows.append(
+            PeriodRow(
+                label=label,
+                first=first,
+                last=last,
+                planned=planned_here,
+                actual=actual_here,
+                cumulative_planned=cumulative_planned,
+                cumulative_actual=cumulative_actual if known else None,
+                remaining=budget - cumulative_actual if known else None,
+                time_elapsed=time_elapsed(ledger.start, ledger.end, last.last_day),
+                budget_spent=ratio(cumulative_actual, budget) if known else None,
+            )
+        )
+    return tuple(rows)
+
+
+def _lines(ledger: Ledger, spend: SpendTotals, as_of: date) -> tuple[LineRow, ...]:
+    planned_to_date: dict[str, Pence] = defaultdict(int)
+    planned_total: dict[str, Pence] = defaultdict(int)
+    for _, tranche in ledger.tranches():
+        planned_total[tranche.line] += to_pence(tranche.amount)
+        if tranche.due <= as_of:
+            planned_to_date[tranche.line] += to_pence(tranche.amount)
+    rows = []
+    for line in ledger.line_budgets():
+        actual = spend.by_line.get(line.id, 0)
+        planned = planned_to_date[line.id]
+        forecast = actual + planned_total[line.id] - planned
+        rows.append(
+            LineRow(
+                id=line.id,
+                decision=line.decision,
+                name=line.name,
+                kind=line.kind.value,
+                original=line.original,
+                budget=line.budget,
+                planned_to_date=planned,
+                actual_to_date=actual,
+                remaining=line.budget - actual,
+                forecast_outturn=forecast,
+                variance=forecast - line.budget,
+                rag=rag_against_profile(actual, planned, ledger.settings.rag),
+            )
+        )
+    return tuple(rows)
