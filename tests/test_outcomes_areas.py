@@ -1,0 +1,140 @@
+"""Outcomes and areas on small inline ledgers, exact and published."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from helpers import EPISODE_HEADER, TX_HEADER, load_ledger, make_workspace
+from svdiversion.fiscal import parse_quarter
+from svdiversion.reports.areas import areas_report, publish_areas
+from svdiversion.reports.disclosure import Disclosure
+from svdiversion.reports.options import ReportOptions
+from svdiversion.reports.outcomes import outcomes, publish
+from svdiversion.reports.rag import Rag
+
+EPISODES = f"""
+    {EPISODE_HEADER}
+    EP-1,CYP-00001,north,2023-08-01,police,14,one_to_one,completed,2023-08-15,2024-02-15,Y,N
+    EP-2,CYP-00002,south,2023-09-01,school,12,group,declined,,,,
+    EP-3,CYP-00003,south,2023-10-05,police,15,one_to_one,disengaged,2023-10-20,2024-01-10,N,Y
+    EP-4,CYP-00004,south,2024-01-15,police,13,one_to_one,completed,2024-02-01,2024-09-30,Y,
+    EP-5,CYP-00005,north,2024-06-01,school,16,group,engaged,2024-06-10,,,
+"""
+
+
+def ledger(tmp_path: Path):
+    return load_ledger(make_workspace(tmp_path, outcomes=EPISODES))
+
+
+def test_states_follow_the_dates_as_of_the_report(tmp_path: Path) -> None:
+    report = outcomes(ledger(tmp_path), ReportOptions(date(2024, 3, 31)))
+    totals = report.totals
+    assert (
+        totals.referrals,
+        totals.declined,
+        totals.awaiting,
+        totals.active,
+        totals.completed,
+        totals.disengaged,
+        totals.engaged,
+    ) == (4, 1, 0, 1, 1, 1, 3)
+    # EP-4 ends after the as-of date: it is active, and its outcome is not counted yet.
+    risk = next(m for m in report.measures if m.id == "risk_reduction")
+    assert (risk.achieved, risk.assessed, risk.rate) == (1, 2, Decimal("0.5000"))
+    assert risk.rag is Rag.RED  # 50% against a 70% target
+    cjs = next(m for m in report.measures if m.id == "entered_cjs")
+    assert (cjs.achieved, cjs.assessed, cjs.better, cjs.rag) == (1, 2, "lower", None)
+
+
+def test_by_area_source_age_and_quarter(tmp_path: Path) -> None:
+    report = outcomes(ledger(tmp_path), ReportOptions(date(2025, 3, 31)))
+    assert [(a.id, a.counts.referrals, a.counts.engaged) for a in report.areas] == [
+        ("north", 2, 2),
+        ("south", 3, 2),
+    ]
+    assert report.sources == (("police", 3), ("school", 2))
+    assert report.ages == ((12, 1), (13, 1), (14, 1), (15, 1), (16, 1))
+    assert [
+        (q.label, q.referrals, q.engaged, q.completed, q.disengaged) for q in report.quarters
+    ] == [
+        ("2023/24 Q2", 2, 1, 0, 0),
+        ("2023/24 Q3", 1, 1, 0, 0),
+        ("2023/24 Q4", 1, 1, 1, 1),
+        ("2024/25 Q1", 1, 1, 0, 0),
+        ("2024/25 Q2", 0, 0, 1, 0),
+    ]
+    assert [(w.kind, w.sessions, w.cyp, w.parents) for w in report.workshops] == [
+        ("steer_clear_group", 1, 5, 4)
+    ]
+
+
+def test_a_quarter_window_counts_events_in_the_quarter(tmp_path: Path) -> None:
+    window = parse_quarter("2023/24-Q3")
+    report = outcomes(ledger(tmp_path), ReportOptions(window.end, window=window))
+    assert report.window == "2023/24 Q3"
+    assert report.totals.referrals == 1
+    assert report.totals.active == 1
+
+
+def test_published_outcomes_hide_small_counts(tmp_path: Path) -> None:
+    exact = outcomes(ledger(tmp_path), ReportOptions(date(2025, 3, 31)))
+    shown = publish(exact)
+    assert shown.disclosure is Disclosure.PUBLISHED
+    assert shown.totals.referrals == 5
+    assert shown.totals.completed == "[c]"
+    assert all(v == "[c]" for _, v in shown.sources)
+    assert all(m.rate in ("[c]", None) for m in shown.measures)
+
+
+def test_areas_money_and_reach(tmp_path: Path) -> None:
+    report = areas_report(ledger(tmp_path), ReportOptions(date(2025, 3, 31)))
+    rows = {a.id: a for a in report.areas}
+    assert (rows["north"].allocated, rows["north"].actual, rows["north"].remaining) == (
+        40000,
+        20000,
+        20000,
+    )
+    assert rows["north"].utilisation == Decimal("0.5000")
+    assert (rows["south"].referrals, rows["south"].engaged) == (3, 2)
+    assert rows["south"].cost_per_engaged == 10000
+    assert rows["south"].population_10_17 is None or rows["south"].population_share is None
+    unassigned = rows[None]
+    assert (unassigned.name, unassigned.actual) == ("Not tied to an area", 15000)
+    assert report.total.actual == 55000
+    assert report.total.referrals == 5
+
+
+def test_apportioning_shares_unassigned_costs_to_the_penny(tmp_path: Path) -> None:
+    transactions = (
+        "\n".join(
+            [
+                TX_HEADER,
+                "TX-1,2023-09-30,payment,delivery,north,200.00,INV-1,Provider,September delivery,T1",
+                "TX-2,2023-09-30,payment,delivery,south,200.00,INV-1,Provider,September delivery,T1",
+                "TX-3,2024-03-31,payment,evaluation,,100.01,EV-1,University,Evaluation report,T3",
+            ]
+        )
+        + "\n"
+    )
+    root = make_workspace(tmp_path, transactions=transactions, outcomes=EPISODES)
+    report = areas_report(load_ledger(root), ReportOptions(date(2025, 3, 31)), apportion=True)
+    shares = {a.id: a.apportioned for a in report.areas}
+    assert shares == {"north": 5001, "south": 5000}
+    assert None not in shares
+    assert report.total.actual == 50001
+
+
+def test_successors_roll_old_areas_into_new(tmp_path: Path) -> None:
+    report = areas_report(ledger(tmp_path), ReportOptions(date(2025, 3, 31)), successors=True)
+    assert [a.id for a in report.areas if a.id] == ["central", "south"]
+    central = report.areas[0]
+    assert (central.allocated, central.referrals) == (40000, 2)
+
+
+def test_published_areas_work_costs_out_on_published_counts(tmp_path: Path) -> None:
+    exact = areas_report(ledger(tmp_path), ReportOptions(date(2025, 3, 31)))
+    shown = publish_areas(exact, load_ledger(tmp_path).settings.disclosure)
+    assert {a.id: a.referrals for a in shown.areas} == {"north": "[c]", "south": "[c]", None: 0}
+    assert all(a.cost_per_engaged is None for a in shown.areas)
