@@ -2,46 +2,120 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
+from pathlib import Path, PurePath
 from typing import Annotated
 
 import typer
 
+from ..changes import ChangesUnavailable, changed_since
+from ..checks.codes import CODES
+from ..problems import Problem
+from ..render.ci import problems_github, problems_junit, write_atomic
 from ..render.problems import problems_json, problems_text, summary_line
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AsOf, load
+from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AsOf, fail, load, workspace_root
 
 
 class CheckFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+    GITHUB = "github"
+    JUNIT = "junit"
 
 
 def check(
     ctx: typer.Context,
     as_of: AsOf = None,
     strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
-    output: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        CheckFormat.TEXT
-    ),
+    output: Annotated[
+        CheckFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text for people; json (documented shape); github (workflow commands that "
+            "annotate the offending lines of a pull request); junit (XML test report, one "
+            "test case per check code).",
+        ),
+    ] = CheckFormat.TEXT,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Write the report to FILE (atomically) instead of stdout, e.g. the JUnit "
+            "file a CI system reads.",
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REV",
+            help="Keep warnings only for lines changed since the git revision REV (and files "
+            "added since); errors anywhere still fail.",
+        ),
+    ] = None,
 ) -> None:
     """Check every ledger file and report every problem, located to its line.
 
     Exit 0 when clean (warnings allowed unless --strict), 1 when the ledger has
-    problems, 2 when the workspace cannot be read.
+    problems, 2 when the workspace cannot be read or an option is wrong. A one-line
+    summary goes to stderr in every format.
 
-    Example: svdiversion check --as-of 2025-03-31 --format json
+    Examples:
+
+    \b
+      svdiversion check --as-of 2025-03-31 --format json
+      svdiversion -C ledger check --format github --changed-since origin/main
+      svdiversion check --format junit --out check-results.xml
     """
     result = load(ctx, as_of or date.today())
     problems = result.problems
-    if output is CheckFormat.JSON:
-        sys.stdout.write(problems_json(problems, strict=strict))
+    if since is not None:
+        problems = _touched_by_change(workspace_root(ctx), since, problems)
+    report = _render(output, problems, strict, _repo_prefix(workspace_root(ctx)))
+    if out is None:
+        sys.stdout.write(report)
     else:
-        sys.stdout.write(problems_text(problems))
+        try:
+            write_atomic(out, report)
+        except OSError as exc:
+            fail(f"cannot write {out}: {exc.strerror}", "check the folder exists and is writable")
     files = len(result.ledger.files) if result.ledger else len({p.path for p in problems})
     sys.stderr.write(summary_line(problems, files) + "\n")
     if result.unreadable:
         raise typer.Exit(EXIT_USAGE)
-    failing = result.errors or (strict and result.warnings)
+    failing = any(p.is_error for p in problems) or (strict and problems)
     raise typer.Exit(EXIT_PROBLEMS if failing else EXIT_OK)
+
+
+def _render(output: CheckFormat, problems: Sequence[Problem], strict: bool, prefix: str) -> str:
+    if output is CheckFormat.JSON:
+        return problems_json(problems, strict=strict)
+    if output is CheckFormat.GITHUB:
+        return problems_github(problems, prefix)
+    if output is CheckFormat.JUNIT:
+        return problems_junit(problems, CODES, strict=strict, prefix=prefix)
+    return problems_text(problems)
+
+
+def _touched_by_change(root: Path, revision: str, problems: list[Problem]) -> list[Problem]:
+    """Errors, and the warnings on lines changed since ``revision``."""
+    try:
+        changes = changed_since(root, revision)
+    except ChangesUnavailable as exc:
+        fail(exc.message, exc.hint)
+    return [p for p in problems if p.is_error or changes.touches(p.path, p.line)]
+
+
+def _repo_prefix(root: Path) -> str:
+    """The workspace folder relative to the repository root, so CI annotations land on the
+    right file: relative to ``$GITHUB_WORKSPACE`` in GitHub Actions, else to the current
+    folder (where a CI job runs commands)."""
+    base = os.environ.get("GITHUB_WORKSPACE") or os.curdir
+    return PurePath(os.path.relpath(root.absolute(), Path(base).absolute())).as_posix()
