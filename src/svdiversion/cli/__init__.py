@@ -9,6 +9,7 @@ import typer
 
 from .. import __version__
 from .check import check
+from .init import init
 
 app = typer.Typer(
     name="svdiversion",
@@ -51,3 +52,4 @@ def main(
 
 
 app.command()(check)
+app.command()(init)

@@ -1,0 +1,232 @@
+"""``svdiversion init``: start a workspace for a new service, or add a decision to one."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from pydantic import ValidationError
+
+from ..load import NotAWorkspace, shape_problems
+from ..load.yamldoc import read_yaml
+from ..models import Area, AreasFile
+from ..money import Pence, parse_pence
+from ..problems import Problem
+from ..render.ci import write_atomic
+from ..render.problems import problems_text
+from ..scaffold import DecisionPlan, ScaffoldError, extension, new_workspace, plan_decision
+from ..workspace import open_workspace
+from .common import EXIT_PROBLEMS, fail, parse_date, workspace_root
+
+# Present in a folder that counts as empty: a freshly made git repository.
+IGNORED_ENTRIES = frozenset({".git"})
+
+
+def parse_total(text: str) -> Pence:
+    pence = parse_pence(text.strip())
+    if pence is None:
+        raise typer.BadParameter(
+            f"{text!r} is not an amount; write plain pounds such as 288000 or 538496.32, "
+            "without £ or thousands separators"
+        )
+    return pence
+
+
+def init(
+    ctx: typer.Context,
+    directory: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="DIR",
+            help="The folder to create the workspace in (with --extension: the workspace "
+            "to add to). Default: the -C folder.",
+            show_default=False,
+        ),
+    ] = None,
+    service: Annotated[
+        str | None, typer.Option("--service", metavar="NAME", help="The service's name.")
+    ] = None,
+    reference: Annotated[
+        str | None,
+        typer.Option(
+            "--decision",
+            metavar="REF",
+            help="The decision's reference, e.g. PCC/D/2025/12; its id is made from it.",
+        ),
+    ] = None,
+    total: Annotated[
+        int | None,
+        typer.Option(
+            "--total", metavar="AMOUNT", parser=parse_total, help="The approved total in pounds."
+        ),
+    ] = None,
+    start: Annotated[
+        date | None,
+        typer.Option("--start", metavar="DATE", parser=parse_date, help="First day of the period."),
+    ] = None,
+    end: Annotated[
+        date | None,
+        typer.Option("--end", metavar="DATE", parser=parse_date, help="Last day of the period."),
+    ] = None,
+    areas: Annotated[
+        Path | None,
+        typer.Option(
+            "--areas",
+            metavar="FILE",
+            help="An areas file (the format of config/areas.yaml) to copy. Default: one "
+            "placeholder area.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write into a folder that is not empty (overwrites)."),
+    ] = False,
+    add_extension: Annotated[
+        bool,
+        typer.Option(
+            "--extension",
+            help="Add the decision to the existing workspace in DIR as a new file "
+            "ledger/contract.d/<id>.yaml; existing records are not touched.",
+        ),
+    ] = False,
+) -> None:
+    """Start a workspace for a new service, or add a further decision to one.
+
+    Writes config/areas.yaml, config/settings.yaml, ledger/contract.yaml (the decision
+    with one delivery line, paid monthly in equal tranches), the three CSV files with
+    their headers and ledger/README.md. What is not given is a marked placeholder; the
+    new workspace passes 'svdiversion check'. Refuses a folder that is not empty unless
+    --force. Exit 0 written, 1 the areas file has problems, 2 usage (nothing written).
+
+    Examples:
+
+    \b
+      svdiversion init climb --service CLIMB --decision PCC/D/2025/12 \\
+          --total 288000 --start 2025-04-01 --end 2026-03-31 --areas areas.yaml
+      svdiversion init . --extension --decision PCC/D/2025/03 --total 288000 \\
+          --start 2025-04-01 --end 2026-03-31
+    """
+    root = directory if directory is not None else workspace_root(ctx)
+    if add_extension:
+        missing = [
+            flag
+            for flag, value in (
+                ("--decision", reference),
+                ("--total", total),
+                ("--start", start),
+                ("--end", end),
+            )
+            if value is None
+        ]
+        if missing:
+            fail(f"--extension needs {', '.join(missing)}", "give the figures of the decision")
+        if areas is not None or force:
+            fail(
+                "--extension takes neither --areas nor --force",
+                "an extension uses the workspace's areas and never overwrites a file",
+            )
+    try:
+        plan = plan_decision(
+            service=service,
+            reference=reference,
+            total=total,
+            start=start,
+            end=end,
+            today=date.today(),
+        )
+    except ScaffoldError as exc:
+        fail(exc.message, exc.hint)
+    if add_extension:
+        _add_decision(root, plan, service_given=service is not None)
+    else:
+        _new_workspace(root, plan, areas, force)
+
+
+def _new_workspace(root: Path, plan: DecisionPlan, areas_file: Path | None, force: bool) -> None:
+    if root.exists() and not root.is_dir():
+        fail(f"{root} is a file, not a folder", "name a new folder for the workspace")
+    if root.is_dir() and not force:
+        present = sorted(p.name for p in root.iterdir() if p.name not in IGNORED_ENTRIES)
+        if present:
+            shown = ", ".join(present[:5]) + (", ..." if len(present) > 5 else "")
+            fail(
+                f"{root} is not empty ({shown}); nothing written",
+                "name a new or empty folder, or pass --force to overwrite the workspace files",
+            )
+    areas_text, area_list = _read_areas(areas_file) if areas_file else (None, [])
+    files = new_workspace(plan, areas_text, area_list)
+    _must_pass_check(files, areas_file)
+    for name, text in files.items():
+        write_atomic(root / name, text)
+        print(f"created {root / name}")
+    placeholders = ", ".join(sorted(plan.placeholders))
+    if placeholders:
+        sys.stderr.write(
+            f"placeholders to replace in {root / 'ledger/contract.yaml'}: {placeholders}\n"
+        )
+    sys.stderr.write(f"next: record the ledger, then run 'svdiversion -C {root} check'\n")
+
+
+def _read_areas(file: Path) -> tuple[str, list[Area]]:
+    """The areas file's text (copied as it is) and its areas; exit 1 on problems."""
+    if not file.is_file():
+        fail(f"cannot read the areas file {file}: not found", "check the path given to --areas")
+    doc, problems = read_yaml(file, str(file))
+    if doc is not None:
+        try:
+            parsed = AreasFile.model_validate(doc.data)
+        except ValidationError as exc:
+            problems += shape_problems(doc, exc)
+        else:
+            return file.read_text(encoding="utf-8-sig"), list(parsed.areas)
+    _refuse(problems, f"the areas file {file} has problems; nothing written")
+
+
+def _must_pass_check(files: dict[str, str], areas_file: Path | None) -> None:
+    """Check the new workspace in a scratch folder before writing anything: what init
+    writes passes 'check', or it writes nothing."""
+    with tempfile.TemporaryDirectory(prefix="svdiversion-init-") as scratch:
+        for name, text in files.items():
+            (Path(scratch) / name).parent.mkdir(parents=True, exist_ok=True)
+            (Path(scratch) / name).write_text(text, encoding="utf-8")
+        result = open_workspace(Path(scratch), as_of=date.today())
+    if result.errors:
+        source = f" (config/areas.yaml is a copy of {areas_file})" if areas_file else ""
+        _refuse(result.errors, f"the new workspace would not pass check{source}; nothing written")
+
+
+def _add_decision(root: Path, plan: DecisionPlan, *, service_given: bool) -> None:
+    try:
+        result = open_workspace(root, as_of=date.today())
+    except NotAWorkspace:
+        fail(
+            f"{root} is not a workspace: it needs config/ and ledger/ folders",
+            "name an existing workspace, or leave out --extension to start one",
+        )
+    ledger = result.ledger
+    if ledger is None:
+        _refuse(result.errors, f"the workspace in {root} cannot be read; nothing written")
+    if not service_given:
+        plan = replace(
+            plan, service=ledger.settings.service_name, placeholders=plan.placeholders - {"service"}
+        )
+    try:
+        name, text = extension(plan, list(ledger.areas.values()), set(ledger.origins))
+    except ScaffoldError as exc:
+        fail(exc.message, exc.hint)
+    target = root / name
+    if target.exists():
+        fail(f"{target} already exists; nothing written", "give the decision its own reference")
+    write_atomic(target, text)
+    print(f"created {target}")
+    sys.stderr.write(f"next: run 'svdiversion -C {root} check'\n")
+
+
+def _refuse(problems: list[Problem], message: str) -> NoReturn:
+    sys.stderr.write(problems_text(problems))
+    fail(message, "correct the problems above and run init again", EXIT_PROBLEMS)

@@ -1,0 +1,373 @@
+"""``svdiversion init``: a new workspace that passes check, and ``--extension``."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from svdiversion.cli import app
+from svdiversion.load import load_workspace
+from svdiversion.money import to_pence
+from svdiversion.scaffold import decision_id, financial_year, plan_decision
+
+REPO = Path(__file__).resolve().parent.parent
+FILES = [
+    "config/areas.yaml",
+    "config/settings.yaml",
+    "ledger/README.md",
+    "ledger/contract.yaml",
+    "ledger/outcomes.csv",
+    "ledger/transactions.csv",
+    "ledger/workshops.csv",
+]
+CLIMB = (
+    "--service",
+    "CLIMB",
+    "--decision",
+    "PCC/D/2025/12",
+    "--total",
+    "288000",
+    "--start",
+    "2025-04-01",
+    "--end",
+    "2026-03-31",
+)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file below ``root`` with a digest of its bytes."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(autouse=True)
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def test_init_then_check_exits_0(tmp_path: Path) -> None:
+    code, out, err = run("init", "climb", *CLIMB)
+    assert code == 0, err
+    assert out.splitlines() == [f"created climb/{name}" for name in sorted(FILES, key=_order)]
+    assert err == "next: record the ledger, then run 'svdiversion -C climb check'\n"
+    assert sorted(tree(tmp_path / "climb")) == FILES
+    assert run("-C", "climb", "check") == (0, "", "0 errors, 0 warnings in 6 files\n")
+    assert run("-C", "climb", "check", "--strict", "--as-of", "2025-04-01")[0] == 0
+
+
+def _order(name: str) -> int:
+    return [
+        "config/areas.yaml",
+        "config/settings.yaml",
+        "ledger/contract.yaml",
+        "ledger/transactions.csv",
+        "ledger/outcomes.csv",
+        "ledger/workshops.csv",
+        "ledger/README.md",
+    ].index(name)
+
+
+def test_init_writes_the_exact_headers_and_the_decision(tmp_path: Path) -> None:
+    run("init", "climb", *CLIMB)
+    root = tmp_path / "climb"
+    assert (root / "ledger/transactions.csv").read_text() == (
+        "id,date,kind,budget_line,area,amount,reference,counterparty,description,tranche\n"
+    )
+    assert (root / "ledger/outcomes.csv").read_text() == (
+        "episode_id,cyp_ref,area,referral_date,referral_source,age_at_referral,pathway,status,"
+        "start_date,end_date,risk_reduction,increased_awareness,positive_activity,"
+        "progress_key_areas,entered_cjs\n"
+    )
+    assert (root / "ledger/workshops.csv").read_text() == (
+        "session_id,date,area,kind,cyp_attendees,parent_attendees,professional_attendees\n"
+    )
+    ledger, problems = load_workspace(root)
+    assert problems == []
+    (decision,) = ledger.decisions
+    assert (decision.id, decision.reference, decision.service) == (
+        "PCC-D-2025-12",
+        "PCC/D/2025/12",
+        "CLIMB",
+    )
+    assert (decision.start, decision.end, to_pence(decision.total)) == (
+        date(2025, 4, 1),
+        date(2026, 3, 31),
+        28_800_000,
+    )
+    assert [(line.id, line.kind.value, to_pence(line.amount)) for line in decision.lines] == [
+        ("PCC-D-2025-12-delivery", "delivery", 28_800_000)
+    ]
+    tranches = [(t.id, t.due, to_pence(t.amount)) for t in decision.tranches]
+    assert len(tranches) == 12
+    assert tranches[0] == ("PCC-D-2025-12-2025-26-P01", date(2025, 4, 30), 2_400_000)
+    assert tranches[-1] == ("PCC-D-2025-12-2025-26-P12", date(2026, 3, 31), 2_400_000)
+    assert [(a.area, to_pence(a.amount)) for a in decision.allocations] == [
+        ("service_area", 28_800_000)
+    ]
+    assert [m.id for m in ledger.measures] == [
+        "risk_reduction",
+        "increased_awareness",
+        "positive_activity",
+        "progress_key_areas",
+        "entered_cjs",
+    ]
+    assert ledger.settings.service_name == "CLIMB"
+
+
+def test_tranches_divide_the_total_exactly_in_pence() -> None:
+    plan = plan_decision(
+        service=None,
+        reference="X",
+        total=100_001,
+        start=date(2023, 7, 15),
+        end=date(2023, 9, 10),
+        today=date(2024, 1, 1),
+    )
+    assert plan.tranches() == [
+        ("X-2023-24-P04", date(2023, 7, 31), 33_333),
+        ("X-2023-24-P05", date(2023, 8, 31), 33_333),
+        ("X-2023-24-P06", date(2023, 9, 10), 33_335),
+    ]
+    tiny = plan_decision(
+        service=None,
+        reference="X",
+        total=2,
+        start=date(2023, 7, 1),
+        end=date(2023, 9, 30),
+        today=date(2024, 1, 1),
+    )
+    assert tiny.tranches() == [("X-2023-24-P06", date(2023, 9, 30), 2)]
+
+
+def test_init_without_options_writes_marked_placeholders(tmp_path: Path) -> None:
+    code, _, err = run("init", "new")
+    assert code == 0
+    assert "placeholders to replace in new/ledger/contract.yaml: period, reference, " in err
+    contract = (tmp_path / "new/ledger/contract.yaml").read_text()
+    assert "    total: 12000.00  # placeholder: replace with the approved total\n" in contract
+    assert '    reference: "DECISION-1"  # placeholder: replace with its reference\n' in contract
+    ledger, problems = load_workspace(tmp_path / "new")
+    assert problems == []
+    start, end = financial_year(date.today())
+    assert (ledger.decisions[0].start, ledger.decisions[0].end) == (start, end)
+    assert run("-C", "new", "check")[0] == 0
+
+
+def test_init_refuses_a_non_empty_folder_and_writes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "books"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine\n")
+    before = tree(folder)
+    code, out, err = run("init", "books", *CLIMB)
+    assert (code, out) == (2, "")
+    assert err == (
+        "svdiversion: error: books is not empty (notes.txt); nothing written\n"
+        "  hint: name a new or empty folder, or pass --force to overwrite the workspace files\n"
+    )
+    assert tree(folder) == before
+
+
+def test_init_force_overwrites_only_the_workspace_files(tmp_path: Path) -> None:
+    run("init", "books", *CLIMB)
+    folder = tmp_path / "books"
+    (folder / "notes.txt").write_text("mine\n")
+    (folder / "ledger/transactions.csv").write_text("changed\n")
+    code, _, _ = run("init", "books", "--force", *CLIMB)
+    assert code == 0
+    assert (folder / "notes.txt").read_text() == "mine\n"
+    assert (folder / "ledger/transactions.csv").read_text().startswith("id,date,kind,")
+    assert sorted(tree(folder)) == sorted([*FILES, "notes.txt"])  # no temporary files
+
+
+def test_init_into_a_fresh_git_repository(tmp_path: Path) -> None:
+    (tmp_path / "repo/.git").mkdir(parents=True)
+    assert run("init", "repo", *CLIMB)[0] == 0
+    assert (tmp_path / "repo/ledger/contract.yaml").is_file()
+
+
+def test_init_onto_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("x")
+    code, _, err = run("init", "taken")
+    assert code == 2
+    assert err.startswith("svdiversion: error: taken is a file, not a folder\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--start", "2025-04-01", "--end", "2025-03-01"), "the period ends (2025-03-01) before"),
+        (("--total", "£288,000"), "'£288,000' is not an amount; write plain pounds"),
+        (("--total", "0"), "the total must be above zero, got £0.00"),
+        (("--start", "01/04/2025"), "'01/04/2025' is not a date; write it as YYYY-MM-DD"),
+    ],
+)
+def test_init_bad_options_exit_2_and_write_nothing(
+    tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    code, out, err = run("init", "new", *args)
+    assert (code, out) == (2, "")
+    assert message in err
+    assert not (tmp_path / "new").exists()
+
+
+def test_init_copies_an_areas_file_and_splits_the_line_between_its_areas(tmp_path: Path) -> None:
+    code, _, err = run("init", "wm", *CLIMB, "--areas", str(REPO / "config/areas.yaml"))
+    assert code == 0, err
+    root = tmp_path / "wm"
+    assert (root / "config/areas.yaml").read_bytes() == (REPO / "config/areas.yaml").read_bytes()
+    ledger, problems = load_workspace(root)
+    assert problems == []
+    # The five local policing areas are valid on 2025-04-01; the two from 2026 are not.
+    assert [(a.area, to_pence(a.amount)) for a in ledger.decisions[0].allocations] == [
+        ("herefordshire", 5_760_000),
+        ("north_worcestershire", 5_760_000),
+        ("south_worcestershire", 5_760_000),
+        ("shropshire", 5_760_000),
+        ("telford_wrekin", 5_760_000),
+    ]
+    assert run("-C", "wm", "check", "--strict")[0] == 0
+
+
+def test_init_with_a_broken_areas_file_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "areas.yaml").write_text(
+        "areas:\n  - id: north\n    name: North\n    valid_from: 2025-04-01\n"
+    )
+    code, out, err = run("init", "new", "--areas", "areas.yaml")
+    assert (code, out) == (1, "")
+    assert err == (
+        "areas.yaml:2:5: E112 missing key 'local_authority' in areas.0\n"
+        "  hint: add local_authority: (see docs/ledger-format.md)\n"
+        "svdiversion: error: the areas file areas.yaml has problems; nothing written\n"
+        "  hint: correct the problems above and run init again\n"
+    )
+    assert not (tmp_path / "new").exists()
+
+
+def test_init_with_areas_that_fail_a_rule_exits_1_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "areas.yaml").write_text(
+        "areas:\n"
+        "  - id: north\n"
+        "    name: North\n"
+        "    local_authority: North Council\n"
+        "    valid_from: 2020-04-01\n"
+        "    successor: nowhere\n"
+    )
+    code, _, err = run("init", "new", "--areas", "areas.yaml")
+    assert code == 1
+    assert err.startswith("config/areas.yaml:2:5: E202 area north names unknown successor")
+    assert (
+        "the new workspace would not pass check (config/areas.yaml is a copy of areas.yaml)" in err
+    )
+    assert not (tmp_path / "new").exists()
+
+
+def test_init_with_a_missing_areas_file_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run("init", "new", "--areas", "nowhere.yaml")
+    assert code == 2
+    assert "cannot read the areas file nowhere.yaml: not found" in err
+    assert not (tmp_path / "new").exists()
+
+
+# ------------------------------------------------------------------ --extension
+
+EXTENSION = (
+    "--decision",
+    "PCC/D/2025/03",
+    "--total",
+    "288000.00",
+    "--start",
+    "2025-04-01",
+    "--end",
+    "2026-03-31",
+)
+
+
+def test_extension_adds_a_file_and_touches_nothing_else(shipped: Path) -> None:
+    before = tree(shipped)
+    code, out, err = run("init", str(shipped), "--extension", *EXTENSION)
+    assert code == 0, err
+    assert out == f"created {shipped}/ledger/contract.d/PCC-D-2025-03.yaml\n"
+    after = tree(shipped)
+    assert set(after) - set(before) == {"ledger/contract.d/PCC-D-2025-03.yaml"}
+    assert {name: after[name] for name in before} == before
+    ledger, problems = load_workspace(shipped)
+    assert problems == []
+    assert [d.id for d in ledger.decisions] == ["PCC-D-2023-24", "PCC-D-2025-03"]
+    extension = ledger.decisions[1]
+    assert (
+        extension.service == "Steer Clear West Mercia (Serious Violence CYP Diversionary Service)"
+    )
+    assert to_pence(extension.total) == 28_800_000
+    assert len(extension.tranches) == 12
+    assert len(extension.allocations) == 5
+    assert ledger.budget_total == 88_800_000
+    assert run("-C", str(shipped), "check", "--strict", "--as-of", "2025-03-31")[0] == 0
+
+
+def test_extension_refuses_a_decision_already_recorded(shipped: Path) -> None:
+    before = tree(shipped)
+    code, _, err = run(
+        "init", str(shipped), "--extension", *EXTENSION[:1], "PCC/D/2023/24", *EXTENSION[2:]
+    )
+    assert code == 2
+    assert err == (
+        "svdiversion: error: a decision with id 'PCC-D-2023-24' is already recorded in this "
+        "workspace\n  hint: give the new decision its own reference with --decision\n"
+    )
+    assert run("init", str(shipped), "--extension", *EXTENSION)[0] == 0
+    assert run("init", str(shipped), "--extension", *EXTENSION)[0] == 2
+    assert len(tree(shipped)) == len(before) + 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--decision", "X"), "--extension needs --total, --start, --end"),
+        ((*EXTENSION, "--force"), "--extension takes neither --areas nor --force"),
+        ((*EXTENSION, "--areas", "a.yaml"), "--extension takes neither --areas nor --force"),
+    ],
+)
+def test_extension_usage_errors(shipped: Path, args: tuple[str, ...], message: str) -> None:
+    before = tree(shipped)
+    code, _, err = run("init", str(shipped), "--extension", *args)
+    assert code == 2
+    assert err.startswith(f"svdiversion: error: {message}\n")
+    assert tree(shipped) == before
+
+
+def test_extension_needs_a_workspace(tmp_path: Path) -> None:
+    code, _, err = run("init", "nothing", "--extension", *EXTENSION)
+    assert code == 2
+    assert "nothing is not a workspace: it needs config/ and ledger/ folders" in err
+
+
+def test_extension_uses_the_workspace_given_with_C(shipped: Path) -> None:
+    assert run("-C", str(shipped), "init", "--extension", *EXTENSION)[0] == 0
+    assert (shipped / "ledger/contract.d/PCC-D-2025-03.yaml").is_file()
+
+
+def test_decision_ids_are_safe_file_names() -> None:
+    assert decision_id("PCC/D/2025/12") == "PCC-D-2025-12"
+    assert decision_id("  CLIMB 2025/26 (extension) ") == "CLIMB-2025-26-extension"
+    assert decision_id("///") == "decision"
+    assert len(decision_id("A" * 80)) == 48
+
+
+def test_help_shows_examples() -> None:
+    for command in ("init", "check"):
+        code, out, _ = run(command, "--help")
+        assert code == 0
+        assert "Examples:" in out
+        assert f"svdiversion {command}" in out or "svdiversion -C" in out
