@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.console import Console, Group, RenderableType
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -34,10 +35,16 @@ def sheet_table(sheet: Sheet) -> Table:
     ]
     for i in shown:
         column = sheet.columns[i]
+        texts = [human(row[i], sheet.kind_of(n, column)) for n, row in enumerate(rows)]
+        numeric = column.kind in NUMERIC
+        # Figures are never cut short; text wraps, but not below its longest word.
+        widest = max((len(t) for t in texts), default=0)
+        longest_word = max((len(w) for t in texts for w in t.split()), default=0)
         table.add_column(
             column.title,
-            justify="right" if column.kind in NUMERIC else "left",
-            no_wrap=column.kind in NUMERIC or i == 0,
+            justify="right" if numeric else "left",
+            no_wrap=numeric or i == 0,
+            min_width=widest if numeric or i == 0 else min(longest_word, 24),
         )
     for number, row in enumerate(rows):
         is_total = sheet.total is not None and number == len(sheet.rows)
@@ -139,3 +146,15 @@ def burndown_chart(report: Burndown, height: int = 14) -> Panel:
 
 def make_console(width: int | None = None) -> Console:
     return Console(width=width, highlight=False, soft_wrap=False)
+
+
+def show(console: Console, renderable: RenderableType) -> None:
+    """Print at the console's width, or wider when a table needs it: figures are never
+    cut short to fit a narrow terminal (the terminal wraps the long lines instead)."""
+    needed = Measurement.get(console, console.options.update_width(1_000), renderable).maximum
+    width = console.width
+    console.width = max(width, needed)  # print() never renders wider than the console
+    try:
+        console.print(renderable, crop=False)
+    finally:
+        console.width = width

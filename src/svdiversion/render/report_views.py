@@ -12,7 +12,7 @@ from ..reports.disclosure import Disclosure
 from ..reports.outcomes import OutcomesReport
 from ..reports.pack import MonthlyPack
 from ..reports.vfm import VfmReport
-from .console import banner, burndown_chart, make_console, sheet_table, sheets_group
+from .console import banner, burndown_chart, make_console, sheet_table, sheets_group, show
 from .json_reports import areas_json, burndown_json, dumps, outcomes_json, vfm_json
 from .sheets import Sheet, areas_sheet, burndown_sheets, outcomes_sheets, vfm_sheets
 from .tabular import sheet_csv, sheets_markdown
@@ -49,7 +49,7 @@ def print_burndown(report: Burndown, width: int | None) -> None:
     headline, periods, lines = burndown_sheets(report)
     console.print(Columns([sheet_table(headline), burndown_chart(report)], padding=(0, 4)))
     console.print()
-    console.print(sheets_group([periods, lines]))
+    show(console, sheets_group([periods, lines]))
 
 
 # ------------------------------------------------------------------------------- areas
@@ -68,7 +68,7 @@ def areas_text(report: AreasReport, disclosure: Disclosure, fmt: str) -> str:
 def print_areas(report: AreasReport, disclosure: Disclosure, width: int | None) -> None:
     console = make_console(width)
     console.print(banner(disclosure is Disclosure.INTERNAL))
-    console.print(sheets_group([areas_sheet(report)]))
+    show(console, sheets_group([areas_sheet(report)]))
 
 
 # ---------------------------------------------------------------------------- outcomes
@@ -83,7 +83,7 @@ def outcomes_text(report: OutcomesReport, fmt: str) -> str:
 def print_outcomes(report: OutcomesReport, width: int | None) -> None:
     console = make_console(width)
     console.print(banner(report.disclosure is Disclosure.INTERNAL))
-    console.print(sheets_group(outcomes_sheets(report)))
+    show(console, sheets_group(outcomes_sheets(report)))
 
 
 # --------------------------------------------------------------------------------- vfm
@@ -97,7 +97,7 @@ def vfm_text(report: VfmReport, fmt: str) -> str:
 def print_vfm(report: VfmReport, width: int | None) -> None:
     console = make_console(width)
     console.print(banner(report.disclosure is Disclosure.INTERNAL))
-    console.print(sheets_group(vfm_sheets(report)))
+    show(console, sheets_group(vfm_sheets(report)))
 
 
 # -------------------------------------------------------------------------------- pack
