@@ -98,7 +98,7 @@ def burndown_chart(report: Burndown, height: int = 14) -> Panel:
         )
         or 1
     )
-    width = 2 if len(periods) <= 30 else 1
+    width = max(1, min(6, 44 // max(len(periods), 1)))
     lines: list[Text] = []
     for level in range(height, 0, -1):
         low, high = ceiling * (level - 1) / height, ceiling * level / height
