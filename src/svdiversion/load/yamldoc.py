@@ -110,7 +110,10 @@ class _Builder:
                 return Decimal(node.value.replace("_", ""))
             except InvalidOperation:
                 return node.value
-        return self.constructor.construct_object(node, deep=True)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except ValueError:  # a date that does not exist, such as 2025-02-30
+            return node.value  # left as text: validation reports it, located
 
     def _problem(self, node: yaml.Node, code: str, message: str, hint: str) -> None:
         mark = node.start_mark
@@ -168,6 +171,18 @@ def read_yaml(file: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
                 "E005",
                 str(exc),
                 "write the values out instead of using anchors and aliases",
+            )
+        ]
+    except yaml.MarkedYAMLError as exc:  # a tag such as !!python/name: that safe YAML refuses
+        mark = exc.problem_mark or exc.context_mark
+        return None, [
+            Problem(
+                display,
+                mark.line + 1 if mark else 0,
+                mark.column + 1 if mark else 0,
+                "E003",
+                f"YAML error: {exc.problem or exc.context}",
+                "write plain values: YAML tags (!!...) are not allowed in ledger files",
             )
         ]
     except yaml.YAMLError as exc:
