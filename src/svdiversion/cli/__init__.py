@@ -10,6 +10,7 @@ import typer
 from .. import __version__
 from .check import check
 from .init import init
+from .reports import areas, burndown, outcomes, report, vfm
 
 app = typer.Typer(
     name="svdiversion",
@@ -52,4 +53,9 @@ def main(
 
 
 app.command()(check)
+app.command()(burndown)
+app.command()(areas)
+app.command()(outcomes)
+app.command()(vfm)
+app.command()(report)
 app.command()(init)
