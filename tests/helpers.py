@@ -126,6 +126,13 @@ def inline(text: str) -> str:
     return textwrap.dedent(text).removeprefix("\n")
 
 
+def swap(text: str, old: str, new: str) -> str:
+    """``text`` with its one occurrence of ``old`` replaced: a typo in a test fails loudly
+    instead of leaving the default file unchanged."""
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
 def make_workspace(
     root: Path,
     *,

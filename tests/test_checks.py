@@ -1,0 +1,883 @@
+"""Every business rule, one function at a time, on ledgers written inline.
+
+Each check in ``svdiversion.checks.CHECKS`` passes on the default test workspace (and on
+the shipped one), and has at least one test named ``test_<check>_...`` that makes it
+fail and asserts the exact problems: path, line, column, code, message. CSV problems are
+asserted as the check makes them, with the *field number* as column (``load.excerpts``
+turns it into a character column for display).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import textwrap
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import (
+    AS_OF,
+    CONTRACT,
+    EPISODE_HEADER,
+    OUTCOMES,
+    SETTINGS,
+    TRANSACTIONS,
+    TX_HEADER,
+    WORKSHOP_HEADER,
+    WORKSHOPS,
+    check_workspace,
+    found,
+    inline,
+    load_ledger,
+    make_workspace,
+    run_check,
+    swap,
+)
+from svdiversion.checks import CHECKS, CheckContext, run_checks
+from svdiversion.checks.contract import (
+    allocations_within_lines,
+    duplicate_contract_ids,
+    lines_sum_to_total,
+    periods_in_order,
+    tranche_dates_in_contract,
+    tranches_sum_to_lines,
+    unknown_references,
+)
+from svdiversion.checks.episodes import (
+    configured_vocabularies,
+    duplicate_episode_ids,
+    eligible_ages,
+    episode_areas,
+    episode_dates,
+    episode_order,
+    one_engagement_per_child,
+    pseudonymous_refs,
+)
+from svdiversion.checks.transactions import (
+    duplicate_transaction_ids,
+    known_budget_lines,
+    known_tranches,
+    no_personal_text,
+    sign_matches_kind,
+    spend_within_budget,
+    transaction_areas,
+    transaction_dates,
+)
+
+CONTRACT_YAML = "ledger/contract.yaml"
+AREAS_YAML = "config/areas.yaml"
+TX = "ledger/transactions.csv"
+EP = "ledger/outcomes.csv"
+WS = "ledger/workshops.csv"
+
+VARIATION = """
+    variations:
+      - id: V1
+        decision: D1
+        reference: TEST/V/1
+        approved: 2024-01-10
+        reason: Extension to September 2025
+"""
+
+
+def variation(*more: str) -> dict[str, str | bytes]:
+    """``ledger/contract.d/v1.yaml`` holding variation V1 of D1 plus the given lines."""
+    text = inline(VARIATION) + "".join(textwrap.indent(inline(m), "    ") for m in more)
+    return {"ledger/contract.d/v1.yaml": text}
+
+
+# ------------------------------------------------------------------------- every check
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+def test_check_passes_on_the_default_workspace(check, tmp_path: Path) -> None:
+    assert run_check(check, make_workspace(tmp_path)) == []
+
+
+@pytest.fixture(scope="module")
+def shipped_ledger(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("shipped")
+    repo = Path(__file__).resolve().parent.parent
+    shutil.copytree(repo / "config", root / "config")
+    shutil.copytree(repo / "ledger", root / "ledger")
+    return load_ledger(root)
+
+
+@pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
+def test_check_passes_on_the_shipped_workspace(check, shipped_ledger) -> None:
+    assert list(check(shipped_ledger, CheckContext(as_of=date(2025, 3, 31)))) == []
+
+
+def test_every_check_has_a_failing_test() -> None:
+    tests = [name for name in globals() if name.startswith("test_")]
+    missing = [
+        c.__name__ for c in CHECKS if not any(t.startswith(f"test_{c.__name__}_") for t in tests)
+    ]
+    assert missing == []
+
+
+# ---------------------------------------------------------------------------- contract
+
+
+def test_duplicate_contract_ids_line_added_again_by_a_variation(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        extra=variation("""
+            total_change: 100.00
+            lines:
+              - {id: delivery, name: More delivery, kind: delivery, amount: 100.00}
+        """),
+    )
+    assert found(run_check(duplicate_contract_ids, root)) == [
+        (
+            "ledger/contract.d/v1.yaml",
+            9,
+            9,
+            "E107",
+            "duplicate line id 'delivery' (first at ledger/contract.yaml:13)",
+        )
+    ]
+
+
+def test_duplicate_contract_ids_area_defined_twice(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        areas="""
+            areas:
+              - {id: north, name: North, local_authority: N, valid_from: 2020-04-01}
+              - {id: south, name: South, local_authority: S, valid_from: 2020-04-01}
+              - {id: north, name: North again, local_authority: N, valid_from: 2020-04-01}
+        """,
+    )
+    assert found(run_check(duplicate_contract_ids, root)) == [
+        (AREAS_YAML, 4, 5, "E107", "duplicate area id 'north' (first at config/areas.yaml:2)")
+    ]
+
+
+def test_unknown_references_in_allocations_and_tranches(tmp_path: Path) -> None:
+    contract = swap(
+        CONTRACT,
+        "{line: delivery, area: south, amount: 400.00}",
+        "{line: delivry, area: east, amount: 400.00}",
+    )
+    contract = swap(contract, "{id: T3, line: evaluation,", "{id: T3, line: evalution,")
+    problems = run_check(unknown_references, make_workspace(tmp_path, contract=contract))
+    assert found(problems) == [
+        (CONTRACT_YAML, 18, 9, "E201", "allocation names unknown budget line 'delivry'"),
+        (CONTRACT_YAML, 18, 9, "E202", "allocation names unknown area 'east'"),
+        (CONTRACT_YAML, 22, 9, "E201", "tranche T3 names unknown budget line 'evalution'"),
+    ]
+    assert problems[0].hint == "use one of: delivery, evaluation, unallocated"
+    assert problems[1].hint == "use one of: central, north, south"
+
+
+def test_unknown_references_in_a_variation(tmp_path: Path) -> None:
+    extension = variation("""
+        line_changes:
+          - {line: evaluaton, amount_change: 10.00}
+    """)
+    root = make_workspace(
+        tmp_path,
+        extra={
+            name: swap(str(text), "decision: D1", "decision: D9")
+            for name, text in extension.items()
+        },
+    )
+    problems = run_check(unknown_references, root)
+    assert found(problems) == [
+        ("ledger/contract.d/v1.yaml", 2, 5, "E206", "variation V1 names unknown decision 'D9'"),
+        (
+            "ledger/contract.d/v1.yaml",
+            2,
+            5,
+            "E201",
+            "variation V1 changes unknown budget line 'evaluaton'",
+        ),
+    ]
+
+
+def test_unknown_references_area_successor(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        areas="""
+            areas:
+              - {id: north, name: North, local_authority: N, valid_from: 2020-04-01,
+                 valid_to: 2024-12-31, successor: centre}
+              - {id: south, name: South, local_authority: S, valid_from: 2020-04-01}
+        """,
+    )
+    assert found(run_check(unknown_references, root)) == [
+        (AREAS_YAML, 2, 5, "E202", "area north names unknown successor 'centre'")
+    ]
+
+
+def test_periods_in_order_decision_and_area(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        contract=swap(CONTRACT, "end: 2025-03-31", "end: 2023-06-30"),
+        areas="""
+            areas:
+              - {id: north, name: North, local_authority: N, valid_from: 2020-04-01,
+                 valid_to: 2019-03-31}
+              - {id: south, name: South, local_authority: S, valid_from: 2020-04-01}
+        """,
+    )
+    assert found(run_check(periods_in_order, root)) == [
+        (
+            CONTRACT_YAML,
+            2,
+            5,
+            "E308",
+            "decision D1 ends (2023-06-30) before it starts (2023-07-01)",
+        ),
+        (
+            AREAS_YAML,
+            2,
+            5,
+            "E308",
+            "area north is valid to 2019-03-31, before it is valid from 2020-04-01",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("total", "message"),
+    [
+        (
+            "1100.00",
+            "budget lines of D1 sum to £1,000.00, but the decision total is "
+            "£1,100.00 (£100.00 unassigned)",
+        ),
+        (
+            "999.99",
+            "budget lines of D1 sum to £1,000.00, but the decision total is £999.99 (£0.01 over)",
+        ),
+    ],
+)
+def test_lines_sum_to_total_when_they_do_not(total: str, message: str, tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, contract=swap(CONTRACT, "total: 1000.00", f"total: {total}"))
+    assert found(run_check(lines_sum_to_total, root)) == [(CONTRACT_YAML, 2, 5, "E403", message)]
+
+
+def test_lines_sum_to_total_counts_variations(tmp_path: Path) -> None:
+    """A variation that raises the total without a line to hold the money is E403; one
+    that adds the line too is fine."""
+    raised = variation("total_change: 300.00\n")
+    root = make_workspace(tmp_path / "a", extra=raised)
+    assert found(run_check(lines_sum_to_total, root)) == [
+        (
+            CONTRACT_YAML,
+            2,
+            5,
+            "E403",
+            "budget lines of D1 sum to £1,000.00, but the decision total is £1,300.00 "
+            "(£300.00 unassigned)",
+        )
+    ]
+    with_line = variation("""
+        total_change: 300.00
+        lines:
+          - {id: extension, name: Extension, kind: delivery, amount: 300.00}
+    """)
+    assert run_check(lines_sum_to_total, make_workspace(tmp_path / "b", extra=with_line)) == []
+
+
+def test_tranches_sum_to_lines_short_profile(tmp_path: Path) -> None:
+    contract = swap(CONTRACT, "due: 2024-03-31, amount: 400.00", "due: 2024-03-31, amount: 390.00")
+    problems = run_check(tranches_sum_to_lines, make_workspace(tmp_path, contract=contract))
+    assert found(problems) == [
+        (
+            CONTRACT_YAML,
+            13,
+            9,
+            "E404",
+            "tranches of line delivery sum to £790.00, but its budget is £800.00",
+        )
+    ]
+
+
+def test_tranches_sum_to_lines_unallocated_line_has_none(tmp_path: Path) -> None:
+    contract = swap(
+        CONTRACT,
+        "{id: T3, line: evaluation, due: 2024-03-31, amount: 150.00}\n",
+        "{id: T3, line: evaluation, due: 2024-03-31, amount: 150.00}\n"
+        "          - {id: T4, line: unallocated, due: 2024-03-31, amount: 50.00}\n",
+    )
+    problems = run_check(tranches_sum_to_lines, make_workspace(tmp_path, contract=contract))
+    assert found(problems) == [
+        (
+            CONTRACT_YAML,
+            15,
+            9,
+            "E404",
+            "tranches of line unallocated sum to £50.00, but an unallocated line has no tranches",
+        )
+    ]
+
+
+def test_tranches_sum_to_lines_after_a_line_change(tmp_path: Path) -> None:
+    extension = variation("""
+        total_change: 100.00
+        line_changes:
+          - {line: evaluation, amount_change: 100.00}
+    """)
+    problems = run_check(tranches_sum_to_lines, make_workspace(tmp_path, extra=extension))
+    assert found(problems) == [
+        (
+            CONTRACT_YAML,
+            14,
+            9,
+            "E404",
+            "tranches of line evaluation sum to £150.00, but its budget is £250.00",
+        )
+    ]
+
+
+def test_allocations_within_lines_above_the_line(tmp_path: Path) -> None:
+    contract = swap(CONTRACT, "area: south, amount: 400.00", "area: south, amount: 450.00")
+    problems = run_check(allocations_within_lines, make_workspace(tmp_path, contract=contract))
+    assert found(problems) == [
+        (
+            CONTRACT_YAML,
+            13,
+            9,
+            "E405",
+            "allocations of line delivery sum to £850.00, above its budget of £800.00",
+        )
+    ]
+
+
+def test_allocations_within_lines_short_of_a_delivery_line(tmp_path: Path) -> None:
+    contract = swap(CONTRACT, "area: south, amount: 400.00", "area: south, amount: 399.99")
+    problems = run_check(allocations_within_lines, make_workspace(tmp_path, contract=contract))
+    assert found(problems) == [
+        (
+            CONTRACT_YAML,
+            13,
+            9,
+            "W402",
+            "allocations of delivery line delivery sum to £799.99 of its £800.00 budget",
+        )
+    ]
+
+
+def test_allocations_within_lines_negative_budget_after_variation(tmp_path: Path) -> None:
+    extension = variation("""
+        total_change: -100.00
+        line_changes:
+          - {line: unallocated, amount_change: -100.00}
+    """)
+    root = make_workspace(tmp_path, extra=extension)
+    assert found(run_check(allocations_within_lines, root)) == [
+        (
+            CONTRACT_YAML,
+            15,
+            9,
+            "E405",
+            "allocations of line unallocated sum to £0.00, above its budget of -£50.00",
+        )
+    ]
+    # The line has no spend: it is not also an overspend of a transaction row.
+    assert run_check(spend_within_budget, root) == []
+
+
+def test_tranche_dates_in_contract_outside_and_extended(tmp_path: Path) -> None:
+    contract = swap(CONTRACT, "due: 2023-09-30", "due: 2023-06-30")
+    extension = variation("""
+        new_end: 2025-09-30
+        total_change: 100.00
+        lines:
+          - {id: extension, name: Extension, kind: other, amount: 100.00}
+        tranches:
+          - {id: T9, line: extension, due: 2025-09-30, amount: 100.00}
+    """)
+    root = make_workspace(tmp_path, contract=contract, extra=extension)
+    assert found(run_check(tranche_dates_in_contract, root)) == [
+        (
+            CONTRACT_YAML,
+            20,
+            9,
+            "E301",
+            "tranche T1 is due 2023-06-30, outside the contract period 2023-07-01 to 2025-09-30",
+        )
+    ]
+
+
+# ------------------------------------------------------------------------ transactions
+
+
+def test_duplicate_transaction_ids_every_repeat(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        transactions=f"""
+            {TX_HEADER}
+            TX-1,2023-09-30,payment,delivery,north,100.00,INV-1,Provider,Delivery,T1
+            TX-1,2023-09-30,payment,delivery,south,100.00,INV-1,Provider,Delivery,T1
+            TX-2,2023-09-30,payment,delivery,south,100.00,INV-1,Provider,Delivery,T1
+            TX-1,2023-09-30,payment,delivery,north,100.00,INV-1,Provider,Delivery,T1
+        """,
+    )
+    problems = run_check(duplicate_transaction_ids, root)
+    assert found(problems) == [
+        (TX, 3, 1, "E107", "duplicate transaction id 'TX-1' (first on line 2)"),
+        (TX, 5, 1, "E107", "duplicate transaction id 'TX-1' (first on line 2)"),
+    ]
+    assert problems[0].hint == (
+        "give every transaction its own id; to correct a row, add a reversal with a new id"
+    )
+
+
+def test_sign_matches_kind_each_kind(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        transactions=f"""
+            {TX_HEADER}
+            TX-1,2023-09-30,payment,delivery,north,-5.00,INV-1,Provider,Wrong sign,
+            TX-2,2023-09-30,accrual,delivery,north,5.00,ACC-1,Provider,Right,
+            TX-3,2023-10-01,reversal,delivery,north,0,ACC-1,Provider,Zero,
+            TX-4,2023-10-01,refund,delivery,north,5,RF-1,Provider,Wrong sign,
+            TX-5,2023-10-01,refund,delivery,north,-0.50,RF-2,Provider,Right,
+            TX-6,2023-10-01,accrual,delivery,north,-0.01,ACC-2,Provider,Wrong sign,
+        """,
+    )
+    assert found(run_check(sign_matches_kind, root)) == [
+        (TX, 2, 6, "E401", "a payment must be positive, got -£5.00"),
+        (TX, 4, 6, "E401", "a reversal must be negative, got £0.00"),
+        (TX, 5, 6, "E401", "a refund must be negative, got £5.00"),
+        (TX, 7, 6, "E401", "a accrual must be positive, got -£0.01"),
+    ]
+
+
+def test_known_budget_lines_unknown_line(tmp_path: Path) -> None:
+    transactions = swap(TRANSACTIONS, "accrual,evaluation,", "accrual,evaluaton,")
+    transactions = swap(transactions, ",T3\n", ",\n")
+    problems = run_check(known_budget_lines, make_workspace(tmp_path, transactions=transactions))
+    assert found(problems) == [(TX, 4, 4, "E201", "unknown budget line 'evaluaton'")]
+    assert (
+        problems[0].hint
+        == "use a line id from ledger/contract.yaml: delivery, evaluation, unallocated"
+    )
+
+
+def test_known_tranches_unknown_and_on_another_line(tmp_path: Path) -> None:
+    transactions = swap(TRANSACTIONS, ",T3\n", ",T9\n")
+    transactions = swap(
+        transactions,
+        "south,200.00,INV-1,Provider,September delivery,T1",
+        "south,200.00,INV-1,Provider,September delivery,T3",
+    )
+    root = make_workspace(tmp_path, transactions=transactions)
+    assert found(run_check(known_tranches, root)) == [
+        (TX, 3, 10, "E204", "tranche T3 belongs to line evaluation, not delivery"),
+        (TX, 4, 10, "E204", "unknown tranche 'T9'"),
+    ]
+
+
+def test_known_tranches_column_is_optional(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        transactions="""
+            id,date,kind,budget_line,area,amount,reference,counterparty,description
+            TX-1,2023-09-30,payment,delivery,north,200.00,INV-1,Provider,Delivery
+        """,
+    )
+    ledger = load_ledger(root)
+    assert "tranche" not in ledger.transactions.columns
+    assert list(known_tranches(ledger, CheckContext(as_of=AS_OF))) == []
+
+
+def test_transaction_areas_unknown_outside_dates_and_empty(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        transactions=f"""
+            {TX_HEADER}
+            TX-1,2023-09-30,payment,delivery,east,100.00,INV-1,Provider,Delivery,
+            TX-2,2025-01-01,payment,delivery,north,100.00,INV-2,Provider,Delivery,
+            TX-3,2024-12-31,payment,delivery,north,100.00,INV-3,Provider,Delivery,
+            TX-4,2024-12-31,payment,delivery,central,100.00,INV-3,Provider,Delivery,
+            TX-5,2024-03-31,payment,evaluation,,150.00,EV-1,University,Report,
+        """,
+    )
+    problems = run_check(transaction_areas, root)
+    assert found(problems) == [
+        (TX, 2, 5, "E202", "unknown area 'east'"),
+        (
+            TX,
+            3,
+            5,
+            "E205",
+            "the transaction dated 2025-01-01 is in area north, which is valid from "
+            "2020-04-01 to 2024-12-31",
+        ),
+        (
+            TX,
+            5,
+            5,
+            "E205",
+            "the transaction dated 2024-12-31 is in area central, which is valid from 2025-01-01",
+        ),
+    ]
+    assert problems[1].hint == "use the area valid on that date; after 2024-12-31 use central"
+
+
+def test_transaction_dates_outside_period_and_after_as_of(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        transactions=f"""
+            {TX_HEADER}
+            TX-1,2023-06-30,payment,delivery,north,100.00,INV-1,Provider,Too early,
+            TX-2,2023-07-01,payment,delivery,north,100.00,INV-2,Provider,First day,
+            TX-3,2024-06-01,payment,delivery,south,100.00,INV-3,Provider,After as-of,
+            TX-4,2025-04-01,payment,delivery,south,100.00,INV-4,Provider,Too late,
+        """,
+    )
+    problems = run_check(transaction_dates, root, as_of=date(2024, 5, 31))
+    assert found(problems) == [
+        (
+            TX,
+            2,
+            2,
+            "E301",
+            "transaction dated 2023-06-30 is outside the period 2023-07-01 to 2025-03-31 "
+            "of line delivery",
+        ),
+        (TX, 4, 2, "E302", "transaction dated 2024-06-01 is after the as-of date 2024-05-31"),
+        (
+            TX,
+            5,
+            2,
+            "E301",
+            "transaction dated 2025-04-01 is outside the period 2023-07-01 to 2025-03-31 "
+            "of line delivery",
+        ),
+    ]
+
+
+def test_transaction_dates_extended_by_a_variation(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        transactions=TRANSACTIONS
+        + "    TX-4,2025-06-30,payment,delivery,south,100.00,INV-4,Provider,Extension,\n",
+        extra=variation("new_end: 2025-09-30\n"),
+    )
+    assert run_check(transaction_dates, root, as_of=date(2025, 9, 30)) == []
+
+
+def test_spend_within_budget_line_and_area(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        transactions=f"""
+            {TX_HEADER}
+            TX-1,2023-09-30,payment,evaluation,,100.00,EV-1,University,Inception,
+            TX-2,2024-03-31,payment,evaluation,,100.00,EV-2,University,Interim,
+            TX-3,2024-03-31,payment,delivery,north,400.01,INV-1,Provider,Delivery,
+            TX-4,2024-04-30,refund,delivery,south,-10.00,RF-1,Provider,Refund,
+        """,
+    )
+    problems = run_check(spend_within_budget, root)
+    assert found(problems) == [
+        (
+            TX,
+            3,
+            6,
+            "E402",
+            "spend on line evaluation reaches £200.00, above its budget of £150.00",
+        ),
+        (
+            CONTRACT_YAML,
+            17,
+            9,
+            "W401",
+            "spend on line delivery in area north is £400.01, above its allocation of £400.00",
+        ),
+    ]
+
+
+def test_spend_within_budget_counts_refunds_and_reversals(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        transactions=f"""
+            {TX_HEADER}
+            TX-1,2024-03-31,accrual,evaluation,,150.00,EV-1,University,Year-end accrual,
+            TX-2,2024-04-01,reversal,evaluation,,-150.00,EV-1,University,Reverse accrual,
+            TX-3,2024-04-15,payment,evaluation,,150.00,EV-1,University,Invoice paid,
+        """,
+    )
+    assert run_check(spend_within_budget, root) == []
+
+
+def test_no_personal_text_email_phone_postcode(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        transactions=f"""
+            {TX_HEADER}
+            TX-1,2023-09-30,payment,delivery,north,100.00,INV-2023-0930-01,Provider,Delivery,
+            TX-2,2023-09-30,payment,delivery,north,100.00,INV-2,jo@example.org,Delivery,
+            TX-3,2023-09-30,payment,delivery,north,100.00,INV-3,Provider,Call 07700 900123,
+            TX-4,2023-09-30,payment,delivery,north,100.00,INV-4,Provider,Lives at SY1 1AA,
+            TX-5,2023-09-30,payment,delivery,north,100.00,PO 4500012345,Provider,Delivery,
+        """,
+    )
+    assert found(run_check(no_personal_text, root)) == [
+        (TX, 3, 8, "W403", "counterparty looks like it holds personal data ('jo@example.org')"),
+        (TX, 4, 9, "W403", "description looks like it holds personal data ('07700 900123')"),
+        (TX, 5, 9, "W403", "description looks like it holds personal data ('SY1 1AA')"),
+    ]
+
+
+# ---------------------------------------------------------------- episodes and workshops
+
+
+def test_duplicate_episode_ids_episodes_and_sessions(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        outcomes=swap(OUTCOMES, "EP-2,", "EP-1,"),
+        workshops=WORKSHOPS + "    WS-1,2023-10-11,south,parent_session,0,6,0\n",
+    )
+    assert found(run_check(duplicate_episode_ids, root)) == [
+        (EP, 3, 1, "E107", "duplicate episode id 'EP-1' (first on line 2)"),
+        (WS, 3, 1, "E107", "duplicate workshop session id 'WS-1' (first on line 2)"),
+    ]
+
+
+def test_pseudonymous_refs_configured_pattern(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        settings=SETTINGS + '    cyp_ref_pattern: "^WM[0-9]{4}$"\n',
+        outcomes=swap(OUTCOMES, "CYP-00002", "WM0002"),
+    )
+    problems = run_check(pseudonymous_refs, root)
+    assert found(problems) == [
+        (EP, 2, 2, "E108", "cyp_ref 'CYP-00001' does not match the pseudonym pattern ^WM[0-9]{4}$")
+    ]
+
+
+def test_pseudonymous_refs_default_pattern(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, outcomes=swap(OUTCOMES, "CYP-00002", "JSmith"))
+    assert found(run_check(pseudonymous_refs, root)) == [
+        (EP, 3, 2, "E108", "cyp_ref 'JSmith' does not match the pseudonym pattern ^CYP-[0-9]{5}$")
+    ]
+
+
+def test_episode_areas_outcomes_and_workshops(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        outcomes=swap(OUTCOMES, "CYP-00002,south,", "CYP-00002,west,"),
+        workshops=swap(WORKSHOPS, "WS-1,2023-10-10,north", "WS-1,2025-02-10,north"),
+    )
+    assert found(run_check(episode_areas, root)) == [
+        (EP, 3, 3, "E202", "unknown area 'west'"),
+        (
+            WS,
+            2,
+            3,
+            "E205",
+            "the session dated 2025-02-10 is in area north, which is valid from 2020-04-01 "
+            "to 2024-12-31",
+        ),
+    ]
+
+
+def test_episode_dates_outside_contract_and_after_as_of(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        outcomes=swap(OUTCOMES, "south,2023-09-01", "south,2023-06-01"),
+        workshops=swap(WORKSHOPS, "2023-10-10", "2024-02-01"),
+    )
+    assert found(run_check(episode_dates, root, as_of=date(2024, 1, 31))) == [
+        (
+            EP,
+            3,
+            4,
+            "E301",
+            "episode referral_date 2023-06-01 is outside the contract period 2023-07-01 "
+            "to 2025-03-31",
+        ),
+        (EP, 2, 10, "E302", "episode end_date 2024-02-15 is after the as-of date 2024-01-31"),
+        (WS, 2, 2, "E302", "session date 2024-02-01 is after the as-of date 2024-01-31"),
+    ]
+
+
+def test_episode_order_every_rule(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        outcomes=f"""
+            {EPISODE_HEADER}
+            EP-1,CYP-00001,north,2023-08-01,police,14,one_to_one,completed,2023-07-31,2023-09-01,Y,N
+            EP-2,CYP-00002,north,2023-08-01,police,14,one_to_one,completed,2023-08-02,2023-08-01,,
+            EP-3,CYP-00003,north,2023-08-01,police,14,one_to_one,disengaged,2023-08-02,,,
+            EP-4,CYP-00004,north,2023-08-01,police,14,group,declined,2023-08-02,,,
+            EP-5,CYP-00005,north,2023-08-01,police,14,group,engaged,,,,
+            EP-6,CYP-00006,north,2023-08-01,police,14,group,engaged,2023-08-02,2023-09-01,,
+            EP-7,CYP-00007,north,2023-08-01,police,14,group,referred,,,N,Y
+            EP-8,CYP-00008,north,2023-08-01,police,14,group,engaged,2023-08-02,,Y,
+        """,
+    )
+    assert found(run_check(episode_order, root)) == [
+        (EP, 2, 9, "E303", "start_date 2023-07-31 is before referral_date 2023-08-01"),
+        (EP, 3, 10, "E303", "end_date 2023-08-01 is before start_date 2023-08-02"),
+        (EP, 4, 10, "E304", "a disengaged episode has no end_date"),
+        (EP, 5, 8, "E307", "status declined but the episode has a start_date"),
+        (EP, 6, 8, "E307", "status engaged but the episode has no start_date"),
+        (EP, 7, 8, "E307", "status engaged but the episode has an end_date"),
+        (EP, 8, 11, "E305", "outcome risk_reduction recorded on an episode that never engaged"),
+        (EP, 8, 12, "E305", "outcome entered_cjs recorded on an episode that never engaged"),
+    ]
+
+
+def test_eligible_ages_default_and_configured(tmp_path: Path) -> None:
+    outcomes = f"""
+        {EPISODE_HEADER}
+        EP-1,CYP-00001,north,2023-08-01,police,9,group,referred,,,,
+        EP-2,CYP-00002,north,2023-08-01,police,10,group,referred,,,,
+        EP-3,CYP-00003,north,2023-08-01,police,17,group,referred,,,,
+        EP-4,CYP-00004,north,2023-08-01,police,18,group,referred,,,,
+    """
+    root = make_workspace(tmp_path / "a", outcomes=outcomes)
+    assert found(run_check(eligible_ages, root)) == [
+        (EP, 2, 6, "E306", "age at referral 9 is outside the eligible 10 to 17"),
+        (EP, 5, 6, "E306", "age at referral 18 is outside the eligible 10 to 17"),
+    ]
+    wider = make_workspace(
+        tmp_path / "b", outcomes=outcomes, settings=SETTINGS + "    age_min: 8\n    age_max: 17\n"
+    )
+    assert found(run_check(eligible_ages, wider)) == [
+        (EP, 5, 6, "E306", "age at referral 18 is outside the eligible 8 to 17")
+    ]
+
+
+def test_configured_vocabularies_kinds_and_sources(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path / "a",
+        outcomes=swap(OUTCOMES, ",school,", ",gp,"),
+        workshops=f"""
+            {WORKSHOP_HEADER}
+            WS-1,2023-10-10,north,football,8,0,0
+            WS-2,2023-10-11,south,parent_session,0,6,0
+        """,
+    )
+    problems = run_check(configured_vocabularies, root)
+    assert found(problems) == [
+        (WS, 2, 4, "E207", "unknown kind 'football'"),
+        (EP, 3, 5, "E207", "unknown referral_source 'gp'"),
+    ]
+    assert problems[1].hint == (
+        "use one of police, school, or add it to referral_sources in config/settings.yaml"
+    )
+    # Without a configured list, any referral source is accepted.
+    open_sources = make_workspace(
+        tmp_path / "b", outcomes=swap(OUTCOMES, ",school,", ",gp,"), settings="{}\n"
+    )
+    assert run_check(configured_vocabularies, open_sources) == []
+
+
+def test_one_engagement_per_child_repeat_engagement(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        outcomes=OUTCOMES
+        + "    EP-3,CYP-00002,south,2024-01-05,school,13,group,engaged,2024-01-10,,,\n"
+        + "    EP-4,CYP-00001,north,2024-03-01,police,15,group,referred,,,,\n"
+        + "    EP-5,CYP-00001,south,2024-06-01,police,15,group,engaged,2024-06-10,,,\n",
+    )
+    assert found(run_check(one_engagement_per_child, root)) == [
+        (EP, 6, 2, "W301", "CYP-00001 already engaged in episode EP-1 (line 2)")
+    ]
+
+
+# ---------------------------------------------------------------------------- invariants
+
+ROW = st.tuples(
+    st.sampled_from(["payment", "accrual", "refund", "reversal"]),
+    st.sampled_from(["delivery", "evaluation", "unknown_line"]),
+    st.sampled_from(["north", "south", ""]),
+    st.integers(min_value=-3_000, max_value=3_000),
+    st.dates(min_value=date(2023, 6, 25), max_value=date(2025, 1, 5)),
+)
+
+
+def transactions_csv(rows: list[tuple[str, str, str, int, date]]) -> str:
+    lines = [TX_HEADER]
+    for number, (kind, line, area, pence, day) in enumerate(rows, start=1):
+        sign = "-" if pence < 0 else ""
+        amount = f"{sign}{abs(pence) // 100}.{abs(pence) % 100:02d}"
+        lines.append(f"TX-{number},{day},{kind},{line},{area},{amount},R-{number},Payee,Row,")
+    return "\n".join(lines) + "\n"
+
+
+def by_row(root: Path, as_of: date) -> tuple[set[tuple[str, str, str]], dict[str, int]]:
+    """Problems keyed by the transaction id of their row (not its line), and the sum of
+    pence per budget line."""
+    ledger = load_ledger(root)
+    ids = dict(zip(ledger.transactions.lines, ledger.transactions.column("id"), strict=True))
+    problems = {
+        (p.code, ids.get(p.line, "") if p.path == TX else f"{p.path}:{p.line}", p.message)
+        for p in run_checks(ledger, CheckContext(as_of=as_of))
+        if p.code != "E402"  # located on the last row of its line, which moves
+    }
+    sums: dict[str, int] = defaultdict(int)
+    for line, pence in zip(
+        ledger.transactions.column("budget_line"), ledger.transactions.column("pence"), strict=True
+    ):
+        sums[line] += pence
+    return problems, dict(sums)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(ROW, min_size=1, max_size=12), seed=st.integers(0, 2**32 - 1))
+def test_reordering_rows_changes_neither_problems_nor_sums(
+    rows: list[tuple[str, str, str, int, date]], seed: int, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    base = make_workspace(tmp_path_factory.mktemp("ws"), transactions=transactions_csv(rows))
+    numbered = inline(transactions_csv(rows)).splitlines()
+    shuffled = numbered[1:]
+    random.Random(seed).shuffle(shuffled)
+    other = make_workspace(
+        tmp_path_factory.mktemp("ws"), transactions="\n".join([numbered[0], *shuffled]) + "\n"
+    )
+    as_of = date(2024, 12, 31)
+    assert by_row(base, as_of) == by_row(other, as_of)
+    assert sorted(p.code for p in check_workspace(base, as_of)) == sorted(
+        p.code for p in check_workspace(other, as_of)
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(ROW, min_size=1, max_size=8), data=st.data())
+def test_splitting_a_row_keeps_the_sums(
+    rows: list[tuple[str, str, str, int, date]],
+    data: st.DataObject,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    index = data.draw(st.integers(0, len(rows) - 1))
+    kind, line, area, pence, day = rows[index]
+    part = data.draw(st.integers(min_value=min(0, pence), max_value=max(0, pence)))
+    split = [
+        *rows[:index],
+        (kind, line, area, part, day),
+        (kind, line, area, pence - part, day),
+        *rows[index + 1 :],
+    ]
+    whole = load_ledger(
+        make_workspace(tmp_path_factory.mktemp("ws"), transactions=transactions_csv(rows))
+    )
+    parts = load_ledger(
+        make_workspace(tmp_path_factory.mktemp("ws"), transactions=transactions_csv(split))
+    )
+
+    def sums(ledger) -> dict[str, int]:
+        totals: dict[str, int] = defaultdict(int)
+        for name, pence in zip(
+            ledger.transactions.column("budget_line"),
+            ledger.transactions.column("pence"),
+            strict=True,
+        ):
+            totals[name] += pence
+        return dict(totals)
+
+    assert sums(whole) == sums(parts)
+    assert sum(parts.transactions.column("pence")) == sum(whole.transactions.column("pence"))
