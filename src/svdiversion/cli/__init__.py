@@ -9,6 +9,8 @@ import typer
 
 from .. import __version__
 from .check import check
+from .export import export_app
+from .generate import generate
 from .init import init
 from .reports import areas, burndown, outcomes, report, vfm
 
@@ -47,9 +49,12 @@ def main(
             "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bars or notes on stderr.")
+    ] = False,
 ) -> None:
     """A budget and outcomes ledger for a commissioned prevention service."""
-    ctx.obj = {"root": directory}
+    ctx.obj = {"root": directory, "quiet": quiet}
 
 
 app.command()(check)
@@ -59,3 +64,5 @@ app.command()(outcomes)
 app.command()(vfm)
 app.command()(report)
 app.command()(init)
+app.command()(generate)
+app.add_typer(export_app, name="export")

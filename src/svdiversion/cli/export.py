@@ -1,0 +1,98 @@
+"""``svdiversion export ...``: the ledger in other tools' formats.
+
+Each format is one command of the ``export`` group; files are written atomically
+(a temporary file beside the target, renamed over it when complete).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..render.progress import Advance, progress_bar, terminal_progress
+from .common import AsOf, fail, load_clean, workspace_root
+
+export_app = typer.Typer(
+    name="export",
+    help="Write the ledger in another tool's format.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+ExportOut = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", "-o", metavar="FILE", help="Write to FILE (atomically). Default: stdout."
+    ),
+]
+
+
+@export_app.command()
+def journal(ctx: typer.Context, as_of: AsOf = None, out: ExportOut = None) -> None:
+    """The transactions as an hledger / ledger-cli journal, one transaction per row.
+
+    Expense accounts are expenses:DECISION:BUDGET_LINE:AREA, balanced by
+    funds:FUNDING_SOURCE; amounts are in £. The ledger must pass 'check' first.
+
+    Example: svdiversion export journal --out spend.journal && hledger -f spend.journal bal
+    """
+    from ..render.journal import journal_chunks
+
+    ledger = load_clean(ctx, as_of).ledger
+    assert ledger is not None
+    quiet = bool(ctx.obj and ctx.obj.get("quiet"))
+    rows = len(ledger.transactions)
+    with progress_bar("Writing journal", rows, terminal_progress(quiet)) as advance:
+        write_chunks(ctx, out, journal_chunks(ledger), advance)
+    if out is not None and not quiet:
+        sys.stderr.write(f"wrote {out}: {rows} transactions\n")
+
+
+def write_chunks(
+    ctx: typer.Context,
+    out: Path | None,
+    chunks: Iterable[tuple[str, int]],
+    advance: Advance | None = None,
+) -> None:
+    """``(text, rows)`` chunks to stdout, or atomically to ``out``; never into the
+    workspace's input folders. ``advance`` is told the rows of each chunk written."""
+    step = advance or (lambda rows: None)
+    if out is None or str(out) == "-":
+        for text, rows in chunks:
+            sys.stdout.write(text)
+            step(rows)
+        return
+    target = _writable(ctx, out)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            for text, rows in chunks:
+                stream.write(text)
+                step(rows)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _writable(ctx: typer.Context, out: Path) -> Path:
+    root = workspace_root(ctx).resolve()
+    target = out.resolve()
+    if target.is_relative_to(root / "ledger") or target.is_relative_to(root / "config"):
+        fail(
+            f"refusing to write {out}: it is inside the workspace's ledger or config folder",
+            "write exports somewhere else, e.g. --out out/spend.journal",
+        )
+    if not target.parent.is_dir():
+        fail(f"cannot write {out}: folder {target.parent} does not exist")
+    return target
