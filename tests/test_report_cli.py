@@ -228,3 +228,24 @@ def test_a_ledger_with_errors_gives_no_report(shipped: Path) -> None:
     assert (code, out) == (1, "")
     assert "E103" in err
     assert "no report made" in err
+
+
+def test_a_ledger_without_decisions_has_nothing_to_report(tmp_path: Path) -> None:
+    from helpers import EPISODE_HEADER, TX_HEADER, WORKSHOP_HEADER, make_workspace
+
+    root = make_workspace(
+        tmp_path,
+        contract="""
+            decisions: []
+            outcome_framework:
+              measures:
+                - {id: risk_reduction, name: Risk reduction, better: higher}
+                - {id: entered_cjs, name: Entered the justice system, better: lower}
+        """,
+        transactions=TX_HEADER + "\n",
+        outcomes=EPISODE_HEADER + "\n",
+        workshops=WORKSHOP_HEADER + "\n",
+    )
+    code, out, err = run(root, "burndown")
+    assert (code, out) == (1, "")
+    assert "no decisions yet" in err

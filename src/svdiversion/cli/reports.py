@@ -13,8 +13,10 @@ import typer
 
 from ..atomic import write_atomic
 from ..fiscal import DateRange, parse_fy, parse_month, parse_period, parse_quarter
+from ..ledger import Ledger
 from ..load import load_unit_costs
 from ..models import UnitCost
+from ..problems import Problem
 from ..render.problems import problems_text
 from ..reports.disclosure import Disclosure
 from ..reports.options import Bucket, ReportOptions
@@ -146,6 +148,21 @@ def unit_costs(ctx: typer.Context) -> list[UnitCost]:
     return costs
 
 
+def report_ledger(ctx: typer.Context) -> tuple[Ledger, list[Problem]]:
+    """The ledger for a report, checked as of today (a report's --as-of only hides later
+    rows), and its warnings; the command stops on any error or when there is no decision."""
+    result = load_clean(ctx, None)
+    ledger = result.ledger
+    assert ledger is not None
+    if not ledger.decisions:
+        fail(
+            "the ledger has no decisions yet: nothing to report",
+            "record a decision in ledger/contract.yaml (see docs/ledger-format.md)",
+            EXIT_PROBLEMS,
+        )
+    return ledger, result.problems
+
+
 def burndown(
     ctx: typer.Context,
     as_of: AsOf = None,
@@ -167,8 +184,7 @@ def burndown(
     from ..reports.burndown import burndown as compute
 
     options = report_options(as_of, [month, period, quarter, fy], by)
-    ledger = load_clean(ctx, None).ledger
-    assert ledger is not None
+    ledger, _ = report_ledger(ctx)
     report = compute(ledger, options)
     if output is Format.TABLE:
         report_views.print_burndown(report, console_width())
@@ -205,8 +221,7 @@ def areas(
     from ..reports.areas import areas_report, publish_areas
 
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger = load_clean(ctx, None).ledger
-    assert ledger is not None
+    ledger, _ = report_ledger(ctx)
     report = areas_report(ledger, options, apportion=apportion, successors=successors)
     mode = disclosure_for(output, disclosure)
     if mode is Disclosure.PUBLISHED:
@@ -237,8 +252,7 @@ def outcomes(
     from ..reports.outcomes import publish
 
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger = load_clean(ctx, None).ledger
-    assert ledger is not None
+    ledger, _ = report_ledger(ctx)
     report = compute(ledger, options)
     mode = disclosure_for(output, disclosure)
     if mode is Disclosure.PUBLISHED:
@@ -268,8 +282,7 @@ def vfm(
     from ..reports.pack import disclosed_reports
 
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger = load_clean(ctx, None).ledger
-    assert ledger is not None
+    ledger, _ = report_ledger(ctx)
     mode = disclosure_for(output, disclosure)
     _, _, report = disclosed_reports(ledger, options, mode, unit_costs(ctx))
     if output is Format.TABLE:
@@ -295,7 +308,6 @@ def report(
     """
     from ..render import report_views
     from ..reports.pack import monthly_pack
-    from .common import load
 
     if output is Format.CSV:
         fail(
@@ -303,12 +315,9 @@ def report(
             "'svdiversion export csv --out DIR' for one CSV per table"
         )
     options = report_options(as_of, [month, period, quarter, fy])
-    result = load(ctx, None)
-    if result.ledger is None or result.errors:
-        load_clean(ctx, None)  # prints the problems and exits
-    assert result.ledger is not None
+    ledger, problems = report_ledger(ctx)
     mode = disclosure_for(output, disclosure)
-    pack = monthly_pack(result.ledger, options, mode, result.problems, unit_costs(ctx))
+    pack = monthly_pack(ledger, options, mode, problems, unit_costs(ctx))
     if output is Format.TABLE:
         report_views.print_pack(pack, console_width())
     else:
