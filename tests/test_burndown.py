@@ -158,3 +158,35 @@ def test_month_helpers_cross_the_year_end() -> None:
     assert Month(2024, 3).fy_period == "2023/24 P12"
     assert Month(2024, 4).fy_period == "2024/25 P01"
     assert Month(2024, 3).next() == Month(2024, 4)
+
+
+VARIATION = """
+    variations:
+      - id: V1
+        decision: D1
+        reference: TEST/V/1
+        approved: 2024-04-15
+        reason: More delivery in May
+        total_change: 200.00
+        line_changes:
+          - {line: delivery, amount_change: 200.00}
+        tranches:
+          - {id: T4, line: delivery, due: 2024-05-31, amount: 200.00}
+"""
+
+
+def test_a_variation_counts_from_the_day_it_was_approved(tmp_path: Path) -> None:
+    transactions = "\n".join([TX_HEADER, *ROWS]) + "\n"
+    root = make_workspace(
+        tmp_path,
+        contract=CONTRACT,
+        transactions=transactions,
+        extra={"ledger/contract.d/v1.yaml": VARIATION},
+    )
+    ledger = load_ledger(root)
+    before = burndown(ledger, ReportOptions(date(2024, 4, 14)))
+    after = burndown(ledger, ReportOptions(date(2024, 4, 15)))
+    assert (before.budget_total, after.budget_total) == (100000, 120000)
+    assert (before.forecast_outturn, after.forecast_outturn) == (95000, 115000)
+    delivery = next(line for line in after.lines if line.id == "delivery")
+    assert (delivery.original, delivery.budget) == (80000, 100000)

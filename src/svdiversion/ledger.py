@@ -9,7 +9,7 @@ and reports share one answer.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,18 @@ class Ledger:
         """Where the record ``key`` of ``kind`` (line, tranche, area...) was first written."""
         found = self.origins.get((kind, key))
         return found[0] if found else ("ledger/contract.yaml", 0, 0)
+
+    def known_on(self, day: date) -> Ledger:
+        """The contract as it stood on ``day``: decisions and variations approved later are
+        left out (a decision without an approval date counts from its start)."""
+        decisions = tuple(d for d in self.decisions if (d.approved or d.start) <= day)
+        if not decisions:
+            decisions = self.decisions[:1]  # a report before any approval shows the first plan
+        kept = {d.id for d in decisions}
+        variations = tuple(v for v in self.variations if v.approved <= day and v.decision in kept)
+        if len(decisions) == len(self.decisions) and len(variations) == len(self.variations):
+            return self
+        return replace(self, decisions=decisions, variations=variations)
 
     def variations_of(self, decision_id: str) -> list[Variation]:
         return [v for v in self.variations if v.decision == decision_id]

@@ -54,6 +54,7 @@ def areas_report(
     """``successors``: report old areas under the areas that replaced them (valid on the
     as-of date), so a report that crosses a restructure adds up in today's geography."""
     as_of = options.as_of
+    ledger = ledger.known_on(as_of)
     rename = _successor_map(ledger, as_of) if successors else {}
 
     def key(area_id: str | None) -> str | None:

@@ -128,6 +128,7 @@ def planned_by_line_month(ledger: Ledger) -> dict[tuple[str, Month], Pence]:
 
 def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
     as_of = options.as_of
+    ledger = ledger.known_on(as_of)
     spend = spend_to_date(ledger, as_of)
     planned = planned_by_line_month(ledger)
     planned_by_month: dict[Month, Pence] = defaultdict(int)
