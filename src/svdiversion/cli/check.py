@@ -14,6 +14,7 @@ import typer
 
 from ..changes import ChangesUnavailable, changed_since
 from ..checks.codes import CODES
+from ..load import workspace_files
 from ..problems import Problem
 from ..render.ci import problems_github, problems_junit, write_atomic
 from ..render.problems import problems_json, problems_text, summary_line
@@ -86,7 +87,7 @@ def check(
             write_atomic(out, report)
         except OSError as exc:
             fail(f"cannot write {out}: {exc.strerror}", "check the folder exists and is writable")
-    files = len(result.ledger.files) if result.ledger else len({p.path for p in problems})
+    files = len(workspace_files(workspace_root(ctx)))
     sys.stderr.write(summary_line(problems, files) + "\n")
     if result.unreadable:
         raise typer.Exit(EXIT_USAGE)
