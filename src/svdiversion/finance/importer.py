@@ -1,0 +1,674 @@
+"""The finance system's payments export, read as the finance system writes it.
+
+Real exports are messy: a title row or two above the column names, UK dates, amounts
+such as ``£1,234.50`` or ``(1,234.50)``, Windows-1252 text, other services' payments,
+a totals row at the end. A mapping (``config/finance-import.yaml``, in the spirit of
+hledger's CSV rules) says how to read one:
+
+* ``header_line``: the line holding the column names (the lines above are titles);
+* ``columns``: which columns hold the date, amount (or a debit/credit pair), reference,
+  supplier and description, matched by name ignoring case;
+* ``date_format``, ``amounts`` and ``encoding``: how values are written;
+* ``keep_rows``: which rows are this service's (a cost-centre column, say);
+* ``skip_rows``: which rows are not payments at all (blank lines, the totals row).
+
+Every other row must read cleanly. A row that does not is a located problem (E6xx) with
+the file, line, column, an excerpt and a fix, never a silent skip::
+
+    config, problems = load_config(root)
+    export, problems = read_export(path, "ledger/finance/payments-2024-25.csv", config.payments)
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+
+from ..load import shape_problems
+from ..load.yamldoc import read_yaml
+from ..models import Frozen, Money, Share
+from ..money import Pence
+from ..problems import Problem
+
+FINANCE_IMPORT = "config/finance-import.yaml"
+DOCS = "docs/reconcile.md"
+
+# Problems about the export itself: the file cannot be read at all, so the CLI exits 2.
+UNREADABLE_EXPORT_CODES = frozenset({"E601", "E602"})
+
+_CODECS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "windows-1252": "cp1252"}
+
+ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+# ------------------------------------------------------------------------------ the mapping
+
+
+class Columns(Frozen):
+    """Names of the export's columns, as its header writes them (case is ignored)."""
+
+    date: ColumnName
+    reference: ColumnName
+    amount: ColumnName | None = None
+    debit: ColumnName | None = None
+    credit: ColumnName | None = None
+    supplier: ColumnName | None = None
+    description: ColumnName | None = None
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> Columns:
+        pair = self.debit is not None, self.credit is not None
+        if self.amount is None and pair != (True, True):
+            raise ValueError("name an amount column, or both a debit and a credit column")
+        if self.amount is not None and pair != (False, False):
+            raise ValueError("name an amount column or a debit/credit pair, not both")
+        return self
+
+
+class AmountStyle(Frozen):
+    """How amounts are written. A minus sign, parentheses ``(1,234.50)`` or a trailing minus
+    ``1,234.50-`` all mean negative; ``negate`` flips the sign for systems that write
+    payments as negative numbers."""
+
+    currency_symbol: str = "£"
+    thousands_separator: Literal[",", ".", " ", ""] = ","
+    decimal_point: Literal[".", ","] = "."
+    negate: bool = False
+
+    @model_validator(mode="after")
+    def _distinct(self) -> AmountStyle:
+        if self.thousands_separator == self.decimal_point:
+            raise ValueError("the thousands separator and the decimal point must differ")
+        return self
+
+
+class RowPattern(Frozen):
+    """Rows whose ``column`` matches the regular expression ``matches``."""
+
+    column: ColumnName
+    matches: Annotated[str, StringConstraints(min_length=1)]
+
+    @field_validator("matches")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+
+class SkipRows(Frozen):
+    """Rows that are not payments: blank lines, the totals row, a report footer."""
+
+    blank: bool = True
+    when: tuple[RowPattern, ...] = ()
+
+
+class KeepRows(Frozen):
+    """Only rows whose ``column`` holds one of ``values`` are this service's payments."""
+
+    column: ColumnName
+    values: Annotated[list[Annotated[str, StringConstraints(min_length=1)]], Field(min_length=1)]
+
+
+class PaymentsMapping(Frozen):
+    files: str = "ledger/finance/*.csv"
+    encoding: Literal["utf-8", "utf-8-sig", "windows-1252"] = "utf-8"
+    delimiter: Literal[",", ";", "\t", "|"] = ","
+    header_line: Annotated[int, Field(ge=1)] = 1
+    date_format: str = "%d/%m/%Y"
+    columns: Columns
+    amounts: AmountStyle = AmountStyle()
+    keep_rows: KeepRows | None = None
+    skip_rows: SkipRows = SkipRows()
+
+    @field_validator("files")
+    @classmethod
+    def _inside_workspace(cls, value: str) -> str:
+        path = PurePosixPath(value)
+        if path.is_absolute() or ".." in path.parts:
+            raise ValueError("give a pattern inside the workspace, such as ledger/finance/*.csv")
+        return value
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_format(cls, value: str) -> str:
+        sample = date(2024, 9, 30)
+        try:
+            if datetime.strptime(sample.strftime(value), value).date() != sample:
+                raise ValueError
+        except ValueError:
+            raise ValueError(
+                f"{value!r} is not a date format with day, month and year, such as %d/%m/%Y"
+            ) from None
+        return value
+
+
+class VarianceRule(Frozen):
+    """A month's variance on a budget line needs an explanation in ledger/commentary.yaml
+    when it is above both ``fraction`` of the line's profile and ``amount`` pounds (a line
+    with no profile: above ``amount``)."""
+
+    fraction: Share = Decimal("0.05")
+    amount: Annotated[Money, Field(ge=0)] = Decimal("1000.00")
+
+
+class ReconcileRules(Frozen):
+    """How ``reconcile`` matches payments and which variances need an explanation."""
+
+    date_window_days: Annotated[int, Field(ge=0, le=31)] = 5
+    no_reference: tuple[str, ...] = ("-", "N/A", "NONE", "TBC")
+    explain_variances_above: VarianceRule = VarianceRule()
+
+
+class FinanceConfig(Frozen):
+    """``config/finance-import.yaml``: how to read the export, and how to reconcile."""
+
+    payments: PaymentsMapping
+    reconcile: ReconcileRules = ReconcileRules()
+
+
+def load_config(root: Path) -> tuple[FinanceConfig | None, list[Problem]]:
+    """The mapping, or ``None`` and located problems (E001 when the file is missing)."""
+    doc, problems = read_yaml(root / FINANCE_IMPORT, FINANCE_IMPORT)
+    if doc is None:
+        return None, [
+            replace(
+                p,
+                hint=f"create {FINANCE_IMPORT}: it says how to read the finance "
+                f"system's export (see {DOCS})",
+            )
+            if p.code == "E001"
+            else p
+            for p in problems
+        ]
+    if problems:
+        return None, problems
+    try:
+        return FinanceConfig.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, [
+            replace(p, hint=f"correct the mapping (see {DOCS})") for p in shape_problems(doc, exc)
+        ]
+
+
+def export_files(root: Path, mapping: PaymentsMapping) -> list[Path]:
+    """The exports ``reconcile`` reads when no ``--payments`` file is given."""
+    return sorted(path for path in root.glob(mapping.files) if path.is_file())
+
+
+# ---------------------------------------------------------------------------- the export
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """One payment the finance system made (negative: a credit note or refund received)."""
+
+    path: str
+    line: int
+    date: date
+    pence: Pence
+    reference: str
+    supplier: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """This service's payments in one export, and how many other rows it held."""
+
+    path: str
+    payments: tuple[Payment, ...]
+    other_rows: int
+    skipped_rows: int
+
+
+def read_export(
+    file: Path, display: str, mapping: PaymentsMapping
+) -> tuple[Export | None, list[Problem]]:
+    """Read one export. Never raises for bad input: every problem is returned, located."""
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        return None, [
+            Problem(display, 0, 0, "E601", "file not found", "check the path of the export")
+        ]
+    except OSError as exc:
+        return None, [
+            Problem(display, 0, 0, "E601", f"cannot read file: {exc.strerror}", "check permissions")
+        ]
+    text, problem = _decode(data, display, mapping.encoding)
+    if problem is not None:
+        return None, [problem]
+    return _ExportReader(display, text, mapping).read()
+
+
+def parse_amount(text: str, style: AmountStyle) -> Pence:
+    """Pence from an amount as an export writes it; ``ValueError`` says what is wrong.
+
+    >>> parse_amount("(£1,234.50)", AmountStyle())
+    -123450
+    """
+    value = text.strip()
+    if not value:
+        raise ValueError("a value is required")
+    signs, negative = 0, False
+    if value.startswith("(") and value.endswith(")"):
+        signs, negative, value = signs + 1, True, value[1:-1].strip()
+    if value.endswith("-"):
+        signs, negative, value = signs + 1, True, value[:-1].rstrip()
+    symbol, seen_symbol = style.currency_symbol, False
+    while value:
+        if value[0] in "-+":
+            signs, negative, value = signs + 1, negative or value[0] == "-", value[1:].lstrip()
+        elif symbol and not seen_symbol and value.startswith(symbol):
+            seen_symbol, value = True, value[len(symbol) :].lstrip()
+        else:
+            break
+    if signs > 1:
+        raise ValueError("more than one sign")
+    pence = _unsigned_pence(value, style)
+    return -pence if negative else pence
+
+
+def _unsigned_pence(value: str, style: AmountStyle) -> Pence:
+    pattern = _number_pattern(style.thousands_separator, style.decimal_point)
+    match = pattern.fullmatch(value)
+    if match is None:
+        point = re.escape(style.decimal_point)
+        if re.fullmatch(rf"[\d{re.escape(style.thousands_separator)}]*{point}\d{{3,}}", value):
+            raise ValueError("more than two decimal places")
+        if any(c.isalpha() for c in value) or any(c in value for c in "£$€"):
+            raise ValueError("not an amount (a letter or another currency symbol)")
+        raise ValueError("not an amount")
+    whole = (
+        match["whole"].replace(style.thousands_separator, "")
+        if style.thousands_separator
+        else match["whole"]
+    )
+    fraction = (match["fraction"] or "") + "00"
+    return int(whole) * 100 + int(fraction[:2])
+
+
+@cache
+def _number_pattern(thousands: str, point: str) -> re.Pattern[str]:
+    grouped = rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+" if thousands else r"(?!)"
+    return re.compile(rf"(?P<whole>{grouped}|\d+)(?:{re.escape(point)}(?P<fraction>\d{{1,2}}))?")
+
+
+def human_date_format(pattern: str) -> str:
+    """``%d/%m/%Y`` as a treasurer writes it: ``dd/mm/yyyy``."""
+    for code, text in (("%d", "dd"), ("%m", "mm"), ("%Y", "yyyy"), ("%y", "yy"), ("%b", "Mon")):
+        pattern = pattern.replace(code, text)
+    return pattern
+
+
+def _decode(data: bytes, display: str, encoding: str) -> tuple[str, Problem | None]:
+    where = f"set 'encoding:' under payments: in {FINANCE_IMPORT}"
+    if encoding == "windows-1252" and data.startswith(b"\xef\xbb\xbf"):
+        return "", Problem(
+            display,
+            1,
+            1,
+            "E602",
+            "the file starts with a UTF-8 byte order mark",
+            f"the export is UTF-8, not Windows-1252: {where} to utf-8",
+        )
+    try:
+        text = data.decode(_CODECS[encoding])
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        byte = data[exc.start]
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            hint = "the export is UTF-16: save it again as CSV (UTF-8 or Windows-1252)"
+        elif encoding == "windows-1252":
+            hint = f"byte 0x{byte:02X} is not Windows-1252 text: export the file again as CSV"
+        elif byte == 0xA3:
+            hint = f"byte 0xA3 is £ in Windows-1252: {where} to windows-1252"
+        else:
+            hint = f"if the finance system writes Windows-1252 (ANSI), {where} to windows-1252"
+        message = f"not {encoding} text: byte 0x{byte:02X} cannot be read"
+        return "", Problem(display, line, column, "E602", message, hint)
+    if encoding == "windows-1252" and "Â£" in text:
+        line = text.count("\n", 0, text.index("Â£")) + 1
+        return "", Problem(
+            display,
+            line,
+            0,
+            "E602",
+            "£ reads as 'Â£': the file is UTF-8, not Windows-1252",
+            f"{where} to utf-8",
+        )
+    return text, None
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+class _ExportReader:
+    """One pass over the records of one export, collecting payments and problems."""
+
+    def __init__(self, display: str, text: str, mapping: PaymentsMapping) -> None:
+        self.display = display
+        self.mapping = mapping
+        self.lines = text.split("\n")
+        self.text = text
+        self.problems: list[Problem] = []
+        self.index: dict[str, int] = {}
+
+    def read(self) -> tuple[Export | None, list[Problem]]:
+        records = self._records()
+        header = self._header(records)
+        if header is None:
+            return None, self.problems
+        payments, other, skipped = self._body(records, len(header))
+        if self.problems:
+            return None, self.problems
+        return Export(self.display, tuple(payments), other, skipped), []
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        """(first line, values) of every record; a CSV syntax error ends the file."""
+        reader = csv.reader(
+            io.StringIO(self.text, newline=""), delimiter=self.mapping.delimiter, strict=True
+        )
+        start = 1
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                hint = (
+                    "check the quotes on this line: a value with a comma needs quotes, and a "
+                    "quote inside a quoted value is doubled"
+                )
+                self.problems.append(self._problem(start, 0, "E604", f"malformed CSV: {exc}", hint))
+                return
+            yield start, record
+            start = reader.line_num + 1
+
+    # -------------------------------------------------------------------- header
+
+    def _header(self, records: Iterator[tuple[int, list[str]]]) -> list[str] | None:
+        wanted = self.mapping.header_line
+        seen: list[tuple[int, list[str]]] = []
+        for start, record in records:
+            if start < wanted:
+                seen.append((start, record))
+                continue
+            if start == wanted:
+                return self._columns(start, record, records, seen)
+            break
+        self.problems.append(
+            self._problem(
+                wanted,
+                0,
+                "E603",
+                f"no header on line {wanted}: the file ends before it",
+                f"set header_line: under payments: in {FINANCE_IMPORT} to the line with the "
+                "column names",
+            )
+        )
+        return None
+
+    def _columns(
+        self,
+        line: int,
+        header: list[str],
+        records: Iterator[tuple[int, list[str]]],
+        seen: list[tuple[int, list[str]]],
+    ) -> list[str] | None:
+        names = [_key(name) for name in header]
+        missing, doubled = [], []
+        for name in self._mapped_columns():
+            count = names.count(_key(name))
+            if count == 0:
+                missing.append(name)
+            elif count > 1:
+                doubled.append(name)
+            else:
+                self.index[_key(name)] = names.index(_key(name))
+        if not missing and not doubled:
+            return header
+        if missing:
+            found = ", ".join(repr(n.strip()) for n in header if n.strip()) or "nothing"
+            plural = "s" * (len(missing) > 1)
+            message = (
+                f"no column{plural} {', '.join(repr(m) for m in missing)} in the header on "
+                f"line {line} (found {found})"
+            )
+            hint = self._header_hint(line, header, records, seen)
+        else:
+            message = f"the header names {', '.join(repr(d) for d in doubled)} more than once"
+            hint = "export the file again, or map another column"
+        self.problems.append(self._problem(line, 1, "E603", message, hint))
+        return None
+
+    def _header_hint(
+        self,
+        line: int,
+        header: list[str],
+        records: Iterator[tuple[int, list[str]]],
+        seen: list[tuple[int, list[str]]],
+    ) -> str:
+        wanted = {_key(name) for name in self._mapped_columns()}
+        nearby = [*seen, (line, header)]
+        for start, record in records:
+            nearby.append((start, record))
+            if len(nearby) >= 30:
+                break
+        for start, record in nearby:
+            if wanted <= {_key(value) for value in record}:
+                return f"the column names are on line {start}: set header_line: {start}"
+        return f"correct the column names under payments.columns in {FINANCE_IMPORT}"
+
+    def _mapped_columns(self) -> list[str]:
+        mapping = self.mapping
+        columns = mapping.columns
+        names = [
+            columns.date,
+            columns.reference,
+            *(name for name in (columns.amount, columns.debit, columns.credit) if name),
+            *(name for name in (columns.supplier, columns.description) if name),
+        ]
+        if mapping.keep_rows:
+            names.append(mapping.keep_rows.column)
+        names += [rule.column for rule in mapping.skip_rows.when]
+        return list(dict.fromkeys(names))
+
+    # ---------------------------------------------------------------------- body
+
+    def _body(
+        self, records: Iterator[tuple[int, list[str]]], width: int
+    ) -> tuple[list[Payment], int, int]:
+        payments: list[Payment] = []
+        other = skipped = 0
+        keep = self.mapping.keep_rows
+        keep_values = {_key(v) for v in keep.values} if keep else set()
+        for line, record in records:
+            if self._skipped(line, record):
+                skipped += 1
+                continue
+            if len(record) > width and not any(v.strip() for v in record[width:]):
+                record = record[:width]
+            if len(record) != width:
+                self.problems.append(
+                    self._problem(
+                        line,
+                        0,
+                        "E604",
+                        f"{len(record)} values, but the header has {width}",
+                        "check the quotes on this line (a value with a comma needs quotes), "
+                        f"or add a skip_rows rule in {FINANCE_IMPORT} if it is not a payment",
+                    )
+                )
+                continue
+            if keep and _key(self._value(record, keep.column)) not in keep_values:
+                other += 1
+                continue
+            payment = self._payment(line, record)
+            if payment is not None:
+                payments.append(payment)
+        return payments, other, skipped
+
+    def _skipped(self, line: int, record: list[str]) -> bool:
+        rules = self.mapping.skip_rows
+        if not any(value.strip() for value in record):
+            if rules.blank:
+                return True
+            self.problems.append(
+                self._problem(
+                    line,
+                    0,
+                    "E604",
+                    "a blank row",
+                    f"remove it, or set skip_rows: blank: true in {FINANCE_IMPORT}",
+                )
+            )
+            return True
+        return any(re.search(rule.matches, self._value(record, rule.column)) for rule in rules.when)
+
+    def _value(self, record: list[str], column: str) -> str:
+        position = self.index[_key(column)]
+        return record[position] if position < len(record) else ""
+
+    def _payment(self, line: int, record: list[str]) -> Payment | None:
+        columns = self.mapping.columns
+        day = self._date(line, record)
+        pence = self._amount(line, record)
+        if day is None or pence is None:
+            return None
+        return Payment(
+            self.display,
+            line,
+            day,
+            -pence if self.mapping.amounts.negate else pence,
+            self._value(record, columns.reference).strip(),
+            self._value(record, columns.supplier).strip() if columns.supplier else "",
+            self._value(record, columns.description).strip() if columns.description else "",
+        )
+
+    def _date(self, line: int, record: list[str]) -> date | None:
+        column = self.mapping.columns.date
+        text = self._value(record, column).strip()
+        pattern = self.mapping.date_format
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            human = human_date_format(pattern)
+            shown = repr(text) if text else "an empty value"
+            self.problems.append(
+                self._field_problem(
+                    line,
+                    column,
+                    "E605",
+                    f"{column}: {shown} is not a date written {human}",
+                    f"the mapping reads dates as {human} (date_format: {pattern!r} in "
+                    f"{FINANCE_IMPORT}); correct the value or the format",
+                )
+            )
+            return None
+
+    def _amount(self, line: int, record: list[str]) -> Pence | None:
+        columns = self.mapping.columns
+        if columns.amount:
+            return self._parse(line, record, columns.amount)
+        assert columns.debit and columns.credit, "the mapping names a debit/credit pair"
+        debit_text = self._value(record, columns.debit).strip()
+        credit_text = self._value(record, columns.credit).strip()
+        debit = self._parse(line, record, columns.debit) if debit_text else 0
+        credit = self._parse(line, record, columns.credit) if credit_text else 0
+        if debit is None or credit is None:
+            return None
+        if (debit_text or credit_text) and not (debit and credit):
+            return debit - credit
+        state = "both" if debit_text else "neither"
+        self.problems.append(
+            self._field_problem(
+                line,
+                columns.debit,
+                "E607",
+                f"{state} of {columns.debit!r} and {columns.credit!r} "
+                f"{'have' if debit_text else 'has'} an amount",
+                "a row has its amount in exactly one of the two columns",
+            )
+        )
+        return None
+
+    def _parse(self, line: int, record: list[str], column: str) -> Pence | None:
+        text = self._value(record, column)
+        try:
+            return parse_amount(text, self.mapping.amounts)
+        except ValueError as exc:
+            style = self.mapping.amounts
+            example = (
+                f"{style.currency_symbol}1{style.thousands_separator}234{style.decimal_point}50"
+            )
+            self.problems.append(
+                self._field_problem(
+                    line,
+                    column,
+                    "E606",
+                    f"{column}: {exc} (got {text.strip()!r})",
+                    f"amounts are read like {example}, -{example} or ({example}) "
+                    f"(amounts: in {FINANCE_IMPORT})",
+                )
+            )
+            return None
+
+    # ------------------------------------------------------------------ problems
+
+    def _field_problem(self, line: int, column: str, code: str, message: str, hint: str) -> Problem:
+        text = self._line(line)
+        start = _field_start(text, self.index[_key(column)] + 1, self.mapping.delimiter)
+        return self._problem(line, start, code, message, hint)
+
+    def _problem(self, line: int, column: int, code: str, message: str, hint: str) -> Problem:
+        return Problem(self.display, line, column, code, message, hint, self._line(line))
+
+    def _line(self, line: int) -> str:
+        return self.lines[line - 1].rstrip("\r") if 0 < line <= len(self.lines) else ""
+
+
+def _field_start(text: str, field: int, delimiter: str) -> int:
+    """1-based character column where field ``field`` (1-based) starts in ``text``."""
+    current, quoted = 1, False
+    for position, char in enumerate(text):
+        if current == field:
+            return position + 1
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            current += 1
+    return len(text) + 1 if current == field else 1
+
+
+__all__ = [
+    "FINANCE_IMPORT",
+    "UNREADABLE_EXPORT_CODES",
+    "AmountStyle",
+    "Columns",
+    "Export",
+    "FinanceConfig",
+    "Payment",
+    "PaymentsMapping",
+    "ReconcileRules",
+    "VarianceRule",
+    "export_files",
+    "load_config",
+    "parse_amount",
+    "read_export",
+]
