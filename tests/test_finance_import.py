@@ -11,15 +11,8 @@ from typing import Any
 import pytest
 
 from helpers import inline
-from svdiversion.finance.importer import (
-    AmountStyle,
-    Export,
-    Payment,
-    PaymentsMapping,
-    load_config,
-    parse_amount,
-    read_export,
-)
+from svdiversion.finance.importer import Export, Payment, parse_amount, read_export
+from svdiversion.finance.mapping import AmountStyle, PaymentsMapping, load_config
 from svdiversion.problems import Problem
 
 NAME = "ledger/finance/payments.csv"

@@ -15,7 +15,7 @@ hledger's CSV rules) says how to read one:
 Every other row must read cleanly. A row that does not is a located problem (E6xx) with
 the file, line, column, an excerpt and a fix, never a silent skip::
 
-    config, problems = load_config(root)
+    config, problems = load_config(root)            # finance.mapping
     export, problems = read_export(path, "ledger/finance/payments-2024-25.csv", config.payments)
 """
 
@@ -25,190 +25,19 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from functools import cache
-from pathlib import Path, PurePosixPath
-from typing import Annotated, Literal
+from pathlib import Path
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
-
-from ..load import shape_problems
-from ..load.yamldoc import read_yaml
-from ..models import Frozen, Money, Share
 from ..money import Pence
 from ..problems import Problem
-
-FINANCE_IMPORT = "config/finance-import.yaml"
-DOCS = "docs/reconcile.md"
+from .mapping import FINANCE_IMPORT, AmountStyle, PaymentsMapping
 
 # Problems about the export itself: the file cannot be read at all, so the CLI exits 2.
 UNREADABLE_EXPORT_CODES = frozenset({"E601", "E602"})
 
 _CODECS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "windows-1252": "cp1252"}
-
-ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-
-
-# ------------------------------------------------------------------------------ the mapping
-
-
-class Columns(Frozen):
-    """Names of the export's columns, as its header writes them (case is ignored)."""
-
-    date: ColumnName
-    reference: ColumnName
-    amount: ColumnName | None = None
-    debit: ColumnName | None = None
-    credit: ColumnName | None = None
-    supplier: ColumnName | None = None
-    description: ColumnName | None = None
-
-    @model_validator(mode="after")
-    def _one_amount(self) -> Columns:
-        pair = self.debit is not None, self.credit is not None
-        if self.amount is None and pair != (True, True):
-            raise ValueError("name an amount column, or both a debit and a credit column")
-        if self.amount is not None and pair != (False, False):
-            raise ValueError("name an amount column or a debit/credit pair, not both")
-        return self
-
-
-class AmountStyle(Frozen):
-    """How amounts are written. A minus sign, parentheses ``(1,234.50)`` or a trailing minus
-    ``1,234.50-`` all mean negative; ``negate`` flips the sign for systems that write
-    payments as negative numbers."""
-
-    currency_symbol: str = "£"
-    thousands_separator: Literal[",", ".", " ", ""] = ","
-    decimal_point: Literal[".", ","] = "."
-    negate: bool = False
-
-    @model_validator(mode="after")
-    def _distinct(self) -> AmountStyle:
-        if self.thousands_separator == self.decimal_point:
-            raise ValueError("the thousands separator and the decimal point must differ")
-        return self
-
-
-class RowPattern(Frozen):
-    """Rows whose ``column`` matches the regular expression ``matches``."""
-
-    column: ColumnName
-    matches: Annotated[str, StringConstraints(min_length=1)]
-
-    @field_validator("matches")
-    @classmethod
-    def _regex(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a regular expression: {exc}") from None
-        return value
-
-
-class SkipRows(Frozen):
-    """Rows that are not payments: blank lines, the totals row, a report footer."""
-
-    blank: bool = True
-    when: tuple[RowPattern, ...] = ()
-
-
-class KeepRows(Frozen):
-    """Only rows whose ``column`` holds one of ``values`` are this service's payments."""
-
-    column: ColumnName
-    values: Annotated[list[Annotated[str, StringConstraints(min_length=1)]], Field(min_length=1)]
-
-
-class PaymentsMapping(Frozen):
-    files: str = "ledger/finance/*.csv"
-    encoding: Literal["utf-8", "utf-8-sig", "windows-1252"] = "utf-8"
-    delimiter: Literal[",", ";", "\t", "|"] = ","
-    header_line: Annotated[int, Field(ge=1)] = 1
-    date_format: str = "%d/%m/%Y"
-    columns: Columns
-    amounts: AmountStyle = AmountStyle()
-    keep_rows: KeepRows | None = None
-    skip_rows: SkipRows = SkipRows()
-
-    @field_validator("files")
-    @classmethod
-    def _inside_workspace(cls, value: str) -> str:
-        path = PurePosixPath(value)
-        if path.is_absolute() or ".." in path.parts:
-            raise ValueError("give a pattern inside the workspace, such as ledger/finance/*.csv")
-        return value
-
-    @field_validator("date_format")
-    @classmethod
-    def _date_format(cls, value: str) -> str:
-        sample = date(2024, 9, 30)
-        try:
-            if datetime.strptime(sample.strftime(value), value).date() != sample:
-                raise ValueError
-        except ValueError:
-            raise ValueError(
-                f"{value!r} is not a date format with day, month and year, such as %d/%m/%Y"
-            ) from None
-        return value
-
-
-class VarianceRule(Frozen):
-    """A month's variance on a budget line needs an explanation in ledger/commentary.yaml
-    when it is above both ``fraction`` of the line's profile and ``amount`` pounds (a line
-    with no profile: above ``amount``)."""
-
-    fraction: Share = Decimal("0.05")
-    amount: Annotated[Money, Field(ge=0)] = Decimal("1000.00")
-
-
-class ReconcileRules(Frozen):
-    """How ``reconcile`` matches payments and which variances need an explanation."""
-
-    date_window_days: Annotated[int, Field(ge=0, le=31)] = 5
-    no_reference: tuple[str, ...] = ("-", "N/A", "NONE", "TBC")
-    explain_variances_above: VarianceRule = VarianceRule()
-
-
-class FinanceConfig(Frozen):
-    """``config/finance-import.yaml``: how to read the export, and how to reconcile."""
-
-    payments: PaymentsMapping
-    reconcile: ReconcileRules = ReconcileRules()
-
-
-def load_config(root: Path) -> tuple[FinanceConfig | None, list[Problem]]:
-    """The mapping, or ``None`` and located problems (E001 when the file is missing)."""
-    doc, problems = read_yaml(root / FINANCE_IMPORT, FINANCE_IMPORT)
-    if doc is None:
-        return None, [
-            replace(
-                p,
-                hint=f"create {FINANCE_IMPORT}: it says how to read the finance "
-                f"system's export (see {DOCS})",
-            )
-            if p.code == "E001"
-            else p
-            for p in problems
-        ]
-    if problems:
-        return None, problems
-    try:
-        return FinanceConfig.model_validate(doc.data), []
-    except ValidationError as exc:
-        return None, [
-            replace(p, hint=f"correct the mapping (see {DOCS})") for p in shape_problems(doc, exc)
-        ]
-
-
-def export_files(root: Path, mapping: PaymentsMapping) -> list[Path]:
-    """The exports ``reconcile`` reads when no ``--payments`` file is given."""
-    return sorted(path for path in root.glob(mapping.files) if path.is_file())
-
-
-# ---------------------------------------------------------------------------- the export
 
 
 @dataclass(frozen=True, slots=True)
@@ -654,21 +483,3 @@ def _field_start(text: str, field: int, delimiter: str) -> int:
         elif char == delimiter and not quoted:
             current += 1
     return len(text) + 1 if current == field else 1
-
-
-__all__ = [
-    "FINANCE_IMPORT",
-    "UNREADABLE_EXPORT_CODES",
-    "AmountStyle",
-    "Columns",
-    "Export",
-    "FinanceConfig",
-    "Payment",
-    "PaymentsMapping",
-    "ReconcileRules",
-    "VarianceRule",
-    "export_files",
-    "load_config",
-    "parse_amount",
-    "read_export",
-]
