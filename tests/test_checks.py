@@ -13,7 +13,7 @@ import random
 import shutil
 import textwrap
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -881,3 +881,38 @@ def test_splitting_a_row_keeps_the_sums(
 
     assert sums(whole) == sums(parts)
     assert sum(parts.transactions.column("pence")) == sum(whole.transactions.column("pence"))
+
+
+# ------------------------------------------------------------------------ closed months
+
+
+def test_closed_months_unchanged_names_changed_added_and_removed_rows(tmp_path: Path) -> None:
+    from svdiversion.checks.closes import closed_months_unchanged
+    from svdiversion.finance.closes import HEADER, close_record, month_rows, record_yaml
+    from svdiversion.fiscal import Month
+
+    september = Month(2023, 9)
+    at_close = month_rows(load_ledger(make_workspace(tmp_path / "before")), [september])
+    record = close_record(at_close[september], datetime(2023, 10, 5, 9, 30), "A. Treasurer", {})
+    closes = {"ledger/closes.yaml": HEADER + record_yaml(record)}
+    edited = f"""
+        {TX_HEADER}
+        TX-2,2023-09-30,payment,delivery,south,210.00,INV-1,Provider,September delivery,T1
+        TX-3,2024-03-31,accrual,evaluation,,150.00,EV-1,University,Evaluation report,T3
+        TX-4,2023-09-15,payment,delivery,north,190.00,INV-0,Provider,September delivery,T1
+    """
+    root = make_workspace(tmp_path / "after", transactions=edited, extra=closes)
+    now = month_rows(load_ledger(root), [september])[september].digest
+
+    assert found(run_check(closed_months_unchanged, root)) == [
+        (
+            "ledger/transactions.csv",
+            2,
+            1,
+            "E501",
+            "2023-09 was closed on 2023-10-05 by A. Treasurer, but its rows changed (TX-1 "
+            "removed, TX-2 changed, TX-4 added): digest at close "
+            "sha256:7637e84b6e1e5d31ba09112c044110086082db6f51e9ac2f6c270e37f6cfb5df, "
+            f"now {now}",
+        )
+    ]

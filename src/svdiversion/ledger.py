@@ -22,6 +22,7 @@ from .models import (
     Decision,
     LineKind,
     Measure,
+    MonthClose,
     Settings,
     Tranche,
     Variation,
@@ -57,6 +58,7 @@ class Ledger:
     workshops: Table
     files: tuple[str, ...]
     origins: dict[tuple[str, str], list[Origin]] = field(default_factory=dict)
+    closes: tuple[MonthClose, ...] = ()  # ledger/closes.yaml, in file order
 
     # ------------------------------------------------------------------ contract
 

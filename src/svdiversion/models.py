@@ -9,7 +9,7 @@ this module (see ``load.tables``), so the same model describes one row and a mil
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -21,6 +21,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    model_validator,
 )
 
 from .money import AMOUNT_PATTERN
@@ -361,3 +362,44 @@ class UnitCost(Frozen):
 
 class UnitCostsFile(Frozen):
     unit_costs: Annotated[list[UnitCost], Field(min_length=1)]
+
+
+# ------------------------------------------------------------------------ ledger/closes.yaml
+
+MonthText = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+"""A calendar month written ``2024-09``."""
+
+
+class CloseAction(StrEnum):
+    CLOSE = "close"
+    REOPEN = "reopen"
+
+
+class MonthClose(Frozen):
+    """One record of ``ledger/closes.yaml``: a month closed, or reopened with a reason.
+
+    ``svdiversion close`` and ``reopen`` append records; nothing edits them. A close keeps
+    the SHA-256 digest of the month's transaction rows and a short digest per row, so a
+    later change can be named row by row (see docs/reconcile.md).
+    """
+
+    action: CloseAction
+    month: MonthText
+    at: datetime
+    by: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=1000)] | None = None
+    totals: dict[str, Money] = {}
+    digest: Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")] | None = None
+    rows: dict[Id, Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]] = {}
+
+    @model_validator(mode="after")
+    def _complete(self) -> MonthClose:
+        if self.action is CloseAction.CLOSE and self.digest is None:
+            raise ValueError("a close record needs the digest of the month's rows")
+        if self.action is CloseAction.REOPEN and self.reason is None:
+            raise ValueError("a reopen record needs its reason")
+        return self
+
+
+class ClosesFile(Frozen):
+    closes: list[MonthClose] = []

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from ..ledger import Ledger
 from ..problems import Problem
+from .closes import CLOSE_CHECKS
 from .context import CheckContext
 from .contract import CONTRACT_CHECKS
 from .episodes import EPISODE_CHECKS
@@ -18,7 +19,12 @@ from .transactions import TRANSACTION_CHECKS
 
 Check = Callable[[Ledger, CheckContext], Iterable[Problem]]
 
-CHECKS: tuple[Check, ...] = (*CONTRACT_CHECKS, *TRANSACTION_CHECKS, *EPISODE_CHECKS)
+CHECKS: tuple[Check, ...] = (
+    *CONTRACT_CHECKS,
+    *TRANSACTION_CHECKS,
+    *EPISODE_CHECKS,
+    *CLOSE_CHECKS,
+)
 
 
 def run_checks(ledger: Ledger, context: CheckContext) -> list[Problem]:

@@ -41,6 +41,8 @@ CODES: dict[str, str] = {
     "E403": "Budget lines do not sum to the decision total",
     "E404": "Tranches do not sum to their budget line",
     "E405": "Allocations above their budget line",
+    "E501": "A closed month's transaction rows changed since it was closed",
+    "E502": "ledger/closes.yaml malformed, or a record that does not follow from the ones before",
     "W301": "A child with more than one engaged episode",
     "W401": "Spend above an area allocation",
     "W402": "Allocations of a delivery line do not cover its budget",

@@ -9,11 +9,13 @@
     ledger/transactions.csv      money
     ledger/outcomes.csv          referral episodes
     ledger/workshops.csv         group sessions
+    ledger/closes.yaml           optional: months closed and reopened (E502 when malformed)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,10 +23,12 @@ from pydantic import BaseModel, ValidationError
 
 from ..models import (
     AreasFile,
+    ClosesFile,
     ContractFile,
     EpisodeRow,
     Measure,
     MeasureValue,
+    MonthClose,
     Settings,
     TransactionRow,
     UnitCost,
@@ -44,6 +48,7 @@ TRANSACTIONS = "ledger/transactions.csv"
 OUTCOMES = "ledger/outcomes.csv"
 WORKSHOPS = "ledger/workshops.csv"
 UNIT_COSTS = "config/unit_costs.yaml"
+CLOSES = "ledger/closes.yaml"
 
 M = TypeVar("M", bound=BaseModel)
 Origins = dict[tuple[str, str], list[tuple[str, int, int]]]
@@ -66,8 +71,10 @@ def workspace_files(root: Path) -> list[str]:
         TRANSACTIONS,
         OUTCOMES,
         WORKSHOPS,
+        CLOSES,
     ]
-    return [name for name in names if name != SETTINGS or (root / SETTINGS).exists()]
+    optional = (SETTINGS, CLOSES)
+    return [name for name in names if name not in optional or (root / name).exists()]
 
 
 def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
@@ -141,6 +148,7 @@ def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
         workshops=workshops,
         files=tuple(workspace_files(root)),
         origins=origins,
+        closes=_closes(root, problems, origins),
     )
     return ledger, problems
 
@@ -150,6 +158,26 @@ def load_unit_costs(root: Path) -> tuple[list[UnitCost] | None, list[Problem]]:
     problems: list[Problem] = []
     found = _model(root, UNIT_COSTS, UnitCostsFile, problems)
     return (list(found.unit_costs) if found else None), problems
+
+
+def _closes(root: Path, problems: list[Problem], origins: Origins) -> tuple[MonthClose, ...]:
+    """``ledger/closes.yaml``: a malformed file is E502 and counts as no closes."""
+    if not (root / CLOSES).exists():
+        return ()
+
+    def remember(doc: YamlDoc) -> None:
+        records = doc.data.get("closes") if isinstance(doc.data, dict) else None
+        for i, _ in enumerate(_list(records)):
+            origins[("close", str(i))] = [(doc.path, *doc.locate(("closes", i)))]
+
+    found: list[Problem] = []
+    closes = _model(root, CLOSES, ClosesFile, found, remember)
+    hint = (
+        "the file is written by 'svdiversion close' and 'reopen' only: "
+        "restore it from version control"
+    )
+    problems += [p if p.code == "E002" else replace(p, code="E502", hint=hint) for p in found]
+    return tuple(closes.closes) if closes else ()
 
 
 def _pence(amounts: list[str]) -> list[int]:

@@ -1,0 +1,56 @@
+"""A closed month cannot change silently: its rows must still have the digest recorded
+when it was closed (``ledger/closes.yaml``, written by ``svdiversion close``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..finance.closes import changed_rows, closed_months, month_rows
+from ..fiscal import Month
+from ..ledger import Ledger
+from ..problems import Problem
+from .context import CheckContext
+
+
+def closed_months_unchanged(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """E501 for each closed month whose rows changed since; E502 for a record that does
+    not follow from the ones before it (a reopen of an open month, a second close)."""
+    closed, wrong = closed_months(ledger.closes)
+    for index, message in wrong:
+        path, line, column = ledger.origin("close", str(index))
+        yield Problem(
+            path,
+            line,
+            column,
+            "E502",
+            message,
+            "the file is written by 'svdiversion close' and 'reopen' only: "
+            "restore it from version control",
+        )
+    if not closed:
+        return
+    now = month_rows(ledger, (Month.parse(month) for month in closed))
+    for month, state in sorted(closed.items()):
+        current = now[Month.parse(month)]
+        record = state.record
+        if current.digest == record.digest:
+            continue
+        changes = changed_rows(record, current)
+        listed = ", ".join(f"{ident} {what}" for ident, what in changes)
+        path, line, column = ledger.origin("close", str(state.index))
+        in_ledger = [current.lines[ident] for ident, what in changes if what != "removed"]
+        if in_ledger:
+            path, line, column = ledger.transactions.path, min(in_ledger), 1
+        yield Problem(
+            path,
+            line,
+            column,
+            "E501",
+            f"{month} was closed on {record.at:%Y-%m-%d} by {record.by}, but its rows changed "
+            f"({listed}): digest at close {record.digest}, now {current.digest}",
+            f"undo the change, or reopen the month first: svdiversion reopen --month {month} "
+            "--reason TEXT (then reconcile and close it again)",
+        )
+
+
+CLOSE_CHECKS = (closed_months_unchanged,)
