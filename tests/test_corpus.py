@@ -30,6 +30,18 @@ from typer.testing import CliRunner
 from helpers import make_workspace
 from svdiversion.checks.codes import CODES
 from svdiversion.cli import app
+from svdiversion.load.tables import TableSpec, read_table
+from svdiversion.load.yamldoc import read_yaml
+from svdiversion.models import (
+    AreasFile,
+    ContractFile,
+    EpisodeRow,
+    MeasureValue,
+    Settings,
+    TransactionRow,
+    UnitCostsFile,
+    WorkshopRow,
+)
 
 CORPUS = Path(__file__).parent / "corpus"
 DOCS = Path(__file__).parent.parent / "docs" / "checks.md"
@@ -184,3 +196,80 @@ def test_documented_severity_matches_the_code() -> None:
     assert len(rows) == len(CODES)
     for code, severity in rows:
         assert severity == ("warning" if code.startswith("W") else "error"), code
+
+
+# ---------------------------------------------------------------- docs/ledger-format.md
+
+FORMAT = DOCS.parent / "ledger-format.md"
+
+
+def format_examples(info: str) -> list[str]:
+    """The fenced blocks of docs/ledger-format.md whose info string is ``info``."""
+    blocks: list[str] = []
+    current: list[str] | None = None
+    kind = ""
+    for line in FORMAT.read_text(encoding="utf-8").splitlines(keepends=True):
+        if line.startswith("```") and current is None:
+            current, kind = [], line[3:].strip()
+        elif line.startswith("```"):
+            if kind == info:
+                blocks.append("".join(current or []))
+            current = None
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+def test_documented_yaml_examples_have_the_documented_shape(tmp_path: Path) -> None:
+    models = {
+        "areas": AreasFile,
+        "service_name": Settings,
+        "unit_costs": UnitCostsFile,
+        "decisions": ContractFile,
+        "variations": ContractFile,
+    }
+    examples = format_examples("yaml")
+    assert len(examples) == 6
+    for number, example in enumerate(examples):
+        file = tmp_path / f"example{number}.yaml"
+        file.write_text(example, encoding="utf-8")
+        doc, problems = read_yaml(file, file.name)
+        assert problems == [] and doc is not None, example
+        model = next(m for key, m in models.items() if key in doc.data)
+        model.model_validate(doc.data)
+
+
+def test_documented_csv_examples_read_without_problems(tmp_path: Path) -> None:
+    measures = {"risk_reduction", "increased_awareness", "positive_activity"}
+    measures |= {"progress_key_areas", "entered_cjs"}
+    specs = {
+        "id,": TableSpec(TransactionRow),
+        "episode_id,": TableSpec(
+            EpisodeRow, extra=lambda n: MeasureValue if n in measures else None
+        ),
+        "session_id,": TableSpec(WorkshopRow),
+    }
+    examples = format_examples("")
+    tables = [e for e in examples if e.startswith(tuple(specs))]
+    assert len(tables) == 3
+    for example in tables:
+        file = tmp_path / "example.csv"
+        file.write_text(example, encoding="utf-8")
+        spec = next(spec for start, spec in specs.items() if example.startswith(start))
+        table, problems = read_table(file, "example.csv", spec)
+        assert problems == [] and table is not None and len(table) >= 3, example
+
+
+def test_documented_extension_and_variation_pass_check(shipped: Path) -> None:
+    added = 0
+    for example in format_examples("yaml"):
+        named = re.match(r"# (ledger/contract\.d/\S+\.yaml)", example)
+        if named:
+            target = shipped / named[1]
+            target.parent.mkdir(exist_ok=True)
+            target.write_text(example, encoding="utf-8")
+            added += 1
+    assert added == 2
+    result = CliRunner().invoke(app, ["-C", str(shipped), "check", "--as-of", "2026-03-31"])
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "0 errors, 0 warnings in 8 files\n"
