@@ -124,6 +124,8 @@ def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
         ),
         problems,
     )
+    if episodes is not None and framework_known:
+        problems += _missing_measures(episodes, measures)
     workshops = _table(root, WORKSHOPS, TableSpec(WorkshopRow), problems)
 
     if (
@@ -187,6 +189,24 @@ def _pence(amounts: list[str]) -> list[int]:
         assert value is not None, "amounts were validated by the table reader"
         cache[text] = value
     return [cache[a] for a in amounts]
+
+
+def _missing_measures(episodes: Table, measures: list[Measure]) -> list[Problem]:
+    """Every measure of the framework has its column in ledger/outcomes.csv (E007)."""
+    missing = [m.id for m in measures if m.id not in episodes.header]
+    if not missing:
+        return []
+    return [
+        Problem(
+            OUTCOMES,
+            1,
+            1,
+            "E007",
+            f"missing measure column{'s' * (len(missing) > 1)}: {', '.join(missing)}",
+            "add one column per measure of the outcome framework after end_date, "
+            "empty until assessed",
+        )
+    ]
 
 
 def _table(root: Path, name: str, spec: TableSpec, problems: list[Problem]) -> Table | None:
