@@ -10,6 +10,7 @@ import typer
 from .. import __version__
 from .check import check
 from .export import export_app
+from .finance import close, reconcile, reopen
 from .generate import generate
 from .init import init
 from .reports import areas, burndown, outcomes, report, vfm
@@ -63,6 +64,9 @@ app.command()(areas)
 app.command()(outcomes)
 app.command()(vfm)
 app.command()(report)
+app.command()(reconcile)
+app.command()(close)
+app.command()(reopen)
 app.command()(init)
 app.command()(generate)
 app.add_typer(export_app, name="export")

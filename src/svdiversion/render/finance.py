@@ -1,0 +1,300 @@
+"""The month's reconciliation in every format: the terminal, JSON, CSV and Markdown.
+
+The same sheets feed the terminal, CSV (the payments table) and Markdown, so they cannot
+disagree; JSON is the documented shape in docs/reconcile.md.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+from typing import Any
+
+from ..finance.importer import Payment
+from ..finance.reconcile import Figures, LedgerPayment, LineSpend, Match, Reconciliation, Status
+from .console import make_console, sheets_group, show
+from .json_reports import dumps, money
+from .sheets import Column, Kind, Sheet
+from .tabular import sheet_csv, sheets_markdown
+
+STATUS_TEXT = {
+    Status.MATCHED: "matched",
+    Status.MATCHED_BY_AMOUNT: "matched by amount",
+    Status.AMOUNT_DIFFERS: "amount differs",
+    Status.OTHER_MONTH: "other month",
+    Status.LEDGER_ONLY: "ledger only",
+    Status.FINANCE_ONLY: "finance only",
+}
+DISAGREEMENT_TEXT = {
+    Status.AMOUNT_DIFFERS: "with a different amount",
+    Status.OTHER_MONTH: "dated in another month on one side",
+    Status.LEDGER_ONLY: "in the ledger only",
+    Status.FINANCE_ONLY: "in the finance system only",
+}
+
+
+def title(rec: Reconciliation) -> str:
+    return f"Reconciliation of {rec.month} ({rec.month.fy_period}) with the finance system"
+
+
+def summary(rec: Reconciliation) -> str:
+    """One line for stderr, such as ``2024-09 reconciled: 1 payment agrees ...``."""
+    if rec.reconciled:
+        agreed = sum(1 for m in rec.matches if m.agreed)
+        explained = sum(1 for line in rec.lines if line.needs_explanation)
+        text = f"{rec.month} reconciled: "
+        if agreed:
+            verb = "agrees" if agreed == 1 else "agree"
+            text += f"{_count(agreed, 'payment')} {verb} with the finance system"
+        else:
+            text += "no payments in the month on either side"
+        if explained:
+            text += f"; {_count(explained, 'variance')} explained"
+        return text
+    parts = [
+        f"{_count(rec.count(status), 'payment')} {text}"
+        for status, text in DISAGREEMENT_TEXT.items()
+        if rec.count(status)
+    ]
+    if rec.unexplained:
+        parts.append(_count(len(rec.unexplained), "unexplained variance"))
+    return f"{rec.month} does not reconcile: " + ", ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
+# ------------------------------------------------------------------------------ sheets
+
+
+def reconciliation_sheets(rec: Reconciliation) -> list[Sheet]:
+    sheets = [_payments_sheet(rec), _cash_sheet(rec), _spend_sheet(rec)]
+    commentary = _commentary_sheet(rec)
+    if commentary.rows:
+        sheets.append(commentary)
+    else:
+        sheets[-1].notes.append("No variance this month needs an explanation.")
+    return sheets
+
+
+def _payments_sheet(rec: Reconciliation) -> Sheet:
+    notes = [
+        f"{s.path}: {_count(s.payments, 'payment')} of this service, {s.in_month} in "
+        f"{rec.month}; left out by the mapping: {_count(s.other_rows, 'row')} of other cost "
+        f"centres, {s.skipped_rows} blank or total"
+        for s in rec.sources
+    ]
+    return Sheet(
+        "payments",
+        f"Payments in {rec.month}",
+        (
+            Column("status", "Status"),
+            Column("reference", "Reference"),
+            Column("ledger_date", "Ledger date", Kind.DATE),
+            Column("ledger", "Ledger", Kind.MONEY),
+            Column("finance_date", "Finance date", Kind.DATE),
+            Column("finance", "Finance", Kind.MONEY),
+            Column("difference", "Difference", Kind.MONEY),
+            Column("ledger_rows", "Ledger rows"),
+            Column("finance_rows", "Finance rows"),
+            Column("note", "Note"),
+        ),
+        [
+            [
+                STATUS_TEXT[m.status],
+                m.reference,
+                m.ledger.date if m.ledger else None,
+                m.ledger.pence if m.ledger else None,
+                m.finance[0].date if m.finance else None,
+                m.finance_pence if m.finance else None,
+                m.difference,
+                _row_ids(m.ledger.ids) if m.ledger else None,
+                " ".join(f"{PurePath(p.path).name}:{p.line}" for p in m.finance) or None,
+                m.note or None,
+            ]
+            for m in rec.matches
+        ],
+        notes=notes or ["No finance export was read."],
+    )
+
+
+def _row_ids(ids: tuple[str, ...]) -> str:
+    """``TX-00081..TX-00085`` for a run of consecutive ids, else the ids."""
+    numbers = [re.fullmatch(r"(.*?)(\d+)", i) for i in ids]
+    if len(ids) > 2 and all(numbers):
+        stems = {m[1] for m in numbers if m}
+        values = [int(m[2]) for m in numbers if m]
+        if len(stems) == 1 and values == list(range(values[0], values[0] + len(values))):
+            return f"{ids[0]}..{ids[-1]}"
+    return " ".join(ids)
+
+
+def _cash_sheet(rec: Reconciliation) -> Sheet:
+    rows: list[list[Any]] = [
+        ["Ledger (payments and refunds)", rec.ledger_cash],
+        ["Finance system", rec.finance_cash],
+        ["Difference", rec.cash_difference],
+    ]
+    return Sheet(
+        "cash",
+        f"Cash in {rec.month}",
+        (Column("measure", "Cash"), Column("value", "Amount", Kind.MONEY)),
+        rows,
+    )
+
+
+def _spend_sheet(rec: Reconciliation) -> Sheet:
+    def row(line: LineSpend) -> list[Any]:
+        explained = "yes" if line.explanation else ("NEEDED" if line.needs_explanation else None)
+        return [
+            "Total" if line is rec.total else line.budget_line,
+            line.month.profile,
+            line.month.actual,
+            line.month.variance,
+            line.month.rag.value,
+            line.year_to_date.profile,
+            line.year_to_date.actual,
+            line.year_to_date.variance,
+            line.year_to_date.rag.value,
+            explained,
+        ]
+
+    return Sheet(
+        "spend",
+        f"Spend against profile: {rec.month} and {rec.month.fy_label} to date",
+        (
+            Column("budget_line", "Budget line"),
+            Column("profile", "Profile", Kind.MONEY),
+            Column("actual", "Actual", Kind.MONEY),
+            Column("variance", "Variance", Kind.MONEY),
+            Column("rag", "RAG"),
+            Column("ytd_profile", "YTD profile", Kind.MONEY),
+            Column("ytd_actual", "YTD actual", Kind.MONEY),
+            Column("ytd_variance", "YTD variance", Kind.MONEY),
+            Column("ytd_rag", "YTD RAG"),
+            Column("explained", "Explained"),
+        ),
+        [row(line) for line in rec.lines],
+        total=row(rec.total),
+        notes=["Actual includes accruals and reversals; variance is actual - profile."],
+    )
+
+
+def _commentary_sheet(rec: Reconciliation) -> Sheet:
+    rows = [
+        [
+            line.budget_line,
+            line.explanation
+            or f"NEEDED: explain in ledger/commentary.yaml (month {rec.month}, budget_line "
+            f"{line.budget_line})",
+        ]
+        for line in rec.lines
+        if line.explanation or line.needs_explanation
+    ]
+    return Sheet(
+        "commentary",
+        f"Commentary for {rec.month}",
+        (Column("budget_line", "Budget line"), Column("text", "Explanation")),
+        rows,
+    )
+
+
+# ----------------------------------------------------------------------------- formats
+
+
+def print_reconciliation(rec: Reconciliation, width: int | None) -> None:
+    console = make_console(width)
+    console.print(title(rec), style="bold")
+    console.print()
+    show(console, sheets_group(reconciliation_sheets(rec)))
+
+
+def reconciliation_text(rec: Reconciliation, fmt: str) -> str:
+    """``json``, ``csv`` (the payments table) or ``markdown``."""
+    if fmt == "json":
+        return dumps(reconciliation_json(rec))
+    sheets = reconciliation_sheets(rec)
+    if fmt == "csv":
+        return sheet_csv(sheets[0])
+    return sheets_markdown(sheets, title(rec), [summary(rec)])
+
+
+def reconciliation_json(rec: Reconciliation) -> dict[str, Any]:
+    return {
+        "month": str(rec.month),
+        "fy_period": rec.month.fy_period,
+        "reconciled": rec.reconciled,
+        "sources": [
+            {
+                "path": s.path,
+                "payments": s.payments,
+                "in_month": s.in_month,
+                "other_rows": s.other_rows,
+                "skipped_rows": s.skipped_rows,
+            }
+            for s in rec.sources
+        ],
+        "payments": [_match_json(m) for m in rec.matches],
+        "counts": {status.value: rec.count(status) for status in Status},
+        "cash": {
+            "ledger": money(rec.ledger_cash),
+            "finance": money(rec.finance_cash),
+            "difference": money(rec.cash_difference),
+        },
+        "spend": [_line_json(line) for line in rec.lines],
+        "total": _line_json(rec.total),
+        "unexplained": [line.budget_line for line in rec.unexplained],
+    }
+
+
+def _match_json(match: Match) -> dict[str, Any]:
+    return {
+        "status": match.status.value,
+        "reference": match.reference,
+        "ledger": _ledger_json(match.ledger) if match.ledger else None,
+        "finance": [_payment_json(p) for p in match.finance],
+        "difference": money(match.difference),
+        "note": match.note or None,
+    }
+
+
+def _ledger_json(group: LedgerPayment) -> dict[str, Any]:
+    return {
+        "date": group.date.isoformat(),
+        "amount": money(group.pence),
+        "rows": list(group.ids),
+        "lines": list(group.lines),
+    }
+
+
+def _payment_json(payment: Payment) -> dict[str, Any]:
+    return {
+        "path": payment.path,
+        "line": payment.line,
+        "date": payment.date.isoformat(),
+        "amount": money(payment.pence),
+        "reference": payment.reference,
+        "supplier": payment.supplier,
+        "description": payment.description,
+    }
+
+
+def _figures_json(figures: Figures) -> dict[str, Any]:
+    return {
+        "profile": money(figures.profile),
+        "actual": money(figures.actual),
+        "variance": money(figures.variance),
+        "rag": figures.rag.value,
+    }
+
+
+def _line_json(line: LineSpend) -> dict[str, Any]:
+    return {
+        "budget_line": line.budget_line,
+        "name": line.name,
+        "month": _figures_json(line.month),
+        "year_to_date": _figures_json(line.year_to_date),
+        "needs_explanation": line.needs_explanation,
+        "explanation": line.explanation,
+    }
