@@ -96,3 +96,10 @@ def _writable(ctx: typer.Context, out: Path) -> Path:
     if not target.parent.is_dir():
         fail(f"cannot write {out}: folder {target.parent} does not exist")
     return target
+
+
+# The analyst's return (docs/excel-return.md); its module imports openpyxl only when run.
+from .export_cmds import csv_export, xlsx_export  # noqa: E402
+
+export_app.command("xlsx")(xlsx_export)
+export_app.command("csv")(csv_export)
