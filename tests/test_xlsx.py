@@ -591,6 +591,26 @@ def test_marking_from_settings_and_from_the_option(tmp_path: Path) -> None:
     )
 
 
+def test_headers_and_footers_stay_within_excels_limit(tmp_path: Path) -> None:
+    """Excel refuses a workbook whose header or footer text is over 255 characters."""
+    long_name = "Service & " * 40
+    root = make_workspace(tmp_path / "ws", settings=f"service_name: {long_name.strip()}\n")
+    out = tmp_path / "long.xlsx"
+    code, _, err = run(
+        "-C", str(root), "export", "xlsx", "--as-of", "2025-03-31",
+        "--marking", "OFFICIAL " * 40, "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    ws = load_workbook(out)["Cover"]
+    assert ws.oddFooter.left.text == "Service && " * 5 + "Service &&…, as of 2025-03-31"
+    for part in (ws.oddHeader, ws.oddFooter):
+        text = "".join(
+            f"&{side}{getattr(part, name).text or ''}"
+            for side, name in (("L", "left"), ("C", "center"), ("R", "right"))
+        )
+        assert len(text) <= 255
+
+
 def test_a_small_ledger_cell_by_cell(tmp_path: Path) -> None:
     """The default test ledger: £1,000 decision, £400 paid in September 2023, £150 accrued."""
     root = make_workspace(tmp_path / "ws")

@@ -66,6 +66,9 @@ ADDITIVE = {Kind.MONEY, Kind.COUNT}
 HEADING_ROWS = 3
 """Title, marking and period: the rows above the first table on every tab."""
 MIN_WIDTH, MAX_WIDTH = 8, 60
+HEADER_PART = 60
+"""Longest service name or marking in a page header or footer: Excel refuses a workbook
+whose header or footer is longer than 255 characters in all."""
 
 TITLE = Font(bold=True, size=14)
 BOLD = Font(bold=True)
@@ -536,13 +539,14 @@ class _Tab:
         setup.fitToWidth = 1
         setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        marking = _header_text(self.cover.marking)
+        marking = _header_text(_clip(self.cover.marking, HEADER_PART))
         ws.oddHeader.left.text = "&A"
         ws.oddHeader.center.text = f"&B{marking}"
         ws.oddHeader.right.text = (
             "INTERNAL - NOT FOR PUBLICATION" if self.cover.internal else "Published figures"
         )
-        ws.oddFooter.left.text = _header_text(f"{self.cover.service}, as of {self.cover.as_of}")
+        service = _header_text(_clip(self.cover.service, HEADER_PART))
+        ws.oddFooter.left.text = f"{service}, as of {self.cover.as_of}"
         ws.oddFooter.center.text = f"&B{marking}"
         ws.oddFooter.right.text = "Page &P of &N"
 
@@ -586,6 +590,10 @@ def _whole(value: Any) -> bool:
 
 def _is_rag(sheet: Sheet, column: Column) -> bool:
     return column.key == "rag" or (sheet.value_kinds is not None and column.key == "value")
+
+
+def _clip(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _header_text(text: str) -> str:
