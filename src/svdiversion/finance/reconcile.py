@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
+from typing import TypeVar
 
 from ..fiscal import Month
 from ..ledger import Ledger
@@ -40,6 +42,9 @@ from .importer import Export, Payment
 from .mapping import ReconcileRules, VarianceRule
 
 CASH_KINDS = frozenset({TransactionKind.PAYMENT, TransactionKind.REFUND})
+WRONG_MONTH = "keyed in the wrong month?"
+
+T = TypeVar("T", "LedgerPayment", Payment)
 
 Commentary = Mapping[tuple[str, str], str]
 """The treasurer's explanations: (month such as ``2024-09``, budget line) -> text."""
@@ -211,7 +216,12 @@ def normalise_reference(text: str) -> str:
 
 def _usable(reference: str, rules: ReconcileRules) -> bool:
     key = normalise_reference(reference)
-    return bool(key) and key not in {normalise_reference(r) for r in rules.no_reference}
+    return bool(key) and key not in _meaning_none(rules.no_reference)
+
+
+@cache
+def _meaning_none(references: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalise_reference(r) for r in references)
 
 
 def ledger_payments(ledger: Ledger, rules: ReconcileRules) -> list[LedgerPayment]:
@@ -250,10 +260,9 @@ def match_payments(
     ledger_by_key = {
         normalise_reference(g.reference): g for g in in_month if _usable(g.reference, rules)
     }
-    paid_by_key: dict[str, list[Payment]] = defaultdict(list)
-    for payment in paid:
-        if _usable(payment.reference, rules):
-            paid_by_key[normalise_reference(payment.reference)].append(payment)
+    paid_by_key = _by_key(paid, rules)
+    every_paid = _by_key(payments, rules)  # every month: to find a payment in another one
+    every_group = _by_key(ledger_side, rules)
 
     matches: list[Match] = []
     left_ledger = [g for g in in_month if not _usable(g.reference, rules)]
@@ -263,15 +272,20 @@ def match_payments(
         if group and rows:
             matches += _by_reference(group, rows)
         elif group:
-            elsewhere = [p for p in payments if _same(p.reference, key) and p not in paid]
-            if elsewhere:
-                matches.append(_other_month(group, elsewhere, side="finance system"))
+            other = [p for p in every_paid.get(key, []) if Month.of(p.date) != month]
+            if other:
+                day = other[0].date
+                note = f"the finance system paid it on {day} ({Month.of(day)}): {WRONG_MONTH}"
+                matches.append(
+                    Match(Status.OTHER_MONTH, group.reference, group, tuple(other), note)
+                )
             else:
                 left_ledger.append(group)
         else:
-            elsewhere_ledger = [g for g in ledger_side if _same(g.reference, key)]
-            if elsewhere_ledger:
-                matches.append(_other_month(elsewhere_ledger[0], rows, side="ledger"))
+            keyed = next(iter(every_group.get(key, [])), None)
+            if keyed:
+                note = f"the ledger has it on {keyed.date} ({Month.of(keyed.date)}): {WRONG_MONTH}"
+                matches.append(Match(Status.OTHER_MONTH, keyed.reference, keyed, tuple(rows), note))
             else:
                 left_paid += rows
     matches += _by_amount(left_ledger, left_paid, rules)
@@ -284,8 +298,13 @@ def _order(match: Match) -> tuple[date, str, bool, int]:
     return (match.day, normalise_reference(match.reference), match.ledger is None, line)
 
 
-def _same(reference: str, key: str) -> bool:
-    return normalise_reference(reference) == key
+def _by_key(items: Iterable[T], rules: ReconcileRules) -> dict[str, list[T]]:
+    """Items with a usable reference, by normalised reference."""
+    found: dict[str, list[T]] = defaultdict(list)
+    for item in items:
+        if _usable(item.reference, rules):
+            found[normalise_reference(item.reference)].append(item)
+    return found
 
 
 def _by_reference(group: LedgerPayment, rows: list[Payment]) -> list[Match]:
@@ -301,17 +320,6 @@ def _by_reference(group: LedgerPayment, rows: list[Payment]) -> list[Match]:
             note = f"same reference{twice} as line {single.line}: paid twice?"
             matches.append(Match(Status.FINANCE_ONLY, extra.reference, None, (extra,), note))
     return matches
-
-
-def _other_month(group: LedgerPayment, rows: list[Payment], side: str) -> Match:
-    if side == "finance system":
-        day = rows[0].date
-        note = f"the finance system paid it on {day} ({Month.of(day)}): keyed in the wrong month?"
-    else:
-        note = (
-            f"the ledger has it on {group.date} ({Month.of(group.date)}): keyed in the wrong month?"
-        )
-    return Match(Status.OTHER_MONTH, group.reference or rows[0].reference, group, tuple(rows), note)
 
 
 def _by_amount(
