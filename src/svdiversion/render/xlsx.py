@@ -154,11 +154,14 @@ def cover(
     files: Sequence[LedgerFile],
     reconciliation: str | None = None,
 ) -> Cover:
+    """The cover of a return made with ``options``: the decisions and variations listed are
+    those known on the as-of date, the ones the figures were made from."""
+
     def distinct(values: Sequence[str]) -> str:
         return "; ".join(dict.fromkeys(values))
 
     window = options.window
-    ledger = ledger.known_on(options.as_of)  # the contract the figures were made from
+    ledger = ledger.known_on(options.as_of)
     covered = (
         f"{window.label}: {_long_date(window.start)} to {_long_date(window.end)}"
         if window
