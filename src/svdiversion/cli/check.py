@@ -12,11 +12,12 @@ from typing import Annotated
 
 import typer
 
+from ..atomic import write_atomic
 from ..changes import ChangesUnavailable, changed_since
 from ..checks.codes import CODES
 from ..load import workspace_files
 from ..problems import Problem
-from ..render.ci import problems_github, problems_junit, write_atomic
+from ..render.ci import problems_github, problems_junit
 from ..render.problems import problems_json, problems_text, summary_line
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AsOf, fail, load, workspace_root
 
