@@ -17,11 +17,13 @@ from .context import CheckContext
 POSITIVE_KINDS = frozenset({TransactionKind.PAYMENT, TransactionKind.ACCRUAL})
 
 # Free text that looks like it identifies a person: an email, a UK phone number, a UK postcode.
-PERSONAL_TEXT = re.compile(
-    r"[\w.+-]+@[\w-]+\.[\w.]+"
-    r"|(?<![\w-])(?:\+44\s?|0)\d(?:[\s-]?\d){8,9}(?![\w-])"
-    r"|\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b"
-)
+EMAIL = r"[\w.+-]+@[\w-]+\.[\w.]+"
+UK_PHONE = r"(?<![\w-])(?:\+44\s?|0)\d(?:[\s-]?\d){8,9}(?![\w-])"
+UK_POSTCODE = r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b"
+PERSONAL_TEXT = re.compile(f"{EMAIL}|{UK_PHONE}|{UK_POSTCODE}")
+# Cheaper tests that say "no value can match" for a whole column at once (see
+# no_personal_text): an email needs an @, the other two are searched for directly.
+_PHONE_OR_POSTCODE = (re.compile(UK_PHONE), re.compile(UK_POSTCODE))
 
 
 def duplicate_transaction_ids(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
@@ -35,9 +37,12 @@ def duplicate_transaction_ids(ledger: Ledger, context: CheckContext) -> Iterable
 
 def sign_matches_kind(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     table = ledger.transactions
-    for row, (kind, pence) in enumerate(
-        zip(table.column("kind"), table.column("pence"), strict=True)
-    ):
+    kinds, amounts = table.column("kind"), table.column("pence")
+    # The distinct (kind, positive) pairs first: on a clean ledger no row needs a look.
+    pairs = set(zip(kinds, map((0).__lt__, amounts), strict=True))
+    if 0 not in amounts and all(positive == (kind in POSITIVE_KINDS) for kind, positive in pairs):
+        return
+    for row, (kind, pence) in enumerate(zip(kinds, amounts, strict=True)):
         if (pence > 0) != (kind in POSITIVE_KINDS) or pence == 0:
             expected = "positive" if kind in POSITIVE_KINDS else "negative"
             yield table.problem(
@@ -55,6 +60,8 @@ def known_budget_lines(ledger: Ledger, context: CheckContext) -> Iterable[Proble
     known = {b.id for b in ledger.line_budgets()}
     values = table.column("budget_line")
     unknown = set(values) - known
+    if not unknown:
+        return
     for row, line in enumerate(values):
         if line in unknown:
             yield table.problem(
@@ -71,6 +78,9 @@ def known_tranches(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     if "tranche" not in table.columns:
         return
     tranches = {t.id: t.line for _, t in ledger.tranches()}
+    pairs = zip(table.column("tranche"), table.column("budget_line"), strict=True)
+    if all(t is None or tranches.get(t) == line for t, line in set(pairs)):
+        return
     for row, (tranche, line) in enumerate(
         zip(table.column("tranche"), table.column("budget_line"), strict=True)
     ):
@@ -134,22 +144,21 @@ def transaction_dates(ledger: Ledger, context: CheckContext) -> Iterable[Problem
 def spend_within_budget(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     """Spend to date above a budget line is an error; above an area allocation, a warning."""
     table = ledger.transactions
-    by_line: dict[str, int] = defaultdict(int)
+    lines = table.column("budget_line")
     by_area: dict[tuple[str, str | None], int] = defaultdict(int)
-    last_row: dict[str, int] = {}
-    for row, (line, area, pence) in enumerate(
-        zip(table.column("budget_line"), table.column("area"), table.column("pence"), strict=True)
-    ):
+    keys = zip(lines, table.column("area"), strict=True)
+    for key, pence in zip(keys, table.column("pence"), strict=True):
+        by_area[key] += pence
+    by_line: dict[str, int] = defaultdict(int)
+    for (line, _), pence in by_area.items():
         by_line[line] += pence
-        by_area[line, area] += pence
-        last_row[line] = row
     for budget in ledger.line_budgets():
         spent = by_line.get(budget.id, 0)
         # A line with no spend can still be "overspent" when a variation made its budget
         # negative; that is reported against the contract (E405), not a transaction row.
-        if spent > budget.budget and budget.id in last_row:
+        if spent > budget.budget and budget.id in by_line:
             yield table.problem(
-                last_row[budget.id],
+                _last_row(lines, budget.id),
                 "amount",
                 "E402",
                 f"spend on line {budget.id} reaches {format_pounds(spent)}, above "
@@ -174,11 +183,23 @@ def spend_within_budget(ledger: Ledger, context: CheckContext) -> Iterable[Probl
             )
 
 
+def _last_row(values: list[str], value: str) -> int:
+    """The last row holding ``value`` (the row where a running total went over)."""
+    return len(values) - 1 - values[::-1].index(value)
+
+
 def no_personal_text(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     table = ledger.transactions
     for name in ("reference", "counterparty", "description"):
         values = table.column(name)
-        flagged = {v for v in set(values) if PERSONAL_TEXT.search(v)}
+        distinct = set(values)
+        # One search over all distinct values joined by line breaks first: a match inside
+        # a value is also a match in the joined text (every lookaround and \b reads a line
+        # break as it reads the start or end of a value), so no match there means none.
+        joined = "\n".join(distinct)
+        if "@" not in joined and not any(p.search(joined) for p in _PHONE_OR_POSTCODE):
+            continue
+        flagged = {v for v in distinct if PERSONAL_TEXT.search(v)}
         for row, value in enumerate(values):
             if value in flagged:
                 yield table.problem(

@@ -35,7 +35,6 @@ from ..models import (
     UnitCostsFile,
     WorkshopRow,
 )
-from ..money import parse_pence
 from ..problems import Problem
 from .tables import Table, TableSpec, read_table
 from .yamldoc import YamlDoc, read_yaml
@@ -113,7 +112,9 @@ def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
             return MeasureValue
         return None if framework_known else str
 
-    transactions = _table(root, TRANSACTIONS, TableSpec(TransactionRow), problems)
+    transactions = _table(
+        root, TRANSACTIONS, TableSpec(TransactionRow, pence_from="amount"), problems
+    )
     episodes = _table(
         root,
         OUTCOMES,
@@ -137,7 +138,6 @@ def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
         or any(c is None for c in contracts)
     ):
         return None, problems
-    transactions.columns["pence"] = _pence(transactions.columns["amount"])
     ledger = Ledger(
         root=root,
         settings=settings,
@@ -180,15 +180,6 @@ def _closes(root: Path, problems: list[Problem], origins: Origins) -> tuple[Mont
     )
     problems += [p if p.code == "E002" else replace(p, code="E502", hint=hint) for p in found]
     return tuple(closes.closes) if closes else ()
-
-
-def _pence(amounts: list[str]) -> list[int]:
-    cache: dict[str, int] = {}
-    for text in set(amounts):
-        value = parse_pence(text)
-        assert value is not None, "amounts were validated by the table reader"
-        cache[text] = value
-    return [cache[a] for a in amounts]
 
 
 def _missing_measures(episodes: Table, measures: list[Measure]) -> list[Problem]:

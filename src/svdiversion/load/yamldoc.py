@@ -139,7 +139,7 @@ def read_yaml(file: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
             )
         ]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -197,6 +197,20 @@ def _position(exc: BaseException) -> tuple[int, int]:
     data = exc.object
     start = data.rfind(b"\n", 0, exc.start) + 1
     return data.count(b"\n", 0, exc.start) + 1, len(data[start : exc.start].decode()) + 1
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node graph, by libyaml when PyYAML has it (ten times faster on a long contract).
+
+    A document libyaml rejects is composed again by the pure-Python parser, so a syntax
+    error is always worded and located the same way."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return yaml.compose(text, Loader=fast)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _reason(exc: BaseException) -> str:

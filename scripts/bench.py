@@ -1,0 +1,492 @@
+"""The benchmark behind docs/performance.md: svdiversion beside hledger and ledger-cli.
+
+    python scripts/bench.py                                   # what 'make bench' runs
+    python scripts/bench.py --sizes 1000 --runs 1 --out /tmp/perf.md
+
+For each size N it makes (once, cached under .bench/) two synthetic workspaces with
+'svdiversion generate': ``tx-N`` with N transactions (and N/10 episodes) and ``ep-N``
+with N episodes (and N/10 transactions), and the journal of ``tx-N`` with
+'svdiversion export journal'. Then, in the same run, it times every command several
+times as a whole process (start-up included): 'check' and 'burndown --format json' on
+tx-N, 'outcomes --format json' on ep-N, 'export xlsx' on tx-N (up to 100,000 rows), and,
+where installed, 'hledger -f J bal -M', 'hledger -f J check' and 'ledger -f J bal' on
+the same transactions. Medians come from hyperfine when it is installed, otherwise from
+this script's own runs; peak memory is the child's maximum resident set (wait4). The
+table, the ratios and the machine go to docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = "2026-06-30"  # after every synthetic contract ends
+DEFAULT_SIZES = (10_000, 100_000, 200_000, 1_000_000)
+XLSX_MAX = 100_000
+COMPARE_AT = 200_000
+TARGETS = {
+    "check_1m_s": 3.0,
+    "burndown_1m_s": 3.0,
+    "peak_1m_mb": 500.0,
+    "outcomes_1m_s": 4.0,
+    "version_s": 0.150,
+    "shipped_check_s": 0.400,
+    "vs_hledger": 10.0,
+    "vs_ledger": 2.0,
+}
+
+
+@dataclass
+class Timing:
+    size: int
+    tool: str
+    rows: int
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+    exact: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.median if self.rows and self.median else 0.0
+
+
+# ------------------------------------------------------------------------ processes
+
+
+def svdiversion() -> list[str]:
+    script = Path(sys.executable).with_name("svdiversion")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "svdiversion"]
+
+
+def run_once(argv: list[str], cwd: Path | None = None) -> tuple[float, float, int, str]:
+    """Wall seconds, peak resident MB, exit code and stderr of one run."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        message = err.read().decode("utf-8", "replace")
+    return elapsed, usage.ru_maxrss / 1024, process.returncode, message
+
+
+def hyperfine(argv: list[str], runs: int, cwd: Path | None) -> list[float] | None:
+    if shutil.which("hyperfine") is None:
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "h.json"
+        subprocess.run(
+            [
+                "hyperfine",
+                "--runs",
+                str(runs),
+                "--shell=none",
+                "--style",
+                "none",
+                "--export-json",
+                str(report),
+                subprocess.list2cmdline(argv),
+            ],
+            check=True,
+            cwd=cwd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        times: list[float] = json.loads(report.read_text())["results"][0]["times"]
+    return times
+
+
+def measure(
+    size: int, tool: str, argv: list[str], rows: int, runs: int, cwd: Path | None = None
+) -> Timing:
+    """One run for peak memory (and as a warm-up), then ``runs`` timed runs."""
+    seconds, peak, code, message = run_once(argv, cwd)
+    if code != 0:
+        raise SystemExit(f"bench: {' '.join(argv)} exited {code}:\n{message}")
+    timing = Timing(size, tool, rows, peak_mb=peak)
+    timed = hyperfine(argv, runs, cwd)
+    if timed is None:
+        timed = [seconds]
+        for _ in range(runs - 1):
+            seconds, peak, _, _ = run_once(argv, cwd)
+            timed.append(seconds)
+            timing.peak_mb = max(timing.peak_mb, peak)
+    timing.seconds = timed
+    timing.exact = subprocess.list2cmdline(argv)
+    print(
+        f"{size:>9,} {tool:<34} median {timing.median:7.3f} s  peak {timing.peak_mb:6.0f} MB",
+        flush=True,
+    )
+    return timing
+
+
+def has_command(*words: str) -> bool:
+    result = subprocess.run([*svdiversion(), *words, "--help"], capture_output=True, check=False)
+    return result.returncode == 0
+
+
+# ------------------------------------------------------------------------ workspaces
+
+
+def generator_key() -> str:
+    """Cached workspaces are remade when the generator changes."""
+    source = (REPO / "src/svdiversion/synthetic.py").read_bytes()
+    return hashlib.sha256(source).hexdigest()[:10]
+
+
+def workspace(cache: Path, kind: str, size: int) -> Path:
+    transactions, episodes = (size, size // 10) if kind == "tx" else (size // 10, size)
+    root = cache / f"{kind}-{size}-{generator_key()}"
+    if (root / ".complete").exists():
+        return root
+    if root.exists():
+        shutil.rmtree(root)
+    temporary = cache / f".{root.name}.tmp"
+    shutil.rmtree(temporary, ignore_errors=True)
+    print(f"generating {root.name} ...", flush=True)
+    subprocess.run(
+        [
+            *svdiversion(),
+            "-q",
+            "generate",
+            str(temporary),
+            "--transactions",
+            str(transactions),
+            "--episodes",
+            str(episodes),
+        ],
+        check=True,
+    )
+    (temporary / ".complete").write_text("ok\n")
+    temporary.rename(root)
+    return root
+
+
+def journal(root: Path) -> Path:
+    path = root.with_name(root.name + ".journal")
+    if not path.exists():
+        subprocess.run(
+            [
+                *svdiversion(),
+                "-q",
+                "-C",
+                str(root),
+                "export",
+                "journal",
+                "--as-of",
+                AS_OF,
+                "-o",
+                str(path),
+            ],
+            check=True,
+        )
+    return path
+
+
+# ------------------------------------------------------------------------ the run
+
+
+def bench(sizes: list[int], runs: int, tool_runs: int, cache: Path) -> tuple[list[Timing], dict]:
+    cache.mkdir(parents=True, exist_ok=True)
+    sv = svdiversion()
+    available = {
+        "burndown": has_command("burndown"),
+        "outcomes": has_command("outcomes"),
+        "xlsx": has_command("export", "xlsx"),
+        "hledger": shutil.which("hledger") is not None,
+        "ledger": shutil.which("ledger") is not None,
+    }
+    timings: list[Timing] = []
+    out = cache / "out"
+    out.mkdir(exist_ok=True)
+    spend_out, xlsx_out = str(out / "spend.journal"), str(out / "return.xlsx")
+    timings.append(measure(0, "svdiversion --version", [*sv, "--version"], 0, runs))
+    timings.append(
+        measure(
+            0,
+            "svdiversion check (shipped workspace)",
+            [*sv, "-C", str(REPO), "check", "--as-of", "2025-06-30"],
+            0,
+            runs,
+        )
+    )
+    for size in sizes:
+        tx = workspace(cache, "tx", size)
+        ep = workspace(cache, "ep", size)
+        spend = journal(tx)
+        slow = tool_runs if size < 1_000_000 else 1
+        plan: list[tuple[str, list[str], int, int]] = [
+            ("svdiversion check", [*sv, "-C", str(tx), "check", "--as-of", AS_OF], size, runs)
+        ]
+        if available["burndown"]:
+            plan.append(
+                (
+                    "svdiversion burndown --format json",
+                    [*sv, "-C", str(tx), "burndown", "--format", "json", "--as-of", AS_OF],
+                    size,
+                    runs,
+                )
+            )
+        plan.append(
+            (
+                "svdiversion export journal",
+                [*sv, "-q", "-C", str(tx), "export", "journal", "--as-of", AS_OF, "-o", spend_out],
+                size,
+                runs,
+            )
+        )
+        if available["xlsx"] and size <= XLSX_MAX:
+            plan.append(
+                (
+                    "svdiversion export xlsx",
+                    [*sv, "-q", "-C", str(tx), "export", "xlsx", "--as-of", AS_OF, "-o", xlsx_out],
+                    size,
+                    max(1, min(runs, 3)),
+                )
+            )
+        if available["outcomes"]:
+            plan.append(
+                (
+                    "svdiversion outcomes --format json (episodes)",
+                    [*sv, "-C", str(ep), "outcomes", "--format", "json", "--as-of", AS_OF],
+                    size,
+                    runs,
+                )
+            )
+            plan.append(
+                (
+                    "svdiversion check (episodes)",
+                    [*sv, "-C", str(ep), "check", "--as-of", AS_OF],
+                    size,
+                    runs,
+                )
+            )
+        if available["hledger"]:
+            plan.append(("hledger bal -M", ["hledger", "-f", str(spend), "bal", "-M"], size, slow))
+            plan.append(("hledger check", ["hledger", "-f", str(spend), "check"], size, slow))
+        if available["ledger"]:
+            plan.append(("ledger bal", ["ledger", "-f", str(spend), "bal"], size, tool_runs))
+        for tool, argv, rows, count in plan:
+            timings.append(measure(size, tool, argv, rows, count))
+    return timings, available
+
+
+# ------------------------------------------------------------------------ the report
+
+
+def machine() -> dict[str, str]:
+    info = {
+        "date": datetime.date.today().isoformat(),
+        "python": platform.python_version(),
+        "os": f"{platform.system()} {platform.release()}",
+        "cores": str(os.cpu_count()),
+    }
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        total = meminfo.read_text().split("\n", 1)[0].split()[1]
+        info["ram"] = f"{int(total) / 1024 / 1024:.1f} GiB"
+    for name, argv in (
+        ("hledger", ["hledger", "--version"]),
+        ("ledger", ["ledger", "--version"]),
+        ("hyperfine", ["hyperfine", "--version"]),
+    ):
+        if shutil.which(argv[0]):
+            text = subprocess.run(argv, capture_output=True, text=True).stdout
+            info[name] = text.splitlines()[0].strip() if text else "installed"
+    try:
+        import pyarrow
+
+        info["pyarrow"] = pyarrow.__version__
+    except ImportError:
+        info["pyarrow"] = "not installed (plain CSV reader)"
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
+    info["commit"] = commit.stdout.strip() or "unknown"
+    return info
+
+
+def find(timings: list[Timing], size: int, tool: str) -> Timing | None:
+    return next((t for t in timings if t.size == size and t.tool == tool), None)
+
+
+def ratio(slow: Timing | None, fast: Timing | None) -> str:
+    if slow is None or fast is None:
+        return "n/a"
+    value = slow.median / fast.median
+    return f"{value:.1f}x" if value >= 1 else f"{value:.2f}x"
+
+
+def report(timings: list[Timing], info: dict[str, str], sizes: list[int], runs: int) -> str:
+    lines = [
+        "# Performance",
+        "",
+        "Made by `make bench` (`python scripts/bench.py`); do not edit by hand. Every figure",
+        "is a whole process, start-up included: the median of several runs, and the peak",
+        "resident memory of the process. svdiversion, hledger and ledger-cli were timed",
+        "side by side in one run, on the same transactions (the journal is",
+        "`svdiversion export journal` of the workspace). Workspaces are",
+        "`svdiversion generate`: `tx-N` has N transactions and N/10 episodes, `ep-N` has",
+        "N episodes and N/10 transactions.",
+        "",
+        "## Machine",
+        "",
+        *(f"- {key}: {value}" for key, value in info.items()),
+        f"- runs per command: {runs} (hledger at 1,000,000 rows: 1), after one warm-up run",
+        "",
+        "## Timings",
+        "",
+        "| rows | command | median s | rows/s | peak MB |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    for t in timings:
+        size = f"{t.size:,}" if t.size else "-"
+        speed = f"{t.rows_per_second:,.0f}" if t.rows else "-"
+        lines.append(f"| {size} | {t.tool} | {t.median:.3f} | {speed} | {t.peak_mb:.0f} |")
+    lines += ["", "## Side by side", ""]
+    lines += [
+        "| rows | hledger bal -M / burndown | hledger check / check "
+        "| ledger bal / check | ledger bal / burndown |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for size in sizes:
+        check = find(timings, size, "svdiversion check")
+        burndown = find(timings, size, "svdiversion burndown --format json")
+        lines.append(
+            f"| {size:,} | {ratio(find(timings, size, 'hledger bal -M'), burndown)} "
+            f"| {ratio(find(timings, size, 'hledger check'), check)} "
+            f"| {ratio(find(timings, size, 'ledger bal'), check)} "
+            f"| {ratio(find(timings, size, 'ledger bal'), burndown)} |"
+        )
+    lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|:-:|"]
+    lines += targets(timings, sizes)
+    lines += [
+        "",
+        "## Commands",
+        "",
+        "Exactly as run (`DIR` folders are under `.bench/`):",
+        "",
+        "```",
+        *sorted({t.exact.replace(str(REPO) + os.sep, "") for t in timings}),
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def targets(timings: list[Timing], sizes: list[int]) -> list[str]:
+    rows = []
+
+    def row(label: str, value: float | None, limit: float, unit: str, at_most: bool) -> None:
+        if value is None:
+            rows.append(f"| {label} | not measured | - |")
+            return
+        met = value <= limit if at_most else value >= limit
+        shown = f"{value:.3f} {unit}" if unit != "x" else f"{value:.1f}x"
+        rows.append(f"| {label} | {shown} | {'yes' if met else 'NO'} |")
+
+    def median(size: int, tool: str) -> float | None:
+        found = find(timings, size, tool)
+        return found.median if found else None
+
+    def peak(size: int, tool: str) -> float | None:
+        found = find(timings, size, tool)
+        return found.peak_mb if found else None
+
+    big = 1_000_000
+    row("svdiversion --version <= 150 ms", median(0, "svdiversion --version"), 0.150, "s", True)
+    row(
+        "check on the shipped workspace <= 400 ms",
+        median(0, "svdiversion check (shipped workspace)"),
+        0.400,
+        "s",
+        True,
+    )
+    if big in sizes:
+        row("check, 1,000,000 transactions <= 3 s", median(big, "svdiversion check"), 3, "s", True)
+        row(
+            "burndown --format json, 1,000,000 transactions <= 3 s",
+            median(big, "svdiversion burndown --format json"),
+            3,
+            "s",
+            True,
+        )
+        row("check peak memory <= 500 MB", peak(big, "svdiversion check"), 500, "MB", True)
+        row(
+            "burndown peak memory <= 500 MB",
+            peak(big, "svdiversion burndown --format json"),
+            500,
+            "MB",
+            True,
+        )
+        row(
+            "outcomes --format json, 1,000,000 episodes <= 4 s",
+            median(big, "svdiversion outcomes --format json (episodes)"),
+            4,
+            "s",
+            True,
+        )
+    if COMPARE_AT in sizes:
+        pairs = (
+            ("hledger bal -M", "svdiversion burndown --format json", TARGETS["vs_hledger"]),
+            ("hledger check", "svdiversion check", TARGETS["vs_hledger"]),
+            ("ledger bal", "svdiversion check", TARGETS["vs_ledger"]),
+            ("ledger bal", "svdiversion burndown --format json", TARGETS["vs_ledger"]),
+        )
+        for slow, fast, wanted in pairs:
+            a, b = median(COMPARE_AT, slow), median(COMPARE_AT, fast)
+            value = a / b if a and b else None
+            row(f"{fast} vs {slow} at 200,000 rows >= {wanted:.0f}x", value, wanted, "x", False)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        default=",".join(str(s) for s in DEFAULT_SIZES),
+        help="comma-separated row counts (default: %(default)s)",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command")
+    parser.add_argument(
+        "--tool-runs", type=int, default=3, help="timed runs of hledger and ledger-cli"
+    )
+    parser.add_argument("--cache", type=Path, default=REPO / ".bench", help="workspace cache")
+    parser.add_argument("--out", type=Path, default=REPO / "docs/performance.md")
+    args = parser.parse_args()
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    timings, _ = bench(sizes, args.runs, args.tool_runs, args.cache)
+    text = report(timings, machine(), sizes, args.runs)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    temporary = args.out.with_name(f".{args.out.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(args.out)
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
