@@ -30,6 +30,7 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from ..load.excerpts import field_start
 from ..money import Pence
 from ..problems import Problem
 from .mapping import FINANCE_IMPORT, AmountStyle, PaymentsMapping
@@ -462,7 +463,7 @@ class _ExportReader:
 
     def _field_problem(self, line: int, column: str, code: str, message: str, hint: str) -> Problem:
         text = self._line(line)
-        start = _field_start(text, self.index[_key(column)] + 1, self.mapping.delimiter)
+        start = field_start(text, self.index[_key(column)] + 1, self.mapping.delimiter)
         return self._problem(line, start, code, message, hint)
 
     def _problem(self, line: int, column: int, code: str, message: str, hint: str) -> Problem:
@@ -470,16 +471,3 @@ class _ExportReader:
 
     def _line(self, line: int) -> str:
         return self.lines[line - 1].rstrip("\r") if 0 < line <= len(self.lines) else ""
-
-
-def _field_start(text: str, field: int, delimiter: str) -> int:
-    """1-based character column where field ``field`` (1-based) starts in ``text``."""
-    current, quoted = 1, False
-    for position, char in enumerate(text):
-        if current == field:
-            return position + 1
-        if char == '"':
-            quoted = not quoted
-        elif char == delimiter and not quoted:
-            current += 1
-    return len(text) + 1 if current == field else 1

@@ -26,7 +26,7 @@ def locate(root: Path, problems: list[Problem]) -> list[Problem]:
     for index, problem in enumerate(problems):
         text = texts.get(problem.path, {}).get(problem.line) if index < MAX_EXCERPTS else None
         if problem.path.endswith(".csv") and problem.column:
-            column = _field_start(text, problem.column) if text is not None else problem.column
+            column = field_start(text, problem.column) if text is not None else problem.column
             problem = replace(problem, column=column)
         if text is not None:
             problem = replace(problem, excerpt=text)
@@ -49,7 +49,7 @@ def _lines(file: Path, numbers: set[int]) -> dict[int, str]:
     return found
 
 
-def _field_start(text: str, field: int) -> int:
+def field_start(text: str, field: int, delimiter: str = ",") -> int:
     """1-based character column where CSV field ``field`` (1-based) starts in ``text``."""
     current, quoted = 1, False
     for position, char in enumerate(text):
@@ -57,6 +57,6 @@ def _field_start(text: str, field: int) -> int:
             return position + 1
         if char == '"':
             quoted = not quoted
-        elif char == "," and not quoted:
+        elif char == delimiter and not quoted:
             current += 1
     return len(text) + 1 if current == field else 1
