@@ -28,7 +28,6 @@ from ..fiscal import Month
 from ..ledger import Ledger
 from ..load.excerpts import locate
 from ..problems import UNREADABLE_CODES, Problem, sort_problems
-from ..render.finance import print_reconciliation, reconciliation_text, summary
 from ..render.problems import problems_text
 from .common import (
     EXIT_OK,
@@ -89,6 +88,8 @@ def reconcile(
 
     Example: svdiversion reconcile --month 2024-09 --payments payments-sep.csv
     """
+    from ..render.finance import print_reconciliation, reconciliation_text, summary
+
     ledger = _ledger(ctx, as_of)
     rec = _reconciliation(ctx, ledger, month, payments)
     if output is Format.TABLE:
@@ -114,6 +115,8 @@ def close(
 
     Example: svdiversion close --month 2024-09 --by "A. Treasurer"
     """
+    from ..render.finance import summary  # rich is loaded only by the commands that draw
+
     who = _who(by)
     today = as_of or date.today()
     if today <= month.last_day:

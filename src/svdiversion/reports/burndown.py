@@ -104,10 +104,14 @@ def spend_to_date(ledger: Ledger, as_of: date) -> SpendTotals:
     month_of: dict[date, Month | None] = {
         day: (Month.of(day) if day <= as_of else None) for day in set(table.column("date"))
     }
+    # Sum by (line, day) first: str and date hash in C, a Month key would call Python's
+    # dataclass __hash__ and __eq__ for every row. Then fold the days into months.
+    by_line_day: dict[tuple[str, date], Pence] = defaultdict(int)
+    keys = zip(table.column("budget_line"), table.column("date"), strict=True)
+    for key, pence in zip(keys, table.column("pence"), strict=True):
+        by_line_day[key] += pence
     by_line_month: dict[tuple[str, Month], Pence] = defaultdict(int)
-    for day, line, pence in zip(
-        table.column("date"), table.column("budget_line"), table.column("pence"), strict=True
-    ):
+    for (line, day), pence in by_line_day.items():
         month = month_of[day]
         if month is not None:
             by_line_month[line, month] += pence
