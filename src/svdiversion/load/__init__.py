@@ -312,6 +312,15 @@ def _origins(doc: YamlDoc, origins: Origins) -> None:
                     key = f"{item.get('line')}/{item.get('area')}"
                     line, column = doc.locate((section, i, "allocations", j))
                     origins.setdefault(("allocation", key), []).append((doc.path, line, column))
+            # A variation's changes are located by variation id and position; only the
+            # first variation of an id is kept, so a repeated id is one E107, not several.
+            for sub, sub_kind in (
+                ("tranche_changes", "tranche_change"),
+                ("allocation_changes", "allocation_change"),
+            ):
+                for j, _ in enumerate(_list(record.get(sub))):
+                    place = (doc.path, *doc.locate((section, i, sub, j)))
+                    origins.setdefault((sub_kind, f"{record.get('id')}/{j}"), [place])
     framework = data.get("outcome_framework")
     if isinstance(framework, dict):
         for i, measure in enumerate(_list(framework.get("measures"))):
