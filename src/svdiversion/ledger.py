@@ -8,15 +8,16 @@ and reports share one answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from .load.tables import Table
 from .models import (
     Allocation,
+    AllocationChange,
     Area,
     BudgetLine,
     Decision,
@@ -25,12 +26,16 @@ from .models import (
     MonthClose,
     Settings,
     Tranche,
+    TrancheChange,
     Variation,
 )
 from .money import Pence, to_pence
 
 # Where a record was written: (path, line, column).
 Origin = tuple[str, int, int]
+
+R = TypeVar("R", Tranche, Allocation)
+C = TypeVar("C", TrancheChange, AllocationChange)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,30 @@ class LineBudget:
     kind: LineKind
     original: Pence
     budget: Pence
+
+
+@dataclass(frozen=True, slots=True)
+class Revision(Generic[R, C]):
+    """One change of a variation (a tranche or allocation change) as the ledger applied it.
+
+    ``index`` is the change's position in the variation's ``tranche_changes`` or
+    ``allocation_changes``; ``key`` the tranche id or the allocation's ``line/area``.
+    ``before`` is the record as it stood just before the change, ``after`` as it stood
+    just after; both are ``None`` when the change names no record the variation may
+    change (unknown, of another decision, or added only by a later variation), and the
+    change is then not applied.
+    """
+
+    variation: Variation
+    index: int
+    change: C
+    key: str
+    before: R | None
+    after: R | None
+
+
+TrancheRevision = Revision[Tranche, TrancheChange]
+AllocationRevision = Revision[Allocation, AllocationChange]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +111,10 @@ class Ledger:
     def variations_of(self, decision_id: str) -> list[Variation]:
         return [v for v in self.variations if v.decision == decision_id]
 
+    def variations_in_order(self) -> list[Variation]:
+        """Variations in approval order; those approved on the same day in file order."""
+        return sorted(self.variations, key=lambda v: v.approved)
+
     def decision_total(self, decision: Decision) -> Pence:
         """The approved total after variations."""
         changes = sum(to_pence(v.total_change) for v in self.variations_of(decision.id))
@@ -115,15 +148,57 @@ class Ledger:
         return result
 
     def tranches(self) -> list[tuple[str, Tranche]]:
-        """(decision id, tranche) for every tranche, variations included."""
-        result = [(d.id, t) for d in self.decisions for t in d.tranches]
-        result += [(v.decision, t) for v in self.variations for t in v.tranches]
-        return result
+        """(decision id, tranche) for every tranche in effect: the payment profile.
+
+        *Effective* means as recorded, then with the ``tranche_changes`` of every
+        variation of this ledger applied in approval order: the amount moved by each
+        ``amount_change``, the due date replaced by the latest ``new_due``. Decisions'
+        tranches come first, then variations' tranches in file order, each once, whatever
+        changed it. A tranche changed down to zero stays (a cancelled payment, still a
+        valid ``tranche`` of a transaction); one taken below zero is E406. Use
+        ``known_on(day).tranches()`` for the profile as it stood on ``day``.
+        """
+        return self._tranches()[0]
+
+    def tranche_revisions(self) -> list[TrancheRevision]:
+        """Every tranche change of every variation, in the order ``tranches()`` applied them."""
+        return self._tranches()[1]
 
     def allocations(self) -> list[tuple[str, Allocation]]:
-        result = [(d.id, a) for d in self.decisions for a in d.allocations]
-        result += [(v.decision, a) for v in self.variations for a in v.allocations]
-        return result
+        """(decision id, allocation) for every allocation in effect.
+
+        *Effective* as for :meth:`tranches`: as recorded, then with the
+        ``allocation_changes`` of every variation applied in approval order, so a
+        reallocation between areas shows as the revised amounts of the allocations it
+        names. An allocation changed below zero is E406.
+        """
+        return self._allocations()[0]
+
+    def allocation_revisions(self) -> list[AllocationRevision]:
+        """Every allocation change, in the order ``allocations()`` applied them."""
+        return self._allocations()[1]
+
+    def _tranches(self) -> tuple[list[tuple[str, Tranche]], list[TrancheRevision]]:
+        return _revise(
+            [(d.id, t) for d in self.decisions for t in d.tranches],
+            self.variations,
+            added=lambda v: v.tranches,
+            changes=lambda v: v.tranche_changes,
+            record_key=lambda t: t.id,
+            change_key=lambda c: c.tranche,
+            apply=_change_tranche,
+        )
+
+    def _allocations(self) -> tuple[list[tuple[str, Allocation]], list[AllocationRevision]]:
+        return _revise(
+            [(d.id, a) for d in self.decisions for a in d.allocations],
+            self.variations,
+            added=lambda v: v.allocations,
+            changes=lambda v: v.allocation_changes,
+            record_key=lambda a: f"{a.line}/{a.area}",
+            change_key=lambda c: f"{c.line}/{c.area}",
+            apply=_change_allocation,
+        )
 
     @property
     def budget_total(self) -> Pence:
@@ -155,6 +230,64 @@ class Ledger:
 
     def episode_rows(self) -> Iterable[dict[str, Any]]:
         return _rows(self.episodes)
+
+
+def _revise(
+    recorded: list[tuple[str, R]],
+    variations: Sequence[Variation],
+    *,
+    added: Callable[[Variation], Sequence[R]],
+    changes: Callable[[Variation], Sequence[C]],
+    record_key: Callable[[R], str],
+    change_key: Callable[[C], str],
+    apply: Callable[[R, C], R],
+) -> tuple[list[tuple[str, R]], list[Revision[R, C]]]:
+    """The records in effect after ``variations``, and what each change did.
+
+    A variation may change a record of its own decision that is recorded by the decision,
+    by a variation approved before it (or the same day, earlier in file order), or by
+    itself. Records keep their place: the decision's, then each variation's in file order.
+    """
+    records = list(recorded)
+    first_at: dict[str, int] = {}
+    for i, (_, record) in enumerate(records):
+        first_at.setdefault(record_key(record), i)
+    start_of = []
+    for variation in variations:
+        start_of.append(len(records))
+        records += [(variation.decision, r) for r in added(variation)]
+    revisions: list[Revision[R, C]] = []
+    in_order = sorted(range(len(variations)), key=lambda k: variations[k].approved)
+    for k in in_order:
+        variation = variations[k]
+        for offset, record in enumerate(added(variation)):
+            first_at.setdefault(record_key(record), start_of[k] + offset)
+        for index, change in enumerate(changes(variation)):
+            key = change_key(change)
+            at = first_at.get(key)
+            if at is None or records[at][0] != variation.decision:
+                revisions.append(Revision(variation, index, change, key, None, None))
+                continue
+            decision, before = records[at]
+            after = apply(before, change)
+            records[at] = (decision, after)
+            revisions.append(Revision(variation, index, change, key, before, after))
+    return records, revisions
+
+
+def _change_tranche(tranche: Tranche, change: TrancheChange) -> Tranche:
+    # model_copy does not validate: an amount taken to zero or below is kept as computed,
+    # so sums stay right and E406 can name the variation that did it.
+    return tranche.model_copy(
+        update={
+            "amount": tranche.amount + change.amount_change,
+            "due": change.new_due or tranche.due,
+        }
+    )
+
+
+def _change_allocation(allocation: Allocation, change: AllocationChange) -> Allocation:
+    return allocation.model_copy(update={"amount": allocation.amount + change.amount_change})
 
 
 def _rows(table: Table) -> Iterable[dict[str, Any]]:

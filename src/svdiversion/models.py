@@ -168,11 +168,38 @@ class LineChange(Frozen):
     amount_change: Money
 
 
+class AllocationChange(Frozen):
+    """A reallocation: ``amount_change`` (signed) added to the recorded allocation of
+    ``line`` in ``area``. Moving money between areas is a pair of changes that cancel."""
+
+    line: LineId
+    area: AreaId
+    amount_change: Money
+
+
+class TrancheChange(Frozen):
+    """A reprofiling of one recorded tranche: ``amount_change`` (signed) added to its
+    amount, and optionally a ``new_due`` date. A change of minus the whole amount cancels
+    the payment."""
+
+    tranche: Id
+    amount_change: Money = Decimal(0)
+    new_due: date | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> TrancheChange:
+        if self.amount_change == 0 and self.new_due is None:
+            raise ValueError("a tranche change needs an amount_change, a new_due, or both")
+        return self
+
+
 class Variation(Frozen):
     """A later change to a decision, recorded beside it, never by editing it.
 
     A variation can move the total, extend the end date, add lines, change a line's
-    amount, and add allocations and tranches.
+    amount, add allocations and tranches, change recorded allocations
+    (``allocation_changes``) and change or move recorded tranches (``tranche_changes``).
+    The ledger applies variations in approval order (see ``Ledger.tranches``).
     """
 
     id: Id
@@ -186,6 +213,8 @@ class Variation(Frozen):
     line_changes: list[LineChange] = []
     allocations: list[Allocation] = []
     tranches: list[Tranche] = []
+    allocation_changes: list[AllocationChange] = []
+    tranche_changes: list[TrancheChange] = []
 
 
 class OutcomeFramework(Frozen):
