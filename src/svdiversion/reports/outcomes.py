@@ -140,22 +140,27 @@ def outcomes(ledger: Ledger, options: ReportOptions) -> OutcomesReport:
             "pathway",
         )
     ]
+    # Per distinct date, not per row: a million rows hold about a thousand dates.
+    quarter_of: dict[date | None, str | None] = {None: None}
+    for column in columns[1:4]:
+        for day in set(column) - quarter_of.keys():
+            quarter_of[day] = Month.of(day).fy_quarter if in_window(day) else None
     for row, (area, referred, started, ended, status, source, age, pathway) in enumerate(
         zip(*columns, strict=True)
     ):
         state = _state(status, referred, started, ended, as_of)
         if state is None:
             continue
-        if in_window(referred):
+        if quarter := quarter_of[referred]:
             states[area][state] += 1
             sources[source] += 1
             ages[age] += 1
-            pathways[pathway.value] += 1
-            quarters[Month.of(referred).fy_quarter]["referrals"] += 1
-        if in_window(started):
-            quarters[Month.of(started).fy_quarter]["engaged"] += 1
-        if state in ("completed", "disengaged") and in_window(ended):
-            quarters[Month.of(ended).fy_quarter][state] += 1
+            pathways[pathway] += 1
+            quarters[quarter]["referrals"] += 1
+        if quarter := quarter_of[started]:
+            quarters[quarter]["engaged"] += 1
+        if state in ("completed", "disengaged") and (quarter := quarter_of[ended]):
+            quarters[quarter][state] += 1
             for measure, values in zip(measures, measure_columns, strict=True):
                 value = values[row]
                 if value is not None:
@@ -198,7 +203,7 @@ def outcomes(ledger: Ledger, options: ReportOptions) -> OutcomesReport:
         totals=_counts(total_states),
         sources=tuple(by_count),
         ages=tuple(sorted(ages.items())),
-        pathways=tuple(sorted(pathways.items())),
+        pathways=tuple(sorted((str(p), n) for p, n in pathways.items())),  # enum -> value
         measures=total_measures,
         areas=tuple(area_rows),
         quarters=tuple(
