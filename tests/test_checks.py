@@ -14,6 +14,7 @@ import shutil
 import textwrap
 from collections import defaultdict
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,8 @@ from svdiversion.checks.contract import (
     tranche_dates_in_contract,
     tranches_sum_to_lines,
     unknown_references,
+    variation_changes_known,
+    variation_changes_not_negative,
 )
 from svdiversion.checks.episodes import (
     configured_vocabularies,
@@ -406,6 +409,291 @@ def test_tranche_dates_in_contract_outside_and_extended(tmp_path: Path) -> None:
             "tranche T1 is due 2023-06-30, outside the contract period 2023-07-01 to 2025-09-30",
         )
     ]
+
+
+V1_YAML = "ledger/contract.d/v1.yaml"
+
+# A second decision, for changes that reach across decisions.
+DECISION_2 = """
+    decisions:
+      - id: D2
+        reference: TEST/D/2
+        title: Second decision
+        service: Test service
+        commissioner: Test Commissioner
+        provider: Provider
+        funding_source: Prevention Fund
+        total: 100.00
+        start: 2025-04-01
+        end: 2026-03-31
+        lines:
+          - {id: delivery_2, name: Delivery 2025/26, kind: delivery, amount: 100.00}
+        allocations:
+          - {line: delivery_2, area: south, amount: 100.00}
+        tranches:
+          - {id: T5, line: delivery_2, due: 2025-06-30, amount: 100.00}
+"""
+
+# Delivery lowered by £100 (kept as unallocated), taken from T2 and from south's share,
+# and £50 of north's share moved to south: a reprofiling and a reallocation.
+REDUCTION = """
+    line_changes:
+      - {line: delivery, amount_change: -100.00}
+      - {line: unallocated, amount_change: 100.00}
+    tranche_changes:
+      - {tranche: T2, amount_change: -100.00, new_due: 2024-06-30}
+    allocation_changes:
+      - {line: delivery, area: north, amount_change: -50.00}
+      - {line: delivery, area: south, amount_change: -50.00}
+"""
+
+
+def test_a_reduction_with_reprofiling_and_reallocation_passes_every_check(
+    tmp_path: Path,
+) -> None:
+    root = make_workspace(tmp_path, extra=variation(REDUCTION))
+    assert check_workspace(root) == []
+    ledger = load_ledger(root)
+    assert [(d, t.id, t.due, t.amount) for d, t in ledger.tranches()] == [
+        ("D1", "T1", date(2023, 9, 30), Decimal("400.00")),
+        ("D1", "T2", date(2024, 6, 30), Decimal("300.00")),
+        ("D1", "T3", date(2024, 3, 31), Decimal("150.00")),
+    ]
+    assert [(a.line, a.area, a.amount) for _, a in ledger.allocations()] == [
+        ("delivery", "north", Decimal("350.00")),
+        ("delivery", "south", Decimal("350.00")),
+    ]
+    # As of the day before the approval the contract is as first recorded.
+    before = ledger.known_on(date(2024, 1, 9))
+    assert [(t.id, t.due, t.amount) for _, t in before.tranches()][1] == (
+        "T2",
+        date(2024, 3, 31),
+        Decimal("400.00"),
+    )
+    assert [a.amount for _, a in before.allocations()] == [Decimal("400.00")] * 2
+
+
+def test_changes_apply_in_approval_order_not_file_order(tmp_path: Path) -> None:
+    """V0 sits first in file order but is approved after V1: its new_due is the last word."""
+    later = inline("""
+        variations:
+          - id: V0
+            decision: D1
+            reference: TEST/V/0
+            approved: 2024-06-01
+            reason: Payment deferred again
+            tranche_changes:
+              - {tranche: T2, new_due: 2024-09-30}
+    """)
+    extra = {"ledger/contract.d/v0.yaml": later}
+    extra |= variation("tranche_changes:\n  - {tranche: T2, new_due: 2024-06-30}\n")
+    ledger = load_ledger(make_workspace(tmp_path, extra=extra))
+    assert [v.id for v in ledger.variations] == ["V0", "V1"]
+    assert [v.id for v in ledger.variations_in_order()] == ["V1", "V0"]
+
+    def due(day: date) -> date:
+        return next(t.due for _, t in ledger.known_on(day).tranches() if t.id == "T2")
+
+    assert due(date(2024, 1, 9)) == date(2024, 3, 31)
+    assert due(date(2024, 1, 10)) == date(2024, 6, 30)
+    assert due(date(2024, 6, 1)) == date(2024, 9, 30)
+    assert [(r.variation.id, r.before.due, r.after.due) for r in ledger.tranche_revisions()] == [
+        ("V1", date(2024, 3, 31), date(2024, 6, 30)),
+        ("V0", date(2024, 6, 30), date(2024, 9, 30)),
+    ]
+
+
+def test_variation_changes_known_unknown_tranche_and_allocation(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        extra=variation("""
+            tranche_changes:
+              - {tranche: T9, amount_change: -10.00}
+            allocation_changes:
+              - {line: delivry, area: east, amount_change: 10.00}
+              - {line: delivery, area: central, amount_change: 10.00}
+        """),
+    )
+    problems = run_check(variation_changes_known, root)
+    assert found(problems) == [
+        (V1_YAML, 8, 9, "E204", "variation V1 changes unknown tranche 'T9'"),
+        (V1_YAML, 10, 9, "E201", "variation V1 reallocates unknown budget line 'delivry'"),
+        (V1_YAML, 10, 9, "E202", "variation V1 reallocates in unknown area 'east'"),
+        (
+            V1_YAML,
+            11,
+            9,
+            "E208",
+            "variation V1 changes the allocation of line delivery in area central, "
+            "which is not recorded",
+        ),
+    ]
+    assert problems[0].hint == "use one of: T1, T2, T3"
+    assert problems[3].hint == (
+        "allocation_changes change recorded allocations; add a new line and area pair, "
+        "with its amount, under the variation's allocations"
+    )
+
+
+def test_variation_changes_known_records_added_later(tmp_path: Path) -> None:
+    """V1 (approved 2024-01-10) changes a tranche and an allocation V2 adds in February."""
+    v2 = inline("""
+        variations:
+          - id: V2
+            decision: D1
+            reference: TEST/V/2
+            approved: 2024-02-01
+            reason: Central area
+            allocations:
+              - {line: delivery, area: central, amount: 0.00}
+            tranches:
+              - {id: T4, line: delivery, due: 2024-12-31, amount: 10.00}
+    """)
+    extra = {"ledger/contract.d/v2.yaml": v2}
+    extra |= variation("""
+        tranche_changes:
+          - {tranche: T4, amount_change: -10.00}
+        allocation_changes:
+          - {line: delivery, area: central, amount_change: 10.00}
+    """)
+    problems = run_check(variation_changes_known, make_workspace(tmp_path, extra=extra))
+    assert found(problems) == [
+        (
+            V1_YAML,
+            8,
+            9,
+            "E204",
+            "variation V1 changes tranche T4, which variation V2 adds later (approved 2024-02-01)",
+        ),
+        (
+            V1_YAML,
+            10,
+            9,
+            "E208",
+            "variation V1 changes the allocation of line delivery in area central, "
+            "which variation V2 adds later (approved 2024-02-01)",
+        ),
+    ]
+
+
+def test_variation_changes_known_of_another_decision(tmp_path: Path) -> None:
+    extra = {"ledger/contract.d/d2.yaml": DECISION_2}
+    extra |= variation("""
+        tranche_changes:
+          - {tranche: T5, amount_change: -10.00}
+        allocation_changes:
+          - {line: delivery_2, area: south, amount_change: -10.00}
+    """)
+    ledger = load_ledger(make_workspace(tmp_path, extra=extra))
+    assert found(list(variation_changes_known(ledger, CheckContext(as_of=AS_OF)))) == [
+        (V1_YAML, 8, 9, "E204", "variation V1 of D1 changes tranche T5 of decision D2"),
+        (
+            V1_YAML,
+            10,
+            9,
+            "E208",
+            "variation V1 of D1 changes the allocation of line delivery_2 in area south, "
+            "of decision D2",
+        ),
+    ]
+    # Not applied: D2's figures stand as recorded.
+    assert [t.amount for d, t in ledger.tranches() if d == "D2"] == [Decimal("100.00")]
+    assert [a.amount for d, a in ledger.allocations() if d == "D2"] == [Decimal("100.00")]
+
+
+def test_variation_changes_not_negative_tranche_and_allocation(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        extra=variation("""
+            tranche_changes:
+              - {tranche: T1, amount_change: -400.00}
+              - {tranche: T2, amount_change: -400.01}
+            allocation_changes:
+              - {line: delivery, area: north, amount_change: -450.00}
+        """),
+    )
+    problems = run_check(variation_changes_not_negative, root)
+    assert found(problems) == [
+        (V1_YAML, 9, 9, "E406", "variation V1 takes tranche T2 to -£0.01 (it was £400.00)"),
+        (
+            V1_YAML,
+            11,
+            9,
+            "E406",
+            "variation V1 takes the allocation of line delivery in area north to -£50.00 "
+            "(it was £400.00)",
+        ),
+    ]
+    assert problems[0].hint == (
+        "a change can at most cancel the tranche: amount_change of at least -£400.00"
+    )
+    # T1 cancelled to zero is fine, and stays a tranche transactions may name.
+    assert [(t.id, t.amount) for _, t in load_ledger(root).tranches()][:2] == [
+        ("T1", Decimal("0.00")),
+        ("T2", Decimal("-0.01")),
+    ]
+    assert run_check(known_tranches, root) == []
+
+
+def test_variation_changes_not_negative_reported_where_it_goes_below(tmp_path: Path) -> None:
+    """V1 takes T2 below zero; V2 (later) restores it: V1 is wrong while it stands alone."""
+    v2 = inline("""
+        variations:
+          - id: V2
+            decision: D1
+            reference: TEST/V/2
+            approved: 2024-02-01
+            reason: Correction
+            tranche_changes:
+              - {tranche: T2, amount_change: 100.00}
+    """)
+    extra = {"ledger/contract.d/v2.yaml": v2}
+    extra |= variation("tranche_changes:\n  - {tranche: T2, amount_change: -450.00}\n")
+    problems = run_check(variation_changes_not_negative, make_workspace(tmp_path, extra=extra))
+    assert found(problems) == [
+        (V1_YAML, 8, 9, "E406", "variation V1 takes tranche T2 to -£50.00 (it was £400.00)")
+    ]
+
+
+def test_tranche_dates_in_contract_moved_by_a_variation(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path, extra=variation("tranche_changes:\n  - {tranche: T2, new_due: 2025-04-30}\n")
+    )
+    assert found(run_check(tranche_dates_in_contract, root)) == [
+        (
+            V1_YAML,
+            8,
+            9,
+            "E301",
+            "tranche T2 is due 2025-04-30, outside the contract period 2023-07-01 to "
+            "2025-03-31 (moved by variation V1)",
+        )
+    ]
+
+
+def test_tranches_sum_to_lines_after_a_reprofiling(tmp_path: Path) -> None:
+    """Lowering a line and its tranche keeps the profile whole; lowering the line alone
+    leaves the profile above the budget."""
+    lowered = variation("""
+        line_changes:
+          - {line: evaluation, amount_change: -50.00}
+          - {line: unallocated, amount_change: 50.00}
+    """)
+    problems = run_check(tranches_sum_to_lines, make_workspace(tmp_path / "a", extra=lowered))
+    assert found(problems) == [
+        (
+            CONTRACT_YAML,
+            14,
+            9,
+            "E404",
+            "tranches of line evaluation sum to £150.00, but its budget is £100.00",
+        )
+    ]
+    reprofiled = {
+        name: str(text) + "    tranche_changes:\n      - {tranche: T3, amount_change: -50.00}\n"
+        for name, text in lowered.items()
+    }
+    assert run_check(tranches_sum_to_lines, make_workspace(tmp_path / "b", extra=reprofiled)) == []
 
 
 # ------------------------------------------------------------------------ transactions

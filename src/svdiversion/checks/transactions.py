@@ -179,7 +179,8 @@ def spend_within_budget(ledger: Ledger, context: CheckContext) -> Iterable[Probl
                 "W401",
                 f"spend on line {line} in area {area} is {format_pounds(spent)}, above "
                 f"its allocation of {format_pounds(amount)}",
-                "agree a reallocation between areas and record it in a variation",
+                "agree a reallocation between areas and record it in a variation's "
+                "allocation_changes",
             )
 
 
