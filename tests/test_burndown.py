@@ -190,3 +190,53 @@ def test_a_variation_counts_from_the_day_it_was_approved(tmp_path: Path) -> None
     assert (before.forecast_outturn, after.forecast_outturn) == (95000, 115000)
     delivery = next(line for line in after.lines if line.id == "delivery")
     assert (delivery.original, delivery.budget) == (80000, 100000)
+
+
+REPROFILING = """
+    variations:
+      - id: V2
+        decision: D1
+        reference: TEST/V/2
+        approved: 2024-04-15
+        reason: Delivery lowered by £100; the April payment moves to May
+        line_changes:
+          - {line: delivery, amount_change: -100.00}
+          - {line: unallocated, amount_change: 100.00}
+        tranche_changes:
+          - {tranche: T2, amount_change: -100.00, new_due: 2024-05-31}
+"""
+
+
+def test_a_reprofiling_changes_the_planned_figures_from_its_approval(tmp_path: Path) -> None:
+    transactions = "\n".join([TX_HEADER, *ROWS]) + "\n"
+    root = make_workspace(
+        tmp_path,
+        contract=CONTRACT,
+        transactions=transactions,
+        extra={"ledger/contract.d/v2.yaml": REPROFILING},
+    )
+    ledger = load_ledger(root)
+    before = burndown(ledger, ReportOptions(date(2024, 4, 14)))
+    after = burndown(ledger, ReportOptions(date(2024, 4, 15)))
+    assert [(p.month, p.planned, p.cumulative_planned) for p in before.periods] == [
+        ("2024-02", 0, 0),
+        ("2024-03", 40000, 40000),
+        ("2024-04", 40000, 80000),
+        ("2024-05", 15000, 95000),
+    ]
+    assert [(p.month, p.planned, p.cumulative_planned) for p in after.periods] == [
+        ("2024-02", 0, 0),
+        ("2024-03", 40000, 40000),
+        ("2024-04", 0, 40000),
+        ("2024-05", 45000, 85000),
+    ]
+    # The total is unchanged (the £100 is kept as unallocated); the forecast is lower.
+    assert (before.budget_total, after.budget_total) == (100000, 100000)
+    assert (before.planned_to_date, after.planned_to_date) == (40000, 40000)
+    assert (before.forecast_outturn, after.forecast_outturn) == (95000, 85000)
+    assert after.variance == -15000
+    delivery = next(line for line in after.lines if line.id == "delivery")
+    assert (delivery.original, delivery.budget, delivery.forecast_outturn) == (80000, 70000, 70000)
+    # At the end of May the revised tranche is due: planned to date covers it.
+    end = burndown(ledger, ReportOptions(date(2024, 5, 31)))
+    assert (end.planned_to_date, end.actual_to_date) == (85000, 73025)

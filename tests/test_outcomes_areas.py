@@ -138,3 +138,42 @@ def test_published_areas_work_costs_out_on_published_counts(tmp_path: Path) -> N
     shown = publish_areas(exact, load_ledger(tmp_path).settings.disclosure)
     assert {a.id: a.referrals for a in shown.areas} == {"north": "[c]", "south": "[c]", None: 0}
     assert all(a.cost_per_engaged is None for a in shown.areas)
+
+
+REALLOCATION = """
+    variations:
+      - id: V1
+        decision: D1
+        reference: TEST/V/1
+        approved: 2024-06-01
+        reason: £100 of north's delivery moves to south
+        allocation_changes:
+          - {line: delivery, area: north, amount_change: -100.00}
+          - {line: delivery, area: south, amount_change: 100.00}
+"""
+
+
+def test_a_reallocation_moves_allocation_between_areas_from_its_approval(
+    tmp_path: Path,
+) -> None:
+    root = make_workspace(
+        tmp_path, outcomes=EPISODES, extra={"ledger/contract.d/v1.yaml": REALLOCATION}
+    )
+    ledger = load_ledger(root)
+
+    def allocated(as_of: date, **kwargs: bool) -> dict[str | None, tuple[int, int]]:
+        report = areas_report(ledger, ReportOptions(as_of), **kwargs)
+        return {a.id: (a.allocated, a.remaining) for a in report.areas if a.id}
+
+    assert allocated(date(2024, 5, 31)) == {"north": (40000, 20000), "south": (40000, 20000)}
+    assert allocated(date(2024, 6, 1)) == {"north": (30000, 10000), "south": (50000, 30000)}
+    report = areas_report(ledger, ReportOptions(date(2025, 3, 31)))
+    rows = {a.id: a for a in report.areas}
+    assert rows["north"].utilisation == Decimal("0.6667")
+    assert rows["south"].budget_share == Decimal("0.6250")
+    assert report.total.allocated == 80000
+    # Rolled into today's geography, central carries north's revised allocation.
+    assert allocated(date(2025, 3, 31), successors=True) == {
+        "central": (30000, 10000),
+        "south": (50000, 30000),
+    }
