@@ -111,8 +111,10 @@ def test_apportioning_shares_unassigned_costs_to_the_penny(tmp_path: Path) -> No
         "\n".join(
             [
                 TX_HEADER,
-                "TX-1,2023-09-30,payment,delivery,north,200.00,INV-1,Provider,September delivery,T1",
-                "TX-2,2023-09-30,payment,delivery,south,200.00,INV-1,Provider,September delivery,T1",
+                "TX-1,2023-09-30,payment,delivery,north,200.00,INV-1,Provider,"
+                "September delivery,T1",
+                "TX-2,2023-09-30,payment,delivery,south,200.00,INV-1,Provider,"
+                "September delivery,T1",
                 "TX-3,2024-03-31,payment,evaluation,,100.01,EV-1,University,Evaluation report,T3",
             ]
         )
