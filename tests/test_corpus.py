@@ -229,7 +229,7 @@ def test_documented_yaml_examples_have_the_documented_shape(tmp_path: Path) -> N
         "variations": ContractFile,
     }
     examples = format_examples("yaml")
-    assert len(examples) == 6
+    assert len(examples) == 8
     for number, example in enumerate(examples):
         file = tmp_path / f"example{number}.yaml"
         file.write_text(example, encoding="utf-8")
@@ -269,7 +269,7 @@ def test_documented_extension_and_variation_pass_check(shipped: Path) -> None:
             target.parent.mkdir(exist_ok=True)
             target.write_text(example, encoding="utf-8")
             added += 1
-    assert added == 2
+    assert added == 4
     result = CliRunner().invoke(app, ["-C", str(shipped), "check", "--as-of", "2026-03-31"])
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == "0 errors, 0 warnings in 8 files\n"
+    assert result.stderr == "0 errors, 0 warnings in 10 files\n"
