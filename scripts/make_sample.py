@@ -1,8 +1,9 @@
-"""Make the shipped workspace's ILLUSTRATIVE activity: transactions, episodes, workshops.
+"""Make the shipped workspace's ILLUSTRATIVE activity: transactions, episodes, workshops,
+and the finance system's payments listings that agree with the transactions.
 
-Deterministic (a fixed seed), so the files can be regenerated and reviewed as a diff:
+Deterministic (fixed seeds), so the files can be regenerated and reviewed as a diff:
 
-    python scripts/make_sample.py            # rewrites ledger/*.csv in this workspace
+    python scripts/make_sample.py            # rewrites ledger/*.csv and ledger/finance/*.csv
     python scripts/make_sample.py -C DIR     # ... in another workspace
 
 No real child's data: every reference, age and date here is made up. The contract facts
@@ -15,6 +16,7 @@ import argparse
 import csv
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -57,9 +59,10 @@ MEASURE_RATES = {
 MOBILISATION = [Decimal("0.55"), Decimal("0.75"), Decimal("0.90")]
 
 
-def months() -> Iterator[date]:
-    day = START
-    while day <= END:
+def months(start: date = START, end: date = END) -> Iterator[date]:
+    """The first day of each month from ``start`` to ``end``."""
+    day = start.replace(day=1)
+    while day <= end:
         yield day
         day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
 
@@ -327,12 +330,258 @@ def workshops(rng: random.Random) -> list[list[str]]:
     ]
 
 
+# ----------------------------------------------------------------- the finance system's side
+#
+# ledger/finance/payments-YYYY-YY.csv: the payments listing of the commissioner's office for
+# a financial year, as its finance system saves it (config/finance-import.yaml reads it back).
+# The service's cash rows of the ledger appear there one per reference, among the office's
+# other payments, with the untidiness a real listing has (finance_system_mess).
+
+FINANCE_SEED = 20250408  # the day the 2024/25 listing was run
+RUN_TIME = "07:42"
+LISTING_TITLE = "West Mercia Police and Crime Commissioner - Payments Listing (ILLUSTRATIVE SAMPLE)"
+LISTING_HEADER = [
+    "Payment Date",
+    "Payment No",
+    "Supplier No",
+    "Supplier Name",
+    "Reference",
+    "Description",
+    "Cost Centre",
+    "Account",
+    "Amount",
+]
+SERVICE_COST_CENTRE = "PF4410"  # the prevention fund cost centre that pays for the service
+# The finance system's supplier number and account for each counterparty of the ledger.
+SERVICE_SUPPLIERS = {PROVIDER: ("S100482", "5210"), EVALUATOR: ("S103317", "5320")}
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One payment of the listing; ``pence`` is negative for a credit note."""
+
+    paid: date
+    supplier_number: str
+    supplier: str
+    reference: str
+    description: str
+    cost_centre: str
+    account: str
+    pence: int
+
+
+@dataclass(frozen=True)
+class OtherSupplier:
+    """A supplier of the office that is not this service, paid from ``low`` to ``high`` pounds."""
+
+    number: str
+    name: str
+    description: str
+    cost_centre: str
+    account: str
+    low: int
+    high: int
+
+
+# fmt: off
+OTHER_SUPPLIERS = (
+    OtherSupplier("S100117", "OFFICE SUPPLIES (SAMPLE) LTD", "Stationery and consumables",
+                  "OP1100", "4410", 40, 600),
+    OtherSupplier("S100233", "COUNTY FACILITIES SERVICES LTD", "Building maintenance",
+                  "ES1200", "3110", 200, 4000),
+    OtherSupplier("S100309", "VICTIM SUPPORT PROVIDER (SAMPLE)", "Victim services contract",
+                  "VS2200", "5210", 20000, 45000),
+    OtherSupplier("S100412", "COMMUNITY SAFETY PARTNERSHIP (SAMPLE)", "Community safety grant",
+                  "CS3100", "5210", 5000, 15000),
+    OtherSupplier("S100518", "IT MANAGED SERVICES (SAMPLE) LTD", "IT support and licences",
+                  "OP1100", "4620", 800, 3000),
+    # Another prevention fund project: the cost centre next to the service's, which the
+    # mapping leaves out all the same.
+    OtherSupplier("S100644", "YOUTH MENTORING CHARITY (SAMPLE)", "Mentoring project grant",
+                  "PF4420", "5210", 3000, 9000),
+    OtherSupplier("S100702", "STAFF EXPENSES", "Travel and subsistence claims",
+                  "OP1100", "4810", 50, 400),
+)
+# fmt: on
+
+
+def service_payments(ledger: Transactions) -> list[ExportRow]:
+    """The ledger's cash rows (payments and refunds) as the finance system paid them.
+
+    An invoice the ledger splits by area is one payment: the rows of a reference are summed,
+    dated as the ledger dates them.
+    """
+    column = {name: index for index, name in enumerate(Transactions.HEADER)}
+    payments: dict[str, ExportRow] = {}
+    for row in ledger.rows:
+        if row[column["kind"]] not in ("payment", "refund"):
+            continue
+        reference = row[column["reference"]]
+        pence = int(Decimal(row[column["amount"]]) * 100)
+        if reference in payments:
+            payments[reference] = replace(
+                payments[reference], pence=payments[reference].pence + pence
+            )
+            continue
+        counterparty = row[column["counterparty"]]
+        number, account = SERVICE_SUPPLIERS[counterparty]
+        payments[reference] = ExportRow(
+            paid=date.fromisoformat(row[column["date"]]),
+            supplier_number=number,
+            supplier=counterparty.upper().replace("'", ""),  # the finance system drops '
+            reference=reference,
+            description=row[column["description"]],
+            cost_centre=SERVICE_COST_CENTRE,
+            account=account,
+            pence=pence,
+        )
+    return list(payments.values())
+
+
+def other_payments(rng: random.Random, first: date) -> list[ExportRow]:
+    """The office's other payments in the month starting ``first``: five to nine of them,
+    about one in twenty a credit note, about one in ten without a reference."""
+    rows = []
+    for _ in range(rng.randint(5, 9)):
+        supplier = rng.choice(OTHER_SUPPLIERS)
+        pence = rng.randint(supplier.low * 100, supplier.high * 100)
+        description = supplier.description
+        if rng.random() < 0.05:  # a credit note for a tenth of an invoice, rounded up
+            pence = -pence // 10
+            description = f"Credit note - {description.lower()}"
+        reference = "" if rng.random() >= 0.9 else f"INV{rng.randint(10000, 99999)}"
+        rows.append(
+            ExportRow(
+                paid=payment_day(rng, first),
+                supplier_number=supplier.number,
+                supplier=supplier.name,
+                reference=reference,
+                description=description,
+                cost_centre=supplier.cost_centre,
+                account=supplier.account,
+                pence=pence,
+            )
+        )
+    return rows
+
+
+def payment_day(rng: random.Random, first: date) -> date:
+    """A weekday among the first 28 days of the month starting ``first``."""
+    while True:
+        day = first.replace(day=rng.randint(1, 28))
+        if day.weekday() < 5:
+            return day
+
+
+def finance_system_mess(rows: list[ExportRow]) -> list[ExportRow]:
+    """The differences from the ledger that a real listing has, kept on purpose so the
+    shipped sample exercises reconcile's matching rules (docs/reconcile.md)."""
+    rows = reference_in_lower_case(rows, "TCS-INV-202406")
+    rows = reference_with_spaces(rows, "UNI-PO-4471-2")
+    return credit_note_without_number(
+        rows, "TCS-CN-0007", description="Credit note - sessional worker costs"
+    )
+
+
+def reference_in_lower_case(rows: list[ExportRow], reference: str) -> list[ExportRow]:
+    """June 2024: the invoice number keyed in lower case (matched ignoring case)."""
+    return [
+        replace(row, reference=reference.lower()) if row.reference == reference else row
+        for row in rows
+    ]
+
+
+def reference_with_spaces(rows: list[ExportRow], reference: str) -> list[ExportRow]:
+    """October 2024: the order number keyed with a space either side (matched stripped)."""
+    return [
+        replace(row, reference=f" {reference} ") if row.reference == reference else row
+        for row in rows
+    ]
+
+
+def credit_note_without_number(
+    rows: list[ExportRow], reference: str, description: str
+) -> list[ExportRow]:
+    """November 2024: the credit note paid with the supplier's next payment on or after the
+    ledger's date, without its number and with the finance system's own text (matched by
+    amount within the date window)."""
+    [credit] = [row for row in rows if row.reference == reference]
+    next_payment = min(
+        row.paid
+        for row in rows
+        if row.supplier_number == credit.supplier_number
+        and row.pence > 0
+        and row.paid >= credit.paid
+    )
+    banked = replace(credit, paid=next_payment, reference="", description=description)
+    return [banked if row is credit else row for row in rows]
+
+
+def payments_listings(ledger: Transactions, rng: random.Random) -> dict[str, list[list[str]]]:
+    """The listing of each financial year of the contract, by file name."""
+    first_year = START.year - (START.month < 4)
+    last_year = END.year - (END.month < 4)
+    rows = finance_system_mess(service_payments(ledger))
+    for first in months(date(first_year, 4, 1), date(last_year + 1, 3, 31)):
+        rows += other_payments(rng, first)
+    listings = {}
+    for year in range(first_year, last_year + 1):
+        start, end = date(year, 4, 1), date(year + 1, 3, 31)
+        in_year = [row for row in rows if start <= row.paid <= end]
+        listings[f"payments-{year}-{(year + 1) % 100:02d}.csv"] = payments_listing(
+            start, end, in_year
+        )
+    return listings
+
+
+def payments_listing(start: date, end: date, rows: list[ExportRow]) -> list[list[str]]:
+    """The lines of one listing: two title rows, the header, the payments by date and
+    supplier, each numbered within its payment run, a blank line and the report total."""
+    ran = end + timedelta(days=8)
+    lines = [
+        [LISTING_TITLE] + [""] * 8,
+        [f"Payment dates {start:%d/%m/%Y} to {end:%d/%m/%Y}; run {ran:%d/%m/%Y} {RUN_TIME}"]
+        + [""] * 8,
+        LISTING_HEADER,
+    ]
+    run_sizes: dict[date, int] = {}
+    for row in sorted(rows, key=lambda row: (row.paid, row.supplier_number, row.reference)):
+        run_sizes[row.paid] = run_sizes.get(row.paid, 0) + 1
+        lines.append(
+            [
+                f"{row.paid:%d/%m/%Y}",
+                f"BACS{row.paid:%y%m%d}-{run_sizes[row.paid]:03d}",
+                row.supplier_number,
+                row.supplier,
+                row.reference,
+                row.description,
+                row.cost_centre,
+                row.account,
+                finance_amount(row.pence),
+            ]
+        )
+    lines.append([""] * 9)
+    lines.append(["Report total"] + [""] * 7 + [finance_amount(sum(row.pence for row in rows))])
+    return lines
+
+
+def finance_amount(pence: int) -> str:
+    """An amount as the finance system writes it: £1,234.50, a credit as (£1,234.50)."""
+    text = f"£{abs(pence) // 100:,}.{abs(pence) % 100:02d}"
+    return f"({text})" if pence < 0 else text
+
+
 def write(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """A canonical ledger file: UTF-8, LF line ends."""
+    write_lines(path, [header, *rows], encoding="utf-8", line_end="\n")
+
+
+def write_lines(path: Path, lines: list[list[str]], encoding: str, line_end: str) -> None:
+    """Write CSV ``lines`` atomically: a temporary file beside ``path``, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(path.suffix + ".tmp")
-    with temporary.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+    with temporary.open("w", newline="", encoding=encoding) as handle:
+        csv.writer(handle, lineterminator=line_end).writerows(lines)
     temporary.replace(path)
 
 
@@ -349,6 +598,9 @@ def main() -> None:
     evaluation_payments(ledger)
     ledger.rows.sort(key=lambda row: (row[1], row[0]))
     write(root / "ledger/transactions.csv", Transactions.HEADER, ledger.rows)
+    # The listings have a seed of their own, so the ledger's files do not change with them.
+    for name, lines in payments_listings(ledger, random.Random(FINANCE_SEED)).items():
+        write_lines(root / "ledger/finance" / name, lines, encoding="windows-1252", line_end="\r\n")
 
     write(
         root / "ledger/outcomes.csv",
