@@ -671,6 +671,20 @@ def test_tranche_dates_in_contract_moved_by_a_variation(tmp_path: Path) -> None:
     ]
 
 
+def test_a_tranche_change_that_changes_nothing_is_a_shape_error(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path, extra=variation("tranche_changes:\n  - {tranche: T2}\n"))
+    assert found(check_workspace(root)) == [
+        (
+            V1_YAML,
+            8,
+            9,
+            "E110",
+            "variations.0.tranche_changes.0: a tranche change needs an amount_change, "
+            "a new_due, or both",
+        )
+    ]
+
+
 def test_tranches_sum_to_lines_after_a_reprofiling(tmp_path: Path) -> None:
     """Lowering a line and its tranche keeps the profile whole; lowering the line alone
     leaves the profile above the budget."""
