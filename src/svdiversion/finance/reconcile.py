@@ -373,7 +373,9 @@ def _look_alike(
 def spend_against_profile(
     ledger: Ledger, month: Month, commentary: Commentary, rule: VarianceRule
 ) -> tuple[list[LineSpend], LineSpend]:
-    """Each budget line's profile and actual for the month and the year to date."""
+    """Each budget line's profile and actual for the month and the year to date, against
+    the contract as it stood at the month's end."""
+    ledger = ledger.known_on(month.last_day)
     fy_first = Month(month.fy_start, 4).first_day
     month_profile: dict[str, Pence] = defaultdict(int)
     ytd_profile: dict[str, Pence] = defaultdict(int)
