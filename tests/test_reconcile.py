@@ -573,3 +573,28 @@ def test_cli_without_any_export_exits_2(tmp_path: Path) -> None:
         "  hint: save the finance system's payments export in ledger/finance/, or pass "
         "--payments FILE\n"
     )
+
+
+def test_a_later_variation_does_not_change_a_month_already_past(tmp_path: Path) -> None:
+    variation = """
+        variations:
+          - id: V1
+            decision: D1
+            reference: TEST/V/1
+            approved: 2024-04-10
+            reason: March delivery reduced after the year end
+            total_change: -100.00
+            line_changes:
+              - {line: delivery, amount_change: -100.00}
+            tranche_changes:
+              - {tranche: T2, amount_change: -100.00}
+    """
+    root = workspace(tmp_path, PAID)
+    (root / "ledger/contract.d").mkdir()
+    (root / "ledger/contract.d/v1.yaml").write_text(inline(variation))
+    march = reconciled(root, "2024-03")
+    delivery = next(line for line in march.lines if line.budget_line == "delivery")
+    assert delivery.month.profile == 40000  # as planned at the end of March
+    april = reconciled(root, "2024-04")
+    delivery = next(line for line in april.lines if line.budget_line == "delivery")
+    assert delivery.year_to_date.profile == 0  # March is in the previous financial year
