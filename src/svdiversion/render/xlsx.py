@@ -83,6 +83,8 @@ RAG_FILLS = {
 THIN = Side(style="thin")
 RIGHT = Alignment(horizontal="right")
 WRAP = Alignment(wrap_text=True, vertical="top")
+# Titles, markings and notes run on across the empty cells to their right.
+ON_ONE_LINE = Alignment(wrap_text=False, vertical="top")
 
 
 @dataclass(frozen=True, slots=True)
@@ -431,10 +433,15 @@ class _Tab:
         self.widths: dict[int, int] = {}
         self.notes: set[str] = set()
         self.last_column = 1
-        _write(self.ws.cell(1, 1), f"{cover.service}: {title}", Kind.TEXT).font = TITLE
+        title_cell = _write(self.ws.cell(1, 1), f"{cover.service}: {title}", Kind.TEXT)
+        title_cell.font, title_cell.alignment = TITLE, ON_ONE_LINE
         marking = _write(self.ws.cell(2, 1), f"{cover.marking}. {cover.banner}", Kind.TEXT)
         marking.font = WARNING if cover.internal else BOLD
-        _write(self.ws.cell(3, 1), f"As of {cover.as_of}. Period: {cover.period}.", Kind.TEXT)
+        marking.alignment = ON_ONE_LINE
+        period = _write(
+            self.ws.cell(3, 1), f"As of {cover.as_of}. Period: {cover.period}.", Kind.TEXT
+        )
+        period.alignment = ON_ONE_LINE
         self.row = HEADING_ROWS + 2
 
     def table(self, sheet: Sheet, *, excel_table: str | None = None) -> Placed:
@@ -445,7 +452,8 @@ class _Tab:
             for i, _ in enumerate(sheet.columns)
             if i == 0 or any(row[i] is not None for row in rows)
         ]
-        _write(ws.cell(self.row, 1), sheet.title, Kind.TEXT).font = BOLD
+        heading = _write(ws.cell(self.row, 1), sheet.title, Kind.TEXT)
+        heading.font, heading.alignment = BOLD, ON_ONE_LINE
         header = self.row + 1
         for number, i in enumerate(shown, 1):
             column = sheet.columns[i]
@@ -478,7 +486,8 @@ class _Tab:
         for note in sheet.notes:
             if note not in self.notes:
                 self.notes.add(note)
-                _write(ws.cell(self.row, 1), note, Kind.TEXT).font = NOTE
+                cell = _write(ws.cell(self.row, 1), note, Kind.TEXT)
+                cell.font, cell.alignment = NOTE, ON_ONE_LINE
                 self.row += 1
         self.row += 1
         self.last_column = max(self.last_column, len(shown))
