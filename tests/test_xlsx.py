@@ -573,7 +573,8 @@ def test_marking_from_settings_and_from_the_option(tmp_path: Path) -> None:
     ws = load_workbook(out)["Summary"]
     assert ws["A2"].value.startswith("OFFICIAL. Published figures")
     assert ws.oddHeader.center.text == "&BOFFICIAL"
-    assert ws.oddFooter.left.text == "Test && service, as of 2025-03-31"
+    assert ws.oddFooter.left.text == "As of 2025-03-31"
+    assert ws["A1"].value.startswith("Test & service: ")
 
     out = tmp_path / "marked.xlsx"
     code, _, err = run(
@@ -602,7 +603,8 @@ def test_headers_and_footers_stay_within_excels_limit(tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 0, err
     ws = load_workbook(out)["Cover"]
-    assert ws.oddFooter.left.text == "Service && " * 5 + "Service &&…, as of 2025-03-31"
+    assert ws.oddFooter.left.text == "As of 2025-03-31"
+    assert ws.oddHeader.left.text == "&A"
     for part in (ws.oddHeader, ws.oddFooter):
         text = "".join(
             f"&{side}{getattr(part, name).text or ''}"

@@ -66,6 +66,7 @@ ADDITIVE = {Kind.MONEY, Kind.COUNT}
 HEADING_ROWS = 3
 """Title, marking and period: the rows above the first table on every tab."""
 MIN_WIDTH, MAX_WIDTH = 8, 60
+LINE_HEIGHT = 15  # points: one line of the default 11-point font
 HEADER_PART = 60
 """Longest service name or marking in a page header or footer: Excel refuses a workbook
 whose header or footer is longer than 255 characters in all."""
@@ -537,12 +538,36 @@ class _Tab:
         longest = max((len(line) for line in text.splitlines()), default=0)
         self.widths[column] = max(self.widths.get(column, 0), longest)
 
+    def _fit_wrapped_rows(self) -> None:
+        """Spreadsheets do not grow a row for wrapped text written by a program: give each
+        row with wrapped text the height its longest cell needs, so lines never overlap."""
+        ws = self.ws
+        for row in ws.iter_rows():
+            lines = 1
+            for cell in row:
+                if not (cell.alignment.wrap_text and isinstance(cell.value, str)):
+                    continue
+                width = ws.column_dimensions[cell.column_letter].width or MIN_WIDTH
+                per_line = max(int(width) - 1, 1)
+                lines = max(
+                    lines,
+                    sum(-(-max(len(part), 1) // per_line) for part in cell.value.splitlines()),
+                )
+            if lines > 1:
+                ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+                for cell in row:  # the row's other cells line up with its first line
+                    old = cell.alignment
+                    cell.alignment = Alignment(
+                        horizontal=old.horizontal, wrap_text=old.wrap_text, vertical="top"
+                    )
+
     def finish(self, *, freeze_after: int) -> None:
         ws = self.ws
         for column, width in self.widths.items():
             ws.column_dimensions[get_column_letter(column)].width = min(
                 max(width + 2, MIN_WIDTH), MAX_WIDTH
             )
+        self._fit_wrapped_rows()
         ws.freeze_panes = f"A{freeze_after + 1}"
         ws.print_title_rows = f"1:{freeze_after}"
         setup = ws.page_setup
@@ -557,8 +582,9 @@ class _Tab:
         ws.oddHeader.right.text = (
             "INTERNAL - NOT FOR PUBLICATION" if self.cover.internal else "Published figures"
         )
-        service = _header_text(_clip(self.cover.service, HEADER_PART))
-        ws.oddFooter.left.text = f"{service}, as of {self.cover.as_of}"
+        # The service is in the title rows printed on every page; the footer's left part
+        # stays short so it never runs into the centred marking.
+        ws.oddFooter.left.text = f"As of {self.cover.as_of}"
         ws.oddFooter.center.text = f"&B{marking}"
         ws.oddFooter.right.text = "Page &P of &N"
 
