@@ -4,30 +4,59 @@ interrupted write leaves the old file as it was."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write ``data`` (text is UTF-8) to ``path``, making its folder if need be. A new file
-    gets the permissions ``open()`` would give it (0o666 less the umask); a replaced file
-    keeps its own."""
+def write_atomic(
+    path: Path, data: bytes | str, *, verify: Callable[[Path], None] | None = None
+) -> None:
+    """Write ``data`` (text is UTF-8) to ``path``: see :func:`atomic_writer`."""
+    with atomic_writer(path, verify=verify) as stream:
+        stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+@contextmanager
+def atomic_writer(
+    path: Path, *, verify: Callable[[Path], None] | None = None
+) -> Iterator[BinaryIO]:
+    """A binary stream whose bytes replace ``path`` only when the block ends without an
+    error, making the folder if need be. ``verify`` is called with the complete temporary
+    file before the rename and may raise to keep the old file. A new file gets the
+    permissions ``open()`` would give it (0o666 less the umask); a replaced file keeps
+    its own."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(handle, mode)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
+        if verify is not None:
+            verify(Path(temporary))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable where the system allows it."""
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
 
 
 def _default_mode() -> int:

@@ -6,17 +6,16 @@ Each format is one command of the ``export`` group; files are written atomically
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ..atomic import atomic_writer
 from ..render.progress import Advance, progress_bar, terminal_progress
-from .common import AsOf, fail, load_clean, workspace_root
+from .common import AsOf, load_clean, output_path
 
 export_app = typer.Typer(
     name="export",
@@ -68,34 +67,11 @@ def write_chunks(
             sys.stdout.write(text)
             step(rows)
         return
-    target = _writable(ctx, out)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-    )
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            for text, rows in chunks:
-                stream.write(text)
-                step(rows)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _writable(ctx: typer.Context, out: Path) -> Path:
-    root = workspace_root(ctx).resolve()
-    target = out.resolve()
-    if target.is_relative_to(root / "ledger") or target.is_relative_to(root / "config"):
-        fail(
-            f"refusing to write {out}: it is inside the workspace's ledger or config folder",
-            "write exports somewhere else, e.g. --out out/spend.journal",
-        )
-    if not target.parent.is_dir():
-        fail(f"cannot write {out}: folder {target.parent} does not exist")
-    return target
+    target = output_path(ctx, out, "write exports somewhere else, e.g. --out out/spend.journal")
+    with atomic_writer(target) as stream:
+        for text, rows in chunks:
+            stream.write(text.encode("utf-8"))
+            step(rows)
 
 
 # The analyst's return (docs/excel-return.md); its module imports openpyxl only when run.

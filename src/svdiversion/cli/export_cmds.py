@@ -25,7 +25,7 @@ from ..ledger import Ledger
 from ..load import UNIT_COSTS
 from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
-from .common import AsOf, fail, workspace_root
+from .common import AsOf, fail, output_path, workspace_root
 from .reports import Month as MonthOption
 from .reports import Period, Quarter, Year, report_ledger, report_options, unit_costs
 
@@ -36,6 +36,8 @@ if TYPE_CHECKING:  # the modules behind these load when a command runs, not at s
     from ..reports.burndown import Burndown
     from ..reports.outcomes import OutcomesReport
     from ..reports.vfm import VfmReport
+
+RETURN_HINT = "write the return somewhere else, e.g. --out {example}"
 
 ExportDisclosure = Annotated[
     Disclosure,
@@ -96,7 +98,7 @@ def xlsx_export(
     if out.suffix.lower() != ".xlsx":
         fail(f"{out} does not end in .xlsx", "name the workbook FILE.xlsx")
     ledger, _ = report_ledger(ctx)
-    target = _target(ctx, ledger, out)
+    target = _target(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     reconciliation, status = _reconciliation(ctx, ledger, options)
     given = marking if marking is not None else ledger.settings.protective_marking
@@ -159,7 +161,7 @@ def csv_export(
 
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx)
-    folder = _folder(ctx, ledger, out)
+    folder = _folder(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     files = tidy_files(shown.burndown, shown.areas, shown.outcomes, shown.vfm, options, disclosure)
     files.update(rows_files(ledger, options, disclosure))
@@ -204,43 +206,21 @@ def made_at() -> datetime:
     return moment.replace(tzinfo=None, microsecond=0)
 
 
-def _target(ctx: typer.Context, ledger: Ledger, out: Path) -> Path:
-    """The workbook's path, refused inside the ledger or config folders or over an input."""
-    target = out.resolve()
-    _outside_inputs(ctx, ledger, out, target, "returns/return.xlsx")
+def _target(ctx: typer.Context, out: Path) -> Path:
+    """The workbook's path, refused inside the ledger or config folders."""
+    target = output_path(ctx, out, RETURN_HINT.format(example="returns/return.xlsx"))
     if target.is_dir():
         fail(f"cannot write {out}: it is a folder", "give a file name, e.g. --out return.xlsx")
-    if not target.parent.is_dir():
-        fail(f"cannot write {out}: folder {target.parent} does not exist")
     return target
 
 
-def _folder(ctx: typer.Context, ledger: Ledger, out: Path) -> Path:
+def _folder(ctx: typer.Context, out: Path) -> Path:
     """The CSV folder, made if missing (its parent must exist)."""
-    folder = out.resolve()
-    _outside_inputs(ctx, ledger, out, folder, "returns/2024-25-Q2")
+    folder = output_path(ctx, out, RETURN_HINT.format(example="returns/2024-25-Q2"))
     if folder.exists() and not folder.is_dir():
         fail(f"cannot write into {out}: it is a file", "give a folder, e.g. --out return-csv")
-    if not folder.parent.is_dir():
-        fail(f"cannot write into {out}: folder {folder.parent} does not exist")
     folder.mkdir(exist_ok=True)
     return folder
-
-
-def _outside_inputs(
-    ctx: typer.Context, ledger: Ledger, out: Path, target: Path, example: str
-) -> None:
-    root = workspace_root(ctx).resolve()
-    inputs = {(root / name).resolve() for name in ledger.files}
-    if (
-        target in inputs
-        or target.is_relative_to(root / "ledger")
-        or target.is_relative_to(root / "config")
-    ):
-        fail(
-            f"refusing to write {out}: it is inside the workspace's ledger or config folder",
-            f"write the return somewhere else, e.g. --out {example}",
-        )
 
 
 def _reconciliation(

@@ -20,7 +20,7 @@ from ..problems import Problem
 from ..render.problems import problems_text
 from ..reports.disclosure import Disclosure
 from ..reports.options import Bucket, ReportOptions
-from .common import EXIT_PROBLEMS, AsOf, fail, load_clean, workspace_root
+from .common import EXIT_PROBLEMS, AsOf, fail, load_clean, output_path, workspace_root
 
 
 class Format(StrEnum):
@@ -117,15 +117,7 @@ def emit(ctx: typer.Context, text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text)
         return
-    root = workspace_root(ctx).resolve()
-    target = out.resolve()
-    if target.is_relative_to(root / "ledger") or target.is_relative_to(root / "config"):
-        fail(
-            f"refusing to write {out}: it is inside the workspace's ledger or config folder",
-            "write reports somewhere else, e.g. --out out/report.json",
-        )
-    if not target.parent.is_dir():
-        fail(f"cannot write {out}: folder {target.parent} does not exist")
+    target = output_path(ctx, out, "write reports somewhere else, e.g. --out out/report.json")
     write_atomic(target, text)
     sys.stderr.write(f"wrote {out}\n")
 

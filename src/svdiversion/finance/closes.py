@@ -20,11 +20,8 @@ interrupted write leaves the file as it was.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -34,6 +31,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..atomic import write_atomic
 from ..fiscal import Month
 from ..ledger import Ledger
 from ..load.yamldoc import read_yaml
@@ -244,28 +242,9 @@ def _records(file: Path) -> list[MonthClose]:
 
 
 def _write_atomically(path: Path, data: bytes, verify: Callable[[Path], None]) -> None:
-    """Temporary file in the same folder, flushed to disk, verified, renamed over ``path``."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temporary = Path(name)
+    """Atomically, the new file read back and verified before it replaces ``path``."""
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temporary, mode)
-        verify(temporary)
-        os.replace(temporary, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        if isinstance(exc, OSError):
-            message = f"cannot write {CLOSES}: {exc.strerror or exc}"
-            raise ClosesNotWritten(message, io=True) from None
-        raise
-    with contextlib.suppress(OSError):  # make the rename itself durable where possible
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+        write_atomic(path, data, verify=verify)
+    except OSError as exc:
+        message = f"cannot write {CLOSES}: {exc.strerror or exc}"
+        raise ClosesNotWritten(message, io=True) from None
