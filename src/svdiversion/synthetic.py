@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .money import format_money
+from .scaffold import DEFAULT_REFERRAL_SOURCES
 
 FIRST_FY = 2023
 YEARS = 3
@@ -51,16 +52,7 @@ LINES = (
     ("training", "other", "Professional training", 0.10),
     ("evaluation", "evaluation", "Independent evaluation", 0.10),
 )
-REFERRAL_SOURCES = (
-    "police",
-    "school",
-    "youth_justice",
-    "childrens_social_care",
-    "early_help",
-    "health",
-    "parent_carer",
-    "community",
-)
+REFERRAL_SOURCES = DEFAULT_REFERRAL_SOURCES
 WORKSHOP_KINDS = ("steer_clear_group", "parent_session", "professional_training")
 MEASURES = (
     ("risk_reduction", "Risk reduction", "higher", "0.70"),
