@@ -4,15 +4,29 @@ reads the file. Each case reads one file both ways and compares."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
+from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from svdiversion.checks.transactions import MAYBE_PERSONAL_TEXT, PERSONAL_TEXT
+from svdiversion.fiscal import parse_quarter
 from svdiversion.load import arrow_csv, tables
 from svdiversion.load.tables import Table, TableSpec, read_table
 from svdiversion.models import EpisodeRow, MeasureValue, TransactionRow
 from svdiversion.problems import Problem
+from svdiversion.reports.areas import areas_report
+from svdiversion.reports.burndown import burndown
+from svdiversion.reports.options import ReportOptions
+from svdiversion.reports.outcomes import outcomes
 from svdiversion.synthetic import generate
+from svdiversion.workspace import open_workspace
 
 HEADER = "id,date,kind,budget_line,area,amount,reference,counterparty,description,tranche"
 GOOD = "TX-1,2023-09-30,payment,delivery,north,200.5,INV-1,Provider,September,T1"
@@ -24,6 +38,7 @@ def both_ways(
 ) -> tuple[tuple[Table | None, list[Problem]], tuple[Table | None, list[Problem]], bool]:
     """(plain result, fast result, whether the fast path answered)."""
     monkeypatch.setattr(tables, "ARROW_MIN_BYTES", 1 << 62)
+    monkeypatch.setattr(tables, "ARROW_LOADED_MIN_BYTES", 1 << 62)
     plain = read_table(path, "t.csv", spec)
     answered: list[bool] = []
     original = arrow_csv.read_rows
@@ -159,3 +174,188 @@ def test_a_synthetic_ledger_reads_the_same(tmp_path: Path, monkeypatch: pytest.M
     plain, fast, answered = both_ways(path, SPEC, monkeypatch)
     assert answered
     same(plain, fast)
+
+
+# ---------------------------------------------------------------- questions to a table
+
+
+def test_both_stores_answer_every_question_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Distinct values, counts, sums and bounds by plain and derived keys, with and
+    without a row filter, on columns held as codes (dates, lines) and as plain arrays
+    (ids, pence); a bad row left out first, so the fast path filters its arrays."""
+    generate(tmp_path / "ws", transactions=2_000, episodes=0, seed=7)
+    path = tmp_path / "ws/ledger/transactions.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "TX-BAD,2023-02-30,payment,delivery,north,5.00,R,C,D,\n")
+    plain, fast, answered = both_ways(path, SPEC, monkeypatch)
+    assert answered
+    same(plain, fast)
+    a, b = plain[0], fast[0]
+    assert a is not None and b is not None
+    assert isinstance(a.store, tables.ListColumns) and isinstance(b.store, arrow_csv.ArrowColumns)
+    year = ("date", lambda day: day.year)  # would fail on the bad row's missing date
+    positive = ("pence", lambda pence: pence > 0)
+    for name in ("id", "date", "kind", "budget_line", "area", "amount", "tranche", "pence"):
+        assert a.distinct(name) == b.distinct(name), name
+        assert a.count_distinct(name) == b.count_distinct(name), name
+        assert a.count_distinct(name, year) == b.count_distinct(name, year), name
+    for keys in (["kind"], ["budget_line", "area"], [year, "tranche"], [], [positive]):
+        assert a.counts(keys) == b.counts(keys)
+        assert list(a.counts(keys)) == list(b.counts(keys))  # first appearance order
+        assert a.counts(keys, positive) == b.counts(keys, positive)
+        assert a.sums(keys, "pence") == b.sums(keys, "pence")
+        assert a.sums(keys, "pence", year) == b.sums(keys, "pence", year)
+        assert a.bounds(keys, "pence") == b.bounds(keys, "pence")
+    by_year: dict[tuple[int], int] = {}
+    for day, pence in zip(a.column("date"), a.column("pence"), strict=True):
+        by_year[(day.year,)] = by_year.get((day.year,), 0) + pence
+    assert b.sums([year], "pence") == by_year
+    for pattern in (r"^INV-", r"Network$", "@", r"\d{9}"):
+        for name in ("reference", "counterparty", "description"):
+            assert a.any_search(name, pattern) == b.any_search(name, pattern)
+    for pattern in (r"TX-\d+", r"TX-0\d+", r"[A-Z]{2}-\d{5}", r"(?i)tx-\d+", r"[^ ]+"):
+        compiled = re.compile(pattern)
+        assert a.all_fullmatch("id", compiled) == b.all_fullmatch("id", compiled)
+        assert a.all_fullmatch("id", compiled) == all(map(compiled.fullmatch, a.column("id")))
+
+
+def test_dates_compared_across_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generate(tmp_path / "ws", transactions=0, episodes=2_000, seed=2)
+    spec = TableSpec(EpisodeRow, extra=lambda name: MeasureValue, unknown_code="E203")
+    path = tmp_path / "ws/ledger/outcomes.csv"
+    plain, fast, answered = both_ways(path, spec, monkeypatch)
+    assert answered
+    a, b = plain[0], fast[0]
+    assert a is not None and b is not None
+    for first, then in (("start_date", "referral_date"), ("referral_date", "start_date")):
+        assert a.any_less(first, then) == b.any_less(first, then)
+    assert not b.any_less("start_date", "referral_date")
+    assert b.any_less("referral_date", "end_date")
+
+
+def test_regex_shapes_read_the_same_by_re2_and_python() -> None:
+    """A pattern goes to RE2 only if RE2 cannot match more than Python does."""
+    narrower = arrow_csv._narrower_in_re2
+    for pattern in (r"^CYP-[0-9]{5}$", r"^CYP-\d{5}$", r"(?:ab|c)+\.x", r"a\\b"):
+        assert narrower(re.compile(pattern)), pattern
+    for pattern in (r"(?i)cyp", r"^[^x]+$", r"\bA", r"a{,3}", r"(?P<x>a)", r"\A\d", r"(?=a)"):
+        assert not narrower(re.compile(pattern)), pattern
+    assert not narrower(re.compile("cyp", re.IGNORECASE))
+
+
+@given(st.text(alphabet="0123456789 -+@.ABCMSWxyz\u0660\u0661\u00a0\u2003\t\u00e9", max_size=24))
+def test_the_personal_text_prefilter_finds_every_match(text: str) -> None:
+    """The cheap search (either engine) finds at least what the exact search finds."""
+    if PERSONAL_TEXT.search(text):
+        assert re.search(MAYBE_PERSONAL_TEXT, text)
+        assert pc.any(pc.match_substring_regex(pa.array([text]), MAYBE_PERSONAL_TEXT)).as_py()
+
+
+# ---------------------------------------------------------------- whole workspaces
+
+
+TX_EXTRA = [
+    "TX-00001,2023-05-01,payment,{line},herefordshire,10.00,R-1,Provider,Duplicate id,",
+    "TX-90002,2023-05-01,refund,{line},herefordshire,25.00,R-2,Provider,Wrong sign,",
+    "TX-90003,2023-05-01,payment,{line},herefordshire,0,R-3,Provider,Zero,",
+    "TX-90004,2023-05-01,payment,no-such-line,herefordshire,5.00,R-4,Provider,Unknown line,",
+    "TX-90005,2023-05-01,payment,{line},herefordshire,5.00,R-5,Provider,Bad tranche,nope",
+    "TX-90006,2023-05-01,payment,{line},herefordshire,5.00,R-6,Provider,Other tranche,{other}",
+    "TX-90007,2023-05-01,payment,{line},atlantis,5.00,R-7,Provider,Unknown area,",
+    "TX-90008,2023-05-01,payment,{line},shropshire_telford,5.00,R-8,Provider,Too early,",
+    "TX-90009,2019-05-01,payment,{line},herefordshire,5.00,R-9,Provider,Outside,",
+    "TX-90010,2023-05-01,payment,{line},herefordshire,9999999.00,R-10,Provider,Overspend,",
+    "TX-90011,2023-05-01,payment,{line},herefordshire,5.00,SW1A 1AA,a@b.com,call 07700 900123,",
+    "TX-90012,2023-02-30,payment,{line},herefordshire,5.00,R-12,Provider,Bad date,",
+]
+EP_EXTRA = [
+    "EP-00001,CYP-90001,herefordshire,2023-05-01,police,12,group,referred,,,,,,,",
+    "EP-90002,XYZ-1,herefordshire,2023-05-01,police,12,group,referred,,,,,,,",
+    "EP-90003,CYP-90003,herefordshire,2023-05-01,police,12,group,engaged,2023-04-01,,,,,,",
+    "EP-90004,CYP-90004,herefordshire,2023-05-01,police,12,group,completed,2023-06-01,2023-05-20,"
+    ",,,,",
+    "EP-90005,CYP-90005,herefordshire,2023-05-01,police,12,group,completed,2023-06-01,,,,,,",
+    "EP-90006,CYP-90006,herefordshire,2023-05-01,police,12,group,engaged,,,,,,,",
+    "EP-90007,CYP-90007,herefordshire,2023-05-01,police,12,group,engaged,2023-06-01,2023-07-01,"
+    ",,,,",
+    "EP-90008,CYP-90008,herefordshire,2023-05-01,police,12,group,declined,,,Y,,,,",
+    "EP-90009,CYP-90009,herefordshire,2023-05-01,police,25,group,referred,,,,,,,",
+    "EP-90010,CYP-90010,herefordshire,2023-05-01,rumour,12,group,referred,,,,,,,",
+    "EP-90011,CYP-00001,herefordshire,2023-05-01,police,12,group,engaged,2023-06-01,,,,,,",
+    "EP-90012,CYP-90012,atlantis,2019-05-01,police,12,group,referred,,,,,,,",
+]
+WS_EXTRA = ["WS-00001,2023-05-01,herefordshire,knitting,1,1,1"]
+
+
+def workspace_with_problems(root: Path) -> None:
+    generate(root, transactions=3_000, episodes=3_000, seed=11)
+    ledger = root / "ledger"
+    contract = (ledger / "contract.yaml").read_text(encoding="utf-8")
+    lines = re.findall(r"\{id: ([\w.-]+-delivery), name", contract)
+    other = re.search(r"\{id: ([\w.-]+-training-P01), line", contract)
+    assert lines and other, "the synthetic contract changed shape"
+    extra = [row.format(line=lines[0], other=other.group(1)) for row in TX_EXTRA]
+    for name, rows in (("transactions", extra), ("outcomes", EP_EXTRA), ("workshops", WS_EXTRA)):
+        path = ledger / f"{name}.csv"
+        path.write_text(path.read_text(encoding="utf-8") + "\n".join(rows) + "\n")
+
+
+def both_loads(root: Path, monkeypatch: pytest.MonkeyPatch, as_of: date) -> tuple[Any, Any]:
+    """(plain, fast) results of open_workspace; asserts pyarrow read every table."""
+    monkeypatch.setattr(tables, "ARROW_MIN_BYTES", 1 << 62)
+    monkeypatch.setattr(tables, "ARROW_LOADED_MIN_BYTES", 1 << 62)
+    plain = open_workspace(root, as_of=as_of)
+    answered: list[bool] = []
+    original = arrow_csv.read_rows
+
+    def spy(*args: object) -> object:
+        found = original(*args)  # type: ignore[arg-type]
+        answered.append(found is not None)
+        return found
+
+    monkeypatch.setattr(tables, "ARROW_MIN_BYTES", 0)
+    monkeypatch.setattr(arrow_csv, "read_rows", spy)
+    fast = open_workspace(root, as_of=as_of)
+    assert answered == [True, True, True]
+    return plain, fast
+
+
+def test_every_rule_finds_the_same_problems_on_either_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ws"
+    workspace_with_problems(root)
+    plain, fast = both_loads(root, monkeypatch, date(2026, 6, 30))
+    assert isinstance(fast.ledger.transactions.store, arrow_csv.ArrowColumns)
+    assert fast.problems == plain.problems
+    codes = {p.code for p in plain.problems}
+    expected = {"E102", "E107", "E108", "E201", "E202", "E204", "E205", "E207", "E301"}
+    expected |= {"E303", "E304", "E305", "E306", "E307", "E401", "E402", "W301", "W401", "W403"}
+    assert expected <= codes, expected - codes
+    # One as-of date inside the contract: rows after it are E302 on both.
+    plain, fast = both_loads(root, monkeypatch, date(2024, 1, 31))
+    assert fast.problems == plain.problems
+    assert "E302" in {p.code for p in plain.problems}
+
+
+def test_reports_are_the_same_on_either_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "ws"
+    generate(root, transactions=3_000, episodes=3_000, seed=12)
+    plain, fast = both_loads(root, monkeypatch, date(2026, 6, 30))
+    assert not plain.problems and not fast.problems
+    for as_of, window in (
+        (date(2026, 6, 30), None),
+        (date(2024, 11, 15), None),
+        (date(2025, 6, 30), parse_quarter("2024/25-Q2")),
+    ):
+        options = ReportOptions(as_of=as_of, window=window)
+        assert burndown(plain.ledger, options) == burndown(fast.ledger, options)
+        assert outcomes(plain.ledger, options) == outcomes(fast.ledger, options)
+        for successors in (False, True):
+            assert areas_report(plain.ledger, options, successors=successors) == areas_report(
+                fast.ledger, options, successors=successors
+            )

@@ -9,21 +9,25 @@ over the csv module's size limit. So every row is one line, and row ``i`` is on 
 ``i + 2``.
 
 Values are validated as in the plain reader, once per distinct value, by the same
-pydantic types. Two shortcuts keep a million rows fast, neither changing a result:
+pydantic types, and stay in arrow arrays (``ArrowColumns``): no Python object per row
+is made unless a rule or report asks for a whole column. Two shortcuts keep a million
+rows fast, neither changing a result:
 
-* a text column whose type is a pattern and a length (an id, free text, an amount) is
-  first checked whole by pyarrow's RE2; only if some value fails are the column's
-  distinct values validated one by one, to word the problem exactly as pydantic does;
-* low-cardinality columns are dictionary-encoded by pyarrow, so Python sees each
-  distinct value once and builds the column by index.
+* low-cardinality columns are read dictionary-encoded, so Python sees each distinct
+  value once and a row is a code into the parsed values;
+* a text column whose type is a pattern and a length (an id, free text, an amount) and
+  whose values are mostly distinct is checked whole by pyarrow's RE2; only if some value
+  fails are its distinct values validated one by one, to word the problem exactly as
+  pydantic does.
 """
 
 from __future__ import annotations
 
 import csv
-from array import array
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import re
+import string
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,33 +38,240 @@ from pydantic.types import StringConstraints
 
 from ..models import LedgerAmount
 from ..money import AMOUNT_PATTERN
+from .tables import Key
 
-BLOCK_BYTES = 1 << 22
-# A column is read value by value (not dictionary-encoded) when more than this share of
-# the first block's values are distinct: ids, amounts.
+BLOCK_BYTES = 1 << 20
+# The first rows decide how each column is held: read value by value (not
+# dictionary-encoded) when more than DISTINCT_SHARE of them are distinct (ids, amounts).
+SAMPLE_BYTES = 1 << 18
+SAMPLE_ROWS = 10_000
 DISTINCT_SHARE = 0.3
 # Types with a validator of their own that is exactly this (pattern, min, max) rule.
 _KNOWN_TEXT: tuple[tuple[Any, str, int | None, int | None], ...] = (
     (LedgerAmount, f"^(?:{AMOUNT_PATTERN})$", None, None),
 )
+Bad = list[tuple[int, int, str, str]]
 
 
 class Decline(Exception):
     """The file is not plain enough for the fast path: the plain reader reads it."""
 
 
-@dataclass(slots=True)
-class _Column:
-    """One typed column being built, batch by batch."""
+@dataclass(frozen=True, slots=True)
+class Coded:
+    """A column as codes into its distinct values: row ``i`` holds ``lookup[codes[i]]``."""
 
-    name: str
-    position: int
-    annotation: Any
-    text: tuple[str | None, int | None, int | None] | None
-    values: list[Any] = field(default_factory=list)
-    parsed: dict[str, Any] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    by_value: bool | None = None
+    codes: pa.Array
+    lookup: list[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Plain:
+    """A column whose arrow values are its values: validated text, or integer pence."""
+
+    array: pa.Array
+
+
+Column = Coded | Plain
+
+
+class ArrowColumns:
+    """The columns of a table read by pyarrow (see ``tables.Columns``).
+
+    Grouping works on codes: values that are equal once parsed share one code (the
+    first in the file), so groups are those of the parsed values, in order of first
+    appearance, exactly as the plain reader's lists give them.
+    """
+
+    __slots__ = ("_canonical", "_columns")
+
+    def __init__(self, columns: dict[str, Column]) -> None:
+        self._columns = columns
+        self._canonical: dict[str, tuple[pa.Array, list[Any]]] = {}
+
+    def names(self) -> list[str]:
+        return list(self._columns)
+
+    def values(self, name: str) -> list[Any]:
+        column = self._columns[name]
+        if isinstance(column, Plain):
+            result: list[Any] = column.array.to_pylist()
+            return result
+        return list(map(column.lookup.__getitem__, _ints(column.codes)))
+
+    def distinct(self, name: str) -> list[Any]:
+        column = self._columns[name]
+        if isinstance(column, Plain):
+            result: list[Any] = pc.unique(column.array).to_pylist()
+            return result
+        codes, lookup = self._coded(name)
+        return [lookup[code] for code in pc.unique(codes).to_pylist()]
+
+    def count_distinct(self, name: str, where: Key | None) -> int:
+        column = self._columns[name]
+        if isinstance(column, Plain):
+            array = column.array if where is None else column.array.filter(self._mask(where))
+            return len(array) if _increasing(array) else len(pc.unique(array))
+        codes, _ = self._coded(name)
+        if where is not None:
+            codes = codes.filter(self._mask(where))
+        return len(pc.unique(codes))
+
+    def aggregate(
+        self, keys: Sequence[Key], value: str | None, how: Sequence[str], where: Key | None
+    ) -> dict[tuple[Any, ...], tuple[int, ...]]:
+        arrays: dict[str, pa.Array] = {"row": self._rows()}
+        lookups: list[list[Any] | None] = []
+        for i, key in enumerate(keys):
+            arrays[f"k{i}"], lookup = self._key(key)
+            lookups.append(lookup)
+        wanted: list[tuple[Any, str]] = [("row", "min")]
+        if value is not None:
+            arrays["v"] = self._integers(value)
+            wanted += [("v", name) for name in how]
+        else:
+            wanted.append(([], "count_all"))
+        table = pa.table(arrays)
+        if where is not None:
+            table = table.filter(self._mask(where))
+        if table.num_rows == 0:
+            return {}
+        grouped = table.group_by([f"k{i}" for i in range(len(keys))], use_threads=False)
+        # Groups in order of their first row, as a dict filled row by row would hold them.
+        found = grouped.aggregate(wanted).sort_by("row_min")
+        key_values = []
+        for i, lookup in enumerate(lookups):
+            codes = found.column(f"k{i}").to_pylist()
+            key_values.append(codes if lookup is None else [lookup[c] for c in codes])
+        names = ["count_all"] if value is None else [f"v_{name}" for name in how]
+        results = [found.column(name).to_pylist() for name in names]
+        rows = zip(*key_values, strict=True) if keys else [()] * found.num_rows
+        return dict(zip(rows, zip(*results, strict=True), strict=True))
+
+    def any_less(self, name: str, other: str) -> bool:
+        return bool(pc.any(pc.less(self._arrow(name), self._arrow(other))).as_py())
+
+    def any_search(self, name: str, pattern: str) -> bool:
+        return bool(pc.any(pc.match_substring_regex(self._texts(name), pattern)).as_py())
+
+    def all_fullmatch(self, name: str, pattern: re.Pattern[str]) -> bool:
+        if _narrower_in_re2(pattern):
+            whole = f"^(?:{pattern.pattern})$"
+            try:
+                if pc.all(pc.match_substring_regex(self._texts(name), whole)).as_py():
+                    return True
+            except pa.ArrowInvalid:
+                pass  # not RE2 syntax after all: Python decides
+        return all(map(pattern.fullmatch, self.distinct(name)))
+
+    def without(self, rows: set[int]) -> ArrowColumns:
+        keep = pa.array([i not in rows for i in range(self._length())], pa.bool_())
+        return ArrowColumns(
+            {
+                name: Coded(column.codes.filter(keep), column.lookup)
+                if isinstance(column, Coded)
+                else Plain(column.array.filter(keep))
+                for name, column in self._columns.items()
+            }
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    def _rows(self) -> pa.Array:
+        """0, 1, 2, ... one per row."""
+        count = self._length()
+        return pc.subtract(pc.cumulative_sum(pa.repeat(1, count)), 1) if count else pa.array([])
+
+    def _length(self) -> int:
+        for column in self._columns.values():
+            return len(column.codes if isinstance(column, Coded) else column.array)
+        return 0
+
+    def _coded(self, name: str) -> tuple[pa.Array, list[Any]]:
+        """Codes with one code per distinct parsed value, and the value of each code."""
+        found = self._canonical.get(name)
+        if found is not None:
+            return found
+        column = self._columns[name]
+        if isinstance(column, Plain):
+            encoded = column.array.dictionary_encode()
+            codes, lookup = _int32(encoded.indices), encoded.dictionary.to_pylist()
+        else:
+            codes, lookup = column.codes, column.lookup
+        if len(set(lookup)) != len(lookup):
+            index: dict[Any, int] = {}
+            remap = [index.setdefault(value, len(index)) for value in lookup]
+            codes, lookup = pc.take(pa.array(remap, pa.int32()), codes), list(index)
+        self._canonical[name] = (codes, lookup)
+        return codes, lookup
+
+    def _key(self, key: Key) -> tuple[pa.Array, list[Any] | None]:
+        if isinstance(key, str):
+            if isinstance(self._columns[key], Plain):
+                return self._columns[key].array, None  # type: ignore[union-attr]
+            return self._coded(key)
+        name, function = key
+        codes, lookup = self._coded(name)
+        # Only the values still present: a removed row's value may not suit the function.
+        present = pc.unique(codes).to_pylist()
+        index: dict[Any, int] = {}
+        remap = [0] * len(lookup)
+        for code in present:
+            remap[code] = index.setdefault(function(lookup[code]), len(index))
+        return pc.take(pa.array(remap, pa.int32()), codes), list(index)
+
+    def _mask(self, where: Key) -> pa.Array:
+        codes, lookup = self._key(where if not isinstance(where, str) else (where, bool))
+        assert lookup is not None
+        truth = pa.array([bool(value) for value in lookup], pa.bool_())
+        return pc.take(truth, codes)
+
+    def _arrow(self, name: str) -> pa.Array:
+        """The parsed values as an arrow array (dates, numbers, text); None is null."""
+        column = self._columns[name]
+        if isinstance(column, Plain):
+            return column.array
+        return pc.take(pa.array(column.lookup), column.codes)
+
+    def _texts(self, name: str) -> pa.Array:
+        """The values of a text column (a coded one's distinct values)."""
+        column = self._columns[name]
+        if isinstance(column, Plain):
+            return column.array
+        return pa.array(self.distinct(name), pa.string())
+
+    def _integers(self, name: str) -> pa.Array:
+        column = self._columns[name]
+        if isinstance(column, Plain):
+            return column.array
+        return pc.take(pa.array(column.lookup, pa.int64()), column.codes)
+
+
+def _narrower_in_re2(pattern: re.Pattern[str]) -> bool:
+    """True when RE2 reads ``pattern`` as matching no more texts than Python does, so a
+    text RE2 finds matching matches in Python too. That holds for literals, positive
+    classes, groups ``(?:...)``, alternation, repetition, ``.``, ``^``, ``$``, escaped
+    punctuation and ``\\d \\w \\s`` (ASCII in RE2, Unicode in Python). Anything else
+    (flags, negated classes, ``\\b``, lookaround, other escapes, ``{,n}``) is left to
+    Python; so is a pattern RE2 cannot compile."""
+    if pattern.flags & ~re.UNICODE:
+        return False
+    text = pattern.pattern
+    i = 0
+    while i < len(text):
+        pair = text[i : i + 2]
+        if pair[0] == "\\":
+            if pair[1:] not in _RE2_ESCAPES:
+                return False
+            i += 2
+            continue
+        if pair in ("[^", "[:", "{,") or (pair == "(?" and text[i : i + 3] != "(?:"):
+            return False
+        i += 1
+    return True
+
+
+_RE2_ESCAPES = frozenset("dws") | frozenset(string.punctuation)
 
 
 def read_rows(
@@ -68,8 +279,8 @@ def read_rows(
     header: tuple[str, ...],
     types: dict[str, Any],
     pence_from: str | None,
-    parse_distinct: Any,
-) -> tuple[array[int], dict[str, list[Any]], list[tuple[int, int, str, str]]] | None:
+    parse_distinct: Callable[[Any, list[str]], tuple[dict[str, Any], dict[str, str]]],
+) -> tuple[range, ArrowColumns, Bad] | None:
     """Rows 2.. of ``file`` as typed columns, or ``None`` to let the plain reader work.
 
     Returns ``(lines, columns, bad)``, ``bad`` holding ``(position, row, value, error)``
@@ -88,65 +299,128 @@ def _read(
     header: tuple[str, ...],
     types: dict[str, Any],
     pence_from: str | None,
-    parse_distinct: Any,
-) -> tuple[array[int], dict[str, list[Any]], list[tuple[int, int, str, str]]]:
+    parse_distinct: Callable[[Any, list[str]], tuple[dict[str, Any], dict[str, str]]],
+) -> tuple[range, ArrowColumns, Bad]:
     width = len(header)
     if width < 2 or not _plain_bytes(file):
         raise Decline  # a blank line would be a valid one-column row to pyarrow
     names = [f"c{i}" for i in range(width)]
-    columns = [
-        _Column(name, i, types[name], _text_rule(types[name]))
-        for i, name in enumerate(header)
-        if name in types
-    ]
-    pence: list[int] = []
-    bad: list[tuple[int, int, str, str]] = []
-    rows = 0
-    for batch in _batches(file, names):
-        for i in range(width):
-            _refuse_huge(batch.column(i))
-        for column in columns:
-            _convert(column, batch.column(column.position), rows, bad, parse_distinct)
-            if column.name == pence_from:
-                pence += _pence(batch.column(column.position))
-        rows += batch.num_rows
-    bad.sort()
-    lines = array("i", range(2, rows + 2))
-    result = {column.name: column.values for column in columns}
-    if pence_from is not None:
-        result["pence"] = pence
-    return lines, result, bad
-
-
-def _batches(file: Path, names: list[str]) -> Iterator[pa.RecordBatch]:
-    reader = pcsv.open_csv(
+    rules = [_text_rule(types[name]) if name in types else None for name in header]
+    by_value = _mostly_distinct(file, names, [i for i, rule in enumerate(rules) if rule])
+    dictionary = pa.dictionary(pa.int32(), pa.string())
+    table = pcsv.read_csv(
         file,
         read_options=pcsv.ReadOptions(
             skip_rows=1, column_names=names, block_size=BLOCK_BYTES, use_threads=True
         ),
-        parse_options=pcsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+        parse_options=_PARSE,
         convert_options=pcsv.ConvertOptions(
-            column_types={name: pa.string() for name in names},
+            column_types={
+                name: pa.string() if i in by_value or header[i] not in types else dictionary
+                for i, name in enumerate(names)
+            },
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,
         ),
-    )
-    yield from reader
+    ).unify_dictionaries()
+    limit = csv.field_size_limit()
+    if any(_longest(table.column(i)) > limit for i in range(width)):
+        raise Decline  # the csv module refuses a field over its size limit; pyarrow does not
+    columns: dict[str, Column] = {}
+    pence: pa.Array | None = None
+    bad: Bad = []
+    for position, name in enumerate(header):
+        if name not in types:
+            continue
+        values = table.column(position)
+        columns[name] = _validated(
+            values, position, types[name], rules[position], parse_distinct, bad
+        )
+        if name == pence_from:
+            pence = _pence_of(values)
+    if pence is not None:
+        columns["pence"] = Plain(pence)
+    bad.sort()
+    return range(2, table.num_rows + 2), ArrowColumns(columns), bad
+
+
+_PARSE = pcsv.ParseOptions(quote_char=False, ignore_empty_lines=False)
 
 
 def _plain_bytes(file: Path) -> bool:
     """No quote and no NUL anywhere: where pyarrow and the csv module would part ways."""
     with file.open("rb") as handle:
-        while block := handle.read(BLOCK_BYTES):
+        while block := handle.read(1 << 22):
             if b'"' in block or b"\x00" in block:
                 return False
     return True
 
 
-def _refuse_huge(values: pa.Array) -> None:
-    """The csv module refuses a field over its size limit; pyarrow does not."""
-    if len(values) and pc.max(pc.binary_length(values)).as_py() > csv.field_size_limit():
-        raise Decline
+def _mostly_distinct(file: Path, names: list[str], candidates: list[int]) -> set[int]:
+    """The candidate columns whose first rows are mostly distinct (ids, amounts)."""
+    if not candidates:
+        return set()
+    with file.open("rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+        if handle.read(1):
+            head = head[: head.rfind(b"\n") + 1]
+    if head.count(b"\n") < 2:
+        return set()
+    sample = pcsv.read_csv(
+        pa.BufferReader(head),
+        read_options=pcsv.ReadOptions(skip_rows=1, column_names=names, use_threads=False),
+        parse_options=_PARSE,
+        convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
+    ).slice(0, SAMPLE_ROWS)
+    return {
+        i
+        for i in candidates
+        if pc.count_distinct(sample.column(i)).as_py() > DISTINCT_SHARE * sample.num_rows
+    }
+
+
+def _longest(values: pa.ChunkedArray) -> int:
+    if not values.num_chunks:
+        return 0
+    chunk = values.chunk(0)
+    text = chunk.dictionary if pa.types.is_dictionary(values.type) else values
+    if len(text) == 0:
+        return 0
+    return int(pc.max(pc.binary_length(text)).as_py())
+
+
+def _validated(
+    values: pa.ChunkedArray,
+    position: int,
+    annotation: Any,
+    rule: tuple[str | None, int | None, int | None] | None,
+    parse_distinct: Callable[[Any, list[str]], tuple[dict[str, Any], dict[str, str]]],
+    bad: Bad,
+) -> Column:
+    if pa.types.is_dictionary(values.type):
+        chunks = values.chunks
+        if chunks:
+            dictionary = chunks[0].dictionary
+            codes = pa.concat_arrays([_int32(chunk.indices) for chunk in chunks])
+        else:
+            dictionary, codes = pa.array([], pa.string()), pa.array([], pa.int32())
+    else:
+        array = pa.concat_arrays(values.chunks) if values.chunks else pa.array([], pa.string())
+        if rule is not None and _all_valid(array, rule):
+            return Plain(array)
+        encoded = array.dictionary_encode()
+        dictionary, codes = encoded.dictionary, _int32(encoded.indices)
+    distinct: list[str] = dictionary.to_pylist()
+    if rule is not None and _all_valid(dictionary, rule):
+        return Coded(codes, distinct)  # text checked whole: each value is itself
+    parsed, errors = parse_distinct(annotation, distinct)
+    lookup = [parsed.get(value) for value in distinct]
+    if errors:
+        wrong = pa.array([i for i, value in enumerate(distinct) if value in errors], pa.int32())
+        rows = pc.indices_nonzero(pc.is_in(codes, value_set=wrong))
+        for row, code in zip(rows.to_pylist(), codes.take(rows).to_pylist(), strict=True):
+            bad.append((position, row, distinct[code], errors[distinct[code]]))
+    return Coded(codes, lookup)
 
 
 def _text_rule(annotation: Any) -> tuple[str | None, int | None, int | None] | None:
@@ -171,6 +445,8 @@ def _text_rule(annotation: Any) -> tuple[str | None, int | None, int | None] | N
 
 def _all_valid(values: pa.Array, rule: tuple[str | None, int | None, int | None]) -> bool:
     pattern, low, high = rule
+    if not len(values):
+        return True
     if pattern is not None and not pc.all(pc.match_substring_regex(values, pattern)).as_py():
         return False
     if low is None and high is None:
@@ -180,56 +456,37 @@ def _all_valid(values: pa.Array, rule: tuple[str | None, int | None, int | None]
     return low_ok and (high is None or pc.max(lengths).as_py() <= high)
 
 
-def _convert(
-    column: _Column,
-    values: pa.Array,
-    first_row: int,
-    bad: list[tuple[int, int, str, str]],
-    parse_distinct: Any,
-) -> None:
-    if len(values) == 0:
-        return
-    if column.by_value is None:
-        column.by_value = column.text is not None and _mostly_distinct(values)
-    if column.by_value and column.text is not None and _all_valid(values, column.text):
-        column.values += values.to_pylist()
-        return
-    encoded = values.dictionary_encode()
-    distinct: list[str] = encoded.dictionary.to_pylist()
-    new = [value for value in distinct if value not in column.parsed]
-    if new:
-        parsed, errors = parse_distinct(column.annotation, new)
-        column.parsed.update(parsed)
-        column.parsed.update(dict.fromkeys(errors))
-        column.errors.update(errors)
-    lookup = [column.parsed[value] for value in distinct]
-    codes = _codes(encoded.indices)
-    column.values += map(lookup.__getitem__, codes)
-    if column.errors:
-        wrong = {i for i, value in enumerate(distinct) if value in column.errors}
-        for row, code in enumerate(codes):
-            if code in wrong:
-                value = distinct[code]
-                bad.append((column.position, first_row + row, value, column.errors[value]))
+def _increasing(values: pa.Array) -> bool:
+    """Strictly increasing (so no value repeats): ids numbered in order are."""
+    if len(values) < 2:
+        return True
+    return bool(pc.all(pc.less(values.slice(0, len(values) - 1), values.slice(1))).as_py())
 
 
-def _mostly_distinct(values: pa.Array) -> bool:
-    sample = values.slice(0, 10_000)
-    return bool(pc.count_distinct(sample).as_py() > DISTINCT_SHARE * len(sample))
+def _int32(indices: pa.Array) -> pa.Array:
+    return indices if indices.type == pa.int32() else indices.cast(pa.int32())
 
 
-def _codes(indices: pa.Array) -> memoryview[int]:
-    """The dictionary indices as a memoryview of C ints (no Python object per row)."""
-    if indices.type != pa.int32():
-        indices = indices.cast(pa.int32())
-    view = memoryview(indices.buffers()[1]).cast("i")
-    return view[indices.offset : indices.offset + len(indices)]
+def _ints(codes: pa.Array) -> memoryview:
+    """The codes as a memoryview of C ints (no Python object per row)."""
+    view = memoryview(codes.buffers()[1]).cast("i")
+    return view[codes.offset : codes.offset + len(codes)]
 
 
-def _pence(amounts: pa.Array) -> list[int]:
+def _pence_of(amounts: pa.ChunkedArray) -> pa.Array:
+    if pa.types.is_dictionary(amounts.type):
+        if not amounts.num_chunks:
+            return pa.array([], pa.int64())
+        codes = pa.concat_arrays([_int32(chunk.indices) for chunk in amounts.chunks])
+        return pc.take(_pence(amounts.chunk(0).dictionary), codes)
+    if not amounts.num_chunks:
+        return pa.array([], pa.int64())
+    return _pence(pa.concat_arrays(amounts.chunks))
+
+
+def _pence(amounts: pa.Array) -> pa.Array:
     """Signed pence of canonical amounts (``-12.5`` -> -1250), exact: as two-place
     decimals, times 100. An amount with more places stops the fast path (ArrowInvalid)."""
     hundred = pa.scalar(100, pa.decimal128(3, 0))
     pounds = pc.cast(amounts, pa.decimal128(20, 2))
-    result: list[int] = pc.cast(pc.multiply(pounds, hundred), pa.int64()).to_pylist()
-    return result
+    return pc.cast(pc.multiply(pounds, hundred), pa.int64())

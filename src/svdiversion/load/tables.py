@@ -3,23 +3,30 @@
 A ledger table can hold a million rows, so rows are not turned into a million model
 objects. Instead each column is checked against the row model's field type once per
 *distinct* value, in one pydantic call per column, and every row holding a bad value
-gets its own located problem. The result is columnar: parallel lists, one per field,
+gets its own located problem. The result is columnar (a ``Table``): one column per field,
 plus the file line of every row. Nothing is skipped: every row and every value is checked.
+
+Rules and reports ask a table for what they need (distinct values, totals by a few
+columns) rather than walk its rows, so the pyarrow fast path can answer without making a
+Python object per row; a rule walks the rows only to locate a problem it has found.
 """
 
 from __future__ import annotations
 
 import csv
 import gc
+import operator
 import re
+import sys
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-from itertools import islice
+from itertools import compress, islice, repeat
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
@@ -29,8 +36,10 @@ from ..problems import Problem
 
 CHUNK_ROWS = 65_536
 # From this size a file is split by pyarrow when it is installed (see ``arrow_csv``);
-# below it, importing pyarrow would cost more than it saves.
+# below it, importing pyarrow (about 0.1 s) would cost more than it saves. Once a large
+# file has imported it, a file from ARROW_LOADED_MIN_BYTES is read faster by pyarrow too.
 ARROW_MIN_BYTES = 4 << 20
+ARROW_LOADED_MIN_BYTES = 64 << 10
 
 # Column names that suggest personal data. Ledger files hold pseudonymous references only.
 PERSONAL_DATA = re.compile(
@@ -42,26 +51,124 @@ PERSONAL_DATA = re.compile(
 )
 
 
+Key = str | tuple[str, Callable[[Any], Any]]
+"""What rows are grouped or filtered by: a column's values, or ``(column, function)``: the
+function of each value, called once per distinct value (so plain Python is fast enough)."""
+
+
+class Columns(Protocol):
+    """Where a table keeps its values. ``ListColumns`` holds Python lists; the pyarrow
+    fast path (``arrow_csv.ArrowColumns``) holds arrays and builds lists only on demand.
+    Both answer every question the same way, in the same order (first appearance)."""
+
+    def names(self) -> list[str]: ...
+
+    def values(self, name: str) -> list[Any]: ...
+
+    def distinct(self, name: str) -> list[Any]: ...
+
+    def count_distinct(self, name: str, where: Key | None) -> int: ...
+
+    def aggregate(
+        self, keys: Sequence[Key], value: str | None, how: Sequence[str], where: Key | None
+    ) -> dict[tuple[Any, ...], tuple[int, ...]]:
+        """Per distinct combination of ``keys`` (on the rows where ``where`` is true), in
+        order of first appearance: ``(rows,)`` when ``value`` is None, else one total of
+        the integer column ``value`` per name in ``how`` ("sum", "min", "max")."""
+        ...
+
+    def any_less(self, name: str, other: str) -> bool: ...
+
+    def any_search(self, name: str, pattern: str) -> bool: ...
+
+    def all_fullmatch(self, name: str, pattern: re.Pattern[str]) -> bool: ...
+
+    def without(self, rows: set[int]) -> Columns: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     """Validated rows of one CSV file, stored by column.
 
-    ``lines[i]`` is the file line of row ``i``; ``columns[name][i]`` its parsed value.
+    ``lines[i]`` is the file line of row ``i``; ``column(name)[i]`` its parsed value.
     Rows with any problem are left out (their problems are reported instead).
     Problems about a CSV file carry the *field number* as their column until
     ``load.excerpts.locate`` turns it into a character column.
+
+    Rules and reports that need only distinct values, or totals by a few columns, ask
+    for them (``distinct``, ``counts``, ``sums``, ``bounds``, ``count_distinct``): on a
+    large file these are answered without a Python object per row. ``column`` builds
+    the full list of a column once, when something needs every value.
     """
 
     path: str
     header: tuple[str, ...]
-    lines: array[int]
-    columns: dict[str, list[Any]]
+    lines: Sequence[int]
+    store: Columns
+    _lists: dict[str, list[Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.lines)
 
+    @property
+    def columns(self) -> Mapping[str, list[Any]]:
+        """Every column by name (each list is built on first use)."""
+        return _ColumnsView(self)
+
     def column(self, name: str) -> list[Any]:
-        return self.columns[name]
+        """The value of ``name`` on every row."""
+        found = self._lists.get(name)
+        if found is None:
+            found = self._lists[name] = self.store.values(name)
+        return found
+
+    def distinct(self, name: str) -> list[Any]:
+        """The distinct values of ``name``, in order of first appearance."""
+        if name in self._lists:
+            return list(dict.fromkeys(self._lists[name]))
+        return self.store.distinct(name)
+
+    def count_distinct(self, name: str, where: Key | None = None) -> int:
+        """How many distinct values ``name`` has (on the rows where ``where`` is true)."""
+        return self.store.count_distinct(name, where)
+
+    def counts(self, keys: Sequence[Key], where: Key | None = None) -> dict[tuple[Any, ...], int]:
+        """Rows per distinct combination of ``keys`` (on the rows where ``where`` is true).
+
+        >>> table.counts(["kind", ("date", lambda day: day.year)])  # doctest: +SKIP
+        {(<TransactionKind.PAYMENT: 'payment'>, 2023): 1210, ...}
+        """
+        found = self.store.aggregate(keys, None, ("count",), where)
+        return {key: totals[0] for key, totals in found.items()}
+
+    def sums(
+        self, keys: Sequence[Key], value: str, where: Key | None = None
+    ) -> dict[tuple[Any, ...], int]:
+        """The sum of the integer column ``value`` per distinct combination of ``keys``."""
+        found = self.store.aggregate(keys, value, ("sum",), where)
+        return {key: totals[0] for key, totals in found.items()}
+
+    def bounds(self, keys: Sequence[Key], value: str) -> dict[tuple[Any, ...], tuple[int, int]]:
+        """The least and greatest of the integer column ``value`` per combination of ``keys``."""
+        found = self.store.aggregate(keys, value, ("min", "max"), None)
+        return {key: (totals[0], totals[1]) for key, totals in found.items()}
+
+    def any_less(self, name: str, other: str) -> bool:
+        """Whether some row holds both values and ``name``'s is less than ``other``'s."""
+        return self.store.any_less(name, other)
+
+    def any_search(self, name: str, pattern: str) -> bool:
+        """Whether some value of the text column ``name`` contains a match of ``pattern``.
+
+        ``pattern`` is written in the syntax Python's ``re`` and RE2 share, and either
+        engine may read it: use it to rule out a slower exact search, with a pattern
+        that matches at least wherever the exact one would, in both engines.
+        """
+        return self.store.any_search(name, pattern)
+
+    def all_fullmatch(self, name: str, pattern: re.Pattern[str]) -> bool:
+        """Whether every value of the text column ``name`` matches ``pattern`` whole."""
+        return self.store.all_fullmatch(name, pattern)
 
     def column_number(self, name: str) -> int:
         """1-based field position of ``name`` in the header (0 if absent)."""
@@ -70,6 +177,99 @@ class Table:
     def problem(self, row: int, name: str, code: str, message: str, hint: str) -> Problem:
         """A problem on field ``name`` of row ``row``."""
         return Problem(self.path, self.lines[row], self.column_number(name), code, message, hint)
+
+
+class _ColumnsView(Mapping[str, list[Any]]):
+    __slots__ = ("_table",)
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def __getitem__(self, name: str) -> list[Any]:
+        if name not in self._table.store.names():
+            raise KeyError(name)
+        return self._table.column(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._table.store.names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table.store.names())
+
+    def __len__(self) -> int:
+        return len(self._table.store.names())
+
+
+_FOLDS: dict[str, Callable[[int, int], int]] = {"sum": operator.add, "min": min, "max": max}
+
+
+@dataclass(frozen=True, slots=True)
+class ListColumns:
+    """Columns as Python lists: what the plain reader builds (small or quoted files)."""
+
+    data: dict[str, list[Any]]
+
+    def names(self) -> list[str]:
+        return list(self.data)
+
+    def values(self, name: str) -> list[Any]:
+        return self.data[name]
+
+    def distinct(self, name: str) -> list[Any]:
+        return list(dict.fromkeys(self.data[name]))
+
+    def count_distinct(self, name: str, where: Key | None) -> int:
+        values = self.data[name]
+        if where is not None:
+            values = list(compress(values, self._keyed(where)))
+        return len(set(values))
+
+    def aggregate(
+        self, keys: Sequence[Key], value: str | None, how: Sequence[str], where: Key | None
+    ) -> dict[tuple[Any, ...], tuple[int, ...]]:
+        rows: Iterable[tuple[Any, ...]] = zip(*(self._keyed(k) for k in keys), strict=True)
+        if not keys:
+            rows = repeat((), len(next(iter(self.data.values()), ())))
+        if value is None:
+            if where is not None:
+                rows = compress(rows, self._keyed(where))
+            return {key: (count,) for key, count in Counter(rows).items()}
+        pairs: Iterable[tuple[tuple[Any, ...], int]] = zip(rows, self.data[value], strict=True)
+        if where is not None:
+            pairs = compress(pairs, self._keyed(where))
+        folds = [_FOLDS[name] for name in how]
+        found: dict[tuple[Any, ...], list[int]] = {}
+        for key, number in pairs:
+            totals = found.get(key)
+            if totals is None:
+                found[key] = [number] * len(folds)
+            else:
+                for i, fold in enumerate(folds):
+                    totals[i] = fold(totals[i], number)
+        return {key: tuple(totals) for key, totals in found.items()}
+
+    def any_less(self, name: str, other: str) -> bool:
+        pairs = zip(self.data[name], self.data[other], strict=True)
+        return any(a is not None and b is not None and a < b for a, b in pairs)
+
+    def any_search(self, name: str, pattern: str) -> bool:
+        return any(map(re.compile(pattern).search, self.distinct(name)))
+
+    def all_fullmatch(self, name: str, pattern: re.Pattern[str]) -> bool:
+        return all(map(pattern.fullmatch, self.distinct(name)))
+
+    def without(self, rows: set[int]) -> ListColumns:
+        count = len(next(iter(self.data.values()), ()))
+        good = [i for i in range(count) if i not in rows]
+        return ListColumns({name: [values[i] for i in good] for name, values in self.data.items()})
+
+    def _keyed(self, key: Key) -> list[Any]:
+        if isinstance(key, str):
+            return self.data[key]
+        name, function = key
+        values = self.data[name]
+        mapped = {value: function(value) for value in dict.fromkeys(values)}
+        return list(map(mapped.__getitem__, values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +408,7 @@ def _read(
     problems += header_problems
     if any(p.code in {"E007", "E009"} for p in header_problems):
         return None, problems
-    if header_line == 1 and file.stat().st_size >= ARROW_MIN_BYTES:
+    if header_line == 1 and _arrow_pays(file.stat().st_size):
         fast = _read_fast(file, display, header, types, spec, problems)
         if fast is not None:
             return fast
@@ -236,7 +436,13 @@ def _read(
     problems += value_problems
     if spec.pence_from is not None and spec.pence_from in columns:
         columns["pence"] = _pence(columns[spec.pence_from])
-    return _without(Table(display, header, lines, columns), bad_rows), problems
+    return _without(Table(display, header, lines, ListColumns(columns)), bad_rows), problems
+
+
+def _arrow_pays(size: int) -> bool:
+    if size >= ARROW_MIN_BYTES:
+        return True
+    return size >= ARROW_LOADED_MIN_BYTES and "pyarrow.csv" in sys.modules
 
 
 def _read_fast(
@@ -255,7 +461,7 @@ def _read_fast(
     found = arrow_csv.read_rows(file, header, types, spec.pence_from, _parse_distinct)
     if found is None:
         return None
-    lines, columns, bad = found
+    lines, store, bad = found
     for position, row, value, error in bad:
         name = header[position]
         annotation = types[name]
@@ -270,20 +476,15 @@ def _read_fast(
             )
         )
     bad_rows = {row for _, row, _, _ in bad}
-    return _without(Table(display, header, lines, columns), bad_rows), problems
+    return _without(Table(display, header, lines, store), bad_rows), problems
 
 
 def _without(table: Table, bad_rows: set[int]) -> Table:
     """The table less the rows that had a bad value (their problems are reported)."""
     if not bad_rows:
         return table
-    good = [i for i in range(len(table.lines)) if i not in bad_rows]
-    return Table(
-        table.path,
-        table.header,
-        array("i", (table.lines[i] for i in good)),
-        {name: [values[i] for i in good] for name, values in table.columns.items()},
-    )
+    lines = array("i", (line for i, line in enumerate(table.lines) if i not in bad_rows))
+    return Table(table.path, table.header, lines, table.store.without(bad_rows))
 
 
 def _pence(amounts: list[str | None]) -> list[int]:
