@@ -22,6 +22,8 @@ def repeated(values: list[str]) -> Iterator[tuple[int, int]]:
 
 
 def duplicate_id_problems(table: Table, name: str, what: str, hint: str) -> Iterable[Problem]:
+    if table.count_distinct(name) == len(table):
+        return
     values = table.column(name)
     for row, first in repeated(values):
         yield table.problem(
@@ -35,11 +37,8 @@ def duplicate_id_problems(table: Table, name: str, what: str, hint: str) -> Iter
 
 def area_problems(ledger: Ledger, table: Table, date_column: str, what: str) -> Iterable[Problem]:
     """Unknown areas (E202) and areas used outside their valid dates (E205)."""
-    areas = table.column("area")
-    days = table.column(date_column)
-    pairs = set(zip(areas, days, strict=True))
     bad: dict[tuple[str | None, date], tuple[str, str, str]] = {}
-    for area_id, day in pairs:
+    for area_id, day in table.counts(["area", date_column]):
         if area_id is None:
             continue
         area = ledger.areas.get(area_id)
@@ -60,7 +59,7 @@ def area_problems(ledger: Ledger, table: Table, date_column: str, what: str) -> 
             )
     if not bad:
         return
-    for row, key in enumerate(zip(areas, days, strict=True)):
+    for row, key in enumerate(zip(table.column("area"), table.column(date_column), strict=True)):
         if key in bad:
             code, message, hint = bad[key]
             yield table.problem(row, "area", code, message, hint)
@@ -70,12 +69,12 @@ def date_problems(
     table: Table, column: str, start: date, end: date, as_of: date, what: str
 ) -> Iterable[Problem]:
     """Dates outside ``start..end`` (E301) or after the as-of date (E302)."""
-    values = table.column(column)
-    outside = {d for d in set(values) if d is not None and not start <= d <= end}
-    late = {d for d in set(values) if d is not None and d > as_of}
+    days = table.distinct(column)
+    outside = {d for d in days if d is not None and not start <= d <= end}
+    late = {d for d in days if d is not None and d > as_of}
     if not outside and not late:
         return
-    for row, day in enumerate(values):
+    for row, day in enumerate(table.column(column)):
         if day in outside:
             yield table.problem(
                 row,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..ledger import Ledger
+from ..load.tables import Table
 from ..models import Status
 from ..problems import Problem
 from .common import area_problems, date_problems, duplicate_id_problems, repeated
@@ -26,9 +27,10 @@ def duplicate_episode_ids(ledger: Ledger, context: CheckContext) -> Iterable[Pro
 def pseudonymous_refs(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     table = ledger.episodes
     pattern = ledger.settings.cyp_ref_regex()
-    values = table.column("cyp_ref")
-    bad = {v for v in set(values) if not pattern.fullmatch(v)}
-    for row, value in enumerate(values):
+    if table.all_fullmatch("cyp_ref", pattern):
+        return
+    bad = {v for v in table.distinct("cyp_ref") if not pattern.fullmatch(v)}
+    for row, value in enumerate(table.column("cyp_ref")):
         if value in bad:
             yield table.problem(
                 row,
@@ -60,6 +62,8 @@ def episode_order(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     """Dates in order, status consistent with dates, outcomes only on engaged episodes."""
     table = ledger.episodes
     measures = [m.id for m in ledger.measures if m.id in table.columns]
+    if _in_order(table, measures):
+        return
     columns = [table.column(name) for name in ("referral_date", "start_date", "end_date", "status")]
     outcome_columns = [table.column(m) for m in measures]
     for row, (referred, started, ended, status) in enumerate(zip(*columns, strict=True)):
@@ -119,9 +123,32 @@ def episode_order(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
                     )
 
 
+def _in_order(table: Table, measures: list[str]) -> bool:
+    """True when no row can break a rule of ``episode_order``: the comparisons of dates
+    over whole columns, the rest over the few combinations of status and which of the
+    dates and outcomes are set."""
+    if table.any_less("start_date", "referral_date") or table.any_less("end_date", "start_date"):
+        return False
+    for status, engaged, ended in table.counts(
+        ["status", ("start_date", _is_set), ("end_date", _is_set)]
+    ):
+        if not ended and status in ENDED_STATUSES:
+            return False
+        if engaged != (status in ENGAGED_STATUSES) or (ended and status is Status.ENGAGED):
+            return False
+    outcomes = table.counts([("start_date", _is_set), *((m, _is_set) for m in measures)])
+    return all(engaged or not any(recorded) for engaged, *recorded in outcomes)
+
+
+def _is_set(value: object) -> bool:
+    return value is not None
+
+
 def eligible_ages(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     table = ledger.episodes
     low, high = ledger.settings.age_min, ledger.settings.age_max
+    if all(low <= age <= high for age in table.distinct("age_at_referral")):
+        return
     for row, age in enumerate(table.column("age_at_referral")):
         if not low <= age <= high:
             yield table.problem(
@@ -143,9 +170,10 @@ def configured_vocabularies(ledger: Ledger, context: CheckContext) -> Iterable[P
             (ledger.episodes, "referral_source", settings.referral_sources, "referral_sources")
         )
     for table, column, allowed, key in checks:
-        values = table.column(column)
-        unknown = set(values) - set(allowed)
-        for row, value in enumerate(values):
+        unknown = set(table.distinct(column)) - set(allowed)
+        if not unknown:
+            continue
+        for row, value in enumerate(table.column(column)):
             if value in unknown:
                 yield table.problem(
                     row,
@@ -159,6 +187,9 @@ def configured_vocabularies(ledger: Ledger, context: CheckContext) -> Iterable[P
 def one_engagement_per_child(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     """The service is for children who have not used it before: flag repeat engagements."""
     table = ledger.episodes
+    engaged = ("start_date", _is_set)
+    if table.count_distinct("cyp_ref", where=engaged) == table.counts([engaged]).get((True,), 0):
+        return
     engaged_rows = [
         row for row, start in enumerate(table.column("start_date")) if start is not None
     ]
