@@ -64,28 +64,23 @@ def areas_report(
     for _, allocation in ledger.allocations():
         allocated[key(allocation.area)] += to_pence(allocation.amount)
 
-    actual: dict[str | None, Pence] = defaultdict(int)
-    table = ledger.transactions
-    for day, area, pence in zip(
-        table.column("date"), table.column("area"), table.column("pence"), strict=True
-    ):
-        if day <= as_of:
-            actual[key(area)] += pence
+    def by_as_of(day: date | None) -> bool:
+        return day is not None and day <= as_of
 
-    referrals: dict[str | None, int] = defaultdict(int)
-    engaged_children: dict[str | None, set[str]] = defaultdict(set)
+    area = ("area", key)
+    # Totals by area (each area renamed once, not once per row).
+    actual: dict[str | None, Pence] = {
+        a: pence
+        for (a,), pence in ledger.transactions.sums([area], "pence", ("date", by_as_of)).items()
+    }
     episodes = ledger.episodes
-    for area, referred, started, child in zip(
-        episodes.column("area"),
-        episodes.column("referral_date"),
-        episodes.column("start_date"),
-        episodes.column("cyp_ref"),
-        strict=True,
-    ):
-        if referred <= as_of:
-            referrals[key(area)] += 1
-        if started is not None and started <= as_of:
-            engaged_children[key(area)].add(child)
+    referrals: dict[str | None, int] = {
+        a: count for (a,), count in episodes.counts([area], ("referral_date", by_as_of)).items()
+    }
+    started = ("start_date", by_as_of)
+    engaged_children: dict[str | None, int] = defaultdict(int)
+    for a, _ in episodes.counts([area, "cyp_ref"], started):
+        engaged_children[a] += 1
 
     order = [
         a
@@ -106,7 +101,7 @@ def areas_report(
     rows = []
     for area_id in order:
         spent = actual.get(area_id, 0) + shares.get(area_id, 0)
-        engaged = len(engaged_children.get(area_id, ()))
+        engaged = engaged_children.get(area_id, 0)
         population = populations[area_id]
         rows.append(
             AreaRow(
@@ -149,7 +144,7 @@ def areas_report(
                 None,
             )
         )
-    all_engaged = len(set().union(*engaged_children.values())) if engaged_children else 0
+    all_engaged = episodes.count_distinct("cyp_ref", started)
     total_actual = sum(actual.values())
     total = AreaRow(
         id=None,

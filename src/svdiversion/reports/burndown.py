@@ -101,26 +101,24 @@ class SpendTotals:
 
 def spend_to_date(ledger: Ledger, as_of: date) -> SpendTotals:
     table = ledger.transactions
-    month_of: dict[date, Month | None] = {
-        day: (Month.of(day) if day <= as_of else None) for day in set(table.column("date"))
+
+    def month_to_date(day: date) -> Month | None:
+        return Month.of(day) if day <= as_of else None
+
+    # Summed by (line, month) in one pass; the month is worked out once per distinct day.
+    by_line_month: dict[tuple[str, Month], Pence] = {
+        (line, month): pence
+        for (line, month), pence in table.sums(
+            ["budget_line", ("date", month_to_date)], "pence"
+        ).items()
+        if month is not None
     }
-    # Sum by (line, day) first: str and date hash in C, a Month key would call Python's
-    # dataclass __hash__ and __eq__ for every row. Then fold the days into months.
-    by_line_day: dict[tuple[str, date], Pence] = defaultdict(int)
-    keys = zip(table.column("budget_line"), table.column("date"), strict=True)
-    for key, pence in zip(keys, table.column("pence"), strict=True):
-        by_line_day[key] += pence
-    by_line_month: dict[tuple[str, Month], Pence] = defaultdict(int)
-    for (line, day), pence in by_line_day.items():
-        month = month_of[day]
-        if month is not None:
-            by_line_month[line, month] += pence
     by_month: dict[Month, Pence] = defaultdict(int)
     by_line: dict[str, Pence] = defaultdict(int)
     for (line, month), pence in by_line_month.items():
         by_month[month] += pence
         by_line[line] += pence
-    return SpendTotals(dict(by_month), dict(by_line), dict(by_line_month))
+    return SpendTotals(dict(by_month), dict(by_line), by_line_month)
 
 
 def planned_by_line_month(ledger: Ledger) -> dict[tuple[str, Month], Pence]:

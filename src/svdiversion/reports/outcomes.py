@@ -25,6 +25,7 @@ from .rag import Rag, rag_against_target
 
 STATES = ("declined", "awaiting", "active", "completed", "disengaged")
 """Where each referral stands as of the report date; together they add up to referrals."""
+ENDED = ("completed", "disengaged")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,16 +95,15 @@ class OutcomesReport:
     workshops: tuple[WorkshopRow, ...]
 
 
-def _state(
-    status: Status, referred: date, started: date | None, ended: date | None, as_of: date
-) -> str | None:
-    if referred > as_of:
+def _state(status: Status, referred: bool, started: bool, ended: bool) -> str | None:
+    """The state from the status and whether each date has come by the as-of date."""
+    if not referred:
         return None
     if status is Status.DECLINED:
         return "declined"
-    if started is None or started > as_of:
+    if not started:
         return "awaiting"
-    if ended is None or ended > as_of:
+    if not ended:
         return "active"
     return "completed" if status is Status.COMPLETED else "disengaged"
 
@@ -113,11 +113,20 @@ def outcomes(ledger: Ledger, options: ReportOptions) -> OutcomesReport:
     as_of, window = options.as_of, options.window
     table = ledger.episodes
     measures = [m for m in ledger.measures if m.id in table.columns]
-    measure_columns = [table.column(m.id) for m in measures]
     area_ids = list(ledger.areas)
 
+    def happened(day: date | None) -> bool:
+        return day is not None and day <= as_of
+
+    def when(day: date | None) -> str | None:
+        """``None`` if ``day`` has not come by the as-of date; else its fiscal quarter
+        when it is in the window, ``""`` when it is not."""
+        if day is None or day > as_of:
+            return None
+        return Month.of(day).fy_quarter if window is None or day in window else ""
+
     def in_window(day: date | None) -> bool:
-        return day is not None and day <= as_of and (window is None or day in window)
+        return bool(when(day))
 
     states: dict[str, Counter[str]] = defaultdict(Counter)
     sources: Counter[str] = Counter()
@@ -127,45 +136,47 @@ def outcomes(ledger: Ledger, options: ReportOptions) -> OutcomesReport:
     assessed: dict[tuple[str, str], int] = defaultdict(int)
     quarters: dict[str, Counter[str]] = defaultdict(Counter)
 
-    columns = [
-        table.column(name)
-        for name in (
-            "area",
-            "referral_date",
-            "start_date",
-            "end_date",
-            "status",
-            "referral_source",
-            "age_at_referral",
-            "pathway",
-        )
-    ]
-    # Per distinct date, not per row: a million rows hold about a thousand dates.
-    quarter_of: dict[date | None, str | None] = {None: None}
-    for column in columns[1:4]:
-        for day in set(column) - quarter_of.keys():
-            quarter_of[day] = Month.of(day).fy_quarter if in_window(day) else None
-    for row, (area, referred, started, ended, status, source, age, pathway) in enumerate(
-        zip(*columns, strict=True)
-    ):
-        state = _state(status, referred, started, ended, as_of)
+    # Rows are counted by the few combinations that decide them (each date reduced to
+    # its quarter, or whether it has come), not one by one: a million rows hold a few
+    # thousand combinations, and each date is looked at once.
+    dates = [(name, when) for name in ("referral_date", "start_date", "end_date")]
+    for (area, status, referred, started, ended), count in table.counts(
+        ["area", "status", *dates]
+    ).items():
+        state = _state(status, referred is not None, started is not None, ended is not None)
         if state is None:
             continue
-        if quarter := quarter_of[referred]:
-            states[area][state] += 1
-            sources[source] += 1
-            ages[age] += 1
-            pathways[pathway] += 1
-            quarters[quarter]["referrals"] += 1
-        if quarter := quarter_of[started]:
-            quarters[quarter]["engaged"] += 1
-        if state in ("completed", "disengaged") and (quarter := quarter_of[ended]):
-            quarters[quarter][state] += 1
-            for measure, values in zip(measures, measure_columns, strict=True):
-                value = values[row]
-                if value is not None:
-                    assessed[area, measure.id] += 1
-                    achieved[area, measure.id] += value == "Y"
+        if referred:
+            states[area][state] += count
+            quarters[referred]["referrals"] += count
+        if started:
+            quarters[started]["engaged"] += count
+        if state in ENDED and ended:
+            quarters[ended][state] += count
+    for (referred, source, age, pathway), count in table.counts(
+        [("referral_date", in_window), "referral_source", "age_at_referral", "pathway"]
+    ).items():
+        if referred:
+            sources[source] += count
+            ages[age] += count
+            pathways[pathway] += count
+    # Outcomes count once the episode has ended, in the window.
+    for (area, status, referred, started, ended, *values), count in table.counts(
+        [
+            "area",
+            "status",
+            ("referral_date", happened),
+            ("start_date", happened),
+            ("end_date", in_window),
+            *(m.id for m in measures),
+        ]
+    ).items():
+        if not ended or _state(status, referred, started, True) not in ENDED:
+            continue
+        for measure, value in zip(measures, values, strict=True):
+            if value is not None:
+                assessed[area, measure.id] += count
+                achieved[area, measure.id] += count * (value == "Y")
 
     area_rows = []
     for area_id in area_ids:
@@ -250,22 +261,17 @@ def _measure(ledger: Ledger, measure: Measure, achieved: int, assessed: int) -> 
 
 def _workshops(ledger: Ledger, options: ReportOptions) -> tuple[WorkshopRow, ...]:
     table = ledger.workshops
-    totals: dict[str, list[int]] = {}
-    for day, kind, cyp, parents, professionals in zip(
-        table.column("date"),
-        table.column("kind"),
-        table.column("cyp_attendees"),
-        table.column("parent_attendees"),
-        table.column("professional_attendees"),
-        strict=True,
-    ):
-        if day > options.as_of or (options.window is not None and day not in options.window):
-            continue
-        row = totals.setdefault(kind, [0, 0, 0, 0])
-        row[0] += 1
-        row[1] += cyp
-        row[2] += parents
-        row[3] += professionals
+
+    def counted(day: date) -> bool:
+        return day <= options.as_of and (options.window is None or day in options.window)
+
+    where = ("date", counted)
+    totals: dict[str, list[int]] = {
+        kind: [sessions] for (kind,), sessions in table.counts(["kind"], where).items()
+    }
+    for name in ("cyp_attendees", "parent_attendees", "professional_attendees"):
+        for (kind,), attendees in table.sums(["kind"], name, where).items():
+            totals[kind].append(attendees)
     order = [k for k in ledger.settings.workshop_kinds if k in totals]
     order += sorted(set(totals) - set(order))
     return tuple(WorkshopRow(kind, *totals[kind]) for kind in order)
