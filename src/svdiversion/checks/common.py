@@ -37,6 +37,17 @@ def duplicate_id_problems(table: Table, name: str, what: str, hint: str) -> Iter
 
 def area_problems(ledger: Ledger, table: Table, date_column: str, what: str) -> Iterable[Problem]:
     """Unknown areas (E202) and areas used outside their valid dates (E205)."""
+
+    def valid_throughout(area_id: str | None, first: date, last: date) -> bool:
+        area = ledger.areas.get(area_id) if area_id is not None else None
+        return area_id is None or (
+            area is not None and area.valid_on(first) and area.valid_on(last)
+        )
+
+    # An area is valid over one span of dates, so its first and last date say it all.
+    spans = table.bounds(["area"], date_column)
+    if all(valid_throughout(area, first, last) for (area,), (first, last) in spans.items()):
+        return
     bad: dict[tuple[str | None, date], tuple[str, str, str]] = {}
     for area_id, day in table.counts(["area", date_column]):
         if area_id is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from ..ledger import Ledger
@@ -128,6 +129,17 @@ def transaction_dates(ledger: Ledger, context: CheckContext) -> Iterable[Problem
         b.id: periods[b.decision] for b in ledger.line_budgets() if b.decision in periods
     }
     late = context.as_of
+
+    def within(line: str, first: date, last: date) -> bool:
+        period = line_period.get(line)
+        return last <= late and (period is None or (period[0] <= first and last <= period[1]))
+
+    # A line's first and last date first: on a clean ledger no day needs a look.
+    if all(
+        within(line, first, last)
+        for (line,), (first, last) in table.bounds(["budget_line"], "date").items()
+    ):
+        return
     bad: dict[tuple[str, object], tuple[str, str, str]] = {}
     for line, day in table.counts(["budget_line", "date"]):
         period = line_period.get(line)

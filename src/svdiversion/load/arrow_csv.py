@@ -32,9 +32,29 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 from pydantic.types import StringConstraints
+
+try:
+    # The kernels themselves: pyarrow.compute (its Python wrappers of every kernel) and
+    # pyarrow.acero (which imports pyarrow.dataset) add about 0.05 s to start-up.
+    from pyarrow._acero import AggregateNodeOptions, Declaration, TableSourceNodeOptions
+    from pyarrow._compute import (
+        CastOptions,
+        MatchSubstringOptions,
+        SetLookupOptions,
+        SortOptions,
+        call_function,
+    )
+except ImportError:  # pragma: no cover - a pyarrow that keeps them elsewhere
+    from pyarrow.acero import AggregateNodeOptions, Declaration, TableSourceNodeOptions
+    from pyarrow.compute import (
+        CastOptions,
+        MatchSubstringOptions,
+        SetLookupOptions,
+        SortOptions,
+        call_function,
+    )
 
 from ..models import LedgerAmount
 from ..money import AMOUNT_PATTERN
@@ -83,11 +103,12 @@ class ArrowColumns:
     appearance, exactly as the plain reader's lists give them.
     """
 
-    __slots__ = ("_canonical", "_columns")
+    __slots__ = ("_canonical", "_columns", "_row_numbers")
 
     def __init__(self, columns: dict[str, Column]) -> None:
         self._columns = columns
         self._canonical: dict[str, tuple[pa.Array, list[Any]]] = {}
+        self._row_numbers: pa.Array | None = None
 
     def names(self) -> list[str]:
         return list(self._columns)
@@ -102,24 +123,24 @@ class ArrowColumns:
     def distinct(self, name: str) -> list[Any]:
         column = self._columns[name]
         if isinstance(column, Plain):
-            result: list[Any] = pc.unique(column.array).to_pylist()
+            result: list[Any] = _k("unique", column.array).to_pylist()
             return result
         codes, lookup = self._coded(name)
-        return [lookup[code] for code in pc.unique(codes).to_pylist()]
+        return [lookup[code] for code in _k("unique", codes).to_pylist()]
 
     def count_distinct(self, name: str, where: Key | None) -> int:
         column = self._columns[name]
         if isinstance(column, Plain):
-            array = column.array if where is None else column.array.filter(self._mask(where))
-            return len(array) if _increasing(array) else len(pc.unique(array))
+            array = column.array if where is None else _k("filter", column.array, self._mask(where))
+            return len(array) if _increasing(array) else len(_k("unique", array))
         codes, _ = self._coded(name)
         if where is not None:
-            codes = codes.filter(self._mask(where))
-        return len(pc.unique(codes))
+            codes = _k("filter", codes, self._mask(where))
+        return len(_k("unique", codes))
 
     def aggregate(
         self, keys: Sequence[Key], value: str | None, how: Sequence[str], where: Key | None
-    ) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
         arrays: dict[str, pa.Array] = {"row": self._rows()}
         lookups: list[list[Any] | None] = []
         for i, key in enumerate(keys):
@@ -127,18 +148,19 @@ class ArrowColumns:
             lookups.append(lookup)
         wanted: list[tuple[Any, str]] = [("row", "min")]
         if value is not None:
-            arrays["v"] = self._integers(value)
+            arrays["v"] = self._arrow(value)
             wanted += [("v", name) for name in how]
         else:
             wanted.append(([], "count_all"))
         table = pa.table(arrays)
         if where is not None:
-            table = table.filter(self._mask(where))
+            table = _k("filter", table, self._mask(where))
         if table.num_rows == 0:
             return {}
-        grouped = table.group_by([f"k{i}" for i in range(len(keys))], use_threads=False)
+        found = _group_by(table, [f"k{i}" for i in range(len(keys))], wanted)
         # Groups in order of their first row, as a dict filled row by row would hold them.
-        found = grouped.aggregate(wanted).sort_by("row_min")
+        order = _k("sort_indices", found, options=SortOptions([("row_min", "ascending")]))
+        found = _k("take", found, order)
         key_values = []
         for i, lookup in enumerate(lookups):
             codes = found.column(f"k{i}").to_pylist()
@@ -149,16 +171,16 @@ class ArrowColumns:
         return dict(zip(rows, zip(*results, strict=True), strict=True))
 
     def any_less(self, name: str, other: str) -> bool:
-        return bool(pc.any(pc.less(self._arrow(name), self._arrow(other))).as_py())
+        return bool(_k("any", _k("less", self._arrow(name), self._arrow(other))).as_py())
 
     def any_search(self, name: str, pattern: str) -> bool:
-        return bool(pc.any(pc.match_substring_regex(self._texts(name), pattern)).as_py())
+        return bool(_k("any", _matches(self._texts(name), pattern)).as_py())
 
     def all_fullmatch(self, name: str, pattern: re.Pattern[str]) -> bool:
         if _narrower_in_re2(pattern):
             whole = f"^(?:{pattern.pattern})$"
             try:
-                if pc.all(pc.match_substring_regex(self._texts(name), whole)).as_py():
+                if _k("all", _matches(self._texts(name), whole)).as_py():
                     return True
             except pa.ArrowInvalid:
                 pass  # not RE2 syntax after all: Python decides
@@ -168,9 +190,9 @@ class ArrowColumns:
         keep = pa.array([i not in rows for i in range(self._length())], pa.bool_())
         return ArrowColumns(
             {
-                name: Coded(column.codes.filter(keep), column.lookup)
+                name: Coded(_k("filter", column.codes, keep), column.lookup)
                 if isinstance(column, Coded)
-                else Plain(column.array.filter(keep))
+                else Plain(_k("filter", column.array, keep))
                 for name, column in self._columns.items()
             }
         )
@@ -179,8 +201,10 @@ class ArrowColumns:
 
     def _rows(self) -> pa.Array:
         """0, 1, 2, ... one per row."""
-        count = self._length()
-        return pc.subtract(pc.cumulative_sum(pa.repeat(1, count)), 1) if count else pa.array([])
+        if self._row_numbers is None:
+            ones = pa.repeat(1, self._length())
+            self._row_numbers = _k("subtract", _k("cumulative_sum", ones), 1)
+        return self._row_numbers
 
     def _length(self) -> int:
         for column in self._columns.values():
@@ -194,14 +218,14 @@ class ArrowColumns:
             return found
         column = self._columns[name]
         if isinstance(column, Plain):
-            encoded = column.array.dictionary_encode()
+            encoded = _k("dictionary_encode", column.array)
             codes, lookup = _int32(encoded.indices), encoded.dictionary.to_pylist()
         else:
             codes, lookup = column.codes, column.lookup
         if len(set(lookup)) != len(lookup):
             index: dict[Any, int] = {}
             remap = [index.setdefault(value, len(index)) for value in lookup]
-            codes, lookup = pc.take(pa.array(remap, pa.int32()), codes), list(index)
+            codes, lookup = _k("take", pa.array(remap, pa.int32()), codes), list(index)
         self._canonical[name] = (codes, lookup)
         return codes, lookup
 
@@ -213,25 +237,25 @@ class ArrowColumns:
         name, function = key
         codes, lookup = self._coded(name)
         # Only the values still present: a removed row's value may not suit the function.
-        present = pc.unique(codes).to_pylist()
+        present = _k("unique", codes).to_pylist()
         index: dict[Any, int] = {}
         remap = [0] * len(lookup)
         for code in present:
             remap[code] = index.setdefault(function(lookup[code]), len(index))
-        return pc.take(pa.array(remap, pa.int32()), codes), list(index)
+        return _k("take", pa.array(remap, pa.int32()), codes), list(index)
 
     def _mask(self, where: Key) -> pa.Array:
         codes, lookup = self._key(where if not isinstance(where, str) else (where, bool))
         assert lookup is not None
         truth = pa.array([bool(value) for value in lookup], pa.bool_())
-        return pc.take(truth, codes)
+        return _k("take", truth, codes)
 
     def _arrow(self, name: str) -> pa.Array:
         """The parsed values as an arrow array (dates, numbers, text); None is null."""
         column = self._columns[name]
         if isinstance(column, Plain):
             return column.array
-        return pc.take(pa.array(column.lookup), column.codes)
+        return _k("take", pa.array(column.lookup), column.codes)
 
     def _texts(self, name: str) -> pa.Array:
         """The values of a text column (a coded one's distinct values)."""
@@ -239,12 +263,6 @@ class ArrowColumns:
         if isinstance(column, Plain):
             return column.array
         return pa.array(self.distinct(name), pa.string())
-
-    def _integers(self, name: str) -> pa.Array:
-        column = self._columns[name]
-        if isinstance(column, Plain):
-            return column.array
-        return pc.take(pa.array(column.lookup, pa.int64()), column.codes)
 
 
 def _narrower_in_re2(pattern: re.Pattern[str]) -> bool:
@@ -375,7 +393,7 @@ def _mostly_distinct(file: Path, names: list[str], candidates: list[int]) -> set
     return {
         i
         for i in candidates
-        if pc.count_distinct(sample.column(i)).as_py() > DISTINCT_SHARE * sample.num_rows
+        if _k("count_distinct", sample.column(i)).as_py() > DISTINCT_SHARE * sample.num_rows
     }
 
 
@@ -386,7 +404,7 @@ def _longest(values: pa.ChunkedArray) -> int:
     text = chunk.dictionary if pa.types.is_dictionary(values.type) else values
     if len(text) == 0:
         return 0
-    return int(pc.max(pc.binary_length(text)).as_py())
+    return int(_k("max", _k("binary_length", text)).as_py())
 
 
 def _validated(
@@ -408,7 +426,7 @@ def _validated(
         array = pa.concat_arrays(values.chunks) if values.chunks else pa.array([], pa.string())
         if rule is not None and _all_valid(array, rule):
             return Plain(array)
-        encoded = array.dictionary_encode()
+        encoded = _k("dictionary_encode", array)
         dictionary, codes = encoded.dictionary, _int32(encoded.indices)
     distinct: list[str] = dictionary.to_pylist()
     if rule is not None and _all_valid(dictionary, rule):
@@ -417,8 +435,8 @@ def _validated(
     lookup = [parsed.get(value) for value in distinct]
     if errors:
         wrong = pa.array([i for i, value in enumerate(distinct) if value in errors], pa.int32())
-        rows = pc.indices_nonzero(pc.is_in(codes, value_set=wrong))
-        for row, code in zip(rows.to_pylist(), codes.take(rows).to_pylist(), strict=True):
+        rows = _k("indices_nonzero", _k("is_in", codes, options=SetLookupOptions(wrong)))
+        for row, code in zip(rows.to_pylist(), _k("take", codes, rows).to_pylist(), strict=True):
             bad.append((position, row, distinct[code], errors[distinct[code]]))
     return Coded(codes, lookup)
 
@@ -447,24 +465,24 @@ def _all_valid(values: pa.Array, rule: tuple[str | None, int | None, int | None]
     pattern, low, high = rule
     if not len(values):
         return True
-    if pattern is not None and not pc.all(pc.match_substring_regex(values, pattern)).as_py():
+    if pattern is not None and not _k("all", _matches(values, pattern)).as_py():
         return False
     if low is None and high is None:
         return True
-    lengths = pc.utf8_length(values)
-    low_ok = low is None or pc.min(lengths).as_py() >= low
-    return low_ok and (high is None or pc.max(lengths).as_py() <= high)
+    lengths = _k("utf8_length", values)
+    low_ok = low is None or _k("min", lengths).as_py() >= low
+    return low_ok and (high is None or _k("max", lengths).as_py() <= high)
 
 
 def _increasing(values: pa.Array) -> bool:
     """Strictly increasing (so no value repeats): ids numbered in order are."""
     if len(values) < 2:
         return True
-    return bool(pc.all(pc.less(values.slice(0, len(values) - 1), values.slice(1))).as_py())
+    return bool(_k("all", _k("less", values.slice(0, len(values) - 1), values.slice(1))).as_py())
 
 
 def _int32(indices: pa.Array) -> pa.Array:
-    return indices if indices.type == pa.int32() else indices.cast(pa.int32())
+    return indices if indices.type == pa.int32() else _cast(indices, pa.int32())
 
 
 def _ints(codes: pa.Array) -> memoryview:
@@ -478,15 +496,45 @@ def _pence_of(amounts: pa.ChunkedArray) -> pa.Array:
         if not amounts.num_chunks:
             return pa.array([], pa.int64())
         codes = pa.concat_arrays([_int32(chunk.indices) for chunk in amounts.chunks])
-        return pc.take(_pence(amounts.chunk(0).dictionary), codes)
+        return _k("take", _pence(amounts.chunk(0).dictionary), codes)
     if not amounts.num_chunks:
         return pa.array([], pa.int64())
     return _pence(pa.concat_arrays(amounts.chunks))
 
 
 def _pence(amounts: pa.Array) -> pa.Array:
-    """Signed pence of canonical amounts (``-12.5`` -> -1250), exact: as two-place
-    decimals, times 100. An amount with more places stops the fast path (ArrowInvalid)."""
-    hundred = pa.scalar(100, pa.decimal128(3, 0))
-    pounds = pc.cast(amounts, pa.decimal128(20, 2))
-    return pc.cast(pc.multiply(pounds, hundred), pa.int64())
+    """Signed pence of canonical amounts (``-12.5`` -> -1250), exact: a two-place decimal
+    is stored as its value in hundredths, which read as a whole number is the pence. An
+    amount with more places, or too large, stops the fast path (ArrowInvalid)."""
+    pounds = _cast(amounts, pa.decimal128(20, 2))
+    return _cast(pounds.view(pa.decimal128(20, 0)), pa.int64())
+
+
+def _k(function: str, *args: Any, options: Any = None) -> Any:
+    """The compute kernel ``function`` on ``args`` (as ``pyarrow.compute`` would call it)."""
+    return call_function(function, list(args), options)
+
+
+def _cast(values: Any, to: pa.DataType) -> Any:
+    return _k("cast", values, options=CastOptions.safe(to))
+
+
+def _matches(values: pa.Array, pattern: str) -> pa.Array:
+    return _k("match_substring_regex", values, options=MatchSubstringOptions(pattern))
+
+
+def _group_by(table: pa.Table, keys: list[str], aggregates: list[tuple[Any, str]]) -> pa.Table:
+    """``table.group_by(keys, use_threads=False).aggregate(aggregates)``, one thread so
+    the result does not depend on timing, through acero's own nodes."""
+    named = []
+    for target, function in aggregates:
+        columns = [target] if isinstance(target, str) else list(target)
+        name = f"{'_'.join(columns)}_{function}" if columns else function
+        named.append((columns, f"hash_{function}" if keys else function, None, name))
+    plan = Declaration.from_sequence(
+        [
+            Declaration("table_source", TableSourceNodeOptions(table)),
+            Declaration("aggregate", AggregateNodeOptions(named, keys=keys)),
+        ]
+    )
+    return plan.to_table(use_threads=False)

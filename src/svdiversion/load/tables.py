@@ -71,10 +71,10 @@ class Columns(Protocol):
 
     def aggregate(
         self, keys: Sequence[Key], value: str | None, how: Sequence[str], where: Key | None
-    ) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
         """Per distinct combination of ``keys`` (on the rows where ``where`` is true), in
         order of first appearance: ``(rows,)`` when ``value`` is None, else one total of
-        the integer column ``value`` per name in ``how`` ("sum", "min", "max")."""
+        the column ``value`` per name in ``how`` ("sum" of integers; "min", "max")."""
         ...
 
     def any_less(self, name: str, other: str) -> bool: ...
@@ -148,8 +148,9 @@ class Table:
         found = self.store.aggregate(keys, value, ("sum",), where)
         return {key: totals[0] for key, totals in found.items()}
 
-    def bounds(self, keys: Sequence[Key], value: str) -> dict[tuple[Any, ...], tuple[int, int]]:
-        """The least and greatest of the integer column ``value`` per combination of ``keys``."""
+    def bounds(self, keys: Sequence[Key], value: str) -> dict[tuple[Any, ...], tuple[Any, Any]]:
+        """The least and greatest ``value`` per combination of ``keys``: ``value`` is a column
+        of integers or dates, never empty."""
         found = self.store.aggregate(keys, value, ("min", "max"), None)
         return {key: (totals[0], totals[1]) for key, totals in found.items()}
 
@@ -200,7 +201,7 @@ class _ColumnsView(Mapping[str, list[Any]]):
         return len(self._table.store.names())
 
 
-_FOLDS: dict[str, Callable[[int, int], int]] = {"sum": operator.add, "min": min, "max": max}
+_FOLDS: dict[str, Callable[[Any, Any], Any]] = {"sum": operator.add, "min": min, "max": max}
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,7 +227,7 @@ class ListColumns:
 
     def aggregate(
         self, keys: Sequence[Key], value: str | None, how: Sequence[str], where: Key | None
-    ) -> dict[tuple[Any, ...], tuple[int, ...]]:
+    ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
         rows: Iterable[tuple[Any, ...]] = zip(*(self._keyed(k) for k in keys), strict=True)
         if not keys:
             rows = repeat((), len(next(iter(self.data.values()), ())))
@@ -238,7 +239,7 @@ class ListColumns:
         if where is not None:
             pairs = compress(pairs, self._keyed(where))
         folds = [_FOLDS[name] for name in how]
-        found: dict[tuple[Any, ...], list[int]] = {}
+        found: dict[tuple[Any, ...], list[Any]] = {}
         for key, number in pairs:
             totals = found.get(key)
             if totals is None:
