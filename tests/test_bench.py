@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from svdiversion.cli import app
+from svdiversion.synthetic import generate
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -49,3 +54,33 @@ def test_bench_runs_on_a_thousand_rows(tmp_path: Path) -> None:
     cached = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").iterdir() if p.is_dir())
     assert cached == ["ep", "out", "tx"]
     assert "check --as-of 2026-06-30" in text
+
+
+def test_a_whole_process_flushes_its_output_and_keeps_its_exit_code(tmp_path: Path) -> None:
+    """What the benchmark times is the whole process, which ends without tearing the
+    interpreter down (``__main__._exit``): its output must still arrive whole, as the
+    command gives it in process, and its exit code must be the command's."""
+    generate(tmp_path / "ws", transactions=3_000, episodes=300, seed=1)
+    args = ["-C", str(tmp_path / "ws"), "export", "journal", "--as-of", "2026-06-30"]
+    in_process = CliRunner().invoke(app, args)
+    assert in_process.exit_code == 0
+    assert in_process.stdout.count("\n") > 9_000  # three lines and a blank per transaction
+    done = subprocess.run(
+        [sys.executable, "-m", "svdiversion", *args], capture_output=True, check=False
+    )
+    assert (done.returncode, done.stdout.decode("utf-8")) == (0, in_process.stdout)
+    with (tmp_path / "out.journal").open("wb") as handle:
+        again = subprocess.run(
+            [sys.executable, "-m", "svdiversion", *args], stdout=handle, check=False
+        )
+    assert again.returncode == 0
+    assert (tmp_path / "out.journal").read_bytes() == done.stdout
+    (tmp_path / "ws/ledger/transactions.csv").write_text("id\n", encoding="utf-8")
+    failed = subprocess.run(
+        [sys.executable, "-m", "svdiversion", "-C", str(tmp_path / "ws"), "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert failed.returncode == 1
+    assert failed.stdout.startswith("ledger/transactions.csv:1:1: E007 ")
