@@ -236,6 +236,28 @@ def test_dates_compared_across_columns(tmp_path: Path, monkeypatch: pytest.Monke
     assert b.any_less("referral_date", "end_date")
 
 
+def test_a_column_with_no_value_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Early in a contract no episode has started: start_date and end_date are empty on
+    every row."""
+    header = (
+        "episode_id,cyp_ref,area,referral_date,referral_source,age_at_referral,pathway,"
+        "status,start_date,end_date"
+    )
+    rows = [
+        f"EP-{i},CYP-{i:05d},north,2023-05-0{1 + i % 9},police,12,group,referred,,"
+        for i in range(1, 40)
+    ]
+    path = write(tmp_path, "\n".join([header, *rows]) + "\n")
+    plain, fast, answered = both_ways(path, TableSpec(EpisodeRow), monkeypatch)
+    assert answered
+    same(plain, fast)
+    a, b = plain[0], fast[0]
+    assert a is not None and b is not None
+    for first, then in (("end_date", "start_date"), ("start_date", "referral_date")):
+        assert a.any_less(first, then) is b.any_less(first, then) is False
+    assert a.counts(["end_date"]) == b.counts(["end_date"]) == {(None,): 39}
+
+
 def test_regex_shapes_read_the_same_by_re2_and_python() -> None:
     """A pattern goes to RE2 only if RE2 cannot match more than Python does."""
     narrower = arrow_csv._narrower_in_re2

@@ -171,7 +171,10 @@ class ArrowColumns:
         return dict(zip(rows, zip(*results, strict=True), strict=True))
 
     def any_less(self, name: str, other: str) -> bool:
-        return bool(_k("any", _k("less", self._arrow(name), self._arrow(other))).as_py())
+        first, then = self._arrow(name), self._arrow(other)
+        if pa.types.is_null(first.type) or pa.types.is_null(then.type):
+            return False  # a column with no value at all (every row empty)
+        return bool(_k("any", _k("less", first, then)).as_py())
 
     def any_search(self, name: str, pattern: str) -> bool:
         return bool(_k("any", _matches(self._texts(name), pattern)).as_py())

@@ -187,9 +187,7 @@ class _ColumnsView(Mapping[str, list[Any]]):
         self._table = table
 
     def __getitem__(self, name: str) -> list[Any]:
-        if name not in self._table.store.names():
-            raise KeyError(name)
-        return self._table.column(name)
+        return self._table.column(name)  # KeyError for a name that is not a column
 
     def __contains__(self, name: object) -> bool:
         return name in self._table.store.names()
