@@ -42,8 +42,9 @@ def test_bench_runs_on_a_thousand_rows(tmp_path: Path) -> None:
     assert "- cores: " in text and "- python: " in text
     table = [line for line in text.splitlines() if line.startswith("| 1,000 | ")]
     tools = [line.split(" | ")[1] for line in table]
-    assert tools[:3] == [
+    assert tools[:4] == [
         "svdiversion check",
+        "svdiversion check (rows shuffled)",
         "svdiversion burndown --format json",
         "svdiversion export journal",
     ]
@@ -52,7 +53,7 @@ def test_bench_runs_on_a_thousand_rows(tmp_path: Path) -> None:
     assert ("ledger bal" in tools) == (shutil.which("ledger") is not None)
     # The cached workspaces pass check: every svdiversion run above exited 0.
     cached = sorted(p.name.split("-")[0] for p in (tmp_path / "cache").iterdir() if p.is_dir())
-    assert cached == ["ep", "out", "tx"]
+    assert cached == ["ep", "out", "tx", "tx"]  # tx-N and tx-N-shuffled
     assert "check --as-of 2026-06-30" in text
 
 
