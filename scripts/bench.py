@@ -11,9 +11,9 @@ rows in a random order (ids no longer increasing), and the journal of ``tx-N`` w
 times as a whole process (start-up included): 'check' and 'burndown --format json' on
 tx-N, 'check' on tx-N-shuffled, 'outcomes --format json' on ep-N, 'export xlsx' on tx-N
 (up to 100,000 rows), and, where installed, 'hledger -f J bal -M', 'hledger -f J check'
-and 'ledger -f J bal' on the same transactions. Medians come from hyperfine when it is installed, otherwise from
-this script's own runs; peak memory is the child's maximum resident set (wait4). The
-table, the ratios and the machine go to docs/performance.md.
+and 'ledger -f J bal' on the same transactions. Medians come from hyperfine when it is
+installed, otherwise from this script's own runs; peak memory is the child's maximum
+resident set (wait4). The table, the ratios and the machine go to docs/performance.md.
 """
 
 from __future__ import annotations
