@@ -347,22 +347,61 @@ def _read(
     limit = csv.field_size_limit()
     if any(_longest(table.column(i)) > limit for i in range(width)):
         raise Decline  # the csv module refuses a field over its size limit; pyarrow does not
+    texts = {i: table.column(i) for i, name in enumerate(header) if name in types}
+    columns, bad = _typed(texts, header, types, pence_from, parse_distinct)
+    return range(2, table.num_rows + 2), columns, bad
+
+
+def hold_rows(
+    header: tuple[str, ...],
+    types: dict[str, Any],
+    raw: list[list[str]],
+    pence_from: str | None,
+    parse_distinct: Callable[[Any, list[str]], tuple[dict[str, Any], dict[str, str]]],
+) -> tuple[ArrowColumns, Bad] | None:
+    """Columns the csv module split (a large file with quoted values), validated and held
+    as ``read_rows`` holds them; ``None`` when an amount cannot be made pence here (the
+    plain reader then holds the table as lists). ``raw`` has one list of text per field."""
+    texts: dict[int, pa.ChunkedArray] = {}
+    try:
+        for position, name in enumerate(header):
+            if name not in types:
+                continue
+            values = raw[position]
+            array = pa.array(values, pa.string())
+            sample = values[:SAMPLE_ROWS]
+            if _text_rule(types[name]) is None or len(set(sample)) <= DISTINCT_SHARE * len(sample):
+                array = _k("dictionary_encode", array)
+            texts[position] = pa.chunked_array([array])
+        return _typed(texts, header, types, pence_from, parse_distinct)
+    except pa.ArrowException:
+        return None
+
+
+def _typed(
+    texts: dict[int, pa.ChunkedArray],
+    header: tuple[str, ...],
+    types: dict[str, Any],
+    pence_from: str | None,
+    parse_distinct: Callable[[Any, list[str]], tuple[dict[str, Any], dict[str, str]]],
+) -> tuple[ArrowColumns, Bad]:
+    """Each field's text (plain or dictionary-encoded) validated against its type; ``bad``
+    sorted by field then row, as the plain reader reports bad values."""
     columns: dict[str, Column] = {}
     pence: pa.Array | None = None
     bad: Bad = []
-    for position, name in enumerate(header):
-        if name not in types:
-            continue
-        values = table.column(position)
+    for position, values in texts.items():
+        name = header[position]
+        annotation = types[name]
         columns[name] = _validated(
-            values, position, types[name], rules[position], parse_distinct, bad
+            values, position, annotation, _text_rule(annotation), parse_distinct, bad
         )
         if name == pence_from:
             pence = _pence_of(values)
     if pence is not None:
         columns["pence"] = Plain(pence)
     bad.sort()
-    return range(2, table.num_rows + 2), ArrowColumns(columns), bad
+    return ArrowColumns(columns), bad
 
 
 _PARSE = pcsv.ParseOptions(quote_char=False, ignore_empty_lines=False)

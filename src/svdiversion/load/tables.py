@@ -431,6 +431,10 @@ def _read(
             target.extend(values)
     del chunk
 
+    if _arrow_pays(file.stat().st_size):
+        held = _hold_in_arrow(display, header, types, spec, raw, lines, problems)
+        if held is not None:
+            return held
     columns, bad_rows, value_problems = _validate_columns(display, header, types, raw, lines)
     problems += value_problems
     if spec.pence_from is not None and spec.pence_from in columns:
@@ -461,6 +465,41 @@ def _read_fast(
     if found is None:
         return None
     lines, store, bad = found
+    return _arrow_table(display, header, types, lines, store, bad, problems)
+
+
+def _hold_in_arrow(
+    display: str,
+    header: tuple[str, ...],
+    types: dict[str, Any],
+    spec: TableSpec,
+    raw: list[list[str]],
+    lines: array[int],
+    problems: list[Problem],
+) -> tuple[Table, list[Problem]] | None:
+    """A large file the csv module had to split (quoted values), held and checked as the
+    fast path holds a file it splits itself; ``None`` to keep it as lists."""
+    try:
+        from . import arrow_csv
+    except ImportError:
+        return None
+    found = arrow_csv.hold_rows(header, types, raw, spec.pence_from, _parse_distinct)
+    if found is None:
+        return None
+    store, bad = found
+    return _arrow_table(display, header, types, lines, store, bad, problems)
+
+
+def _arrow_table(
+    display: str,
+    header: tuple[str, ...],
+    types: dict[str, Any],
+    lines: Sequence[int],
+    store: Columns,
+    bad: list[tuple[int, int, str, str]],
+    problems: list[Problem],
+) -> tuple[Table, list[Problem]]:
+    """The table less its rows with bad values, and a problem for each bad value."""
     for position, row, value, error in bad:
         name = header[position]
         annotation = types[name]
