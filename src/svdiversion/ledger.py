@@ -8,11 +8,11 @@ and reports share one answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from .load.tables import Table
 from .models import (
@@ -222,15 +222,6 @@ class Ledger:
         area = self.areas.get(area_id)
         return area.name if area else area_id
 
-    # ------------------------------------------------------------------ tables
-
-    def transaction_rows(self) -> Iterable[dict[str, Any]]:
-        """Rows as dicts, for small outputs (exports of a few thousand rows)."""
-        return _rows(self.transactions)
-
-    def episode_rows(self) -> Iterable[dict[str, Any]]:
-        return _rows(self.episodes)
-
 
 def _revise(
     recorded: list[tuple[str, R]],
@@ -288,9 +279,3 @@ def _change_tranche(tranche: Tranche, change: TrancheChange) -> Tranche:
 
 def _change_allocation(allocation: Allocation, change: AllocationChange) -> Allocation:
     return allocation.model_copy(update={"amount": allocation.amount + change.amount_change})
-
-
-def _rows(table: Table) -> Iterable[dict[str, Any]]:
-    names = list(table.columns)
-    for i in range(len(table)):
-        yield {name: table.columns[name][i] for name in names}

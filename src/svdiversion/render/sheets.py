@@ -8,7 +8,6 @@ format shows the same figures from the same report value.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -376,9 +375,3 @@ def vfm_sheets(report: VfmReport) -> list[Sheet]:
             notes=[report.caveat],
         ),
     ]
-
-
-def percent(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return f"{(value * 100).quantize(Decimal('0.1'))}%"
