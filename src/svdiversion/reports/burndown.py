@@ -121,27 +121,40 @@ def spend_to_date(ledger: Ledger, as_of: date) -> SpendTotals:
     return SpendTotals(dict(by_month), dict(by_line), by_line_month)
 
 
-def planned_by_line_month(ledger: Ledger) -> dict[tuple[str, Month], Pence]:
-    planned: dict[tuple[str, Month], Pence] = defaultdict(int)
-    for _, tranche in ledger.tranches():
-        planned[tranche.line, Month.of(tranche.due)] += to_pence(tranche.amount)
-    return dict(planned)
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """The planned spend (the effective tranches) as the burn-down needs it: by month, and
+    by line in all and to the as-of date. Worked out once per report."""
+
+    by_month: dict[Month, Pence]
+    by_line: dict[str, Pence]
+    by_line_to_date: dict[str, Pence]
+
+    @classmethod
+    def of(cls, ledger: Ledger, as_of: date) -> Profile:
+        by_month: dict[Month, Pence] = defaultdict(int)
+        by_line: dict[str, Pence] = defaultdict(int)
+        by_line_to_date: dict[str, Pence] = defaultdict(int)
+        for _, tranche in ledger.tranches():
+            pence = to_pence(tranche.amount)
+            by_month[Month.of(tranche.due)] += pence
+            by_line[tranche.line] += pence
+            if tranche.due <= as_of:
+                by_line_to_date[tranche.line] += pence
+        return cls(dict(by_month), dict(by_line), dict(by_line_to_date))
 
 
 def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
     as_of = options.as_of
     ledger = ledger.known_on(as_of)
     spend = spend_to_date(ledger, as_of)
-    planned = planned_by_line_month(ledger)
-    planned_by_month: dict[Month, Pence] = defaultdict(int)
-    for (_, month), pence in planned.items():
-        planned_by_month[month] += pence
+    profile = Profile.of(ledger, as_of)
 
     budget = ledger.budget_total
     months = list(months_between(Month.of(ledger.start), Month.of(ledger.end)))
-    planned_to_date = _planned_to_date(ledger, as_of)
+    planned_to_date = sum(profile.by_line_to_date.values())
     actual_to_date = sum(spend.by_month.values())
-    planned_after = budget_planned_total(ledger) - planned_to_date
+    planned_after = sum(profile.by_line.values()) - planned_to_date
 
     rate = _run_rate(spend.by_month, as_of)
     months_left = sum(1 for m in months if m.first_day > _last_complete_month_end(as_of))
@@ -150,7 +163,7 @@ def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
     )
     forecast = actual_to_date + planned_after
 
-    periods = _periods(months, planned_by_month, spend.by_month, budget, ledger, options)
+    periods = _periods(months, profile.by_month, spend.by_month, budget, ledger, options)
     return Burndown(
         as_of=as_of,
         currency=ledger.currency,
@@ -170,16 +183,8 @@ def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
         time_elapsed=time_elapsed(ledger.start, ledger.end, as_of),
         budget_spent=ratio(actual_to_date, budget),
         periods=periods,
-        lines=_lines(ledger, spend, as_of),
+        lines=_lines(ledger, spend, profile),
     )
-
-
-def _planned_to_date(ledger: Ledger, as_of: date) -> Pence:
-    return sum(to_pence(t.amount) for _, t in ledger.tranches() if t.due <= as_of)
-
-
-def budget_planned_total(ledger: Ledger) -> Pence:
-    return sum(to_pence(t.amount) for _, t in ledger.tranches())
 
 
 def time_elapsed(start: date, end: date, as_of: date) -> Decimal:
@@ -250,18 +255,12 @@ def _periods(
     return tuple(rows)
 
 
-def _lines(ledger: Ledger, spend: SpendTotals, as_of: date) -> tuple[LineRow, ...]:
-    planned_to_date: dict[str, Pence] = defaultdict(int)
-    planned_total: dict[str, Pence] = defaultdict(int)
-    for _, tranche in ledger.tranches():
-        planned_total[tranche.line] += to_pence(tranche.amount)
-        if tranche.due <= as_of:
-            planned_to_date[tranche.line] += to_pence(tranche.amount)
+def _lines(ledger: Ledger, spend: SpendTotals, profile: Profile) -> tuple[LineRow, ...]:
     rows = []
     for line in ledger.line_budgets():
         actual = spend.by_line.get(line.id, 0)
-        planned = planned_to_date[line.id]
-        forecast = actual + planned_total[line.id] - planned
+        planned = profile.by_line_to_date.get(line.id, 0)
+        forecast = actual + profile.by_line.get(line.id, 0) - planned
         rows.append(
             LineRow(
                 id=line.id,
