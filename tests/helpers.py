@@ -198,3 +198,15 @@ def found(problems: list[Problem]) -> list[tuple[str, int, int, str, str]]:
 def check_workspace(root: Path, as_of: date = AS_OF) -> list[Problem]:
     """Every problem ``svdiversion check`` reports, located and sorted."""
     return open_workspace(root, as_of=as_of).problems
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """``svdiversion ARGS`` in process: ``(exit code, stdout, stderr)``. Fails the test on
+    a traceback (any exception other than the exit itself)."""
+    from typer.testing import CliRunner
+
+    from svdiversion.cli import app
+
+    result = CliRunner().invoke(app, list(args), env=env)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result
+    return result.exit_code, result.stdout, result.stderr

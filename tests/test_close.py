@@ -18,6 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from svdiversion.cli import app
@@ -346,15 +347,20 @@ def test_a_malformed_closes_file_is_never_appended_to(shipped: Path) -> None:
 
 
 def test_a_closes_file_that_would_not_read_back_is_left_alone(shipped: Path) -> None:
-    (shipped / CLOSES).write_text("closes: []\n", encoding="utf-8")
+    """Records written by hand as one JSON document (valid YAML, so check passes) cannot
+    be followed by an appended block item: the close is refused, the file kept."""
+    close_september(shipped)
+    as_json = json.dumps(yaml.safe_load((shipped / CLOSES).read_text()), default=str)
+    (shipped / CLOSES).write_text(as_json + "\n", encoding="utf-8")
+    assert invoke(shipped, "check", "--as-of", "2025-03-31")[0] == 0
 
-    code, _, err = invoke(shipped, "close", "--month", "2024-09", "--by", "A")
+    code, _, err = invoke(shipped, "close", "--month", "2024-10", "--by", "A")
 
     assert code == 1
     assert err.startswith(
         "svdiversion: error: ledger/closes.yaml does not read back: YAML syntax error"
     )
-    assert (shipped / CLOSES).read_text(encoding="utf-8") == "closes: []\n"
+    assert (shipped / CLOSES).read_text(encoding="utf-8") == as_json + "\n"
     assert sorted(p.name for p in (shipped / "ledger").iterdir() if p.name.startswith(".")) == []
 
 

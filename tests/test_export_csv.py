@@ -250,7 +250,7 @@ def test_a_small_ledger_exactly(tmp_path: Path) -> None:
         (
             "notes.txt",
             "svdiversion: error: cannot write into notes.txt: it is a file\n"
-            "  hint: give a folder, e.g. --out return-csv\n",
+            "  hint: give a folder, e.g. --out returns/2024-25-Q2\n",
         ),
     ],
 )

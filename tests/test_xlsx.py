@@ -665,21 +665,36 @@ def test_a_small_ledger_cell_by_cell(tmp_path: Path) -> None:
             "  hint: name the workbook FILE.xlsx\n",
         ),
         (
-            "missing/return.xlsx",
-            "svdiversion: error: cannot write missing/return.xlsx: folder {root}/missing does "
-            "not exist\n",
+            "ledger/contract.yaml/return.xlsx",
+            "svdiversion: error: refusing to write ledger/contract.yaml/return.xlsx: it is "
+            "inside the workspace's ledger or config folder\n"
+            "  hint: write the return somewhere else, e.g. --out returns/return.xlsx\n",
+        ),
+        (
+            "README.md/return.xlsx",
+            "svdiversion: error: cannot write README.md/return.xlsx: {root}/README.md is not "
+            "a folder\n"
+            "  hint: give a path whose folders exist or can be made\n",
         ),
     ],
 )
 def test_refuses_to_write_where_it_must_not(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, out: str, message: str
 ) -> None:
-    root = make_workspace(tmp_path / "ws")
+    root = make_workspace(tmp_path / "ws", extra={"README.md": "keep me\n"})
     monkeypatch.chdir(root)
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
     code, stdout, err = run("export", "xlsx", "--out", out)
     assert (code, stdout, err) == (2, "", message.format(root=root.resolve()))
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_makes_the_folder_the_workbook_goes_in(tmp_path: Path) -> None:
+    """Like 'check --out' and 'export csv', a missing folder is made, not an error."""
+    root = make_workspace(tmp_path / "ws")
+    out = tmp_path / "returns" / "2024-25" / "return.xlsx"
+    assert run("-C", str(root), "export", "xlsx", "--as-of", "2025-03-31", "-o", str(out))[0] == 0
+    assert "Transactions" in load_workbook(out).sheetnames
 
 
 def test_replaces_an_earlier_workbook_whole(tmp_path: Path) -> None:

@@ -1,11 +1,18 @@
 """Atomic file writes: a temporary file in the same folder, flushed to disk, then renamed
 over the target, so a reader sees the old file or the new one, never half of one, and an
-interrupted write leaves the old file as it was."""
+interrupted write leaves the old file as it was.
+
+A target that is a character device or a named pipe (``/dev/null``, ``/dev/stdout``, a
+FIFO a CI step reads from) is not a file to replace: renaming over it would destroy the
+device. Such a target is written through, as the shell's ``>`` would; an error it gives
+(``/dev/full``: no space left on device) is raised like any other.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +28,15 @@ def write_atomic(
         stream.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
+def is_stream_target(path: Path) -> bool:
+    """A character device or a named pipe: written through, never replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 @contextmanager
 def atomic_writer(
     path: Path, *, verify: Callable[[Path], None] | None = None
@@ -29,8 +45,12 @@ def atomic_writer(
     error, making the folder if need be. ``verify`` is called with the complete temporary
     file before the rename and may raise to keep the old file. A new file gets the
     permissions ``open()`` would give it (0o666 less the umask); a replaced file keeps
-    its own."""
+    its own. A device or pipe is written through (see the module docstring)."""
     path = Path(path)
+    if verify is None and is_stream_target(path):
+        with open(path, "wb") as stream:
+            yield stream
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -12,7 +12,6 @@ from typing import Annotated
 
 import typer
 
-from ..atomic import write_atomic
 from ..changes import ChangesUnavailable, changed_since
 from ..checks.codes import CODES
 from ..load import workspace_files
@@ -20,6 +19,7 @@ from ..problems import Problem
 from ..render.ci import problems_github, problems_junit
 from ..render.problems import problems_json, problems_text, summary_line
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AsOf, fail, load, workspace_root
+from .output import OutFile, emit
 
 
 class CheckFormat(StrEnum):
@@ -43,16 +43,7 @@ def check(
             "test case per check code).",
         ),
     ] = CheckFormat.TEXT,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            metavar="FILE",
-            help="Write the report to FILE (atomically) instead of stdout, e.g. the JUnit "
-            "file a CI system reads.",
-        ),
-    ] = None,
+    out: OutFile = None,
     since: Annotated[
         str | None,
         typer.Option(
@@ -81,13 +72,7 @@ def check(
     if since is not None:
         problems = _touched_by_change(workspace_root(ctx), since, problems)
     report = _render(output, problems, strict, _repo_prefix(workspace_root(ctx)))
-    if out is None:
-        sys.stdout.write(report)
-    else:
-        try:
-            write_atomic(out, report)
-        except OSError as exc:
-            fail(f"cannot write {out}: {exc.strerror}", "check the folder exists and is writable")
+    emit(ctx, report, out, "check-results.xml", "the report")
     files = len(workspace_files(workspace_root(ctx)))
     sys.stderr.write(summary_line(problems, files) + "\n")
     if result.unreadable:

@@ -41,18 +41,6 @@ def workspace_root(ctx: typer.Context) -> Path:
     return root
 
 
-def output_path(ctx: typer.Context, out: Path, hint: str) -> Path:
-    """Where an output is written: never inside the workspace's ledger or config folders
-    (so never over an input file), and only into a folder that exists."""
-    root = workspace_root(ctx).resolve()
-    target = out.resolve()
-    if target.is_relative_to(root / "ledger") or target.is_relative_to(root / "config"):
-        fail(f"refusing to write {out}: it is inside the workspace's ledger or config folder", hint)
-    if not target.parent.is_dir():
-        fail(f"cannot write {out}: folder {target.parent} does not exist")
-    return target
-
-
 def fail(message: str, hint: str = "", code: int = EXIT_USAGE) -> NoReturn:
     """A diagnostic on stderr and an exit, without a traceback."""
     err = sys.stderr

@@ -7,15 +7,14 @@ Each format is one command of the ``export`` group; files are written atomically
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated
 
 import typer
 
-from ..atomic import atomic_writer
 from ..render.progress import Advance, progress_bar, terminal_progress
-from .common import AsOf, load_clean, output_path
+from .common import AsOf, load_clean
+from .output import OutFile, emit_chunks
 
 export_app = typer.Typer(
     name="export",
@@ -24,16 +23,9 @@ export_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-ExportOut = Annotated[
-    Path | None,
-    typer.Option(
-        "--out", "-o", metavar="FILE", help="Write to FILE (atomically). Default: stdout."
-    ),
-]
-
 
 @export_app.command()
-def journal(ctx: typer.Context, as_of: AsOf = None, out: ExportOut = None) -> None:
+def journal(ctx: typer.Context, as_of: AsOf = None, out: OutFile = None) -> None:
     """The transactions as an hledger / ledger-cli journal, one transaction per row.
 
     Expense accounts are expenses:DECISION:BUDGET_LINE:AREA, balanced by
@@ -59,19 +51,17 @@ def write_chunks(
     chunks: Iterable[tuple[str, int]],
     advance: Advance | None = None,
 ) -> None:
-    """``(text, rows)`` chunks to stdout, or atomically to ``out``; never into the
-    workspace's input folders. ``advance`` is told the rows of each chunk written."""
+    """``(text, rows)`` chunks to stdout, or atomically to ``out`` through the output
+    guard. ``advance`` is told the rows of each chunk written."""
     step = advance or (lambda rows: None)
-    if out is None or str(out) == "-":
+    counts: list[int] = []
+
+    def texts() -> Iterator[str]:
         for text, rows in chunks:
-            sys.stdout.write(text)
-            step(rows)
-        return
-    target = output_path(ctx, out, "write exports somewhere else, e.g. --out out/spend.journal")
-    with atomic_writer(target) as stream:
-        for text, rows in chunks:
-            stream.write(text.encode("utf-8"))
-            step(rows)
+            counts.append(rows)
+            yield text
+
+    emit_chunks(ctx, out, texts(), "out/spend.journal", lambda: step(counts[-1]), what="exports")
 
 
 # The analyst's return (docs/excel-return.md); its module imports openpyxl only when run.
@@ -79,3 +69,4 @@ from .export_cmds import csv_export, xlsx_export  # noqa: E402
 
 export_app.command("xlsx")(xlsx_export)
 export_app.command("csv")(csv_export)
+

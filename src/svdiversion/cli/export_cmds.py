@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import __version__
-from ..atomic import write_atomic
 from ..fiscal import DateRange, Month
 from ..ledger import Ledger
 from ..load import UNIT_COSTS
 from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
-from .common import AsOf, fail, output_path, workspace_root
+from .common import AsOf, fail, workspace_root
+from .output import FolderOut, WorkbookOut, emit, file_target, folder_target, write_into
 from .reports import Month as MonthOption
 from .reports import Period, Quarter, Year, report_ledger, report_options, unit_costs
 
@@ -36,8 +36,6 @@ if TYPE_CHECKING:  # the modules behind these load when a command runs, not at s
     from ..reports.burndown import Burndown
     from ..reports.outcomes import OutcomesReport
     from ..reports.vfm import VfmReport
-
-RETURN_HINT = "write the return somewhere else, e.g. --out {example}"
 
 ExportDisclosure = Annotated[
     Disclosure,
@@ -70,9 +68,7 @@ class Reports:
 
 def xlsx_export(
     ctx: typer.Context,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", metavar="FILE", help="The workbook to write (.xlsx).")
-    ],
+    out: WorkbookOut,
     as_of: AsOf = None,
     month: MonthOption = None,
     period: Period = None,
@@ -127,18 +123,13 @@ def xlsx_export(
             reconciliation=reconciliation,
         )
     )
-    write_atomic(target, data)
+    emit(ctx, data, target, "returns/return.xlsx", "the return")
     _said(ctx, f"wrote {out} ({disclosure.value}, as of {options.as_of})")
 
 
 def csv_export(
     ctx: typer.Context,
-    out: Annotated[
-        Path,
-        typer.Option(
-            "--out", "-o", metavar="DIR", help="The folder to write one CSV per report into."
-        ),
-    ],
+    out: FolderOut,
     as_of: AsOf = None,
     month: MonthOption = None,
     period: Period = None,
@@ -165,8 +156,7 @@ def csv_export(
     shown = return_reports(ctx, ledger, options, disclosure)
     files = tidy_files(shown.burndown, shown.areas, shown.outcomes, shown.vfm, options, disclosure)
     files.update(rows_files(ledger, options, disclosure))
-    for name, text in files.items():
-        write_atomic(folder / name, text)
+    write_into(folder, out, files)
     _said(ctx, f"wrote {', '.join(files)} in {out} ({disclosure.value}, as of {options.as_of})")
 
 
@@ -208,19 +198,12 @@ def made_at() -> datetime:
 
 def _target(ctx: typer.Context, out: Path) -> Path:
     """The workbook's path, refused inside the ledger or config folders."""
-    target = output_path(ctx, out, RETURN_HINT.format(example="returns/return.xlsx"))
-    if target.is_dir():
-        fail(f"cannot write {out}: it is a folder", "give a file name, e.g. --out return.xlsx")
-    return target
+    return file_target(ctx, out, "returns/return.xlsx", "the return")
 
 
 def _folder(ctx: typer.Context, out: Path) -> Path:
-    """The CSV folder, made if missing (its parent must exist)."""
-    folder = output_path(ctx, out, RETURN_HINT.format(example="returns/2024-25-Q2"))
-    if folder.exists() and not folder.is_dir():
-        fail(f"cannot write into {out}: it is a file", "give a folder, e.g. --out return-csv")
-    folder.mkdir(exist_ok=True)
-    return folder
+    """The CSV folder (made when written), refused inside the ledger or config folders."""
+    return folder_target(ctx, out, "returns/2024-25-Q2", "the return")
 
 
 def _reconciliation(

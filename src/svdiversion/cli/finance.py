@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -27,6 +29,7 @@ from ..finance.reconcile import reconcile as reconcile_month
 from ..fiscal import Month
 from ..ledger import Ledger
 from ..load.excerpts import locate
+from ..lock import LockUnavailable, ledger_lock
 from ..problems import UNREADABLE_CODES, Problem, sort_problems
 from ..render.problems import problems_text
 from .common import (
@@ -115,7 +118,6 @@ def close(
 
     Example: svdiversion close --month 2024-09 --by "A. Treasurer"
     """
-    from ..render.finance import summary  # rich is loaded only by the commands that draw
 
     who = _who(by)
     today = as_of or date.today()
@@ -125,6 +127,16 @@ def close(
             "close a month once it is over and its payments are in the finance export",
             EXIT_PROBLEMS,
         )
+    with _writing(ctx):
+        _close_locked(ctx, month, who, as_of, payments)
+
+
+def _close_locked(
+    ctx: typer.Context, month: Month, who: str, as_of: date | None, payments: list[Path] | None
+) -> None:
+    """The read-decide-append of ``close``, run while the ledger lock is held."""
+    from ..render.finance import summary
+
     ledger = _ledger(ctx, as_of)
     closed, _ = closed_months(ledger.closes)
     if str(month) in closed:
@@ -175,6 +187,12 @@ def reopen(
     who = _who(by)
     if not reason.strip():
         fail("give the reason for reopening with --reason TEXT")
+    with _writing(ctx):
+        _reopen_locked(ctx, month, who, reason.strip())
+
+
+def _reopen_locked(ctx: typer.Context, month: Month, who: str, reason: str) -> None:
+    """The read-decide-append of ``reopen``, run while the ledger lock is held."""
     root = workspace_root(ctx)
     result = load(ctx, None)
     if result.ledger is None:
@@ -188,11 +206,25 @@ def reopen(
         fail(
             f"{month} is not closed", f"the months closed now are listed in {CLOSES}", EXIT_PROBLEMS
         )
-    _append(ctx, reopen_record(month, now(), who, reason.strip()))
+    _append(ctx, reopen_record(month, now(), who, reason))
     print(f"Reopened {month} ({month.fy_period}) by {who}; recorded in {CLOSES}")
 
 
 # ------------------------------------------------------------------------------ helpers
+
+
+@contextmanager
+def _writing(ctx: typer.Context) -> Iterator[None]:
+    """The ledger lock for a command's whole read-modify-write (see svdiversion.lock)."""
+    try:
+        with ledger_lock(workspace_root(ctx)):
+            yield
+    except LockUnavailable as exc:
+        fail(
+            f"{exc}; nothing was recorded",
+            "wait for the other command to finish (or check the folder's permissions), "
+            "then run this again",
+        )
 
 
 def now() -> datetime:

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 
-from ..atomic import write_atomic
 from ..fiscal import DateRange, parse_fy, parse_month, parse_period, parse_quarter
 from ..ledger import Ledger
 from ..load import load_unit_costs
@@ -20,7 +19,9 @@ from ..problems import Problem
 from ..render.problems import problems_text
 from ..reports.disclosure import Disclosure
 from ..reports.options import Bucket, ReportOptions
-from .common import EXIT_PROBLEMS, AsOf, fail, load_clean, output_path, workspace_root
+from . import output
+from .common import EXIT_PROBLEMS, AsOf, fail, load_clean, workspace_root
+from .output import OutFile
 
 
 class Format(StrEnum):
@@ -77,12 +78,6 @@ Year = Annotated[
     ),
 ]
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
-Out = Annotated[
-    Path | None,
-    typer.Option(
-        "--out", "-o", metavar="FILE", help="Write to FILE (atomically) instead of stdout."
-    ),
-]
 DisclosureOption = Annotated[
     Disclosure | None,
     typer.Option(
@@ -106,6 +101,16 @@ def report_options(
     return ReportOptions(as_of=as_of, window=window, bucket=bucket)
 
 
+def file_format(output: Format, out: Path | None) -> None:
+    """The terminal table is for people at a terminal: a file gets a format for files."""
+    if out is not None and output is Format.TABLE:
+        fail(
+            "--out writes a file: give --format json, csv or markdown with it",
+            "the table format is for the terminal; 'svdiversion report --format markdown "
+            "--out pack.md' makes a file to share",
+        )
+
+
 def disclosure_for(output: Format, chosen: Disclosure | None) -> Disclosure:
     if chosen is not None:
         return chosen
@@ -114,12 +119,9 @@ def disclosure_for(output: Format, chosen: Disclosure | None) -> Disclosure:
 
 def emit(ctx: typer.Context, text: str, out: Path | None) -> None:
     """Data to stdout, or atomically to ``out``; never over a ledger input file."""
-    if out is None:
-        sys.stdout.write(text)
-        return
-    target = output_path(ctx, out, "write reports somewhere else, e.g. --out out/report.json")
-    write_atomic(target, text)
-    sys.stderr.write(f"wrote {out}\n")
+    output.emit(ctx, text, out, "out/report.json", "reports")
+    if out is not None and str(out) != "-":
+        sys.stderr.write(f"wrote {out}\n")
 
 
 def console_width() -> int | None:
@@ -166,7 +168,7 @@ def burndown(
         Bucket.MONTH
     ),
     output: FormatOption = Format.TABLE,
-    out: Out = None,
+    out: OutFile = None,
 ) -> None:
     """Planned against actual spend, forecast outturn and RAG.
 
@@ -175,6 +177,7 @@ def burndown(
     from ..render import report_views
     from ..reports.burndown import burndown as compute
 
+    file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy], by)
     ledger, _ = report_ledger(ctx)
     report = compute(ledger, options)
@@ -203,7 +206,7 @@ def areas(
     ] = False,
     disclosure: DisclosureOption = None,
     output: FormatOption = Format.TABLE,
-    out: Out = None,
+    out: OutFile = None,
 ) -> None:
     """Allocation, spend and reach per area, and whether provision is equitable.
 
@@ -212,6 +215,7 @@ def areas(
     from ..render import report_views
     from ..reports.areas import areas_report, publish_areas
 
+    file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx)
     report = areas_report(ledger, options, apportion=apportion, successors=successors)
@@ -233,7 +237,7 @@ def outcomes(
     fy: Year = None,
     disclosure: DisclosureOption = None,
     output: FormatOption = Format.TABLE,
-    out: Out = None,
+    out: OutFile = None,
 ) -> None:
     """Referrals, engagement, outcome measures, workshops; safe to publish by default.
 
@@ -243,6 +247,7 @@ def outcomes(
     from ..reports.outcomes import outcomes as compute
     from ..reports.outcomes import publish
 
+    file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx)
     report = compute(ledger, options)
@@ -264,7 +269,7 @@ def vfm(
     fy: Year = None,
     disclosure: DisclosureOption = None,
     output: FormatOption = Format.TABLE,
-    out: Out = None,
+    out: OutFile = None,
 ) -> None:
     """Cost per referral, engaged child, completion and positive outcome; break-even.
 
@@ -273,6 +278,7 @@ def vfm(
     from ..render import report_views
     from ..reports.pack import disclosed_reports
 
+    file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx)
     mode = disclosure_for(output, disclosure)
@@ -292,7 +298,7 @@ def report(
     fy: Year = None,
     disclosure: DisclosureOption = None,
     output: FormatOption = Format.TABLE,
-    out: Out = None,
+    out: OutFile = None,
 ) -> None:
     """The treasurer's monthly pack: check status, headline, burn-down, areas, outcomes, VfM.
 
@@ -306,6 +312,7 @@ def report(
             "the monthly pack has many tables: use --format table, json or markdown, or "
             "'svdiversion export csv --out DIR' for one CSV per table"
         )
+    file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, problems = report_ledger(ctx)
     mode = disclosure_for(output, disclosure)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -215,6 +216,8 @@ def append_record(root: Path, record: dict[str, object]) -> MonthClose:
     except OSError as exc:
         raise ClosesNotWritten(f"cannot read {CLOSES}: {exc.strerror}", io=True) from None
     before = _records(path) if path.exists() else []
+    if not before:
+        old = _open_list(old)
     if old and not old.endswith(b"\n"):
         old += b"\n"
     written: list[MonthClose] = []
@@ -227,6 +230,16 @@ def append_record(root: Path, record: dict[str, object]) -> MonthClose:
 
     _write_atomically(path, old + record_yaml(record).encode("utf-8"), verify)
     return written[0]
+
+
+_EMPTY_LIST = re.compile(rb"^closes:[ \t]*(\[[ \t]*\]|null|~)?[ \t]*(#[^\r\n]*)?$", re.MULTILINE)
+
+
+def _open_list(old: bytes) -> bytes:
+    """A file with no records yet may say so as ``closes: []``; a record can only follow
+    a block list, so the empty flow list becomes ``closes:`` (the one change ever made to
+    bytes already written, and only while there is no record in them)."""
+    return _EMPTY_LIST.sub(rb"closes:", old, count=1)
 
 
 def _records(file: Path) -> list[MonthClose]:
