@@ -124,26 +124,38 @@ def test_export_csv_into_the_ledger_through_dot_dot_is_refused(
 # --------------------------------------------------------------- devices, pipes, folders
 
 
+def device(folder: Path, name: str, minor: int) -> Path:
+    """A private copy of a memory device (1, 3 is null; 1, 7 is full), so a writer that
+    wrongly replaced its target would replace this node, never the system's own."""
+    path = folder / name
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+    except PermissionError:
+        pytest.skip("making a device node needs root (CI runs as root)")
+    return path
+
+
 @pytest.mark.parametrize("args", FILE_OUTPUTS, ids=NAMES)
-def test_out_at_dev_null_writes_through_and_keeps_the_device(
-    shipped: Path, args: tuple[str, ...]
+def test_out_at_a_null_device_writes_through_and_keeps_the_device(
+    tmp_path: Path, shipped: Path, args: tuple[str, ...]
 ) -> None:
-    if "xlsx" in args:
-        pytest.skip("a workbook's name must end in .xlsx")
-    code, _, err = run_cli("-C", str(shipped), *aimed_at(args, "/dev/null"))
+    null = device(tmp_path, "null.xlsx" if "xlsx" in args else "null", 3)
+    code, _, err = run_cli("-C", str(shipped), *aimed_at(args, null))
     assert code in (0, 1), err  # check's exit reflects the ledger, not the write
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISCHR(os.stat(null).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [null.name, "ws"]
 
 
 @pytest.mark.parametrize("args", FILE_OUTPUTS, ids=NAMES)
-def test_out_at_a_full_disk_is_exit_2_no_space(shipped: Path, args: tuple[str, ...]) -> None:
-    if "xlsx" in args:
-        pytest.skip("a workbook's name must end in .xlsx")
-    code, _, err = run_cli("-C", str(shipped), *aimed_at(args, "/dev/full"))
+def test_out_at_a_full_disk_is_exit_2_no_space(
+    tmp_path: Path, shipped: Path, args: tuple[str, ...]
+) -> None:
+    full = device(tmp_path, "full.xlsx" if "xlsx" in args else "full", 7)
+    code, _, err = run_cli("-C", str(shipped), *aimed_at(args, full))
     assert code == 2
-    assert "cannot write /dev/full: no space left on device" in err
+    assert f"cannot write {full}: no space left on device" in err
     assert "Traceback" not in err
-    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    assert stat.S_ISCHR(os.stat(full).st_mode)
 
 
 def test_out_at_a_named_pipe_streams_into_it(tmp_path: Path, shipped: Path) -> None:

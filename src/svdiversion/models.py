@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from .money import AMOUNT_PATTERN
+from .money import AMOUNT_PATTERN, MAX_WHOLE_DIGITS
 
 # ---------------------------------------------------------------------------- shared types
 
@@ -36,9 +36,14 @@ LineId = Id
 MeasureId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=48)]
 
 
+TOO_LARGE = f"an amount needs at most {MAX_WHOLE_DIGITS} digits before the decimal point"
+
+
 def _exact_money(value: Decimal) -> Decimal:
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
         raise ValueError("money has at most two decimal places")
+    if abs(value) >= 10**MAX_WHOLE_DIGITS:
+        raise ValueError(TOO_LARGE)
     return value
 
 
@@ -298,6 +303,8 @@ def _amount_reason(text: str) -> str:
         return "a thousands separator in the amount"
     if re.fullmatch(r"-?\d+\.\d{3,}", text):
         return "more than two decimal places"
+    if re.fullmatch(r"-?[1-9]\d*(\.\d{1,2})?", text):
+        return TOO_LARGE
     if text.startswith("(") and text.endswith(")"):
         return "a negative in parentheses"
     return "not a plain decimal amount"

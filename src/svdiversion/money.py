@@ -9,7 +9,10 @@ Pence = int
 
 PENNY = Decimal("0.01")
 # A canonical ledger amount: optional minus, digits without separators, at most two decimals.
-AMOUNT_PATTERN = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]{1,2})?"
+MAX_WHOLE_DIGITS = 10
+"""Pounds have at most ten digits (under £10,000,000,000): a longer amount is a typing or
+export error, never spend, and refused before it can reach a total."""
+AMOUNT_PATTERN = r"-?(?:0|[1-9][0-9]{0,9})(?:\.[0-9]{1,2})?"  # {0,9}: MAX_WHOLE_DIGITS
 _AMOUNT_RE = re.compile(AMOUNT_PATTERN)
 
 

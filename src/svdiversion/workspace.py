@@ -15,6 +15,7 @@ from .checks import CheckContext, run_checks
 from .ledger import Ledger
 from .load import NotAWorkspace, load_workspace
 from .load.excerpts import locate
+from .load.limits import cap_repeats
 from .problems import UNREADABLE_CODES, Problem, sort_problems
 
 __all__ = ["LoadResult", "NotAWorkspace", "open_workspace"]
@@ -44,4 +45,4 @@ def open_workspace(root: Path, *, as_of: date) -> LoadResult:
     ledger, problems = load_workspace(root)
     if ledger is not None:
         problems += run_checks(ledger, CheckContext(as_of=as_of))
-    return LoadResult(ledger, locate(root, sort_problems(problems)))
+    return LoadResult(ledger, locate(root, cap_repeats(sort_problems(problems))))

@@ -69,4 +69,3 @@ from .export_cmds import csv_export, xlsx_export  # noqa: E402
 
 export_app.command("xlsx")(xlsx_export)
 export_app.command("csv")(csv_export)
-

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -76,6 +77,41 @@ def workspace_files(root: Path) -> list[str]:
     return [name for name in names if name not in optional or (root / name).exists()]
 
 
+def _is_folder(path: Path) -> bool:
+    """A folder, or a path that cannot even be looked at (reported as unreadable)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return True
+
+
+def unreadable_folders(root: Path) -> list[Problem]:
+    """E002 for each workspace folder that cannot be listed: a file in it could not be
+    told apart from a missing one, so nothing is loaded (a skipped ``contract.d`` would
+    leave budgets wrong and the check green)."""
+    problems = []
+    for name in ("config", "ledger", CONTRACT_DIR):
+        folder = root / name
+        try:
+            if name == CONTRACT_DIR and not folder.is_dir():
+                continue
+            with os.scandir(folder):
+                pass
+        except OSError as exc:
+            problems.append(
+                Problem(
+                    f"{name}/",
+                    0,
+                    0,
+                    "E002",
+                    f"cannot read folder: {(exc.strerror or str(exc)).lower()}",
+                    "check the folder's permissions: the user running svdiversion must be "
+                    "able to list and read it",
+                )
+            )
+    return problems
+
+
 def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
     """Read and shape-check every file of the workspace at ``root``.
 
@@ -84,8 +120,11 @@ def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
     """
     from ..ledger import Ledger  # the ledger module imports Table from this package
 
-    if not (root / "config").is_dir() or not (root / "ledger").is_dir():
+    if not _is_folder(root / "config") or not _is_folder(root / "ledger"):
         raise NotAWorkspace(root)
+    unreadable = unreadable_folders(root)
+    if unreadable:
+        return None, unreadable
     problems: list[Problem] = []
     origins: Origins = {}
     frameworks_at: dict[str, tuple[int, int]] = {}

@@ -38,7 +38,9 @@ def _lines(file: Path, numbers: set[int]) -> dict[int, str]:
     found: dict[int, str] = {}
     last = max(numbers)
     try:
-        with file.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
+        # Lines end at LF only, as the readers count them: a bare CR inside a quoted
+        # value is part of its line, not the end of one.
+        with file.open("r", encoding="utf-8-sig", errors="replace", newline="\n") as handle:
             for number, text in enumerate(handle, start=1):
                 if number in numbers:
                     found[number] = text.rstrip("\r\n")

@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import csv
 import gc
+import mmap
 import operator
+import os
 import re
 import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from itertools import compress, islice, repeat
 from pathlib import Path
@@ -33,6 +35,7 @@ from pydantic.fields import FieldInfo
 
 from ..money import parse_pence
 from ..problems import Problem
+from .limits import MAX_COLUMNS, MAX_CSV_BYTES, MAX_PROBLEMS_PER_CODE, refused
 
 CHUNK_ROWS = 65_536
 # From this size a file is split by pyarrow when it is installed (see ``arrow_csv``);
@@ -105,6 +108,8 @@ class Table:
     header: tuple[str, ...]
     lines: Sequence[int]
     store: Columns
+    absent: frozenset[str] = frozenset()
+    """Optional columns the file leaves out: every row's value is ``None``."""
     _lists: dict[str, list[Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
@@ -119,13 +124,15 @@ class Table:
         """The value of ``name`` on every row."""
         found = self._lists.get(name)
         if found is None:
-            found = self._lists[name] = self.store.values(name)
+            found = self._lists[name] = (
+                [None] * len(self) if name in self.absent else self.store.values(name)
+            )
         return found
 
     def distinct(self, name: str) -> list[Any]:
         """The distinct values of ``name``, in order of first appearance."""
-        if name in self._lists:
-            return list(dict.fromkeys(self._lists[name]))
+        if name in self._lists or name in self.absent:
+            return list(dict.fromkeys(self.column(name)))
         return self.store.distinct(name)
 
     def count_distinct(self, name: str, where: Key | None = None) -> int:
@@ -301,6 +308,9 @@ def _gc_paused() -> Iterator[None]:
 
 def read_table(file: Path, display: str, spec: TableSpec) -> tuple[Table | None, list[Problem]]:
     """Read and validate one CSV file. Never raises for bad input."""
+    over = refused(file, display, MAX_CSV_BYTES, "CSV")
+    if over is not None:
+        return None, [over]
     try:
         handle = file.open("r", encoding="utf-8-sig", newline="")
     except FileNotFoundError:
@@ -327,7 +337,9 @@ def read_table(file: Path, display: str, spec: TableSpec) -> tuple[Table | None,
         ]
     with handle, _gc_paused():
         try:
-            return _read(handle, file, display, spec)
+            damaged = _nul_problems(handle, display)
+            table, problems = _read(handle, file, display, spec)
+            return _with_absent(table, spec), damaged + problems
         except UnicodeDecodeError as exc:
             return None, [_decode_problem(file, display, exc)]
         except csv.Error as exc:
@@ -343,6 +355,16 @@ def read_table(file: Path, display: str, spec: TableSpec) -> tuple[Table | None,
             ]
 
 
+def _with_absent(table: Table | None, spec: TableSpec) -> Table | None:
+    """The table knowing which optional columns its file leaves out, so a rule or a digest
+    that reads one gets ``None`` per row rather than a missing column."""
+    if table is None:
+        return None
+    fields = spec.model.model_fields
+    absent = frozenset(n for n, f in fields.items() if not f.is_required()) - set(table.header)
+    return replace(table, absent=absent) if absent else table
+
+
 def _csv_error_line(file: Path) -> int:
     """The line of the record the CSV reader gave up on: its error does not say."""
     with file.open("r", encoding="utf-8-sig", newline="") as handle:
@@ -356,6 +378,45 @@ def _csv_error_line(file: Path) -> int:
     return 0
 
 
+def _line_and_field(data: bytes, offset: int) -> tuple[int, int]:
+    """The line of byte ``offset`` and, like every CSV problem, its field number as the
+    column (excerpts.locate makes it a character column)."""
+    return data.count(b"\n", 0, offset) + 1, _field_number(data, offset)
+
+
+def _field_number(data: bytes | mmap.mmap, offset: int) -> int:
+    """One more than the commas outside quotes before byte ``offset`` on its line."""
+    outside_quotes = data[data.rfind(b"\n", 0, offset) + 1 : offset].split(b'"')[::2]
+    return 1 + sum(part.count(b",") for part in outside_quotes)
+
+
+def _nul_problems(handle: Any, display: str) -> list[Problem]:
+    """E006 for each NUL byte: no text a person types holds one, so it is the mark of a
+    damaged file or a binary one saved as .csv (the csv module would read it as text).
+    One C-level byte search over the mapped file; lines are counted only up to a find."""
+    if os.fstat(handle.fileno()).st_size == 0:
+        return []
+    problems: list[Problem] = []
+    with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        line, counted = 1, 0
+        offset = data.find(b"\x00")
+        while offset != -1 and len(problems) < MAX_PROBLEMS_PER_CODE:
+            line += data[counted:offset].count(b"\n")
+            counted = offset
+            problems.append(
+                Problem(
+                    display,
+                    line,
+                    _field_number(data, offset),
+                    "E006",
+                    "a NUL byte in the row: the file looks damaged",
+                    "restore the file from version control or re-export it as CSV UTF-8",
+                )
+            )
+            offset = data.find(b"\x00", offset + 1)
+    return problems
+
+
 def _decode_problem(file: Path, display: str, exc: UnicodeDecodeError) -> Problem:
     data = file.read_bytes()
     bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
@@ -365,11 +426,7 @@ def _decode_problem(file: Path, display: str, exc: UnicodeDecodeError) -> Proble
         data.decode("utf-8")
     except UnicodeDecodeError as first:
         offset = first.start
-    line = data.count(b"\n", 0, offset) + 1
-    # Like every CSV problem, the column is the field number (excerpts.locate makes it a
-    # character column): one more than the commas outside quotes before the byte.
-    outside_quotes = data[data.rfind(b"\n", 0, offset) + 1 : offset].split(b'"')[::2]
-    column = 1 + sum(part.count(b",") for part in outside_quotes)
+    line, column = _line_and_field(data, offset)
     byte = data[offset]
     guess = " (0xA3 is £ in Windows-1252)" if byte == 0xA3 else ""
     return Problem(
@@ -402,6 +459,19 @@ def _read(
             )
         ]
     header_line = reader.line_num
+    if len(header_row) > MAX_COLUMNS:
+        return None, [
+            Problem(
+                display,
+                header_line,
+                MAX_COLUMNS + 1,
+                "E008",
+                f"the header has {len(header_row):,} columns; a ledger file has at most "
+                f"{MAX_COLUMNS}",
+                _columns_hint(spec),
+            )
+        ]
+    problems += _padded_names(display, header_line, header_row)
     header = tuple(name.strip() for name in header_row)
     types, header_problems = _check_header(display, header_line, header, spec)
     problems += header_problems
@@ -522,7 +592,7 @@ def _without(table: Table, bad_rows: set[int]) -> Table:
     if not bad_rows:
         return table
     lines = array("i", (line for i, line in enumerate(table.lines) if i not in bad_rows))
-    return Table(table.path, table.header, lines, table.store.without(bad_rows))
+    return Table(table.path, table.header, lines, table.store.without(bad_rows), table.absent)
 
 
 def _pence(amounts: list[str | None]) -> list[int]:
@@ -543,6 +613,24 @@ def _chunk_lines(chunk: list[list[str]], first: int, last: int) -> array[int]:
         lines.append(line)
         line += 1 + sum(value.count("\n") for value in row)
     return lines
+
+
+def _padded_names(display: str, line: int, names: list[str]) -> list[Problem]:
+    """E008 for a column name with spaces around it: a spreadsheet or a script that
+    reads the file by name would not find the column. The name is read without them,
+    so the rest of the file is still checked."""
+    return [
+        Problem(
+            display,
+            line,
+            position + 1,
+            "E008",
+            f"column {name!r} has spaces around its name",
+            f"write it as {name.strip()!r}, without spaces",
+        )
+        for position, name in enumerate(names)
+        if name != name.strip()
+    ]
 
 
 def _width_problems(

@@ -21,9 +21,13 @@ from typing import Any
 import yaml
 
 from ..problems import Problem
+from .limits import MAX_YAML_BYTES, refused
 
 MAX_ALIASES = 100
 MAX_NODES = 200_000
+MAX_DEPTH = 64
+"""Nesting of lists and mappings; a ledger file needs about six levels. Deeper documents
+are refused before they are built, so no parser or builder recursion can overflow."""
 
 PathKey = tuple[str | int, ...]
 
@@ -124,6 +128,9 @@ class _Builder:
 
 def read_yaml(file: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse ``file``; on any failure return ``None`` and located problems, never raise."""
+    over = refused(file, display, MAX_YAML_BYTES, "YAML")
+    if over is not None:
+        return None, [over]
     try:
         text = file.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
@@ -138,8 +145,21 @@ def read_yaml(file: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
                 "save it as UTF-8 text and check its permissions",
             )
         ]
+    too_deep = _deeper_than(text, MAX_DEPTH)
+    if too_deep is not None:
+        return None, [
+            Problem(
+                display,
+                *too_deep,
+                "E005",
+                f"the document nests lists and mappings more than {MAX_DEPTH} levels deep",
+                "ledger files need only a few levels: check the brackets and indentation here",
+            )
+        ]
     try:
         root = _compose(text)
+    except yaml.reader.ReaderError as exc:
+        return None, [_reader_problem(display, text, exc)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -188,6 +208,49 @@ def read_yaml(file: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
     except yaml.YAMLError as exc:
         return None, [Problem(display, 0, 0, "E003", f"YAML error: {exc}", "")]
     return YamlDoc(display, data, builder.marks), builder.problems
+
+
+def _deeper_than(text: str, limit: int) -> tuple[int, int] | None:
+    """Where the document first nests deeper than ``limit`` (1-based line and column),
+    from its parse events: both parsers keep an explicit stack, so this cannot overflow.
+    ``None`` when it does not, or when it is malformed before that (composing it reports
+    the error). libyaml gives up on some deep documents before its first event, so a
+    document it refuses is scanned again by the pure-Python parser."""
+    loaders = [getattr(yaml, "CSafeLoader", None), yaml.SafeLoader]
+    for loader in [known for known in loaders if known is not None]:
+        depth = 0
+        try:
+            for event in yaml.parse(text, Loader=loader):
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    mark = event.start_mark
+                    if depth > limit and mark is not None:
+                        return mark.line + 1, mark.column + 1
+                elif isinstance(event, yaml.CollectionEndEvent):
+                    depth -= 1
+        except yaml.YAMLError:
+            continue
+        return None
+    return None
+
+
+def _reader_problem(display: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    """A character YAML does not allow (a control character, say), at its line and
+    column: PyYAML's reader gives only an offset into the text."""
+    offset = min(max(exc.position, 0), len(text))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    character = (
+        exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+    )
+    return Problem(
+        display,
+        line,
+        column,
+        "E003",
+        f"YAML does not allow the control character U+{character:04X} here",
+        'delete it; to put it in a value write an escape in double quotes, e.g. "\\t"',
+    )
 
 
 def _position(exc: BaseException) -> tuple[int, int]:

@@ -4,21 +4,56 @@ and as JSON (the documented shape, see docs/output-formats.md)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..problems import Problem, count_by_severity
 
+# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts the
+# sequences that clear a screen or write the clipboard), DEL, and the bidirectional
+# overrides that make text read in another order than it is stored.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every character a terminal would act on written as an escape
+    (``\\x1b``, ``\\u202e``), so an excerpt shows a line and never runs it."""
+    return _UNSHOWABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+EXCERPT_WIDTH = 160
+"""Characters of a line shown at most; a longer line is cut around the column."""
+
+
+def excerpt_window(text: str, column: int) -> tuple[str, int]:
+    """``text`` cut to about :data:`EXCERPT_WIDTH` characters around ``column`` (1-based,
+    0 for none), with ``...`` where it was cut, and the column in the cut text."""
+    if len(text) <= EXCERPT_WIDTH:
+        return text, column
+    start = max(0, min(column - 1 - EXCERPT_WIDTH // 2, len(text) - EXCERPT_WIDTH))
+    cut = text[start : start + EXCERPT_WIDTH]
+    lead = "..." if start else ""
+    tail = "..." if start + EXCERPT_WIDTH < len(text) else ""
+    return lead + cut + tail, column - start + len(lead) if column else 0
+
 
 def problem_lines(problem: Problem, *, excerpt: bool = True) -> list[str]:
-    lines = [f"{problem.location}: {problem.code} {problem.message}"]
+    lines = [f"{problem.location}: {problem.code} {visible(problem.message)}"]
     if excerpt and problem.excerpt:
         number = str(problem.line)
-        lines.append(f"  {number} | {problem.excerpt}")
-        if problem.column:
-            lines.append(f"  {' ' * len(number)} | {' ' * (problem.column - 1)}^")
+        shown, column = excerpt_window(problem.excerpt, problem.column)
+        lines.append(f"  {number} | {visible(shown)}")
+        if column:
+            lead = len(visible(shown[: column - 1]))
+            lines.append(f"  {' ' * len(number)} | {' ' * lead}^")
     if problem.hint:
-        lines.append(f"  hint: {problem.hint}")
+        lines.append(f"  hint: {visible(problem.hint)}")
     return lines
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
-from .cells import human, machine
+from .cells import CsvWriter, human, machine
 from .sheets import Kind, Sheet
 
 NUMERIC = {Kind.MONEY, Kind.COUNT, Kind.PERCENT, Kind.DECIMAL}
@@ -15,7 +14,7 @@ NUMERIC = {Kind.MONEY, Kind.COUNT, Kind.PERCENT, Kind.DECIMAL}
 def sheet_csv(sheet: Sheet) -> str:
     """One sheet as CSV: a header of column keys, machine values, the total row last."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer)
     writer.writerow([c.key for c in sheet.columns])
     for number, row in enumerate(sheet.all_rows()):
         writer.writerow(

@@ -19,7 +19,6 @@ formula is made inert (see ``cells.inert``).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import replace
@@ -34,7 +33,7 @@ from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
 from ..reports.outcomes import OutcomesReport
 from ..reports.vfm import VfmReport
-from .cells import inert, machine
+from .cells import CsvWriter, inert, machine
 from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, outcomes_sheets, vfm_sheets
 from .tabular import sheet_csv
 
@@ -94,7 +93,7 @@ def tidy_files(
 
 def tidy_csv(report: str, tables: Sequence[Table], context: list[str], currency: str) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer)
     writer.writerow(COLUMNS)
     for sheet, dimensions in tables:
         rows = sheet.all_rows()

@@ -43,7 +43,7 @@ from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
 from ..reports.outcomes import OutcomesReport
 from ..reports.vfm import VfmReport
-from .cells import FORMULA_TRIGGERS, human
+from .cells import human, looks_like_formula
 from .report_views import INTERNAL, PUBLISHED
 from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, outcomes_sheets, vfm_sheets
 
@@ -597,7 +597,7 @@ def _write(cell: Any, value: Any, kind: Kind) -> Any:
         text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         cell.value = text
         cell.data_type = "s"  # openpyxl would take "=..." for a formula
-        if text.startswith(FORMULA_TRIGGERS):
+        if looks_like_formula(text):
             cell.quotePrefix = True
         if kind is not Kind.TEXT:
             cell.alignment = RIGHT  # a symbol such as [c] where a number would be
