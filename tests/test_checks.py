@@ -1218,3 +1218,41 @@ def test_closed_months_unchanged_names_changed_added_and_removed_rows(tmp_path: 
             f"now {now}",
         )
     ]
+
+
+SHARE = """
+      - at: "{at}"
+        by: "A. Analyst"
+        recipient: "{recipient}"
+        purpose: "Interim evaluation report"
+        as_of: "2025-03-31"
+        key_id: "f25810f682a06592"
+        k: 5
+        quasi_identifiers: ["area", "age", "referral_period", "referral_source"]
+        generalisation: "periods withheld; age withheld"
+        episodes: 2
+        withheld: 0
+        files:
+          "episodes.csv": "sha256:{digest}"
+"""
+
+
+def test_shares_in_order_reports_a_record_dated_before_the_one_above(tmp_path: Path) -> None:
+    from svdiversion.checks.shares import shares_in_order
+
+    records = [("2025-04-02T10:00:00+01:00", "University"), ("2025-04-01T09:00:00+01:00", "Board")]
+    shares = "shares:\n" + "".join(
+        inline(SHARE.format(at=at, recipient=who, digest="0" * 64)) for at, who in records
+    )
+    root = make_workspace(tmp_path, extra={"ledger/shares.yaml": shares})
+
+    assert found(run_check(shares_in_order, root)) == [
+        (
+            "ledger/shares.yaml",
+            15,
+            3,
+            "E503",
+            "the share to Board is dated 2025-04-01T09:00:00+01:00, before the record above it "
+            "(2025-04-02T10:00:00+01:00): records are only appended",
+        )
+    ]

@@ -25,6 +25,7 @@ from .models import (
     Measure,
     MonthClose,
     Settings,
+    ShareRecord,
     Tranche,
     TrancheChange,
     Variation,
@@ -88,6 +89,7 @@ class Ledger:
     files: tuple[str, ...]
     origins: dict[tuple[str, str], list[Origin]] = field(default_factory=dict)
     closes: tuple[MonthClose, ...] = ()  # ledger/closes.yaml, in file order
+    shares: tuple[ShareRecord, ...] = ()  # ledger/shares.yaml, in file order
 
     # ------------------------------------------------------------------ contract
 

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -262,6 +263,58 @@ def _regex(value: str) -> str:
     return value
 
 
+QuasiIdentifier = Literal["area", "age", "referral_period", "referral_source", "pathway"]
+"""An episode field an outsider might know about a child, used for k-anonymity."""
+
+AgeBand = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,2}-[0-9]{1,2}$")]
+"""Ages ``LOW-HIGH`` inclusive, e.g. ``12-14``."""
+
+
+def _bands_in_order(bands: list[str]) -> list[str]:
+    previous = None
+    for band in bands:
+        low, high = (int(part) for part in band.split("-"))
+        if low > high:
+            raise ValueError(f"age band {band} ends before it starts")
+        if previous is not None and low != previous + 1:
+            raise ValueError(f"age band {band} does not follow on from the band before it")
+        previous = high
+    return bands
+
+
+def _distinct(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        raise ValueError("each quasi-identifier is listed once")
+    return values
+
+
+class EvaluationSettings(Frozen):
+    """The evaluator's extract (docs/evaluation.md): k-anonymity on the quasi-identifiers,
+    reached by generalising periods, then ages into ``age_bands``, then withholding rows."""
+
+    k: Annotated[int, Field(ge=2)] = 5
+    quasi_identifiers: Annotated[
+        list[QuasiIdentifier], Field(min_length=1), AfterValidator(_distinct)
+    ] = ["area", "age", "referral_period", "referral_source"]
+    age_bands: Annotated[list[AgeBand], Field(min_length=1), AfterValidator(_bands_in_order)] = [
+        "10-11",
+        "12-14",
+        "15-17",
+    ]
+    max_withheld: Share = Decimal("0.05")
+
+
+class TrendsSettings(Frozen):
+    """Statistical process control of referrals and outcome rates (docs/trends.md)."""
+
+    chart: Literal["auto", "xmr", "c"] = "auto"
+    c_chart_below: Annotated[int, Field(ge=1)] = 10
+    baseline_months: Annotated[int, Field(ge=2)] = 12
+    run_length: Annotated[int, Field(ge=2)] = 7
+    trend_length: Annotated[int, Field(ge=3)] = 7
+    recent_months: Annotated[int, Field(ge=1)] = 3
+
+
 class Settings(Frozen):
     service_name: str = "Commissioned service"
     cyp_ref_pattern: Annotated[str, AfterValidator(_regex)] = r"^CYP-[0-9]{5}$"
@@ -272,6 +325,8 @@ class Settings(Frozen):
     protective_marking: str = "OFFICIAL-SENSITIVE"
     rag: RagThresholds = RagThresholds()
     disclosure: DisclosurePolicy = DisclosurePolicy()
+    evaluation: EvaluationSettings = EvaluationSettings()
+    trends: TrendsSettings = TrendsSettings()
 
     def cyp_ref_regex(self) -> re.Pattern[str]:
         return re.compile(self.cyp_ref_pattern)
@@ -439,3 +494,31 @@ class MonthClose(Frozen):
 
 class ClosesFile(Frozen):
     closes: list[MonthClose] = []
+
+
+# ------------------------------------------------------------------------ ledger/shares.yaml
+
+Digest = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
+
+
+class ShareRecord(Frozen):
+    """One record of ``ledger/shares.yaml``: an evaluation extract shared, with whom, why,
+    by whom, and the SHA-256 of every file sent. Appended by ``svdiversion export
+    evaluation``; nothing edits it (docs/evaluation.md)."""
+
+    at: AwareDatetime  # with its UTC offset, so records compare in time
+    by: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    recipient: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    purpose: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    as_of: date
+    key_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+    k: Annotated[int, Field(ge=2)]
+    quasi_identifiers: list[QuasiIdentifier]
+    generalisation: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    episodes: Annotated[int, Field(ge=0)]
+    withheld: Annotated[int, Field(ge=0)]
+    files: Annotated[dict[str, Digest], Field(min_length=1)]
+
+
+class SharesFile(Frozen):
+    shares: list[ShareRecord] = []

@@ -15,6 +15,7 @@ from .closes import CLOSE_CHECKS
 from .context import CheckContext
 from .contract import CONTRACT_CHECKS
 from .episodes import EPISODE_CHECKS
+from .shares import SHARE_CHECKS
 from .transactions import TRANSACTION_CHECKS
 
 Check = Callable[[Ledger, CheckContext], Iterable[Problem]]
@@ -24,6 +25,7 @@ CHECKS: tuple[Check, ...] = (
     *TRANSACTION_CHECKS,
     *EPISODE_CHECKS,
     *CLOSE_CHECKS,
+    *SHARE_CHECKS,
 )
 
 

@@ -45,6 +45,7 @@ CODES: dict[str, str] = {
     "E406": "A variation takes a tranche or allocation below zero",
     "E501": "A closed month's transaction rows changed since it was closed",
     "E502": "ledger/closes.yaml malformed, or a record that does not follow from the ones before",
+    "E503": "ledger/shares.yaml malformed, or a record out of time order",
     "W301": "A child with more than one engaged episode",
     "W401": "Spend above an area allocation",
     "W402": "Allocations of a delivery line do not cover its budget",

@@ -14,6 +14,7 @@ from .finance import close, reconcile, reopen
 from .generate import generate
 from .init import init
 from .reports import areas, burndown, outcomes, report, vfm
+from .trends import trends
 
 app = typer.Typer(
     name="svdiversion",
@@ -64,6 +65,7 @@ app.command()(areas)
 app.command()(outcomes)
 app.command()(vfm)
 app.command()(report)
+app.command()(trends)
 app.command()(reconcile)
 app.command()(close)
 app.command()(reopen)

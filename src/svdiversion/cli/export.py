@@ -69,3 +69,8 @@ from .export_cmds import csv_export, xlsx_export  # noqa: E402
 
 export_app.command("xlsx")(xlsx_export)
 export_app.command("csv")(csv_export)
+
+# The evaluator's pseudonymised extract (docs/evaluation.md).
+from .evaluation import evaluation_export  # noqa: E402
+
+export_app.command("evaluation")(evaluation_export)

@@ -10,6 +10,7 @@
     ledger/outcomes.csv          referral episodes
     ledger/workshops.csv         group sessions
     ledger/closes.yaml           optional: months closed and reopened (E502 when malformed)
+    ledger/shares.yaml           optional: evaluation extracts shared (E503 when malformed)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..models import (
     WorkshopRow,
 )
 from ..problems import Problem
+from .shares import SHARES, load_shares
 from .tables import Table, TableSpec, read_table
 from .yamldoc import YamlDoc, read_yaml
 
@@ -72,8 +74,9 @@ def workspace_files(root: Path) -> list[str]:
         OUTCOMES,
         WORKSHOPS,
         CLOSES,
+        SHARES,
     ]
-    optional = (SETTINGS, CLOSES)
+    optional = (SETTINGS, CLOSES, SHARES)
     return [name for name in names if name not in optional or (root / name).exists()]
 
 
@@ -190,6 +193,7 @@ def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
         files=tuple(workspace_files(root)),
         origins=origins,
         closes=_closes(root, problems, origins),
+        shares=load_shares(root, problems, origins),
     )
     return ledger, problems
 

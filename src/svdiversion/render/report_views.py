@@ -16,6 +16,7 @@ from .console import banner, burndown_chart, make_console, sheet_table, sheets_g
 from .json_reports import areas_json, burndown_json, dumps, outcomes_json, vfm_json
 from .sheets import Sheet, areas_sheet, burndown_sheets, outcomes_sheets, vfm_sheets
 from .tabular import sheet_csv, sheets_markdown
+from .trends import emerging_json, emerging_sheet, print_emerging
 
 INTERNAL = "INTERNAL - NOT FOR PUBLICATION: exact counts about children."
 PUBLISHED = "Published figures: disclosure control applied (see the notes under each table)."
@@ -117,6 +118,7 @@ def pack_sheets(pack: MonthlyPack) -> list[Sheet]:
         *burndown_sheets(pack.burndown),
         areas_sheet(pack.areas),
         *outcome_sheets,
+        emerging_sheet(pack.trends),
         *vfm_sheets(pack.vfm),
     ]
 
@@ -130,6 +132,7 @@ def pack_json(pack: MonthlyPack) -> dict[str, Any]:
         "burndown": burndown_json(pack.burndown),
         "areas": areas_json(pack.areas, pack.disclosure.value),
         "outcomes": outcomes_json(pack.outcomes),
+        "emerging_trends": emerging_json(pack.trends),
         "vfm": vfm_json(pack.vfm),
     }
 
@@ -155,5 +158,8 @@ def print_pack(pack: MonthlyPack, width: int | None) -> None:
     print_areas(pack.areas, pack.disclosure, width)
     console.rule("Outcomes")
     print_outcomes(pack.outcomes, width)
+    console.rule("Emerging trends")
+    print_emerging(pack.trends, width)
+    console.print()
     console.rule("Value for money")
     print_vfm(pack.vfm, width)

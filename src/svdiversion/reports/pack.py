@@ -12,6 +12,7 @@ from .burndown import Burndown, burndown
 from .disclosure import Disclosure
 from .options import ReportOptions
 from .outcomes import OutcomesReport, outcomes, publish
+from .trends import TrendsReport, trends
 from .vfm import VfmReport, vfm
 
 
@@ -25,6 +26,7 @@ class MonthlyPack:
     areas: AreasReport
     outcomes: OutcomesReport
     vfm: VfmReport
+    trends: TrendsReport  # the "emerging trends" section lists its current signals
 
 
 def disclosed_reports(
@@ -58,4 +60,5 @@ def monthly_pack(
         areas=areas,
         outcomes=shown,
         vfm=value,
+        trends=trends(ledger, options.as_of, disclosure),
     )

@@ -1,0 +1,231 @@
+"""``svdiversion export evaluation``: the evaluator's pseudonymised, k-anonymous extract.
+
+The order matters: everything that can be refused (the key, the options, the folder, the
+ledger, the settings) is refused before a byte is written; the files are then written
+and the share recorded in ``ledger/shares.yaml`` under the ledger lock, and if the
+record cannot be made the files written are removed again, so no extract leaves
+without its record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from ..atomic import write_atomic
+from ..evaluation.pseudonyms import ENV_KEY, KeyRefused, Pseudonyms, key_from
+from ..lock import LockUnavailable, ledger_lock
+from ..models import EvaluationSettings, QuasiIdentifier
+from ..outputs import describe_os_error
+from .common import EXIT_PROBLEMS, EXIT_USAGE, AsOf, fail, workspace_root
+from .output import FolderOut, folder_target
+from .reports import report_ledger
+
+KNOWN_QUASI_IDENTIFIERS: tuple[str, ...] = QuasiIdentifier.__args__  # type: ignore[attr-defined]
+KEY_HINT = (
+    f"give --key-file FILE or set {ENV_KEY}; make a key once with e.g. "
+    "'openssl rand -hex 32 > evaluation.key', keep it outside the workspace, "
+    "and use the same key for every extract"
+)
+
+
+def evaluation_export(
+    ctx: typer.Context,
+    out: FolderOut,
+    recipient: Annotated[
+        str,
+        typer.Option("--recipient", metavar="TEXT", help="Who receives the extract."),
+    ],
+    purpose: Annotated[
+        str,
+        typer.Option("--purpose", metavar="TEXT", help="What it is shared for."),
+    ],
+    key_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--key-file",
+            metavar="FILE",
+            help=f"The pseudonym key (at least 32 bytes), kept outside the workspace. "
+            f"Default: the {ENV_KEY} environment variable.",
+        ),
+    ] = None,
+    as_of: AsOf = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", metavar="NAME", help="Who makes the share. Default: $SVDIVERSION_USER, $USER."
+        ),
+    ] = None,
+    k: Annotated[
+        int | None,
+        typer.Option(
+            "--k",
+            metavar="N",
+            help="Each combination of quasi-identifiers is shared by at least N episodes "
+            "(at least 2). Default: evaluation.k in config/settings.yaml (5).",
+        ),
+    ] = None,
+    quasi_identifiers: Annotated[
+        str | None,
+        typer.Option(
+            "--quasi-identifiers",
+            metavar="LIST",
+            help="Comma-separated, from: " + ", ".join(KNOWN_QUASI_IDENTIFIERS) + ". "
+            "Default: evaluation.quasi_identifiers in config/settings.yaml "
+            "(area,age,referral_period,referral_source).",
+        ),
+    ] = None,
+) -> None:
+    """The evaluator's extract: pseudonymised episodes, spend and workshops, with a data
+    dictionary, recorded in ledger/shares.yaml.
+
+    Writes into DIR (new or empty): episodes.csv (keyed pseudonyms, k-anonymous on the
+    quasi-identifiers), spend.csv, workshops.csv, datapackage.json (a Frictionless Data
+    Package) and README.md (what was generalised and withheld, digests). See
+    docs/evaluation.md.
+
+    Example: svdiversion export evaluation --out extract-2025-03
+    --key-file ~/keys/evaluation.key --recipient "Evaluation partner"
+    --purpose "Interim evaluation report"
+    """
+    from ..evaluation.extract import SettingsRefused, evaluation_extract
+    from ..evaluation.shares import SharesNotWritten, append_share, share_record
+    from ..render.datapackage import Share, digest, package_files
+
+    root = workspace_root(ctx)
+    key = _key(root, key_file)
+    wanted = _overrides(k, quasi_identifiers)
+    who = _text(by or os.environ.get("SVDIVERSION_USER") or os.environ.get("USER"), "--by NAME")
+    recipient, purpose = _text(recipient, "--recipient TEXT"), _text(purpose, "--purpose TEXT")
+    folder = folder_target(ctx, out, "evaluation/extract-2025-03")
+    if folder.is_dir() and any(folder.iterdir()):
+        fail(f"{out} is not empty", "give a new or empty folder: an extract is sent whole")
+    try:
+        with ledger_lock(root):
+            ledger, _ = report_ledger(ctx)
+            settings = _settings(ledger.settings.evaluation, wanted)
+            day = as_of or date.today()
+            try:
+                extract = evaluation_extract(ledger, day, Pseudonyms(key), settings)
+            except SettingsRefused as exc:
+                fail(str(exc), "make the age bands cover age_min to age_max")
+            made = now()
+            files = package_files(extract, Share(made, who, recipient, purpose))
+            created = _write(folder, out, files)
+            record = share_record(
+                extract, made, who, recipient, purpose, {n: digest(d) for n, d in files.items()}
+            )
+            try:
+                append_share(root, record)
+            except SharesNotWritten as exc:
+                _remove(folder, created, files)
+                fail(
+                    f"{exc}; the extract was not kept",
+                    "check 'svdiversion check' and the folder's permissions, then run this again",
+                    EXIT_USAGE if exc.io else EXIT_PROBLEMS,
+                )
+    except LockUnavailable as exc:
+        fail(f"{exc}; nothing was written", "wait for the other command to finish, then retry")
+    if not (ctx.obj and ctx.obj.get("quiet")):
+        sys.stderr.write(
+            f"wrote {', '.join(files)} in {out}: {extract.referred - extract.withheld} episodes "
+            f"({extract.withheld} of {extract.referred} withheld for k-anonymity, "
+            f"k = {settings.k}; {extract.generalisation}); recorded in ledger/shares.yaml\n"
+        )
+
+
+def now() -> datetime:
+    """The time a share is stamped with: local time with its UTC offset, to the second."""
+    return datetime.now().astimezone().replace(microsecond=0)
+
+
+def _key(root: Path, key_file: Path | None) -> bytes:
+    """The key from ``--key-file`` or the environment, or exit 2 saying why not."""
+    try:
+        if key_file is not None:
+            if key_file.resolve().is_relative_to(root.resolve()):
+                fail(
+                    f"refusing the key in {key_file}: it is inside the workspace, where it "
+                    "would be committed with the ledger",
+                    "keep the key outside the workspace",
+                )
+            try:
+                data = key_file.read_bytes()
+            except OSError as exc:
+                fail(f"cannot read the key file {key_file}: {describe_os_error(exc)}", KEY_HINT)
+            return key_from(data, str(key_file))
+        value = os.environ.get(ENV_KEY, "")
+        if not value:
+            fail("no pseudonym key: the extract needs one", KEY_HINT)
+        return key_from(value.encode("utf-8"), ENV_KEY)
+    except KeyRefused as exc:
+        fail(str(exc), KEY_HINT)
+
+
+def _overrides(k: int | None, listed: str | None) -> dict[str, object]:
+    """The options that replace settings, checked before anything is read."""
+    wanted: dict[str, object] = {}
+    if k is not None:
+        if k < 2:
+            fail(f"--k {k}: k must be at least 2", "k = 5 is the usual choice")
+        wanted["k"] = k
+    if listed is not None:
+        names = [name.strip() for name in listed.split(",") if name.strip()]
+        unknown = [name for name in names if name not in KNOWN_QUASI_IDENTIFIERS]
+        if unknown or not names:
+            fail(
+                f"--quasi-identifiers: unknown {', '.join(map(repr, unknown)) or 'empty list'}",
+                "choose from " + ", ".join(KNOWN_QUASI_IDENTIFIERS),
+            )
+        if len(set(names)) != len(names):
+            fail("--quasi-identifiers: each is listed once")
+        wanted["quasi_identifiers"] = names
+    return wanted
+
+
+def _settings(configured: EvaluationSettings, wanted: dict[str, object]) -> EvaluationSettings:
+    return configured.model_copy(update=wanted) if wanted else configured
+
+
+def _text(value: str | None, option: str) -> str:
+    if value is None or not value.strip():
+        fail(f"say {option.split()[0][2:]} with {option}")
+    return " ".join(value.split())
+
+
+def _write(folder: Path, out: Path, files: dict[str, bytes]) -> bool:
+    """Each file into ``folder``, atomically; whether the folder was made. On failure
+    what was written is removed and the command stops (exit 2)."""
+    created = not folder.exists()
+    done: dict[str, bytes] = {}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            write_atomic(folder / name, data)
+            done[name] = data
+    except OSError as exc:
+        _remove(folder, created, done)
+        _cannot_write(out, exc)
+    return created
+
+
+def _remove(folder: Path, created: bool, files: dict[str, bytes]) -> None:
+    for name in files:
+        with contextlib.suppress(OSError):
+            (folder / name).unlink()
+    if created:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _cannot_write(out: Path, exc: OSError) -> NoReturn:
+    fail(
+        f"cannot write {out}: {describe_os_error(exc)}; nothing was kept or recorded",
+        "check the folder is writable and has space",
+    )

@@ -1,0 +1,237 @@
+"""The evaluation extract as files: CSV tables, a Frictionless ``datapackage.json`` and a
+README that says what the files are, what was generalised and withheld, and the
+SHA-256 of every other file (docs/evaluation.md).
+
+CSV: UTF-8, comma-separated, a header row of field names, ``\\n`` line ends, an empty
+value for a missing one; text a spreadsheet would run as a formula gets a leading
+apostrophe (the schema's enums say the same).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ..evaluation.anonymity import Attempt
+from ..evaluation.extract import Extract, Resource
+from .cells import CsvWriter, inert
+
+DESCRIPTOR = "datapackage.json"
+README = "README.md"
+NAMES = {
+    "area": "area",
+    "age": "age",
+    "referral_period": "referral period",
+    "referral_source": "referral source",
+    "pathway": "pathway",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """Who made the extract, for whom and why: written into the README."""
+
+    made_at: datetime
+    by: str
+    recipient: str
+    purpose: str
+
+
+def digest(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def package_files(extract: Extract, share: Share) -> dict[str, bytes]:
+    """File name -> bytes: the tables, ``datapackage.json`` and ``README.md``."""
+    tables = {f"{r.name}.csv": table_csv(r) for r in extract.resources}
+    descriptor = descriptor_json(extract, tables, share.made_at)
+    files = {**tables, DESCRIPTOR: descriptor}
+    files[README] = readme(extract, files, share).encode("utf-8")
+    return files
+
+
+def table_csv(resource: Resource) -> bytes:
+    buffer = io.StringIO()
+    writer = CsvWriter(buffer)
+    writer.writerow([field["name"] for field in resource.fields])
+    for row in resource.rows:
+        writer.writerow([_inert(v) if isinstance(v, str) else v for v in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _inert(text: str) -> str:
+    # Text starting with a letter or digit cannot be read as a formula: most values (keys,
+    # ids, periods) skip the fuller test.
+    return text if text[:1].isalnum() else inert(text)
+
+
+def descriptor_json(extract: Extract, tables: dict[str, bytes], made_at: datetime) -> bytes:
+    """A Tabular Data Package (Frictionless Data Package v1) with every file's digest."""
+    package = {
+        "profile": "tabular-data-package",
+        "name": _slug(extract.service) + "-evaluation-extract",
+        "title": f"{extract.service}: evaluation extract as of {extract.as_of}",
+        "description": (
+            f"{extract.marking}. Pseudonymised episode-level data for the independent "
+            f"evaluation, k-anonymous (k = {extract.settings.k}) on "
+            f"{_qi_words(extract)}; with spend and group sessions. Data dated on or "
+            f"before {extract.as_of}. Not for publication: see README.md."
+        ),
+        "created": made_at.isoformat(),
+        "resources": [_resource(r, tables[f"{r.name}.csv"]) for r in extract.resources],
+    }
+    return (json.dumps(package, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _resource(resource: Resource, data: bytes) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "fields": [_inert_enum(field) for field in resource.fields],
+        "missingValues": [""],
+    }
+    if resource.primary_key:
+        schema["primaryKey"] = list(resource.primary_key)
+    return {
+        "name": resource.name,
+        "path": f"{resource.name}.csv",
+        "profile": "tabular-data-resource",
+        "title": resource.title,
+        "description": resource.description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": len(data),
+        "hash": digest(data),
+        "dialect": {"delimiter": ",", "header": True},
+        "schema": schema,
+    }
+
+
+def _inert_enum(field: dict[str, Any]) -> dict[str, Any]:
+    constraints = field.get("constraints", {})
+    if "enum" not in constraints or field["type"] != "string":
+        return field
+    enum = [inert(value) for value in constraints["enum"]]
+    return {**field, "constraints": {**constraints, "enum": enum}}
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "service"
+
+
+def _qi_words(extract: Extract) -> str:
+    return ", ".join(NAMES[q] for q in extract.settings.quasi_identifiers)
+
+
+# ------------------------------------------------------------------------------- README
+
+
+def readme(extract: Extract, files: dict[str, bytes], share: Share) -> str:
+    settings = extract.settings
+    referred, withheld = extract.referred, extract.withheld
+    share_pct = (
+        f" ({(Decimal(withheld) * 100 / referred).quantize(Decimal('0.1'))}%)" if referred else ""
+    )
+    rows = {f"{r.name}.csv": len(r.rows) for r in extract.resources}
+    lines = [
+        f"# {extract.service}: evaluation extract as of {extract.as_of}",
+        "",
+        f"**{extract.marking}. Not for publication.** Pseudonymised episode-level data for "
+        "the independent evaluation, shared under the data-sharing agreement. Do not try "
+        "to identify any child, do not link it with data that could, and publish nothing "
+        "from it without disclosure control (below).",
+        "",
+        "| | |",
+        "| --- | --- |",
+        f"| Recipient | {_cell(share.recipient)} |",
+        f"| Purpose | {_cell(share.purpose)} |",
+        f"| Made | {share.made_at.isoformat()} by {_cell(share.by)} |",
+        f"| Data | dated on or before {extract.as_of} |",
+        f"| Pseudonym key | key id `{extract.key_id}` (the commissioner holds the key) |",
+        "",
+        "## Files",
+        "",
+        "| File | Rows | What | SHA-256 |",
+        "| --- | ---: | --- | --- |",
+    ]
+    about = {f"{r.name}.csv": r.description for r in extract.resources}
+    about[DESCRIPTOR] = (
+        "The data dictionary: a Frictionless Data Package with a Table Schema for every "
+        "table (types, formats, constraints, allowed values, descriptions)"
+    )
+    for name, data in files.items():
+        count = str(rows[name]) if name in rows else ""
+        lines.append(f"| `{name}` | {count} | {about[name]} | `{digest(data)}` |")
+    lines += [
+        "",
+        "The tables are UTF-8 CSV with a header row; an empty value is missing. Check "
+        "them against the dictionary with any Frictionless tool, e.g. "
+        "`frictionless validate datapackage.json` (it also checks every file's size and "
+        "digest). This README's own digest is in the commissioner's record of shares.",
+        "",
+        "## Pseudonyms",
+        "",
+        "`person_key` and `episode_key` are HMAC-SHA256 pseudonyms of the provider's "
+        "references under a secret key the commissioner holds. Extracts made with the "
+        f"same key (key id `{extract.key_id}`) give a child and an episode the same keys, "
+        "so they can be followed from one extract to the next; without the key, a "
+        "pseudonym cannot be turned back into a reference. No provider reference is in "
+        "any file. Rows are in the order of `episode_key`, which carries no meaning.",
+        "",
+        "## What was generalised and withheld",
+        "",
+        f"Quasi-identifiers (what an outsider might know about a child): "
+        f"{_qi_words(extract)}. Every combination of them in `episodes.csv` is shared by "
+        f"at least **k = {settings.k}** episodes. The whole extract was generalised one "
+        "step at a time, in this order, until the episodes left in smaller combinations "
+        f"were at most {(settings.max_withheld * 100).normalize():f}% of all (or, failing "
+        "that, fewest); those episodes were then withheld:",
+        "",
+        "| Step | Generalisation | Episodes in combinations under k | |",
+        "| ---: | --- | ---: | --- |",
+        *_attempt_rows(extract),
+        "",
+        f"Used: **{extract.generalisation}**. The start and end periods are generalised "
+        "like the referral period. "
+        f"Withheld: **{withheld} of {referred}** episodes referred by {extract.as_of}"
+        f"{share_pct}; they are not in `episodes.csv`. `spend.csv` and `workshops.csv` "
+        "are complete.",
+        "",
+        "## Disclosure notes",
+        "",
+        "- The figures are exact, not published statistics. Before publishing anything "
+        "made from them, apply the commissioner's disclosure rules (suppress counts of 1 "
+        "to 4, round others to the nearest 5, no rate on fewer than 20, and hide a further "
+        "cell where a total would reveal a hidden one).",
+        "- k-anonymity holds within this extract. Extracts of other dates made with the "
+        "same key link to this one through the pseudonyms and may be generalised "
+        "differently: keep them together, under the same agreement, and never combine "
+        "them to narrow a child down.",
+        "- Outcomes are assessed when an episode ends: they are empty for episodes that "
+        "had not ended by the as-of date.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _attempt_rows(extract: Extract) -> list[str]:
+    used = extract.anonymised.level
+    bands = extract.settings.age_bands
+    return [
+        f"| {n} | {attempt.level.describe(bands)} | {attempt.withheld} | "
+        f"{'used' if attempt.level == used else ''} |"
+        for n, attempt in enumerate(_attempts(extract), start=1)
+    ]
+
+
+def _attempts(extract: Extract) -> tuple[Attempt, ...]:
+    return extract.anonymised.attempts
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")

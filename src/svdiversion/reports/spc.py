@@ -1,0 +1,240 @@
+"""Statistical process control as NHS England's "Making Data Count" teaches it.
+
+A chart has a centre line and process limits worked out from a baseline of points, then
+extended over every point; a point is *special cause* when one of four rules says the
+process has changed, and *common cause* otherwise (the noise every process has):
+
+* a point beyond a process limit;
+* a run of ``run_length`` (7) points in a row above the centre line, or below it; a
+  point on the centre line ends a run;
+* a trend of ``trend_length`` (7) points in a row each higher than the one before, or
+  each lower; two equal points end a trend;
+* two of three points in a row near a limit (beyond two thirds of the way from the
+  centre to it, not beyond it), all three on the same side of the centre line.
+
+Every point of a run, trend or two-of-three is flagged, as the NHS-R community's
+NHSRplotthedots package (Making Data Count in R) does.
+
+Two charts: **XmR** (individuals and moving range; centre the mean, limits the mean
+plus or minus 2.66 times the mean moving range, moving ranges above 3.267 times their
+mean left out of it) and the **c-chart** (counts of events: limits the mean plus or
+minus three times its square root, a Poisson count's variance being its mean). Limits
+are clipped to the values a measure can take (a count is never below 0, a rate never
+outside 0 to 1). See docs/trends.md.
+
+>>> limits = xmr_limits([Decimal(v) for v in (5, 7, 6, 5, 7)])
+>>> limits.centre, limits.upper
+(Decimal('6'), Decimal('9.990'))
+>>> point_signals([Decimal(12)], limits, Rules())
+[(<Signal.ABOVE_UPPER: 'above_upper_limit'>,)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from itertools import pairwise
+
+XMR_SPREAD = Decimal("2.66")  # 3 / d2, d2 = 1.128 for moving ranges of two points
+MR_SCREEN = Decimal("3.267")  # D4: a moving range above D4 x mean is itself unusual
+NEAR = Decimal(2) / Decimal(3)  # "near a limit": beyond 2 sigma of the 3 to the limit
+
+
+class ChartKind(StrEnum):
+    XMR = "xmr"
+    C = "c"
+
+
+class Signal(StrEnum):
+    """The special-cause rule a point is flagged by. Values are the JSON names."""
+
+    ABOVE_UPPER = "above_upper_limit"
+    BELOW_LOWER = "below_lower_limit"
+    RUN_ABOVE = "run_above_centre"
+    RUN_BELOW = "run_below_centre"
+    TREND_UP = "trend_rising"
+    TREND_DOWN = "trend_falling"
+    NEAR_UPPER = "two_of_three_near_upper_limit"
+    NEAR_LOWER = "two_of_three_near_lower_limit"
+
+    @property
+    def high(self) -> bool:
+        """Whether the signal says the process went up (else down)."""
+        return self in HIGH_SIGNALS
+
+
+HIGH_SIGNALS = frozenset({Signal.ABOVE_UPPER, Signal.RUN_ABOVE, Signal.TREND_UP, Signal.NEAR_UPPER})
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The run lengths of the special-cause rules (``trends`` in config/settings.yaml)."""
+
+    run_length: int = 7
+    trend_length: int = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Centre line, process limits and the "near a limit" lines of one chart."""
+
+    centre: Decimal
+    upper: Decimal
+    lower: Decimal
+    near_upper: Decimal
+    near_lower: Decimal
+
+
+class Variation(StrEnum):
+    """What the latest point says, as the Making Data Count variation icons do."""
+
+    COMMON = "common_cause"
+    IMPROVEMENT_HIGH = "improvement_high"
+    IMPROVEMENT_LOW = "improvement_low"
+    CONCERN_HIGH = "concern_high"
+    CONCERN_LOW = "concern_low"
+    NEITHER_HIGH = "neither_high"
+    NEITHER_LOW = "neither_low"
+
+
+class Assurance(StrEnum):
+    """Whether the process will meet its target, as the assurance icons say."""
+
+    PASS = "consistently_passes"
+    FAIL = "consistently_fails"
+    HIT_AND_MISS = "hit_and_miss"
+
+
+def xmr_limits(
+    baseline: Sequence[Decimal], floor: Decimal | None = Decimal(0), ceiling: Decimal | None = None
+) -> Limits | None:
+    """XmR limits from the baseline points (in order); ``None`` with fewer than two."""
+    if len(baseline) < 2:
+        return None
+    centre = _mean(baseline)
+    ranges = [abs(b - a) for a, b in pairwise(baseline)]
+    mean_range = _mean(ranges)
+    kept = [r for r in ranges if r < MR_SCREEN * mean_range]
+    if kept:
+        mean_range = _mean(kept)
+    spread = XMR_SPREAD * mean_range
+    return _limits(centre, spread, floor, ceiling)
+
+
+def c_limits(baseline: Sequence[Decimal], noise: Decimal = Decimal(0)) -> Limits | None:
+    """c-chart limits from the baseline counts; ``None`` with fewer than two. ``noise`` is
+    variance the counts carry besides their own (the rounding of published counts)."""
+    if len(baseline) < 2:
+        return None
+    centre = _mean(baseline)
+    return _limits(centre, 3 * (centre + noise).sqrt(), Decimal(0), None)
+
+
+def _limits(
+    centre: Decimal, spread: Decimal, floor: Decimal | None, ceiling: Decimal | None
+) -> Limits:
+    upper, lower = centre + spread, centre - spread
+    if floor is not None:
+        lower = max(lower, floor)
+    if ceiling is not None:
+        upper = min(upper, ceiling)
+    return Limits(centre, upper, lower, centre + NEAR * spread, centre - NEAR * spread)
+
+
+def _mean(values: Sequence[Decimal]) -> Decimal:
+    return sum(values, Decimal(0)) / len(values)
+
+
+def point_signals(
+    values: Sequence[Decimal | None], limits: Limits, rules: Rules
+) -> list[tuple[Signal, ...]]:
+    """The special-cause signals of every point, in rule order; a missing value (``None``)
+    has none and ends any run or trend through it."""
+    found: list[set[Signal]] = [set() for _ in values]
+    side = [_side(v, limits.centre) for v in values]
+    for i, value in enumerate(values):
+        if value is not None and value > limits.upper:
+            found[i].add(Signal.ABOVE_UPPER)
+        elif value is not None and value < limits.lower:
+            found[i].add(Signal.BELOW_LOWER)
+    for first, last, key in _streaks(side):
+        if last - first + 1 >= rules.run_length:
+            for i in range(first, last + 1):
+                found[i].add(Signal.RUN_ABOVE if key > 0 else Signal.RUN_BELOW)
+    steps = [0] + [_step(a, b) for a, b in pairwise(values)]
+    for first, last, key in _streaks(steps):
+        # ``last - first + 1`` steps in a row join ``last - first + 2`` points.
+        if last - first + 2 >= rules.trend_length:
+            for i in range(first - 1, last + 1):
+                found[i].add(Signal.TREND_UP if key > 0 else Signal.TREND_DOWN)
+    near = [_near(v, limits) for v in values]
+    for start in range(len(values) - 2):
+        window = range(start, start + 3)
+        sides = {side[i] for i in window}
+        if len(sides) == 1 and 0 not in sides and sum(near[i] for i in window) >= 2:
+            high = sides == {1}
+            for i in window:
+                if near[i]:
+                    found[i].add(Signal.NEAR_UPPER if high else Signal.NEAR_LOWER)
+    order = list(Signal)
+    return [tuple(sorted(point, key=order.index)) for point in found]
+
+
+def _side(value: Decimal | None, centre: Decimal) -> int:
+    if value is None or value == centre:
+        return 0
+    return 1 if value > centre else -1
+
+
+def _step(before: Decimal | None, after: Decimal | None) -> int:
+    if before is None or after is None or before == after:
+        return 0
+    return 1 if after > before else -1
+
+
+def _near(value: Decimal | None, limits: Limits) -> bool:
+    """Near a limit but not beyond it."""
+    if value is None:
+        return False
+    return (limits.near_upper < value <= limits.upper) or (
+        limits.lower <= value < limits.near_lower
+    )
+
+
+def _streaks(keys: Sequence[int]) -> list[tuple[int, int, int]]:
+    """``(first, last, key)`` of every maximal stretch of equal non-zero keys."""
+    found = []
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            if keys[start] != 0:
+                found.append((start, i - 1, keys[start]))
+            start = i
+    return found
+
+
+def variation(signals: Sequence[Signal], better: str | None) -> Variation:
+    """The variation icon of a point with ``signals``; ``better`` is "higher", "lower" or
+    ``None`` where neither direction is better (referrals)."""
+    if not signals:
+        return Variation.COMMON
+    high = signals[0].high
+    if better is None:
+        return Variation.NEITHER_HIGH if high else Variation.NEITHER_LOW
+    if (better == "higher") == high:
+        return Variation.IMPROVEMENT_HIGH if high else Variation.IMPROVEMENT_LOW
+    return Variation.CONCERN_HIGH if high else Variation.CONCERN_LOW
+
+
+def assurance(limits: Limits, target: Decimal | None, better: str | None) -> Assurance | None:
+    """Whether the limits lie on the right side of the target; ``None`` without a target."""
+    if target is None or better is None:
+        return None
+    passes_above = better == "higher"
+    if (limits.lower > target and passes_above) or (limits.upper < target and not passes_above):
+        return Assurance.PASS
+    if (limits.upper < target and passes_above) or (limits.lower > target and not passes_above):
+        return Assurance.FAIL
+    return Assurance.HIT_AND_MISS
