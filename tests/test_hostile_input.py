@@ -333,3 +333,52 @@ def test_an_amount_no_budget_could_hold_is_e103(shipped: Path, amount: str) -> N
     problems = json.loads(out)["problems"]
     assert [(p["code"], p["line"]) for p in problems] == [("E103", 2)]
     assert "at most 10 digits before the decimal point" in problems[0]["message"]
+
+
+# ---------------------------------------------------------------------- the documented limits
+
+
+def test_docs_reliability_states_the_limits_the_code_enforces() -> None:
+    """The limits table in docs/reliability.md is the code's, value for value."""
+    from svdiversion.load import limits, yamldoc
+    from svdiversion.money import MAX_WHOLE_DIGITS
+
+    doc = (Path(__file__).parent.parent / "docs" / "reliability.md").read_text()
+    rows = {
+        "a CSV file": f"{limits.MAX_CSV_BYTES // 2**20} MiB",
+        "a YAML file": f"{limits.MAX_YAML_BYTES // 2**20} MiB",
+        "columns of a CSV header": str(limits.MAX_COLUMNS),
+        "YAML nesting": f"{yamldoc.MAX_DEPTH} levels",
+        "YAML aliases and values": (f"{yamldoc.MAX_ALIASES} aliases, {yamldoc.MAX_NODES:,} values"),
+        "problems shown per code and file": str(limits.MAX_PROBLEMS_PER_CODE),
+        "an amount": f"{MAX_WHOLE_DIGITS} digits of pounds",
+    }
+    for name, value in rows.items():
+        assert f"| {name} | {value}" in doc, name
+
+
+# ---------------------------------------------------------------------- the same class elsewhere
+
+
+def test_a_pipe_given_as_the_finance_export_is_refused_without_opening_it(
+    tmp_path: Path, shipped: Path
+) -> None:
+    import os
+
+    fifo = tmp_path / "payments.csv"
+    os.mkfifo(fifo)
+    code, _, err = run_cli(
+        "-C", str(shipped), "reconcile", "--month", "2024-09", "--payments", str(fifo)
+    )
+    assert code == 2
+    assert "E601 cannot read file: it is a device or a pipe, not a file" in err
+
+
+def test_an_endless_key_file_is_refused(tmp_path: Path, shipped: Path) -> None:
+    code, _, err = run_cli(
+        "-C", str(shipped), "export", "evaluation", "--out", str(tmp_path / "x"),
+        "--key-file", "/dev/zero", "--recipient", "U", "--purpose", "P", "--by", "T",
+    )  # fmt: skip
+    assert code == 2
+    assert "the key file /dev/zero is over 4096 bytes" in err
+    assert not (tmp_path / "x").exists()

@@ -34,6 +34,9 @@ KEY_HINT = (
     "and use the same key for every extract"
 )
 
+MAX_KEY_FILE_BYTES = 4096
+"""A key is 32 bytes or more; a file far longer is the wrong file (or /dev/zero)."""
+
 
 def evaluation_export(
     ctx: typer.Context,
@@ -156,9 +159,12 @@ def _key(root: Path, key_file: Path | None) -> bytes:
                     "keep the key outside the workspace",
                 )
             try:
-                data = key_file.read_bytes()
+                with key_file.open("rb") as handle:  # a pipe too: --key-file <(pass show k)
+                    data = handle.read(MAX_KEY_FILE_BYTES + 1)
             except OSError as exc:
                 fail(f"cannot read the key file {key_file}: {describe_os_error(exc)}", KEY_HINT)
+            if len(data) > MAX_KEY_FILE_BYTES:
+                fail(f"the key file {key_file} is over {MAX_KEY_FILE_BYTES} bytes", KEY_HINT)
             return key_from(data, str(key_file))
         value = os.environ.get(ENV_KEY, "")
         if not value:

@@ -25,12 +25,13 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
 from ..load.excerpts import field_start
+from ..load.limits import MAX_CSV_BYTES, refused
 from ..money import Pence
 from ..problems import Problem
 from .mapping import FINANCE_IMPORT, AmountStyle, PaymentsMapping
@@ -68,6 +69,9 @@ def read_export(
     file: Path, display: str, mapping: PaymentsMapping
 ) -> tuple[Export | None, list[Problem]]:
     """Read one export. Never raises for bad input: every problem is returned, located."""
+    over = refused(file, display, MAX_CSV_BYTES, "finance export")
+    if over is not None:
+        return None, [replace(over, code="E601")]
     try:
         data = file.read_bytes()
     except FileNotFoundError:
