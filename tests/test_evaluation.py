@@ -348,12 +348,12 @@ def test_a_second_share_is_appended_without_touching_the_first(
 def test_a_share_that_cannot_be_recorded_is_not_kept(
     shipped: Path, key_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from svdiversion.evaluation import shares
+    from svdiversion import appendlog
 
     def full_disk(path: Path, data: bytes, **_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(shares, "write_atomic", full_disk)
+    monkeypatch.setattr(appendlog, "write_atomic", full_disk)
     out = tmp_path / "extract"
     code, _, err = export(shipped, out, "--key-file", str(key_file))
     assert code == 2

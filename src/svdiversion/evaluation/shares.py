@@ -13,12 +13,11 @@ refused write leaves the file as it was.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
-from ..atomic import write_atomic
+from .. import appendlog
 from ..load.shares import SHARES, read_shares
 from ..models import ShareRecord
 from .extract import Extract
@@ -28,7 +27,6 @@ HEADER = (
     "# Only ever appended to: do not edit or remove a record (see docs/evaluation.md).\n"
     "shares:\n"
 )
-_EMPTY_LIST = re.compile(rb"^shares:[ \t]*(\[[ \t]*\]|null|~)?[ \t]*(#[^\r\n]*)?$", re.MULTILINE)
 
 
 class SharesNotWritten(Exception):
@@ -82,34 +80,15 @@ def append_share(root: Path, record: Mapping[str, object]) -> ShareRecord:
     """Append ``record`` to ``ledger/shares.yaml`` atomically; return it as read back.
     Raises :class:`SharesNotWritten`, the file unchanged, when it would not read back as
     the old records plus this one, or when the write fails."""
-    path = root / SHARES
     try:
-        old = path.read_bytes() if path.exists() else HEADER.encode("utf-8")
-    except OSError as exc:
-        raise SharesNotWritten(f"cannot read {SHARES}: {exc.strerror}", io=True) from None
-    before = _records(path) if path.exists() else []
-    if not before:
-        old = _EMPTY_LIST.sub(rb"shares:", old, count=1)
-    if old and not old.endswith(b"\n"):
-        old += b"\n"
-    written: list[ShareRecord] = []
-
-    def verify(temporary: Path) -> None:
-        after = _records(temporary)
-        if after[: len(before)] != before or len(after) != len(before) + 1:
-            raise SharesNotWritten(f"{SHARES} does not end with its list of records")
-        written.append(after[-1])
-
-    try:
-        write_atomic(path, old + record_yaml(record).encode("utf-8"), verify=verify)
-    except OSError as exc:
-        raise SharesNotWritten(f"cannot write {SHARES}: {exc.strerror or exc}", io=True) from None
-    return written[0]
+        return appendlog.append(root / SHARES, SHARES, HEADER, record_yaml(record), _records)
+    except appendlog.NotAppended as exc:
+        raise SharesNotWritten(str(exc), io=exc.io) from None
 
 
 def _records(file: Path) -> list[ShareRecord]:
     records, problems = read_shares(file)
     if records is None:
         reason = problems[0].message if problems else "it is not a list of share records"
-        raise SharesNotWritten(f"{SHARES} does not read back: {reason}")
+        raise appendlog.NotAppended(f"{SHARES} does not read back: {reason}")
     return records

@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -32,7 +31,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..atomic import write_atomic
+from .. import appendlog
 from ..fiscal import Month
 from ..ledger import Ledger
 from ..load.yamldoc import read_yaml
@@ -210,54 +209,19 @@ def append_record(root: Path, record: dict[str, object]) -> MonthClose:
     Raises :class:`ClosesNotWritten`, the file unchanged, when the file with the record
     would not read back as the old records plus this one, or when the write fails.
     """
-    path = root / CLOSES
     try:
-        old = path.read_bytes() if path.exists() else HEADER.encode("utf-8")
-    except OSError as exc:
-        raise ClosesNotWritten(f"cannot read {CLOSES}: {exc.strerror}", io=True) from None
-    before = _records(path) if path.exists() else []
-    if not before:
-        old = _open_list(old)
-    if old and not old.endswith(b"\n"):
-        old += b"\n"
-    written: list[MonthClose] = []
-
-    def verify(temporary: Path) -> None:
-        after = _records(temporary)
-        if after[: len(before)] != before or len(after) != len(before) + 1:
-            raise ClosesNotWritten(f"{CLOSES} does not end with its list of records")
-        written.append(after[-1])
-
-    _write_atomically(path, old + record_yaml(record).encode("utf-8"), verify)
-    return written[0]
-
-
-_EMPTY_LIST = re.compile(rb"^closes:[ \t]*(\[[ \t]*\]|null|~)?[ \t]*(#[^\r\n]*)?$", re.MULTILINE)
-
-
-def _open_list(old: bytes) -> bytes:
-    """A file with no records yet may say so as ``closes: []``; a record can only follow
-    a block list, so the empty flow list becomes ``closes:`` (the one change ever made to
-    bytes already written, and only while there is no record in them)."""
-    return _EMPTY_LIST.sub(rb"closes:", old, count=1)
+        return appendlog.append(root / CLOSES, CLOSES, HEADER, record_yaml(record), _records)
+    except appendlog.NotAppended as exc:
+        raise ClosesNotWritten(str(exc), io=exc.io) from None
 
 
 def _records(file: Path) -> list[MonthClose]:
     """The records of a closes file, read the way the loader reads them."""
     doc, problems = read_yaml(file, CLOSES)
     if doc is None or problems:
-        raise ClosesNotWritten(f"{CLOSES} does not read back: {problems[0].message}")
+        raise appendlog.NotAppended(f"{CLOSES} does not read back: {problems[0].message}")
     try:
         return list(ClosesFile.model_validate(doc.data).closes)
     except ValidationError as exc:
         message = exc.errors(include_url=False)[0]["msg"]
-        raise ClosesNotWritten(f"{CLOSES} does not read back: {message}") from None
-
-
-def _write_atomically(path: Path, data: bytes, verify: Callable[[Path], None]) -> None:
-    """Atomically, the new file read back and verified before it replaces ``path``."""
-    try:
-        write_atomic(path, data, verify=verify)
-    except OSError as exc:
-        message = f"cannot write {CLOSES}: {exc.strerror or exc}"
-        raise ClosesNotWritten(message, io=True) from None
+        raise appendlog.NotAppended(f"{CLOSES} does not read back: {message}") from None
