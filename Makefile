@@ -27,11 +27,12 @@ run: $(STAMP)
 test: $(DEVSTAMP)
 	$(BIN)/pytest
 
-## lint: ruff (lint and format check) and mypy
+## lint: ruff (lint and format check), mypy, and the layering contracts (lint-imports)
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(DEVSTAMP)
 	$(BIN)/ruff format src tests scripts

@@ -25,9 +25,9 @@ from datetime import date
 from pathlib import Path
 
 from svdiversion.checks import Check, CheckContext
-from svdiversion.ledger import Ledger
+from svdiversion.core.ledger import Ledger
+from svdiversion.core.problems import Problem
 from svdiversion.load import load_workspace
-from svdiversion.problems import Problem
 from svdiversion.workspace import open_workspace
 
 AS_OF = date(2025, 3, 31)

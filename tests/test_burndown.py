@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers import TX_HEADER, load_ledger, make_workspace
-from svdiversion.fiscal import Month
+from svdiversion.core.fiscal import Month
 from svdiversion.reports.burndown import burndown
 from svdiversion.reports.options import Bucket, ReportOptions
 from svdiversion.reports.rag import Rag

@@ -1190,8 +1190,9 @@ def test_splitting_a_row_keeps_the_sums(
 
 def test_closed_months_unchanged_names_changed_added_and_removed_rows(tmp_path: Path) -> None:
     from svdiversion.checks.closes import closed_months_unchanged
-    from svdiversion.finance.closes import HEADER, close_record, month_rows, record_yaml
-    from svdiversion.fiscal import Month
+    from svdiversion.core.closes import month_rows
+    from svdiversion.core.fiscal import Month
+    from svdiversion.finance.closes import HEADER, close_record, record_yaml
 
     september = Month(2023, 9)
     at_close = month_rows(load_ledger(make_workspace(tmp_path / "before")), [september])

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from svdiversion.changes import ChangesUnavailable, changed_since, parse_diff
 from svdiversion.checks.codes import CODES
 from svdiversion.cli import app
-from svdiversion.problems import Problem
+from svdiversion.core.problems import Problem
 from svdiversion.render.ci import escape_data, escape_property, github_line, problems_junit
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -30,9 +30,7 @@ from typer.testing import CliRunner
 from helpers import make_workspace
 from svdiversion.checks.codes import CODES
 from svdiversion.cli import app
-from svdiversion.load.tables import TableSpec, read_table
-from svdiversion.load.yamldoc import read_yaml
-from svdiversion.models import (
+from svdiversion.core.models import (
     AreasFile,
     ContractFile,
     EpisodeRow,
@@ -42,6 +40,8 @@ from svdiversion.models import (
     UnitCostsFile,
     WorkshopRow,
 )
+from svdiversion.load.tables import TableSpec, read_table
+from svdiversion.load.yamldoc import read_yaml
 
 CORPUS = Path(__file__).parent / "corpus"
 DOCS = Path(__file__).parent.parent / "docs" / "checks.md"

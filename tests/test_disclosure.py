@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from svdiversion.models import DisclosurePolicy
+from svdiversion.core.models import DisclosurePolicy
 from svdiversion.reports.disclosure import protect_list, protect_rate, protect_table, round_count
 
 POLICY = DisclosurePolicy()  # [c] below 5, round to 5, rates on 20 or more, secondary on

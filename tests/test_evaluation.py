@@ -18,8 +18,8 @@ from frictionless import Package, validate
 
 from helpers import load_ledger, make_workspace, run_cli
 from svdiversion.cli import evaluation as evaluation_cli
+from svdiversion.core.fiscal import Month
 from svdiversion.evaluation.anonymity import Level, Quasi, anonymise, levels
-from svdiversion.fiscal import Month
 from svdiversion.load.shares import read_shares
 
 AT = datetime(2025, 4, 2, 10, 15, tzinfo=timezone(timedelta(hours=1)))

@@ -16,11 +16,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from svdiversion.checks.transactions import MAYBE_PERSONAL_TEXT, PERSONAL_TEXT
-from svdiversion.fiscal import parse_quarter
+from svdiversion.core.fiscal import parse_quarter
+from svdiversion.core.models import EpisodeRow, MeasureValue, TransactionRow
+from svdiversion.core.problems import Problem
+from svdiversion.core.table import Table
 from svdiversion.load import arrow_csv, tables
-from svdiversion.load.tables import Table, TableSpec, read_table
-from svdiversion.models import EpisodeRow, MeasureValue, TransactionRow
-from svdiversion.problems import Problem
+from svdiversion.load.tables import TableSpec, read_table
 from svdiversion.reports.areas import areas_report
 from svdiversion.reports.burndown import burndown
 from svdiversion.reports.options import ReportOptions

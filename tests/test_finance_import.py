@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from helpers import inline
+from svdiversion.core.problems import Problem
 from svdiversion.finance.importer import Export, Payment, parse_amount, read_export
 from svdiversion.finance.mapping import AmountStyle, PaymentsMapping, load_config
-from svdiversion.problems import Problem
 
 NAME = "ledger/finance/payments.csv"
 

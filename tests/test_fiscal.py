@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from svdiversion.fiscal import (
+from svdiversion.core.fiscal import (
     DateRange,
     Month,
     fy_label,

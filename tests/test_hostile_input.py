@@ -340,8 +340,8 @@ def test_an_amount_no_budget_could_hold_is_e103(shipped: Path, amount: str) -> N
 
 def test_docs_reliability_states_the_limits_the_code_enforces() -> None:
     """The limits table in docs/reliability.md is the code's, value for value."""
+    from svdiversion.core.money import MAX_WHOLE_DIGITS
     from svdiversion.load import limits, yamldoc
-    from svdiversion.money import MAX_WHOLE_DIGITS
 
     doc = (Path(__file__).parent.parent / "docs" / "reliability.md").read_text()
     rows = {

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from svdiversion.cli import app
+from svdiversion.core.money import to_pence
 from svdiversion.load import load_workspace
-from svdiversion.money import to_pence
 from svdiversion.scaffold import decision_id, financial_year, plan_decision
 
 REPO = Path(__file__).resolve().parent.parent

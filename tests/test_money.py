@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from svdiversion.money import (
+from svdiversion.core.money import (
     divide_pence,
     format_money,
     format_pounds,

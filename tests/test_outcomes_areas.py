@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from helpers import EPISODE_HEADER, TX_HEADER, load_ledger, make_workspace
-from svdiversion.fiscal import parse_quarter
+from svdiversion.core.fiscal import parse_quarter
 from svdiversion.reports.areas import areas_report, publish_areas
 from svdiversion.reports.disclosure import Disclosure
 from svdiversion.reports.options import ReportOptions

@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 from helpers import TX_HEADER, inline, load_ledger, make_workspace
 from svdiversion.cli import app
+from svdiversion.core.fiscal import Month, months_between
 from svdiversion.finance.commentary import load_commentary
 from svdiversion.finance.importer import read_export
 from svdiversion.finance.mapping import export_files, load_config
 from svdiversion.finance.reconcile import Reconciliation, reconcile
-from svdiversion.fiscal import Month, months_between
 
 REPO = Path(__file__).resolve().parent.parent
 

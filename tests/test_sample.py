@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from svdiversion.cli import app
-from svdiversion.fiscal import Month, months_between
+from svdiversion.core.fiscal import Month, months_between
 from svdiversion.load import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from helpers import TX_HEADER, WORKSHOP_HEADER, inline
+from svdiversion.core.models import MeasureValue, TransactionKind, TransactionRow, WorkshopRow
 from svdiversion.load.tables import TableSpec, read_table
-from svdiversion.models import MeasureValue, TransactionKind, TransactionRow, WorkshopRow
 
 TX = "ledger/transactions.csv"
 TRANSACTIONS = TableSpec(TransactionRow)

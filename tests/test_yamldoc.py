@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from helpers import inline
+from svdiversion.core.problems import Problem
 from svdiversion.load.yamldoc import MAX_ALIASES, read_yaml
-from svdiversion.problems import Problem
 
 
 def read(tmp_path: Path, text: str | bytes):

@@ -1,13 +1,21 @@
 """svdiversion: a budget and outcomes ledger for commissioned prevention services.
 
-The package is layered, each layer importing only those above it in this list:
+The package is layered; each layer imports only the layers below it (``|`` marks
+siblings that do not import each other). ``make lint`` checks this with the import
+contracts in ``pyproject.toml``.
 
-    models    pydantic shapes of every file (no I/O)
-    load      files -> (Ledger, problems)
-    checks    business rules over a loaded ledger
-    reports   pure computations returning plain data
-    render    rich, JSON, CSV, Markdown, openpyxl
-    cli       Typer: parse options, call, render, exit
+    cli                     Typer: parse options, call, render, exit (the only typer user)
+    render                  rich, JSON, CSV, Markdown, openpyxl (the only rich and openpyxl user)
+    finance | evaluation    month end (reconcile, close) | the evaluator's extract
+    reports                 pure computations over a ledger, returning plain data
+    workspace | outputs     load + check in one call | where an --out may be written
+    checks                  business rules, one function and one code each
+    load                    files to (ledger, problems); the only pyarrow user
+    core                    problems, money, fiscal, models, table, ledger, closes
+
+Beside the layers, helpers that import only the core: ``atomic`` (atomic writes),
+``lock`` (the ledger lock), ``appendlog`` (append-only YAML logs), ``changes`` (what git
+says changed), ``scaffold`` and ``synthetic`` (new and generated workspaces).
 """
 
 __version__ = "0.1.0"

@@ -19,9 +19,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .fiscal import Month, months_between
-from .models import Area, EpisodeRow, TransactionRow, WorkshopRow
-from .money import Pence, format_money, format_pounds
+from .core.fiscal import Month, months_between
+from .core.models import Area, EpisodeRow, TransactionRow, WorkshopRow
+from .core.money import Pence, format_money, format_pounds
 
 DEFAULT_SERVICE = "New service"
 DEFAULT_REFERENCE = "DECISION-1"

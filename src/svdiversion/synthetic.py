@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from .money import format_money
+from .core.money import format_money
 from .scaffold import DEFAULT_REFERRAL_SOURCES
 
 FIRST_FY = 2023

@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 
 from .checks import CheckContext, run_checks
-from .ledger import Ledger
+from .core.ledger import Ledger
+from .core.problems import UNREADABLE_CODES, Problem, sort_problems
 from .load import NotAWorkspace, load_workspace
 from .load.excerpts import locate
 from .load.limits import cap_repeats
-from .problems import UNREADABLE_CODES, Problem, sort_problems
 
 __all__ = ["LoadResult", "NotAWorkspace", "open_workspace"]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ..ledger import Ledger
-from ..problems import Problem
+from ..core.ledger import Ledger
+from ..core.problems import Problem
 from .closes import CLOSE_CHECKS
 from .context import CheckContext
 from .contract import CONTRACT_CHECKS

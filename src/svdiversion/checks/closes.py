@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..finance.closes import changed_rows, closed_months, month_rows
-from ..fiscal import Month
-from ..ledger import Ledger
-from ..problems import Problem
+from ..core.closes import changed_rows, closed_months, month_rows
+from ..core.fiscal import Month
+from ..core.ledger import Ledger
+from ..core.problems import Problem
 from .context import CheckContext
 
 

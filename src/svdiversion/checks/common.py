@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from ..ledger import Ledger
-from ..load.tables import Table
-from ..problems import Problem
+from ..core.ledger import Ledger
+from ..core.problems import Problem
+from ..core.table import Table
 
 
 def repeated(values: list[str]) -> Iterator[tuple[int, int]]:

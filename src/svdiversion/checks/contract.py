@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..ledger import AllocationRevision, Ledger, Revision, TrancheRevision
-from ..models import LineKind, Variation
-from ..money import format_pounds, to_pence
-from ..problems import Problem
+from ..core.ledger import AllocationRevision, Ledger, Revision, TrancheRevision
+from ..core.models import LineKind, Variation
+from ..core.money import format_pounds, to_pence
+from ..core.problems import Problem
 from .context import CheckContext
 
 

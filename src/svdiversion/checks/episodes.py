@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..ledger import Ledger
-from ..load.tables import Table
-from ..models import Status
-from ..problems import Problem
+from ..core.ledger import Ledger
+from ..core.models import Status
+from ..core.problems import Problem
+from ..core.table import Table
 from .common import area_problems, date_problems, duplicate_id_problems, repeated
 from .context import CheckContext
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..ledger import Ledger
+from ..core.ledger import Ledger
+from ..core.problems import Problem
 from ..load.shares import HINT
-from ..problems import Problem
 from .context import CheckContext
 
 

@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from ..ledger import Ledger
-from ..models import TransactionKind
-from ..money import format_pounds, to_pence
-from ..problems import Problem
+from ..core.ledger import Ledger
+from ..core.models import TransactionKind
+from ..core.money import format_pounds, to_pence
+from ..core.problems import Problem
 from .common import area_problems, duplicate_id_problems
 from .context import CheckContext
 

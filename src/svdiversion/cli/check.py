@@ -14,8 +14,8 @@ import typer
 
 from ..changes import ChangesUnavailable, changed_since
 from ..checks.codes import CODES
+from ..core.problems import Problem
 from ..load import workspace_files
-from ..problems import Problem
 from ..render.ci import problems_github, problems_junit
 from ..render.problems import problems_json, problems_text, summary_line
 from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AsOf, fail, load, workspace_root

@@ -9,7 +9,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from ..problems import Problem
+from ..core.problems import Problem
 from ..render.problems import problems_text
 from ..workspace import LoadResult, NotAWorkspace, open_workspace
 

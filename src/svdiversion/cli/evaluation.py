@@ -19,9 +19,9 @@ from typing import Annotated, NoReturn
 import typer
 
 from ..atomic import write_atomic
+from ..core.models import EvaluationSettings, QuasiIdentifier
 from ..evaluation.pseudonyms import ENV_KEY, KeyRefused, Pseudonyms, key_from
 from ..lock import LockUnavailable, ledger_lock
-from ..models import EvaluationSettings, QuasiIdentifier
 from ..outputs import describe_os_error
 from .common import EXIT_PROBLEMS, EXIT_USAGE, AsOf, fail, workspace_root
 from .output import FolderOut, folder_target

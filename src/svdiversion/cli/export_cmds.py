@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .. import __version__
-from ..fiscal import DateRange, Month
-from ..ledger import Ledger
+from ..core.fiscal import DateRange, Month
+from ..core.ledger import Ledger
 from ..load import UNIT_COSTS
 from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions

@@ -12,13 +12,15 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from ..core.closes import closed_months, month_rows
+from ..core.fiscal import Month
+from ..core.ledger import Ledger
+from ..core.problems import UNREADABLE_CODES, Problem, sort_problems
 from ..finance.closes import (
     CLOSES,
     ClosesNotWritten,
     append_record,
     close_record,
-    closed_months,
-    month_rows,
     reopen_record,
 )
 from ..finance.commentary import load_commentary
@@ -26,11 +28,8 @@ from ..finance.importer import UNREADABLE_EXPORT_CODES, Export, read_export
 from ..finance.mapping import export_files, load_config
 from ..finance.reconcile import Reconciliation
 from ..finance.reconcile import reconcile as reconcile_month
-from ..fiscal import Month
-from ..ledger import Ledger
 from ..load.excerpts import locate
 from ..lock import LockUnavailable, ledger_lock
-from ..problems import UNREADABLE_CODES, Problem, sort_problems
 from ..render.problems import problems_text
 from .common import (
     EXIT_OK,

@@ -13,11 +13,11 @@ import typer
 from pydantic import ValidationError
 
 from ..atomic import write_atomic
-from ..load import NotAWorkspace, shape_problems
-from ..load.yamldoc import read_yaml
-from ..models import Area, AreasFile
-from ..money import Pence, parse_pence
-from ..problems import Problem
+from ..core.models import Area, AreasFile
+from ..core.money import Pence, parse_pence
+from ..core.problems import Problem
+from ..load import NotAWorkspace
+from ..load.yamldoc import read_yaml, shape_problems
 from ..render.problems import problems_text
 from ..scaffold import DecisionPlan, ScaffoldError, extension, new_workspace, plan_decision
 from ..workspace import open_workspace

@@ -11,11 +11,11 @@ from typing import Annotated, Any
 
 import typer
 
-from ..fiscal import DateRange, parse_fy, parse_month, parse_period, parse_quarter
-from ..ledger import Ledger
+from ..core.fiscal import DateRange, parse_fy, parse_month, parse_period, parse_quarter
+from ..core.ledger import Ledger
+from ..core.models import UnitCost
+from ..core.problems import Problem
 from ..load import load_unit_costs
-from ..models import UnitCost
-from ..problems import Problem
 from ..render.problems import problems_text
 from ..reports.disclosure import Disclosure
 from ..reports.options import Bucket, ReportOptions

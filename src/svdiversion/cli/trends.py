@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..fiscal import Month
+from ..core.fiscal import Month
 from .common import AsOf, fail
 from .output import OutFile
 from .reports import (

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..fiscal import Month
+from ..core.fiscal import Month
 
 PERIOD_STEPS = ("month", "quarter", "year", "all")
 AGE_STEPS = ("exact", "band", "all")

@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..fiscal import Month
-from ..ledger import Ledger
-from ..models import EvaluationSettings, Status
-from ..money import format_money
+from ..core.fiscal import Month
+from ..core.ledger import Ledger
+from ..core.models import EvaluationSettings, Status
+from ..core.money import format_money
 from .anonymity import (
     AgeBandsIncomplete,
     Anonymised,

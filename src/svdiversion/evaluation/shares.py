@@ -18,8 +18,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import appendlog
+from ..core.models import ShareRecord
 from ..load.shares import SHARES, read_shares
-from ..models import ShareRecord
 from .extract import Extract
 
 HEADER = (

@@ -17,10 +17,9 @@ from typing import Annotated
 
 from pydantic import StringConstraints, ValidationError
 
-from ..load import shape_problems
-from ..load.yamldoc import read_yaml
-from ..models import Frozen, LineId, MonthText
-from ..problems import Problem
+from ..core.models import Frozen, LineId, MonthText
+from ..core.problems import Problem
+from ..load.yamldoc import read_yaml, shape_problems
 
 COMMENTARY = "ledger/commentary.yaml"
 

@@ -30,10 +30,10 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from ..core.money import Pence
+from ..core.problems import Problem
 from ..load.excerpts import field_start
 from ..load.limits import MAX_CSV_BYTES, refused
-from ..money import Pence
-from ..problems import Problem
 from .mapping import FINANCE_IMPORT, AmountStyle, PaymentsMapping
 
 # Problems about the export itself: the file cannot be read at all, so the CLI exits 2.

@@ -13,10 +13,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from ..load import shape_problems
-from ..load.yamldoc import read_yaml
-from ..models import Frozen, Money, Share
-from ..problems import Problem
+from ..core.models import Frozen, Money, Share
+from ..core.problems import Problem
+from ..load.yamldoc import read_yaml, shape_problems
 
 FINANCE_IMPORT = "config/finance-import.yaml"
 DOCS = "docs/reconcile.md"

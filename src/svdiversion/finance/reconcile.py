@@ -33,10 +33,10 @@ from enum import StrEnum
 from functools import cache
 from typing import TypeVar
 
-from ..fiscal import Month
-from ..ledger import Ledger
-from ..models import RagThresholds, TransactionKind
-from ..money import Pence, to_pence
+from ..core.fiscal import Month
+from ..core.ledger import Ledger
+from ..core.models import RagThresholds, TransactionKind
+from ..core.money import Pence, to_pence
 from ..reports.rag import Rag, rag_against_profile
 from .importer import Export, Payment
 from .mapping import ReconcileRules, VarianceRule

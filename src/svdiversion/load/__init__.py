@@ -23,7 +23,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from ..models import (
+from ..core.ledger import Ledger
+from ..core.models import (
     AreasFile,
     ClosesFile,
     ContractFile,
@@ -37,10 +38,11 @@ from ..models import (
     UnitCostsFile,
     WorkshopRow,
 )
-from ..problems import Problem
+from ..core.problems import Problem
+from ..core.table import Table
 from .shares import SHARES, load_shares
-from .tables import Table, TableSpec, read_table
-from .yamldoc import YamlDoc, read_yaml
+from .tables import TableSpec, read_table
+from .yamldoc import YamlDoc, read_yaml, shape_problems
 
 AREAS = "config/areas.yaml"
 SETTINGS = "config/settings.yaml"
@@ -115,14 +117,12 @@ def unreadable_folders(root: Path) -> list[Problem]:
     return problems
 
 
-def load_workspace(root: Path) -> tuple[Any, list[Problem]]:
+def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
     """Read and shape-check every file of the workspace at ``root``.
 
     Returns ``(ledger, problems)``; ``ledger`` is ``None`` when a file could not be read
     or parsed at all. Raises :class:`NotAWorkspace` only when ``root`` is not a workspace.
     """
-    from ..ledger import Ledger  # the ledger module imports Table from this package
-
     if not _is_folder(root / "config") or not _is_folder(root / "ledger"):
         raise NotAWorkspace(root)
     unreadable = unreadable_folders(root)
@@ -267,48 +267,6 @@ def _model(
     except ValidationError as exc:
         problems += shape_problems(doc, exc)
         return None
-
-
-def shape_problems(doc: YamlDoc, exc: ValidationError) -> list[Problem]:
-    """One located problem per pydantic error, in the user's words."""
-    problems = []
-    for error in exc.errors(include_url=False):
-        key = tuple(part for part in error["loc"] if isinstance(part, str | int))
-        where = ".".join(str(part) for part in key) or "the document"
-        if error["type"] == "extra_forbidden":
-            problems.append(
-                doc.problem(
-                    key,
-                    "E111",
-                    f"unknown key {key[-1]!r} in {_parent(key)}",
-                    "remove it or correct its spelling (see docs/ledger-format.md)",
-                )
-            )
-        elif error["type"] == "missing":
-            problems.append(
-                doc.problem(
-                    key[:-1],
-                    "E112",
-                    f"missing key {key[-1]!r} in {_parent(key)}",
-                    f"add {key[-1]}: (see docs/ledger-format.md)",
-                )
-            )
-        else:
-            message = str(error["msg"]).removeprefix("Value error, ")
-            problems.append(
-                doc.problem(
-                    key,
-                    "E110",
-                    f"{where}: {message}",
-                    "correct the value (see docs/ledger-format.md)",
-                )
-            )
-    return problems
-
-
-def _parent(key: tuple[str | int, ...]) -> str:
-    parent = ".".join(str(part) for part in key[:-1])
-    return parent or "the document"
 
 
 def _measures(

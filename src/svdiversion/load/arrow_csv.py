@@ -56,9 +56,9 @@ except ImportError:  # pragma: no cover - a pyarrow that keeps them elsewhere
         call_function,
     )
 
-from ..models import LedgerAmount
-from ..money import AMOUNT_PATTERN
-from .tables import Key
+from ..core.models import LedgerAmount
+from ..core.money import AMOUNT_PATTERN
+from ..core.table import Key
 
 BLOCK_BYTES = 1 << 20
 # The first rows decide how each column is held: read value by value (not

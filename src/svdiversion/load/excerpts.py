@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 
-from ..problems import Problem
+from ..core.problems import Problem
 
 MAX_EXCERPTS = 2_000
 

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..problems import Problem
+from ..core.problems import Problem
 
 MAX_CSV_BYTES = 512 * 2**20
 MAX_YAML_BYTES = 8 * 2**20

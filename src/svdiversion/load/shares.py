@@ -12,9 +12,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..models import ShareRecord, SharesFile
-from ..problems import Problem
-from .yamldoc import read_yaml
+from ..core.models import ShareRecord, SharesFile
+from ..core.problems import Problem
+from .yamldoc import read_yaml, shape_problems
 
 SHARES = "ledger/shares.yaml"
 HINT = (
@@ -47,8 +47,6 @@ def load_shares(root: Path, problems: list[Problem], origins: Origins) -> tuple[
 def _read(
     file: Path, display: str
 ) -> tuple[list[ShareRecord] | None, list[Problem], list[tuple[str, int, int]]]:
-    from . import shape_problems  # the package imports this module
-
     doc, problems = read_yaml(file, display)
     if doc is None:
         return None, [_as_e503(p) for p in problems], []

@@ -16,25 +16,24 @@ from __future__ import annotations
 import csv
 import gc
 import mmap
-import operator
 import os
 import re
 import sys
 from array import array
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
-from itertools import compress, islice, repeat
+from itertools import islice
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from ..money import parse_pence
-from ..problems import Problem
+from ..core.money import parse_pence
+from ..core.problems import Problem
+from ..core.table import Columns, ListColumns, Table
 from .limits import MAX_COLUMNS, MAX_CSV_BYTES, MAX_PROBLEMS_PER_CODE, refused
 
 CHUNK_ROWS = 65_536
@@ -52,230 +51,6 @@ PERSONAL_DATA = re.compile(
     r"|national_?insurance.*|upn|uln)$",
     re.IGNORECASE,
 )
-
-
-Key = str | tuple[str, Callable[[Any], Any]]
-"""What rows are grouped or filtered by: a column's values, or ``(column, function)``: the
-function of each value, called once per distinct value (so plain Python is fast enough)."""
-
-
-class Columns(Protocol):
-    """Where a table keeps its values. ``ListColumns`` holds Python lists; the pyarrow
-    fast path (``arrow_csv.ArrowColumns``) holds arrays and builds lists only on demand.
-    Both answer every question the same way, in the same order (first appearance)."""
-
-    def names(self) -> list[str]: ...
-
-    def values(self, name: str) -> list[Any]: ...
-
-    def distinct(self, name: str) -> list[Any]: ...
-
-    def count_distinct(self, name: str, where: Key | None) -> int: ...
-
-    def aggregate(
-        self, keys: Sequence[Key], value: str | None, how: Sequence[str], where: Key | None
-    ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
-        """Per distinct combination of ``keys`` (on the rows where ``where`` is true), in
-        order of first appearance: ``(rows,)`` when ``value`` is None, else one total of
-        the column ``value`` per name in ``how`` ("sum" of integers; "min", "max")."""
-        ...
-
-    def any_less(self, name: str, other: str) -> bool: ...
-
-    def any_search(self, name: str, pattern: str) -> bool: ...
-
-    def all_fullmatch(self, name: str, pattern: re.Pattern[str]) -> bool: ...
-
-    def without(self, rows: set[int]) -> Columns: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """Validated rows of one CSV file, stored by column.
-
-    ``lines[i]`` is the file line of row ``i``; ``column(name)[i]`` its parsed value.
-    Rows with any problem are left out (their problems are reported instead).
-    Problems about a CSV file carry the *field number* as their column until
-    ``load.excerpts.locate`` turns it into a character column.
-
-    Rules and reports that need only distinct values, or totals by a few columns, ask
-    for them (``distinct``, ``counts``, ``sums``, ``bounds``, ``count_distinct``): on a
-    large file these are answered without a Python object per row. ``column`` builds
-    the full list of a column once, when something needs every value.
-    """
-
-    path: str
-    header: tuple[str, ...]
-    lines: Sequence[int]
-    store: Columns
-    absent: frozenset[str] = frozenset()
-    """Optional columns the file leaves out: every row's value is ``None``."""
-    _lists: dict[str, list[Any]] = field(default_factory=dict, compare=False, repr=False)
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    @property
-    def columns(self) -> Mapping[str, list[Any]]:
-        """Every column by name (each list is built on first use)."""
-        return _ColumnsView(self)
-
-    def column(self, name: str) -> list[Any]:
-        """The value of ``name`` on every row."""
-        found = self._lists.get(name)
-        if found is None:
-            found = self._lists[name] = (
-                [None] * len(self) if name in self.absent else self.store.values(name)
-            )
-        return found
-
-    def distinct(self, name: str) -> list[Any]:
-        """The distinct values of ``name``, in order of first appearance."""
-        if name in self._lists or name in self.absent:
-            return list(dict.fromkeys(self.column(name)))
-        return self.store.distinct(name)
-
-    def count_distinct(self, name: str, where: Key | None = None) -> int:
-        """How many distinct values ``name`` has (on the rows where ``where`` is true)."""
-        return self.store.count_distinct(name, where)
-
-    def counts(self, keys: Sequence[Key], where: Key | None = None) -> dict[tuple[Any, ...], int]:
-        """Rows per distinct combination of ``keys`` (on the rows where ``where`` is true).
-
-        >>> table.counts(["kind", ("date", lambda day: day.year)])  # doctest: +SKIP
-        {(<TransactionKind.PAYMENT: 'payment'>, 2023): 1210, ...}
-        """
-        found = self.store.aggregate(keys, None, ("count",), where)
-        return {key: totals[0] for key, totals in found.items()}
-
-    def sums(
-        self, keys: Sequence[Key], value: str, where: Key | None = None
-    ) -> dict[tuple[Any, ...], int]:
-        """The sum of the integer column ``value`` per distinct combination of ``keys``."""
-        found = self.store.aggregate(keys, value, ("sum",), where)
-        return {key: totals[0] for key, totals in found.items()}
-
-    def bounds(self, keys: Sequence[Key], value: str) -> dict[tuple[Any, ...], tuple[Any, Any]]:
-        """The least and greatest ``value`` per combination of ``keys``: ``value`` is a column
-        of integers or dates, never empty."""
-        found = self.store.aggregate(keys, value, ("min", "max"), None)
-        return {key: (totals[0], totals[1]) for key, totals in found.items()}
-
-    def any_less(self, name: str, other: str) -> bool:
-        """Whether some row holds both values and ``name``'s is less than ``other``'s."""
-        return self.store.any_less(name, other)
-
-    def any_search(self, name: str, pattern: str) -> bool:
-        """Whether some value of the text column ``name`` contains a match of ``pattern``.
-
-        ``pattern`` is written in the syntax Python's ``re`` and RE2 share, and either
-        engine may read it: use it to rule out a slower exact search, with a pattern
-        that matches at least wherever the exact one would, in both engines.
-        """
-        return self.store.any_search(name, pattern)
-
-    def all_fullmatch(self, name: str, pattern: re.Pattern[str]) -> bool:
-        """Whether every value of the text column ``name`` matches ``pattern`` whole."""
-        return self.store.all_fullmatch(name, pattern)
-
-    def column_number(self, name: str) -> int:
-        """1-based field position of ``name`` in the header (0 if absent)."""
-        return self.header.index(name) + 1 if name in self.header else 0
-
-    def problem(self, row: int, name: str, code: str, message: str, hint: str) -> Problem:
-        """A problem on field ``name`` of row ``row``."""
-        return Problem(self.path, self.lines[row], self.column_number(name), code, message, hint)
-
-
-class _ColumnsView(Mapping[str, list[Any]]):
-    __slots__ = ("_table",)
-
-    def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def __getitem__(self, name: str) -> list[Any]:
-        return self._table.column(name)  # KeyError for a name that is not a column
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._table.store.names()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._table.store.names())
-
-    def __len__(self) -> int:
-        return len(self._table.store.names())
-
-
-_FOLDS: dict[str, Callable[[Any, Any], Any]] = {"sum": operator.add, "min": min, "max": max}
-
-
-@dataclass(frozen=True, slots=True)
-class ListColumns:
-    """Columns as Python lists: what the plain reader builds (small or quoted files)."""
-
-    data: dict[str, list[Any]]
-
-    def names(self) -> list[str]:
-        return list(self.data)
-
-    def values(self, name: str) -> list[Any]:
-        return self.data[name]
-
-    def distinct(self, name: str) -> list[Any]:
-        return list(dict.fromkeys(self.data[name]))
-
-    def count_distinct(self, name: str, where: Key | None) -> int:
-        values = self.data[name]
-        if where is not None:
-            values = list(compress(values, self._keyed(where)))
-        return len(set(values))
-
-    def aggregate(
-        self, keys: Sequence[Key], value: str | None, how: Sequence[str], where: Key | None
-    ) -> dict[tuple[Any, ...], tuple[Any, ...]]:
-        rows: Iterable[tuple[Any, ...]] = zip(*(self._keyed(k) for k in keys), strict=True)
-        if not keys:
-            rows = repeat((), len(next(iter(self.data.values()), ())))
-        if value is None:
-            if where is not None:
-                rows = compress(rows, self._keyed(where))
-            return {key: (count,) for key, count in Counter(rows).items()}
-        pairs: Iterable[tuple[tuple[Any, ...], int]] = zip(rows, self.data[value], strict=True)
-        if where is not None:
-            pairs = compress(pairs, self._keyed(where))
-        folds = [_FOLDS[name] for name in how]
-        found: dict[tuple[Any, ...], list[Any]] = {}
-        for key, number in pairs:
-            totals = found.get(key)
-            if totals is None:
-                found[key] = [number] * len(folds)
-            else:
-                for i, fold in enumerate(folds):
-                    totals[i] = fold(totals[i], number)
-        return {key: tuple(totals) for key, totals in found.items()}
-
-    def any_less(self, name: str, other: str) -> bool:
-        pairs = zip(self.data[name], self.data[other], strict=True)
-        return any(a is not None and b is not None and a < b for a, b in pairs)
-
-    def any_search(self, name: str, pattern: str) -> bool:
-        return any(map(re.compile(pattern).search, self.distinct(name)))
-
-    def all_fullmatch(self, name: str, pattern: re.Pattern[str]) -> bool:
-        return all(map(pattern.fullmatch, self.distinct(name)))
-
-    def without(self, rows: set[int]) -> ListColumns:
-        count = len(next(iter(self.data.values()), ()))
-        good = [i for i in range(count) if i not in rows]
-        return ListColumns({name: [values[i] for i in good] for name, values in self.data.items()})
-
-    def _keyed(self, key: Key) -> list[Any]:
-        if isinstance(key, str):
-            return self.data[key]
-        name, function = key
-        values = self.data[name]
-        mapped = {value: function(value) for value in dict.fromkeys(values)}
-        return list(map(mapped.__getitem__, values))
 
 
 @dataclass(frozen=True, slots=True)

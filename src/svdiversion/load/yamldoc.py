@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
 
-from ..problems import Problem
+from ..core.problems import Problem
 from .limits import MAX_YAML_BYTES, refused
 
 MAX_ALIASES = 100
@@ -284,3 +285,45 @@ def _reason(exc: BaseException) -> str:
 
 def _create_hint(display: str) -> str:
     return f"create {display} (see docs/ledger-format.md), or pass -C DIR to use another workspace"
+
+
+def shape_problems(doc: YamlDoc, exc: ValidationError) -> list[Problem]:
+    """One located problem per pydantic error, in the user's words."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        key = tuple(part for part in error["loc"] if isinstance(part, str | int))
+        where = ".".join(str(part) for part in key) or "the document"
+        if error["type"] == "extra_forbidden":
+            problems.append(
+                doc.problem(
+                    key,
+                    "E111",
+                    f"unknown key {key[-1]!r} in {_parent(key)}",
+                    "remove it or correct its spelling (see docs/ledger-format.md)",
+                )
+            )
+        elif error["type"] == "missing":
+            problems.append(
+                doc.problem(
+                    key[:-1],
+                    "E112",
+                    f"missing key {key[-1]!r} in {_parent(key)}",
+                    f"add {key[-1]}: (see docs/ledger-format.md)",
+                )
+            )
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+            problems.append(
+                doc.problem(
+                    key,
+                    "E110",
+                    f"{where}: {message}",
+                    "correct the value (see docs/ledger-format.md)",
+                )
+            )
+    return problems
+
+
+def _parent(key: tuple[str | int, ...]) -> str:
+    parent = ".".join(str(part) for part in key[:-1])
+    return parent or "the document"

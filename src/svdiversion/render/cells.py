@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, TextIO
 
-from ..money import format_money, format_pounds
+from ..core.money import format_money, format_pounds
 from .sheets import Kind
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

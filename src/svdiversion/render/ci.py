@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
 
-from ..problems import Problem, Severity
+from ..core.problems import Problem, Severity
 
 JUNIT_SUITE = "svdiversion check"
 JUNIT_CLASS = "svdiversion.check"

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..money import format_pounds
+from ..core.money import format_pounds
 from ..reports.burndown import Burndown
 from .cells import human
 from .sheets import Kind, Sheet

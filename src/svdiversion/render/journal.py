@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..ledger import Ledger
-from ..money import format_money
+from ..core.ledger import Ledger
+from ..core.money import format_money
 
 CHUNK = 20_000
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f;]+")

@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from ..money import format_money
+from ..core.money import format_money
 from ..reports.areas import AreaRow, AreasReport
 from ..reports.burndown import Burndown
 from ..reports.outcomes import STATES, Counts, MeasureRow, OutcomesReport

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..problems import Problem, count_by_severity
+from ..core.problems import Problem, count_by_severity
 
 # Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts the
 # sequences that clear a screen or write the clipboard), DEL, and the bidirectional

@@ -26,7 +26,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from ..ledger import Ledger
+from ..core.ledger import Ledger
 from ..reports.areas import AreasReport
 from ..reports.burndown import Burndown
 from ..reports.disclosure import Disclosure

@@ -35,8 +35,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from ..ledger import Ledger
-from ..money import from_pence
+from ..core.ledger import Ledger
+from ..core.money import from_pence
 from ..reports.areas import AreasReport
 from ..reports.burndown import Burndown
 from ..reports.disclosure import Disclosure

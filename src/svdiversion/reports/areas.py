@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from ..ledger import Ledger
-from ..models import DisclosurePolicy
-from ..money import Pence, divide_pence, ratio, to_pence
+from ..core.ledger import Ledger
+from ..core.models import DisclosurePolicy
+from ..core.money import Pence, divide_pence, ratio, to_pence
 from .disclosure import Cell, protect_list
 from .options import ReportOptions
 

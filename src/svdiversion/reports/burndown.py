@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..fiscal import Month, months_between
-from ..ledger import Ledger
-from ..money import Pence, ratio, to_pence
+from ..core.fiscal import Month, months_between
+from ..core.ledger import Ledger
+from ..core.money import Pence, ratio, to_pence
 from .options import Bucket, ReportOptions, bucket_label
 from .rag import Rag, rag_against_profile
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from ..models import DisclosurePolicy
+from ..core.models import DisclosurePolicy
 
 Cell = int | str
 """A published count: an integer (rounded) or a symbol such as ``[c]``."""

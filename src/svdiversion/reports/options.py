@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from ..fiscal import DateRange, Month
+from ..core.fiscal import DateRange, Month
 
 
 class Bucket(StrEnum):

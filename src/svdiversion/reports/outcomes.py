@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from ..fiscal import Month
-from ..ledger import Ledger
-from ..models import Better, DisclosurePolicy, Measure, Status
+from ..core.fiscal import Month
+from ..core.ledger import Ledger
+from ..core.models import Better, DisclosurePolicy, Measure, Status
 from .disclosure import Cell, Disclosure, protect_list, protect_rate, protect_table, round_count
 from .options import ReportOptions
 from .rag import Rag, rag_against_target

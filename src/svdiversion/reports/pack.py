@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ledger import Ledger
-from ..models import UnitCost
-from ..problems import Problem, count_by_severity
+from ..core.ledger import Ledger
+from ..core.models import UnitCost
+from ..core.problems import Problem, count_by_severity
 from .areas import AreasReport, areas_report, publish_areas
 from .burndown import Burndown, burndown
 from .disclosure import Disclosure

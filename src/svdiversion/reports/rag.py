@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
-from ..models import RagThresholds
+from ..core.models import RagThresholds
 
 
 class Rag(StrEnum):

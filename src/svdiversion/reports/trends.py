@@ -33,9 +33,9 @@ from datetime import date
 from decimal import Decimal
 from math import factorial
 
-from ..fiscal import Month, months_between
-from ..ledger import Ledger
-from ..models import Area, DisclosurePolicy, Measure, TrendsSettings
+from ..core.fiscal import Month, months_between
+from ..core.ledger import Ledger
+from ..core.models import Area, DisclosurePolicy, Measure, TrendsSettings
 from .disclosure import Cell, Disclosure, protect_table
 from .spc import (
     Assurance,

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from ..ledger import Ledger
-from ..models import Better, UnitCost
-from ..money import Pence, divide_pence, to_pence
+from ..core.ledger import Ledger
+from ..core.models import Better, UnitCost
+from ..core.money import Pence, divide_pence, to_pence
 from .disclosure import Cell, Disclosure, round_count
 from .outcomes import OutcomesReport
 

@@ -14,7 +14,6 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from .load.tables import Table
 from .models import (
     Allocation,
     AllocationChange,
@@ -31,6 +30,7 @@ from .models import (
     Variation,
 )
 from .money import Pence, to_pence
+from .table import Table
 
 # Where a record was written: (path, line, column).
 Origin = tuple[str, int, int]
