@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint format bench clean sample
+.PHONY: run test test-fast lint format bench clean sample
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,16 @@ run: $(STAMP)
 	$(BIN)/svdiversion check
 	$(BIN)/svdiversion report
 
-## test: install the development extras and run the whole suite
+## test: install the development extras and run the whole suite, a process per core
+## (pytest-xdist; each test file stays in one process, so module fixtures are built once)
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 test: $(DEVSTAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+## test-fast: the inner loop: the suite less the tests marked slow (LibreOffice, pip,
+## whole processes, the fuzz run)
+test-fast: $(DEVSTAMP)
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not slow"
 
 ## lint: ruff (lint and format check), mypy, and the layering contracts (lint-imports)
 lint: $(DEVSTAMP)

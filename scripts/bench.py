@@ -152,8 +152,10 @@ def has_command(*words: str) -> bool:
 
 def generator_key() -> str:
     """Cached workspaces are remade when the generator changes."""
-    source = (REPO / "src/svdiversion/synthetic.py").read_bytes()
-    return hashlib.sha256(source).hexdigest()[:10]
+    digest = hashlib.sha256()
+    for module in sorted((REPO / "src/svdiversion/synthetic").glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def workspace(cache: Path, kind: str, size: int) -> Path:

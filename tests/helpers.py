@@ -21,8 +21,10 @@ rows in each CSV file. ``north`` is valid until 2024-12-31 and is then succeeded
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from svdiversion.checks import Check, CheckContext
 from svdiversion.core.ledger import Ledger
@@ -120,6 +122,11 @@ FILES = {
 }
 
 
+Golden = Callable[[Path, str], None]
+"""The ``golden`` fixture (``tests/conftest.py``): ``golden(path, text)`` asserts ``text``
+is the golden file at ``path``; ``pytest --update-golden`` writes it instead."""
+
+
 def inline(text: str) -> str:
     """File text as written in a test: dedented, without the line break after the opening
     quotes (blank lines written on purpose after it survive)."""
@@ -200,13 +207,24 @@ def check_workspace(root: Path, as_of: date = AS_OF) -> list[Problem]:
     return open_workspace(root, as_of=as_of).problems
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+class CliResult(NamedTuple):
+    """What a command gave: compare or unpack it as ``(exit code, stdout, stderr)``."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+def run_cli(*args: str, env: Mapping[str, str | None] | None = None) -> CliResult:
     """``svdiversion ARGS`` in process: ``(exit code, stdout, stderr)``. Fails the test on
-    a traceback (any exception other than the exit itself)."""
+    a traceback (any exception other than the exit itself). ``env`` sets environment
+    variables for the call (``None`` unsets one)."""
     from typer.testing import CliRunner
 
     from svdiversion.cli import app
 
     result = CliRunner().invoke(app, list(args), env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit), result
-    return result.exit_code, result.stdout, result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        command = " ".join(["svdiversion", *args])
+        raise AssertionError(f"a traceback from {command!r}") from result.exception
+    return CliResult(result.exit_code, result.stdout, result.stderr)

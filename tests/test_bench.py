@@ -7,12 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
+import pytest
 
-from svdiversion.cli import app
+from helpers import run_cli
 from svdiversion.synthetic import generate
 
 REPO = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow  # the benchmark script and whole processes
 
 
 def test_bench_runs_on_a_thousand_rows(tmp_path: Path) -> None:
@@ -63,7 +65,7 @@ def test_a_whole_process_flushes_its_output_and_keeps_its_exit_code(tmp_path: Pa
     command gives it in process, and its exit code must be the command's."""
     generate(tmp_path / "ws", transactions=3_000, episodes=300, seed=1)
     args = ["-C", str(tmp_path / "ws"), "export", "journal", "--as-of", "2026-06-30"]
-    in_process = CliRunner().invoke(app, args)
+    in_process = run_cli(*args)
     assert in_process.exit_code == 0
     assert in_process.stdout.count("\n") > 9_000  # three lines and a blank per transaction
     done = subprocess.run(

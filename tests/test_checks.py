@@ -72,6 +72,9 @@ from svdiversion.checks.transactions import (
     transaction_dates,
 )
 
+# Every test here runs on both stores: Python lists and arrow arrays.
+pytestmark = pytest.mark.usefixtures("each_store")
+
 CONTRACT_YAML = "ledger/contract.yaml"
 AREAS_YAML = "config/areas.yaml"
 TX = "ledger/transactions.csv"

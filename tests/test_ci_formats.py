@@ -2,7 +2,7 @@
 
 The golden files in tests/golden/ are the outputs on a copy of the shipped workspace
 with five rows broken (four errors, one warning). Regenerate them after a deliberate
-change with ``SVDIVERSION_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_ci_formats.py``.
+change with ``.venv/bin/pytest --update-golden tests/test_ci_formats.py``.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from helpers import Golden, run_cli
 from svdiversion.changes import ChangesUnavailable, changed_since, parse_diff
-from svdiversion.checks.codes import CODES
-from svdiversion.cli import app
+from svdiversion.core.codes import CHECK_CODES
 from svdiversion.core.problems import Problem
 from svdiversion.render.ci import escape_data, escape_property, github_line, problems_junit
 
@@ -62,26 +61,13 @@ def broken(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return break_rows(shipped)
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
-def golden(name: str, actual: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("SVDIVERSION_UPDATE_GOLDEN"):
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert actual == path.read_text(encoding="utf-8")
-
-
 # ------------------------------------------------------------------ golden outputs
 
 
-def test_github_golden(broken: Path) -> None:
-    code, out, err = run("-C", "ws", "check", "--as-of", AS_OF, "--format", "github")
+def test_github_golden(broken: Path, golden: Golden) -> None:
+    code, out, err = run_cli("-C", "ws", "check", "--as-of", AS_OF, "--format", "github")
     assert (code, err) == (1, "4 errors, 1 warning in 6 files\n")
-    golden("check.github.txt", out)
+    golden(GOLDEN / "check.github.txt", out)
     assert out.splitlines()[1] == (
         "::error file=ws/ledger/transactions.csv,line=2,col=58,title=E401::a payment must be "
         "positive, got -£2,488.09 (payments and accruals are positive; reversals and refunds "
@@ -96,26 +82,26 @@ def test_github_golden(broken: Path) -> None:
 
 def without_passing_cases(junit_text: str) -> str:
     """The JUnit report less its passing test cases and test counts, which follow the
-    code table (``CODES``): adding a check code must not change the golden file. The
+    code table (``CHECK_CODES``): adding a check code must not change the golden file. The
     shape test below checks that every code has its case."""
     text = re.sub(r"(?m)^ *<testcase [^>]*/>\n", "", junit_text)
     return re.sub(r' tests="\d+"', ' tests="(one per code)"', text)
 
 
-def test_junit_golden(broken: Path) -> None:
-    code, out, err = run("-C", "ws", "check", "--as-of", AS_OF, "--format", "junit")
+def test_junit_golden(broken: Path, golden: Golden) -> None:
+    code, out, err = run_cli("-C", "ws", "check", "--as-of", AS_OF, "--format", "junit")
     assert (code, err) == (1, "4 errors, 1 warning in 6 files\n")
-    golden("check.junit.xml", without_passing_cases(out))
+    golden(GOLDEN / "check.junit.xml", without_passing_cases(out))
 
 
-def test_json_golden(broken: Path) -> None:
-    code, out, err = run("-C", "ws", "check", "--as-of", AS_OF, "--format", "json")
+def test_json_golden(broken: Path, golden: Golden) -> None:
+    code, out, err = run_cli("-C", "ws", "check", "--as-of", AS_OF, "--format", "json")
     assert (code, err) == (1, "4 errors, 1 warning in 6 files\n")
-    golden("check.json", out)
+    golden(GOLDEN / "check.json", out)
 
 
 def test_text_keeps_workspace_paths_and_summary(broken: Path) -> None:
-    code, out, err = run("-C", "ws", "check", "--as-of", AS_OF)
+    code, out, err = run_cli("-C", "ws", "check", "--as-of", AS_OF)
     assert (code, err) == (1, "4 errors, 1 warning in 6 files\n")
     assert out.startswith(
         "ledger/outcomes.csv:3:34: E102 referral_date: input should be a valid date"
@@ -133,18 +119,18 @@ def junit(text: str) -> ET.Element:
 
 
 def test_junit_has_the_common_schema_shape(broken: Path) -> None:
-    _, out, _ = run("-C", "ws", "check", "--as-of", AS_OF, "--format", "junit")
+    _, out, _ = run_cli("-C", "ws", "check", "--as-of", AS_OF, "--format", "junit")
     suite = junit(out)
     assert suite.attrib == {
         "name": "svdiversion check",
-        "tests": str(len(CODES)),
+        "tests": str(len(CHECK_CODES)),
         "failures": "4",
         "errors": "0",
         "skipped": "0",
     }
     cases = list(suite)
     assert {case.tag for case in cases} == {"testcase"}
-    assert [case.get("name") for case in cases] == [f"{c} {t}" for c, t in CODES.items()]
+    assert [case.get("name") for case in cases] == [f"{c} {c.summary}" for c in CHECK_CODES]
     assert {case.get("classname") for case in cases} == {"svdiversion.check"}
     failed = {case.get("name", "")[:4]: case for case in cases if case.find("failure") is not None}
     assert sorted(failed) == ["E102", "E202", "E207", "E401"]
@@ -163,7 +149,7 @@ def test_junit_has_the_common_schema_shape(broken: Path) -> None:
 
 
 def test_junit_strict_fails_the_warning_case(broken: Path) -> None:
-    code, out, _ = run("-C", "ws", "check", "--as-of", AS_OF, "-f", "junit", "--strict")
+    code, out, _ = run_cli("-C", "ws", "check", "--as-of", AS_OF, "-f", "junit", "--strict")
     suite = junit(out)
     assert (code, suite.get("failures")) == (1, "5")
     w403 = next(c for c in suite if c.get("name", "").startswith("W403"))
@@ -185,7 +171,7 @@ def test_junit_one_line_per_problem_and_unlisted_codes() -> None:
 
 
 def test_junit_out_writes_the_file_atomically(broken: Path) -> None:
-    code, out, err = run(
+    code, out, err = run_cli(
         "-C", "ws", "check", "--as-of", AS_OF, "-f", "junit", "--out", "reports/check.xml"
     )
     assert (code, out, err) == (1, "", "4 errors, 1 warning in 6 files\n")
@@ -196,7 +182,7 @@ def test_junit_out_writes_the_file_atomically(broken: Path) -> None:
 
 def test_out_to_an_unwritable_place_is_a_usage_error(broken: Path) -> None:
     Path("blocker").write_text("a file, not a folder", encoding="utf-8")
-    code, _, err = run("-C", "ws", "check", "-f", "junit", "--out", "blocker/check.xml")
+    code, _, err = run_cli("-C", "ws", "check", "-f", "junit", "--out", "blocker/check.xml")
     assert code == 2
     assert "svdiversion: error: cannot write blocker/check.xml" in err
 
@@ -205,14 +191,14 @@ def test_clean_workspace_gives_empty_annotations_and_passing_junit(
     shipped: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(shipped)
-    assert run("check", "--as-of", AS_OF, "-f", "github") == (
+    assert run_cli("check", "--as-of", AS_OF, "-f", "github") == (
         0,
         "",
         "0 errors, 0 warnings in 6 files\n",
     )
-    code, out, _ = run("check", "--as-of", AS_OF, "-f", "junit")
+    code, out, _ = run_cli("check", "--as-of", AS_OF, "-f", "junit")
     suite = junit(out)
-    assert (code, suite.get("failures"), suite.get("tests")) == (0, "0", str(len(CODES)))
+    assert (code, suite.get("failures"), suite.get("tests")) == (0, "0", str(len(CHECK_CODES)))
     assert all(len(case) == 0 for case in suite)
 
 
@@ -242,13 +228,13 @@ def test_github_paths_follow_the_workspace_folder(
     broken: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(broken)
-    _, out, _ = run("check", "--as-of", AS_OF, "-f", "github")
+    _, out, _ = run_cli("check", "--as-of", AS_OF, "-f", "github")
     assert out.startswith("::error file=ledger/outcomes.csv,line=3,")
-    _, out, _ = run("-C", str(broken.resolve()), "check", "--as-of", AS_OF, "-f", "github")
+    _, out, _ = run_cli("-C", str(broken.resolve()), "check", "--as-of", AS_OF, "-f", "github")
     assert out.startswith("::error file=ledger/outcomes.csv,line=3,")
     # In GitHub Actions paths are relative to the checkout, wherever the job runs.
     monkeypatch.setenv("GITHUB_WORKSPACE", str(broken.parent))
-    _, out, _ = run("check", "--as-of", AS_OF, "-f", "github")
+    _, out, _ = run_cli("check", "--as-of", AS_OF, "-f", "github")
     assert out.startswith("::error file=ws/ledger/outcomes.csv,line=3,")
 
 
@@ -261,8 +247,8 @@ def test_strict_fails_on_warnings_only(shipped: Path, monkeypatch: pytest.Monkey
         "person: remove it)\n"
     )
     summary = "0 errors, 1 warning in 6 files\n"
-    assert run("check", "--as-of", AS_OF, "-f", "github") == (0, expected, summary)
-    assert run("check", "--as-of", AS_OF, "-f", "github", "--strict") == (1, expected, summary)
+    assert run_cli("check", "--as-of", AS_OF, "-f", "github") == (0, expected, summary)
+    assert run_cli("check", "--as-of", AS_OF, "-f", "github", "--strict") == (1, expected, summary)
 
 
 def test_unreadable_workspace_exits_2_in_every_format(
@@ -271,7 +257,7 @@ def test_unreadable_workspace_exits_2_in_every_format(
     monkeypatch.chdir(shipped)
     (shipped / "ledger/workshops.csv").unlink()
     for output in ("text", "json", "github", "junit"):
-        code, out, err = run("check", "--as-of", AS_OF, "-f", output)
+        code, out, err = run_cli("check", "--as-of", AS_OF, "-f", output)
         assert code == 2, output
         assert re.fullmatch(r"1 error, 0 warnings in \d+ files?\n", err), err
     assert out.count('<failure message="1 problem; first: ledger/workshops.csv: file not') == 1
@@ -313,7 +299,7 @@ def repo(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @needs_git
 def test_changed_since_keeps_errors_anywhere_and_new_warnings_only(repo: Path) -> None:
     edit_line(repo / "ws/ledger/transactions.csv", 8, ",Steer Clear", ",Email a.b@example.org")
-    code, out, err = run(
+    code, out, err = run_cli(
         "-C", "ws", "check", "--as-of", AS_OF, "-f", "github", "--changed-since", "HEAD"
     )
     lines = out.splitlines()
@@ -324,7 +310,7 @@ def test_changed_since_keeps_errors_anywhere_and_new_warnings_only(repo: Path) -
     ]
     assert err == "1 error, 1 warning in 6 files\n"
     # Without the option every warning is reported.
-    _, out, err = run("-C", "ws", "check", "--as-of", AS_OF, "-f", "github")
+    _, out, err = run_cli("-C", "ws", "check", "--as-of", AS_OF, "-f", "github")
     assert len(out.splitlines()) == 3 and err == "1 error, 2 warnings in 6 files\n"
 
 
@@ -352,23 +338,23 @@ def test_changed_since_counts_added_and_untracked_files_as_changed(repo: Path) -
         encoding="utf-8",
     )
     args = ("-C", "ws", "check", "--as-of", AS_OF, "-f", "github", "--changed-since", "HEAD")
-    _, out, _ = run(*args)
+    _, out, _ = run_cli(*args)
     assert [line.split(",title=")[0] for line in out.splitlines()] == [
         "::warning file=ws/ledger/contract.d/more.yaml,line=13,col=9",
         "::error file=ws/ledger/transactions.csv,line=4,col=44",
     ]
     git(repo, "add", "ws")
     git(repo, "commit", "-q", "-m", "more")
-    _, out, _ = run(*args[:-1], "HEAD~1")
+    _, out, _ = run_cli(*args[:-1], "HEAD~1")
     assert out.splitlines()[0].startswith("::warning file=ws/ledger/contract.d/more.yaml,line=13")
-    _, out, _ = run(*args)
+    _, out, _ = run_cli(*args)
     assert len(out.splitlines()) == 1  # unchanged since HEAD: only the error stays
     assert out.startswith("::error file=ws/ledger/transactions.csv,line=4")
 
 
 @needs_git
 def test_changed_since_unknown_revision_is_a_usage_error(repo: Path) -> None:
-    code, out, err = run("-C", "ws", "check", "--changed-since", "no-such-branch")
+    code, out, err = run_cli("-C", "ws", "check", "--changed-since", "no-such-branch")
     assert (code, out) == (2, "")
     assert err.startswith("svdiversion: error: unknown revision 'no-such-branch'\n  hint: name")
 
@@ -378,7 +364,7 @@ def test_changed_since_outside_a_repository_is_a_usage_error(
 ) -> None:
     monkeypatch.chdir(shipped)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(shipped.parent))
-    code, _, err = run("check", "--changed-since", "HEAD")
+    code, _, err = run_cli("check", "--changed-since", "HEAD")
     assert code == 2
     assert err.startswith("svdiversion: error: git cannot answer: fatal: not a git repository")
 
@@ -390,7 +376,7 @@ def test_changed_since_without_git_is_a_usage_error(
         changed_since(shipped, "HEAD", git=str(shipped / "no-git-here"))
     monkeypatch.chdir(shipped)
     monkeypatch.setenv("PATH", str(shipped / "empty"))
-    code, _, err = run("check", "--changed-since", "HEAD")
+    code, _, err = run_cli("check", "--changed-since", "HEAD")
     assert code == 2
     assert err == (
         "svdiversion: error: --changed-since needs git, and git was not found\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 import typer
-from typer.testing import CliRunner
 
+from helpers import run_cli
 from svdiversion.cli import app
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -33,10 +33,10 @@ def test_the_commands_are_the_documented_ones() -> None:
 
 @pytest.mark.parametrize("command", commands())
 def test_help_has_an_example(command: str) -> None:
-    result = CliRunner().invoke(app, [*command.split(), "--help"])
-    assert result.exit_code == 0
-    assert "Example" in result.stdout
-    assert f"svdiversion {command}" in " ".join(result.stdout.split())
+    code, out, _ = run_cli(*command.split(), "--help")
+    assert code == 0
+    assert "Example" in out
+    assert f"svdiversion {command}" in " ".join(out.split())
 
 
 @pytest.mark.parametrize("command", commands())

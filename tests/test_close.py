@@ -19,9 +19,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from svdiversion.cli import app
+from helpers import CliResult, run_cli
 from svdiversion.cli import finance as finance_cli
 
 CLOSES = "ledger/closes.yaml"
@@ -39,10 +38,8 @@ def fixed_clock(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(finance_cli, "now", lambda: AT)
 
 
-def invoke(root: Path, *args: str, **env: str | None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["-C", str(root), *args], env=env)
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    return result.exit_code, result.stdout, result.stderr
+def invoke(root: Path, *args: str, **env: str | None) -> CliResult:
+    return run_cli("-C", str(root), *args, env=env)
 
 
 def canonical(root: Path, month: str) -> tuple[str, dict[str, str]]:

@@ -12,10 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from helpers import inline, make_workspace
-from svdiversion.cli import app
+from helpers import inline, make_workspace, run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 HYPERLINK = '=HYPERLINK("https://example.invalid/x","Click here")'
@@ -25,13 +23,8 @@ HEADER = (
 )
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 def cli_json(root: Path, *args: str) -> Any:
-    code, out, err = run("-C", str(root), *args, "--format", "json")
+    code, out, err = run_cli("-C", str(root), *args, "--format", "json")
     assert code == 0, err
     return json.loads(out)
 
@@ -74,7 +67,7 @@ def shipped_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def q2(shipped_copy: Path) -> Path:
     out = shipped_copy.parent / "q2"
-    code, stdout, err = run(
+    code, stdout, err = run_cli(
         "-C", str(shipped_copy), "export", "csv", "--quarter", "2024/25-Q2", "--out", str(out)
     )
     assert (code, stdout) == (0, ""), err
@@ -180,7 +173,7 @@ def test_text_that_looks_like_a_formula_is_made_inert(q2: Path) -> None:
 def test_internal_adds_the_episodes(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
     out = tmp_path / "out"
-    code, _, err = run(
+    code, _, err = run_cli(
         "-C", str(root), "export", "csv", "--as-of", "2025-03-31",
         "--disclosure", "internal", "--out", str(out),
     )  # fmt: skip
@@ -206,7 +199,9 @@ def test_internal_adds_the_episodes(tmp_path: Path) -> None:
 def test_a_small_ledger_exactly(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
     out = tmp_path / "out"
-    assert run("-C", str(root), "export", "csv", "--as-of", "2025-03-31", "-o", str(out))[0] == 0
+    assert (
+        run_cli("-C", str(root), "export", "csv", "--as-of", "2025-03-31", "-o", str(out))[0] == 0
+    )
     text = (out / "areas.csv").read_text(encoding="utf-8")
     lines = list(csv.reader(io.StringIO(text)))
     assert [line[5:11] + line[12:13] for line in lines[1:8]] == [
@@ -261,6 +256,6 @@ def test_refuses_to_write_where_it_must_not(
     (root / "notes.txt").write_text("keep me\n", encoding="utf-8")
     monkeypatch.chdir(root)
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
-    assert run("export", "csv", "--out", out) == (2, "", message)
+    assert run_cli("export", "csv", "--out", out) == (2, "", message)
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
     assert (root / "notes.txt").read_text(encoding="utf-8") == "keep me\n"

@@ -19,9 +19,10 @@ from svdiversion.checks.transactions import MAYBE_PERSONAL_TEXT, PERSONAL_TEXT
 from svdiversion.core.fiscal import parse_quarter
 from svdiversion.core.models import EpisodeRow, MeasureValue, TransactionRow
 from svdiversion.core.problems import Problem
-from svdiversion.core.table import Table
-from svdiversion.load import arrow_csv, tables
-from svdiversion.load.tables import TableSpec, read_table
+from svdiversion.core.table import Less, Matches, Sign, Table
+from svdiversion.load import arrow_csv, arrow_store, tables
+from svdiversion.load.header import TableSpec
+from svdiversion.load.tables import read_table
 from svdiversion.reports.areas import areas_report
 from svdiversion.reports.burndown import burndown
 from svdiversion.reports.options import ReportOptions
@@ -39,7 +40,6 @@ def both_ways(
 ) -> tuple[tuple[Table | None, list[Problem]], tuple[Table | None, list[Problem]], bool]:
     """(plain result, fast result, whether the fast path answered)."""
     monkeypatch.setattr(tables, "ARROW_MIN_BYTES", 1 << 62)
-    monkeypatch.setattr(tables, "ARROW_LOADED_MIN_BYTES", 1 << 62)
     plain = read_table(path, "t.csv", spec)
     answered: list[bool] = []
     original = arrow_csv.read_rows
@@ -151,7 +151,7 @@ def test_files_the_fast_path_declines_read_the_same(
     same(plain, fast)
     assert not answered
     if fast[0] is not None:  # split by the csv module, then held in arrow all the same
-        assert isinstance(fast[0].store, arrow_csv.ArrowColumns)
+        assert isinstance(fast[0].store, arrow_store.ArrowColumns)
 
 
 def test_crlf_bom_and_no_final_newline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -200,7 +200,7 @@ def test_both_stores_answer_every_question_alike(
     same(plain, fast)
     a, b = plain[0], fast[0]
     assert a is not None and b is not None
-    assert isinstance(a.store, tables.ListColumns) and isinstance(b.store, arrow_csv.ArrowColumns)
+    assert isinstance(a.store, tables.ListColumns) and isinstance(b.store, arrow_store.ArrowColumns)
     year = ("date", lambda day: day.year)  # would fail on the bad row's missing date
     positive = ("pence", lambda pence: pence > 0)
     for name in ("id", "date", "kind", "budget_line", "area", "amount", "tranche", "pence"):
@@ -221,11 +221,15 @@ def test_both_stores_answer_every_question_alike(
     assert b.sums([year], "pence") == by_year
     for pattern in (r"^INV-", r"Network$", "@", r"\d{9}"):
         for name in ("reference", "counterparty", "description"):
-            assert a.any_search(name, pattern) == b.any_search(name, pattern)
+            found = Matches(name, re.compile(pattern), search=True, prefilter=pattern)
+            assert a.counts([found]) == b.counts([found])
+            assert list(a.rows_where([found], bool)) == list(b.rows_where([found], bool))
     for pattern in (r"TX-\d+", r"TX-0\d+", r"[A-Z]{2}-\d{5}", r"(?i)tx-\d+", r"[^ ]+"):
-        compiled = re.compile(pattern)
-        assert a.all_fullmatch("id", compiled) == b.all_fullmatch("id", compiled)
-        assert a.all_fullmatch("id", compiled) == all(map(compiled.fullmatch, a.column("id")))
+        whole = Matches("id", re.compile(pattern))
+        assert a.counts([whole]) == b.counts([whole])
+        expected = [row for row, v in enumerate(a.column("id")) if not whole.pattern.fullmatch(v)]
+        assert list(b.rows_where([whole], lambda ok: not ok)) == expected
+    assert a.counts(["kind", Sign("pence")]) == b.counts(["kind", Sign("pence")])
 
 
 def test_dates_compared_across_columns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -237,9 +241,9 @@ def test_dates_compared_across_columns(tmp_path: Path, monkeypatch: pytest.Monke
     a, b = plain[0], fast[0]
     assert a is not None and b is not None
     for first, then in (("start_date", "referral_date"), ("referral_date", "start_date")):
-        assert a.any_less(first, then) == b.any_less(first, then)
-    assert not b.any_less("start_date", "referral_date")
-    assert b.any_less("referral_date", "end_date")
+        assert a.counts([Less(first, then)]) == b.counts([Less(first, then)])
+    assert b.counts([Less("start_date", "referral_date")]) == {(False,): len(b)}
+    assert b.counts([Less("referral_date", "end_date")]).get((True,), 0) > 0
 
 
 def test_a_column_with_no_value_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -260,13 +264,13 @@ def test_a_column_with_no_value_at_all(tmp_path: Path, monkeypatch: pytest.Monke
     a, b = plain[0], fast[0]
     assert a is not None and b is not None
     for first, then in (("end_date", "start_date"), ("start_date", "referral_date")):
-        assert a.any_less(first, then) is b.any_less(first, then) is False
+        assert a.counts([Less(first, then)]) == b.counts([Less(first, then)]) == {(False,): 39}
     assert a.counts(["end_date"]) == b.counts(["end_date"]) == {(None,): 39}
 
 
 def test_regex_shapes_read_the_same_by_re2_and_python() -> None:
     """A pattern goes to RE2 only if RE2 cannot match more than Python does."""
-    narrower = arrow_csv._narrower_in_re2
+    narrower = arrow_store._narrower_in_re2
     for pattern in (r"^CYP-[0-9]{5}$", r"^CYP-\d{5}$", r"(?:ab|c)+\.x", r"a\\b"):
         assert narrower(re.compile(pattern)), pattern
     for pattern in (r"(?i)cyp", r"^[^x]+$", r"\bA", r"a{,3}", r"(?P<x>a)", r"\A\d", r"(?=a)"):
@@ -346,7 +350,6 @@ def both_loads(
     """(plain, fast) results of open_workspace; asserts which tables pyarrow split itself
     (``split``, every table by default)."""
     monkeypatch.setattr(tables, "ARROW_MIN_BYTES", 1 << 62)
-    monkeypatch.setattr(tables, "ARROW_LOADED_MIN_BYTES", 1 << 62)
     plain = open_workspace(root, as_of=as_of)
     answered: list[bool] = []
     original = arrow_csv.read_rows
@@ -374,7 +377,7 @@ def test_every_rule_finds_the_same_problems_on_either_store(
     split = [not quoted, True, True]
     plain, fast = both_loads(root, monkeypatch, date(2026, 6, 30), split)
     assert isinstance(plain.ledger.transactions.store, tables.ListColumns)
-    assert isinstance(fast.ledger.transactions.store, arrow_csv.ArrowColumns)
+    assert isinstance(fast.ledger.transactions.store, arrow_store.ArrowColumns)
     assert fast.problems == plain.problems
     codes = {p.code for p in plain.problems}
     expected = {"E102", "E107", "E108", "E201", "E202", "E204", "E205", "E207", "E301"}

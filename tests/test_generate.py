@@ -7,9 +7,9 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from typer.testing import CliRunner
+import pytest
 
-from svdiversion.cli import app
+from helpers import run_cli
 from svdiversion.synthetic import generate
 from svdiversion.workspace import open_workspace
 
@@ -99,6 +99,7 @@ def test_empty_tables_still_make_a_valid_workspace(tmp_path: Path) -> None:
     assert open_workspace(root, as_of=AFTER_CONTRACT).problems == []
 
 
+@pytest.mark.slow  # 100,000 episodes: the size is the point
 def test_more_than_99999_children_widen_the_pseudonym(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     generate(root, transactions=0, episodes=100_000, workshops=0, seed=0)
@@ -110,34 +111,26 @@ def test_more_than_99999_children_widen_the_pseudonym(tmp_path: Path) -> None:
 
 def test_cli_generate_then_check(tmp_path: Path) -> None:
     root = tmp_path / "ws"
-    runner = CliRunner()
-    result = runner.invoke(
-        app, ["generate", str(root), "--transactions", "250", "--episodes", "40", "--seed", "2"]
+    code, out, err = run_cli(
+        "generate", str(root), "--transactions", "250", "--episodes", "40", "--seed", "2"
     )
-    assert result.exit_code == 0, result.output
-    assert result.stdout == ""
-    assert result.stderr == (
-        f"wrote {root}: 250 transactions, 40 episodes, 4 workshop sessions (seed 2)\n"
-    )
-    checked = runner.invoke(app, ["-C", str(root), "check", "--as-of", "2026-04-01"])
-    assert checked.exit_code == 0
-    assert checked.stderr == "0 errors, 0 warnings in 6 files\n"
+    assert (code, out) == (0, ""), err
+    assert err == f"wrote {root}: 250 transactions, 40 episodes, 4 workshop sessions (seed 2)\n"
+    checked = run_cli("-C", str(root), "check", "--as-of", "2026-04-01")
+    assert checked == (0, "", "0 errors, 0 warnings in 6 files\n")
 
 
 def test_cli_quiet_writes_nothing_on_stderr(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        app, ["--quiet", "generate", str(tmp_path / "ws"), "--transactions", "10"]
-    )
-    assert result.exit_code == 0
-    assert result.stderr == ""
+    code, _, err = run_cli("--quiet", "generate", str(tmp_path / "ws"), "--transactions", "10")
+    assert (code, err) == (0, "")
 
 
 def test_cli_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     (tmp_path / "ws").mkdir()
     (tmp_path / "ws" / "notes.txt").write_text("keep me", encoding="utf-8")
-    result = CliRunner().invoke(app, ["generate", str(tmp_path / "ws")])
-    assert result.exit_code == 2
-    assert result.stderr == (
+    code, _, err = run_cli("generate", str(tmp_path / "ws"))
+    assert code == 2
+    assert err == (
         f"svdiversion: error: {tmp_path / 'ws'} already exists and is not an empty folder\n"
         "  hint: choose a new folder; generate never writes over files\n"
     )

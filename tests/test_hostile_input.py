@@ -204,6 +204,7 @@ def test_an_unreadable_contract_d_as_a_real_user(shipped: Path) -> None:
 # ---------------------------------------------------------------------- 10-11. bounded
 
 
+@pytest.mark.slow  # 4 MB of blank lines: the size is the point
 def test_megabytes_of_trailing_blank_lines_are_read_in_bounded_time(shipped: Path) -> None:
     """Over the pyarrow threshold, blank lines made pyarrow validate millions of empty
     rows (11 s, 3 GB) before giving up; such a file now goes to the csv reader at once.
@@ -215,6 +216,7 @@ def test_megabytes_of_trailing_blank_lines_are_read_in_bounded_time(shipped: Pat
     assert (code, time.perf_counter() - started < 8) == (0, True), err
 
 
+@pytest.mark.slow  # a million columns: the size is the point
 def test_a_header_with_a_million_columns_is_refused_up_front(shipped: Path) -> None:
     table = rows(shipped)
     table[0] += [f"x{i}" for i in range(1_000_000)]

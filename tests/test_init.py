@@ -7,9 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from svdiversion.cli import app
+from helpers import run_cli
 from svdiversion.core.money import to_pence
 from svdiversion.load import load_workspace
 from svdiversion.scaffold import decision_id, financial_year, plan_decision
@@ -38,11 +37,6 @@ CLIMB = (
 )
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 def tree(root: Path) -> dict[str, str]:
     """Every file below ``root`` with a digest of its bytes."""
     return {
@@ -58,13 +52,13 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_init_then_check_exits_0(tmp_path: Path) -> None:
-    code, out, err = run("init", "climb", *CLIMB)
+    code, out, err = run_cli("init", "climb", *CLIMB)
     assert code == 0, err
     assert out.splitlines() == [f"created climb/{name}" for name in sorted(FILES, key=_order)]
     assert err == "next: record the ledger, then run 'svdiversion -C climb check'\n"
     assert sorted(tree(tmp_path / "climb")) == FILES
-    assert run("-C", "climb", "check") == (0, "", "0 errors, 0 warnings in 6 files\n")
-    assert run("-C", "climb", "check", "--strict", "--as-of", "2025-04-01")[0] == 0
+    assert run_cli("-C", "climb", "check") == (0, "", "0 errors, 0 warnings in 6 files\n")
+    assert run_cli("-C", "climb", "check", "--strict", "--as-of", "2025-04-01")[0] == 0
 
 
 def _order(name: str) -> int:
@@ -80,7 +74,7 @@ def _order(name: str) -> int:
 
 
 def test_init_writes_the_exact_headers_and_the_decision(tmp_path: Path) -> None:
-    run("init", "climb", *CLIMB)
+    run_cli("init", "climb", *CLIMB)
     root = tmp_path / "climb"
     assert (root / "ledger/transactions.csv").read_text() == (
         "id,date,kind,budget_line,area,amount,reference,counterparty,description,tranche\n"
@@ -152,7 +146,7 @@ def test_tranches_divide_the_total_exactly_in_pence() -> None:
 
 
 def test_init_without_options_writes_marked_placeholders(tmp_path: Path) -> None:
-    code, _, err = run("init", "new")
+    code, _, err = run_cli("init", "new")
     assert code == 0
     assert "placeholders to replace in new/ledger/contract.yaml: period, reference, " in err
     contract = (tmp_path / "new/ledger/contract.yaml").read_text()
@@ -162,7 +156,7 @@ def test_init_without_options_writes_marked_placeholders(tmp_path: Path) -> None
     assert problems == []
     start, end = financial_year(date.today())
     assert (ledger.decisions[0].start, ledger.decisions[0].end) == (start, end)
-    assert run("-C", "new", "check")[0] == 0
+    assert run_cli("-C", "new", "check")[0] == 0
 
 
 def test_init_refuses_a_non_empty_folder_and_writes_nothing(tmp_path: Path) -> None:
@@ -170,7 +164,7 @@ def test_init_refuses_a_non_empty_folder_and_writes_nothing(tmp_path: Path) -> N
     folder.mkdir()
     (folder / "notes.txt").write_text("mine\n")
     before = tree(folder)
-    code, out, err = run("init", "books", *CLIMB)
+    code, out, err = run_cli("init", "books", *CLIMB)
     assert (code, out) == (2, "")
     assert err == (
         "svdiversion: error: books is not empty (notes.txt); nothing written\n"
@@ -180,11 +174,11 @@ def test_init_refuses_a_non_empty_folder_and_writes_nothing(tmp_path: Path) -> N
 
 
 def test_init_force_overwrites_only_the_workspace_files(tmp_path: Path) -> None:
-    run("init", "books", *CLIMB)
+    run_cli("init", "books", *CLIMB)
     folder = tmp_path / "books"
     (folder / "notes.txt").write_text("mine\n")
     (folder / "ledger/transactions.csv").write_text("changed\n")
-    code, _, _ = run("init", "books", "--force", *CLIMB)
+    code, _, _ = run_cli("init", "books", "--force", *CLIMB)
     assert code == 0
     assert (folder / "notes.txt").read_text() == "mine\n"
     assert (folder / "ledger/transactions.csv").read_text().startswith("id,date,kind,")
@@ -193,13 +187,13 @@ def test_init_force_overwrites_only_the_workspace_files(tmp_path: Path) -> None:
 
 def test_init_into_a_fresh_git_repository(tmp_path: Path) -> None:
     (tmp_path / "repo/.git").mkdir(parents=True)
-    assert run("init", "repo", *CLIMB)[0] == 0
+    assert run_cli("init", "repo", *CLIMB)[0] == 0
     assert (tmp_path / "repo/ledger/contract.yaml").is_file()
 
 
 def test_init_onto_a_file_is_a_usage_error(tmp_path: Path) -> None:
     (tmp_path / "taken").write_text("x")
-    code, _, err = run("init", "taken")
+    code, _, err = run_cli("init", "taken")
     assert code == 2
     assert err.startswith("svdiversion: error: taken is a file, not a folder\n")
 
@@ -216,14 +210,14 @@ def test_init_onto_a_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_init_bad_options_exit_2_and_write_nothing(
     tmp_path: Path, args: tuple[str, ...], message: str
 ) -> None:
-    code, out, err = run("init", "new", *args)
+    code, out, err = run_cli("init", "new", *args)
     assert (code, out) == (2, "")
     assert message in err
     assert not (tmp_path / "new").exists()
 
 
 def test_init_copies_an_areas_file_and_splits_the_line_between_its_areas(tmp_path: Path) -> None:
-    code, _, err = run("init", "wm", *CLIMB, "--areas", str(REPO / "config/areas.yaml"))
+    code, _, err = run_cli("init", "wm", *CLIMB, "--areas", str(REPO / "config/areas.yaml"))
     assert code == 0, err
     root = tmp_path / "wm"
     assert (root / "config/areas.yaml").read_bytes() == (REPO / "config/areas.yaml").read_bytes()
@@ -237,14 +231,14 @@ def test_init_copies_an_areas_file_and_splits_the_line_between_its_areas(tmp_pat
         ("shropshire", 5_760_000),
         ("telford_wrekin", 5_760_000),
     ]
-    assert run("-C", "wm", "check", "--strict")[0] == 0
+    assert run_cli("-C", "wm", "check", "--strict")[0] == 0
 
 
 def test_init_with_a_broken_areas_file_exits_1_and_writes_nothing(tmp_path: Path) -> None:
     (tmp_path / "areas.yaml").write_text(
         "areas:\n  - id: north\n    name: North\n    valid_from: 2025-04-01\n"
     )
-    code, out, err = run("init", "new", "--areas", "areas.yaml")
+    code, out, err = run_cli("init", "new", "--areas", "areas.yaml")
     assert (code, out) == (1, "")
     assert err == (
         "areas.yaml:2:5: E112 missing key 'local_authority' in areas.0\n"
@@ -264,7 +258,7 @@ def test_init_with_areas_that_fail_a_rule_exits_1_and_writes_nothing(tmp_path: P
         "    valid_from: 2020-04-01\n"
         "    successor: nowhere\n"
     )
-    code, _, err = run("init", "new", "--areas", "areas.yaml")
+    code, _, err = run_cli("init", "new", "--areas", "areas.yaml")
     assert code == 1
     assert err.startswith("config/areas.yaml:2:5: E202 area north names unknown successor")
     assert (
@@ -274,7 +268,7 @@ def test_init_with_areas_that_fail_a_rule_exits_1_and_writes_nothing(tmp_path: P
 
 
 def test_init_with_a_missing_areas_file_is_a_usage_error(tmp_path: Path) -> None:
-    code, _, err = run("init", "new", "--areas", "nowhere.yaml")
+    code, _, err = run_cli("init", "new", "--areas", "nowhere.yaml")
     assert code == 2
     assert "cannot read the areas file nowhere.yaml: not found" in err
     assert not (tmp_path / "new").exists()
@@ -296,7 +290,7 @@ EXTENSION = (
 
 def test_extension_adds_a_file_and_touches_nothing_else(shipped: Path) -> None:
     before = tree(shipped)
-    code, out, err = run("init", str(shipped), "--extension", *EXTENSION)
+    code, out, err = run_cli("init", str(shipped), "--extension", *EXTENSION)
     assert code == 0, err
     assert out == f"created {shipped}/ledger/contract.d/PCC-D-2025-03.yaml\n"
     after = tree(shipped)
@@ -313,12 +307,12 @@ def test_extension_adds_a_file_and_touches_nothing_else(shipped: Path) -> None:
     assert len(extension.tranches) == 12
     assert len(extension.allocations) == 5
     assert ledger.budget_total == 88_800_000
-    assert run("-C", str(shipped), "check", "--strict", "--as-of", "2025-03-31")[0] == 0
+    assert run_cli("-C", str(shipped), "check", "--strict", "--as-of", "2025-03-31")[0] == 0
 
 
 def test_extension_refuses_a_decision_already_recorded(shipped: Path) -> None:
     before = tree(shipped)
-    code, _, err = run(
+    code, _, err = run_cli(
         "init", str(shipped), "--extension", *EXTENSION[:1], "PCC/D/2023/24", *EXTENSION[2:]
     )
     assert code == 2
@@ -326,8 +320,8 @@ def test_extension_refuses_a_decision_already_recorded(shipped: Path) -> None:
         "svdiversion: error: a decision with id 'PCC-D-2023-24' is already recorded in this "
         "workspace\n  hint: give the new decision its own reference with --decision\n"
     )
-    assert run("init", str(shipped), "--extension", *EXTENSION)[0] == 0
-    assert run("init", str(shipped), "--extension", *EXTENSION)[0] == 2
+    assert run_cli("init", str(shipped), "--extension", *EXTENSION)[0] == 0
+    assert run_cli("init", str(shipped), "--extension", *EXTENSION)[0] == 2
     assert len(tree(shipped)) == len(before) + 1
 
 
@@ -341,20 +335,20 @@ def test_extension_refuses_a_decision_already_recorded(shipped: Path) -> None:
 )
 def test_extension_usage_errors(shipped: Path, args: tuple[str, ...], message: str) -> None:
     before = tree(shipped)
-    code, _, err = run("init", str(shipped), "--extension", *args)
+    code, _, err = run_cli("init", str(shipped), "--extension", *args)
     assert code == 2
     assert err.startswith(f"svdiversion: error: {message}\n")
     assert tree(shipped) == before
 
 
 def test_extension_needs_a_workspace(tmp_path: Path) -> None:
-    code, _, err = run("init", "nothing", "--extension", *EXTENSION)
+    code, _, err = run_cli("init", "nothing", "--extension", *EXTENSION)
     assert code == 2
     assert "nothing is not a workspace: it needs config/ and ledger/ folders" in err
 
 
 def test_extension_uses_the_workspace_given_with_C(shipped: Path) -> None:
-    assert run("-C", str(shipped), "init", "--extension", *EXTENSION)[0] == 0
+    assert run_cli("-C", str(shipped), "init", "--extension", *EXTENSION)[0] == 0
     assert (shipped / "ledger/contract.d/PCC-D-2025-03.yaml").is_file()
 
 
@@ -367,7 +361,7 @@ def test_decision_ids_are_safe_file_names() -> None:
 
 def test_help_shows_examples() -> None:
     for command in ("init", "check"):
-        code, out, _ = run(command, "--help")
+        code, out, _ = run_cli(command, "--help")
         assert code == 0
         assert "Examples:" in out
         assert f"svdiversion {command}" in out or "svdiversion -C" in out

@@ -12,10 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from helpers import TX_HEADER, load_ledger, make_workspace
-from svdiversion.cli import app
+from helpers import TX_HEADER, CliResult, load_ledger, make_workspace, run_cli
 from svdiversion.render.journal import journal_text, slug
 from svdiversion.synthetic import generate
 
@@ -25,9 +23,8 @@ TRICKY = '"Sept\tdelivery  (a) | b"'
 POSTING = re.compile(r"^    (\S+)(?:  (-?)£(\d+\.\d\d))?$")
 
 
-def run(root: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, ["-C", str(root), *args])
-    return result.exit_code, result.stdout, result.stderr
+def run(root: Path, *args: str) -> CliResult:
+    return run_cli("-C", str(root), *args)
 
 
 def journal_balances(text: str) -> dict[str, Decimal]:

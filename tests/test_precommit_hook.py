@@ -3,7 +3,8 @@
 The hook is run the way pre-commit runs a ``language: python`` hook with
 ``pass_filenames: false``: its ``entry`` split into words, then its ``args``, in the
 ledger repository's folder, with the installed ``svdiversion`` first on the path.
-A second test drives pre-commit itself (``try-repo``) when it is installed.
+A second test drives pre-commit itself (``try-repo``) when it is installed, on a copy of
+the working tree; it is marked slow, since pre-commit installs the package with pip.
 """
 
 from __future__ import annotations
@@ -74,12 +75,14 @@ def test_hook_runs_when_a_ledger_or_config_file_changes(path: str, runs: bool) -
     assert bool(re.search(hook()["files"], path)) is runs
 
 
+@pytest.mark.slow  # a whole process
 def test_hook_entry_passes_a_clean_workspace(shipped: Path) -> None:
     done = run_hook(shipped)
     assert (done.returncode, done.stdout) == (0, "")
     assert done.stderr == "0 errors, 0 warnings in 6 files\n"
 
 
+@pytest.mark.slow  # a whole process
 def test_hook_entry_fails_a_broken_workspace_with_located_problems(shipped: Path) -> None:
     break_rows(shipped, BREAKS[:2])
     done = run_hook(shipped)
@@ -93,35 +96,77 @@ def test_hook_entry_fails_a_broken_workspace_with_located_problems(shipped: Path
 
 
 PRE_COMMIT = shutil.which("pre-commit") or shutil.which("pre-commit", path=str(BIN))
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
+def git(folder: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **GIT_ENV},
+    )
+    return done.stdout
+
+
+def working_tree(destination: Path) -> Path:
+    """This repository as it is on disk, committed to a new repository at ``destination``:
+    every tracked file and every new one git does not ignore, edits included, so that
+    pre-commit installs the code under test rather than the last commit."""
+    names = git(REPO, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    for name in filter(None, names.split("\0")):
+        source = REPO / name
+        if source.is_file():  # a tracked file deleted in the working tree stays deleted
+            target = destination / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    git(destination, "init", "-q")
+    git(destination, "add", "-A")
+    git(destination, "commit", "-q", "-m", "the working tree under test")
+    return destination
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(
     PRE_COMMIT is None or shutil.which("git") is None or not (REPO / ".git").exists(),
     reason="pre-commit (pip install pre-commit), git and this repository's history are "
     "needed to run the hook through pre-commit itself; the hook's entry is tested above",
 )
-def test_pre_commit_try_repo_runs_the_hook(shipped: Path) -> None:
-    """pre-commit installs this repository at its last commit (as a ledger repository
-    would at a tag) and runs the hook; it takes a minute, for the install."""
+def test_pre_commit_try_repo_runs_the_hook(shipped: Path, tmp_path: Path) -> None:
+    """pre-commit installs this repository's working tree (as a ledger repository would
+    install it at a tag) into a new environment with pip, and runs the hook on a ledger
+    repository with a broken row; it takes a while, for the install."""
     assert PRE_COMMIT is not None
+    hook_repo = working_tree(tmp_path / "svdiversion")
     ledger_repo = shipped
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.org",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.org",
-    }
-    subprocess.run(["git", "init", "-q"], cwd=ledger_repo, check=True, env=env)
+    git(ledger_repo, "init", "-q")
     break_rows(ledger_repo, BREAKS[:1])
-    subprocess.run(["git", "add", "."], cwd=ledger_repo, check=True, env=env)
+    git(ledger_repo, "add", ".")
     done = subprocess.run(
-        [PRE_COMMIT, "try-repo", str(REPO), "svdiversion-check", "--ref", "HEAD", "--all-files"],
+        [
+            PRE_COMMIT,
+            "try-repo",
+            str(hook_repo),
+            "svdiversion-check",
+            "--ref",
+            "HEAD",
+            "--all-files",
+        ],
         cwd=ledger_repo,
         capture_output=True,
         text=True,
         check=False,
-        env=env,
+        # A cache of its own: each working tree is a new repository to pre-commit, and
+        # its environments would pile up in ~/.cache/pre-commit.
+        env={**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")},
         timeout=600,
     )
     assert done.returncode == 1, done.stdout + done.stderr

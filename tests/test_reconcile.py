@@ -15,10 +15,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from helpers import TX_HEADER, inline, load_ledger, make_workspace
-from svdiversion.cli import app
+from helpers import TX_HEADER, CliResult, inline, load_ledger, make_workspace, run_cli
 from svdiversion.core.fiscal import Month, months_between
 from svdiversion.finance.commentary import load_commentary
 from svdiversion.finance.importer import read_export
@@ -79,12 +77,8 @@ def statuses(rec: Reconciliation) -> list[tuple[str, str, int, int, str]]:
     ]
 
 
-def invoke(root: Path, *args: str, **env: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(
-        app, ["-C", str(root), *args], env={"SVDIVERSION_WIDTH": "120", **env}
-    )
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    return result.exit_code, result.stdout, result.stderr
+def invoke(root: Path, *args: str, **env: str) -> CliResult:
+    return run_cli("-C", str(root), *args, env={"SVDIVERSION_WIDTH": "120", **env})
 
 
 # ----------------------------------------------------------------------------- matching

@@ -1,7 +1,7 @@
 """The report commands end to end on the shipped workspace.
 
 Golden files hold the exact terminal output at a fixed width; refresh them after an
-intended change with ``UPDATE_GOLDEN=1 pytest tests/test_report_cli.py`` and review the diff.
+intended change with ``pytest --update-golden tests/test_report_cli.py`` and review the diff.
 The JSON is also checked against sums computed straight from the CSV files.
 """
 
@@ -9,33 +9,21 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from svdiversion.cli import app
+from helpers import CliResult, Golden, run_cli
 
 GOLDEN = Path(__file__).parent / "golden" / "reports"
 AS_OF = "2024-09-30"
 WIDTH = "160"
 
 
-def run(root: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(
-        app, ["-C", str(root), *args], env={"SVDIVERSION_WIDTH": WIDTH, "COLUMNS": WIDTH}
-    )
-    return result.exit_code, result.stdout, result.stderr
-
-
-def assert_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"output differs from {path}"
+def run(root: Path, *args: str) -> CliResult:
+    return run_cli("-C", str(root), *args, env={"SVDIVERSION_WIDTH": WIDTH, "COLUMNS": WIDTH})
 
 
 @pytest.mark.parametrize(
@@ -55,10 +43,10 @@ def assert_golden(name: str, text: str) -> None:
         ("burndown.csv", ["burndown", "--as-of", AS_OF, "--format", "csv"]),
     ],
 )
-def test_golden_output(shipped: Path, name: str, args: list[str]) -> None:
+def test_golden_output(shipped: Path, name: str, args: list[str], golden: Golden) -> None:
     code, out, _ = run(shipped, *args)
     assert code == 0
-    assert_golden(name, out)
+    golden(GOLDEN / name, out)
 
 
 def rows(path: Path) -> list[dict[str, str]]:

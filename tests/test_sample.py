@@ -15,9 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from svdiversion.cli import app
+from helpers import run_cli
 from svdiversion.core.fiscal import Month, months_between
 from svdiversion.load import load_workspace
 
@@ -110,9 +109,8 @@ def test_the_payments_listings_are_written_as_the_finance_system_saves_them(made
 
 
 def invoke(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["-C", str(REPO), *args])
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    return result.exit_code, result.stderr
+    code, _, err = run_cli("-C", str(REPO), *args)
+    return code, err
 
 
 def test_check_on_the_shipped_workspace_exits_0() -> None:
@@ -122,6 +120,7 @@ def test_check_on_the_shipped_workspace_exits_0() -> None:
     assert "0 errors, 0 warnings" in err
 
 
+@pytest.mark.slow  # 21 reconciliations of the shipped ledger
 def test_every_month_of_the_contract_reconciles() -> None:
     ledger, _ = load_workspace(REPO)
     assert ledger is not None

@@ -13,7 +13,11 @@ import pytest
 
 from helpers import TX_HEADER, WORKSHOP_HEADER, inline
 from svdiversion.core.models import MeasureValue, TransactionKind, TransactionRow, WorkshopRow
-from svdiversion.load.tables import TableSpec, read_table
+from svdiversion.load.header import TableSpec
+from svdiversion.load.tables import read_table
+
+# Every test here runs on both stores: Python lists and arrow arrays.
+pytestmark = pytest.mark.usefixtures("each_store")
 
 TX = "ledger/transactions.csv"
 TRANSACTIONS = TableSpec(TransactionRow)

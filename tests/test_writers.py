@@ -233,6 +233,7 @@ def open_workspace_copy(shipped: Path) -> Path:
     return shipped
 
 
+@pytest.mark.slow  # processes of their own
 @pytest.mark.parametrize(
     "args",
     [
@@ -277,6 +278,7 @@ def _closes(root: Path) -> list[dict[str, object]]:
     return list(yaml.safe_load(text)["closes"] or [])
 
 
+@pytest.mark.slow  # processes of their own
 def test_two_closes_at_once_both_land(shipped: Path) -> None:
     """Each try starts two closes of different months together; the ledger lock makes the
     second wait for the first, so neither record is lost."""
@@ -291,6 +293,7 @@ def test_two_closes_at_once_both_land(shipped: Path) -> None:
     assert code == 0, err
 
 
+@pytest.mark.slow  # processes of their own
 def test_the_same_month_closed_twice_at_once_is_recorded_once(shipped: Path) -> None:
     env = {**os.environ, "SVDIVERSION_USER": "tester"}
     runs = [
@@ -328,6 +331,7 @@ def test_an_empty_closes_list_is_valid_and_can_be_appended_to(shipped: Path) -> 
     assert [r["month"] for r in _closes(shipped)] == ["2024-09"]
 
 
+@pytest.mark.slow  # processes of their own
 @pytest.mark.parametrize("seed", range(6))
 def test_a_close_killed_at_a_random_moment_leaves_old_or_new(shipped: Path, seed: int) -> None:
     """kill -9 anywhere in a close: closes.yaml is the old file or the old one plus the
@@ -347,6 +351,7 @@ def test_a_close_killed_at_a_random_moment_leaves_old_or_new(shipped: Path, seed
     assert [r["month"] for r in _closes(shipped)][-1] == "2024-10"
 
 
+@pytest.mark.slow  # processes of their own
 @pytest.mark.parametrize("seed", range(3))
 def test_an_export_killed_at_a_random_moment_leaves_old_or_new(
     tmp_path: Path, shipped: Path, seed: int

@@ -20,11 +20,9 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
-from helpers import make_workspace
+from helpers import make_workspace, run_cli
 from svdiversion import __version__
-from svdiversion.cli import app
 from svdiversion.render.xlsx import (
     COUNT_FORMAT,
     DATE_FORMAT,
@@ -55,13 +53,8 @@ PUBLISHED_TABS = [
 ]
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
-
-
 def cli_json(root: Path, *args: str) -> Any:
-    code, out, err = run("-C", str(root), *args, "--format", "json")
+    code, out, err = run_cli("-C", str(root), *args, "--format", "json")
     assert code == 0, err
     return json.loads(out)
 
@@ -118,7 +111,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Made]:
         patch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
         for name, args in runs.items():
             path = out / f"{name}.xlsx"
-            code, _, err = run("-C", str(root), "export", "xlsx", *args, "--out", str(path))
+            code, _, err = run_cli("-C", str(root), "export", "xlsx", *args, "--out", str(path))
             assert code == 0, err
             books[name] = Made(root, path, load_workbook(path), err)
     return books
@@ -568,7 +561,8 @@ def test_marking_from_settings_and_from_the_option(tmp_path: Path) -> None:
     )
     out = tmp_path / "default.xlsx"
     assert (
-        run("-C", str(root), "export", "xlsx", "--as-of", "2025-03-31", "--out", str(out))[0] == 0
+        run_cli("-C", str(root), "export", "xlsx", "--as-of", "2025-03-31", "--out", str(out))[0]
+        == 0
     )
     ws = load_workbook(out)["Summary"]
     assert ws["A2"].value.startswith("OFFICIAL. Published figures")
@@ -577,7 +571,7 @@ def test_marking_from_settings_and_from_the_option(tmp_path: Path) -> None:
     assert ws["A1"].value.startswith("Test & service: ")
 
     out = tmp_path / "marked.xlsx"
-    code, _, err = run(
+    code, _, err = run_cli(
         "-C", str(root), "export", "xlsx", "--as-of", "2025-03-31",
         "--marking", "OFFICIAL-SENSITIVE [PERSONAL]", "--out", str(out),
     )  # fmt: skip
@@ -597,7 +591,7 @@ def test_headers_and_footers_stay_within_excels_limit(tmp_path: Path) -> None:
     long_name = "Service & " * 40
     root = make_workspace(tmp_path / "ws", settings=f"service_name: {long_name.strip()}\n")
     out = tmp_path / "long.xlsx"
-    code, _, err = run(
+    code, _, err = run_cli(
         "-C", str(root), "export", "xlsx", "--as-of", "2025-03-31",
         "--marking", "OFFICIAL " * 40, "--out", str(out),
     )  # fmt: skip
@@ -617,7 +611,9 @@ def test_a_small_ledger_cell_by_cell(tmp_path: Path) -> None:
     """The default test ledger: £1,000 decision, £400 paid in September 2023, £150 accrued."""
     root = make_workspace(tmp_path / "ws")
     out = tmp_path / "small.xlsx"
-    code, _, err = run("-C", str(root), "export", "xlsx", "--as-of", "2025-03-31", "-o", str(out))
+    code, _, err = run_cli(
+        "-C", str(root), "export", "xlsx", "--as-of", "2025-03-31", "-o", str(out)
+    )
     assert (code, err) == (0, f"wrote {out} (published, as of 2025-03-31)\n")
     book = load_workbook(out)
     # No config/unit_costs.yaml in this workspace: no value for money tab.
@@ -684,7 +680,7 @@ def test_refuses_to_write_where_it_must_not(
     root = make_workspace(tmp_path / "ws", extra={"README.md": "keep me\n"})
     monkeypatch.chdir(root)
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
-    code, stdout, err = run("export", "xlsx", "--out", out)
+    code, stdout, err = run_cli("export", "xlsx", "--out", out)
     assert (code, stdout, err) == (2, "", message.format(root=root.resolve()))
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
 
@@ -693,7 +689,9 @@ def test_makes_the_folder_the_workbook_goes_in(tmp_path: Path) -> None:
     """Like 'check --out' and 'export csv', a missing folder is made, not an error."""
     root = make_workspace(tmp_path / "ws")
     out = tmp_path / "returns" / "2024-25" / "return.xlsx"
-    assert run("-C", str(root), "export", "xlsx", "--as-of", "2025-03-31", "-o", str(out))[0] == 0
+    assert (
+        run_cli("-C", str(root), "export", "xlsx", "--as-of", "2025-03-31", "-o", str(out))[0] == 0
+    )
     assert "Transactions" in load_workbook(out).sheetnames
 
 
@@ -701,7 +699,9 @@ def test_replaces_an_earlier_workbook_whole(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws")
     out = tmp_path / "return.xlsx"
     out.write_bytes(b"an older return")
-    assert run("-C", str(root), "export", "xlsx", "--as-of", "2025-03-31", "-o", str(out))[0] == 0
+    assert (
+        run_cli("-C", str(root), "export", "xlsx", "--as-of", "2025-03-31", "-o", str(out))[0] == 0
+    )
     assert "Transactions" in load_workbook(out).sheetnames
     assert sorted(p.name for p in tmp_path.iterdir()) == ["return.xlsx", "ws"]
 
@@ -716,7 +716,7 @@ def test_a_ledger_with_errors_makes_no_workbook(tmp_path: Path) -> None:
         """,
     )
     out = tmp_path / "return.xlsx"
-    code, _, err = run("-C", str(root), "export", "xlsx", "--out", str(out))
+    code, _, err = run_cli("-C", str(root), "export", "xlsx", "--out", str(out))
     assert code == 1
     assert "ledger/transactions.csv:3:" in err
     assert err.endswith("svdiversion: error: the ledger has 1 error; no report made\n"

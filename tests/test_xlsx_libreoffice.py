@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from svdiversion.cli import app
+from helpers import run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -31,6 +30,7 @@ TABS = ["Cover", "Summary", "Burn-down", "Areas", "Outcomes", "Value for money",
 
 pytestmark = [
     pytest.mark.libreoffice,
+    pytest.mark.slow,
     pytest.mark.skipif(
         SOFFICE is None,
         reason="LibreOffice is not installed (soffice not on PATH); CI installs "
@@ -40,9 +40,9 @@ pytestmark = [
 
 
 def run(*args: str) -> str:
-    result = CliRunner().invoke(app, list(args))
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
+    code, out, err = run_cli(*args)
+    assert code == 0, err
+    return out
 
 
 def cli_json(root: Path, *args: str) -> Any:

@@ -11,7 +11,7 @@ contracts in ``pyproject.toml``.
     workspace | outputs     load + check in one call | where an --out may be written
     checks                  business rules, one function and one code each
     load                    files to (ledger, problems); the only pyarrow user
-    core                    problems, money, fiscal, models, table, ledger, closes
+    core                    codes, problems, money, fiscal, models, table, ledger, closes
 
 Beside the layers, helpers that import only the core: ``atomic`` (atomic writes),
 ``lock`` (the ledger lock), ``appendlog`` (append-only YAML logs), ``changes`` (what git

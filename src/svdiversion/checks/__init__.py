@@ -1,8 +1,8 @@
 """Business rules over a loaded ledger.
 
 Every check is a plain function ``(ledger, context) -> Iterable[Problem]`` listed in
-``CHECKS``. Adding a rule is adding one function here, one row in ``codes.CODES`` and
-one case in the bad-input corpus (``tests/corpus``).
+``CHECKS``. Adding a rule is adding one function here, one member of ``core.codes.Code``
+and one case in the bad-input corpus (``tests/corpus``).
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..core.closes import changed_rows, closed_months, month_rows
+from ..core.codes import Code
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
 from ..core.problems import Problem
@@ -22,7 +23,7 @@ def closed_months_unchanged(ledger: Ledger, context: CheckContext) -> Iterable[P
             path,
             line,
             column,
-            "E502",
+            Code.E502,
             message,
             "the file is written by 'svdiversion close' and 'reopen' only: "
             "restore it from version control",
@@ -45,7 +46,7 @@ def closed_months_unchanged(ledger: Ledger, context: CheckContext) -> Iterable[P
             path,
             line,
             column,
-            "E501",
+            Code.E501,
             f"{month} was closed on {record.at:%Y-%m-%d} by {record.by}, but its rows changed "
             f"({listed}): digest at close {record.digest}, now {current.digest}",
             f"undo the change, or reopen the month first: svdiversion reopen --month {month} "

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from ..core.codes import Code
 from ..core.ledger import AllocationRevision, Ledger, Revision, TrancheRevision
 from ..core.models import LineKind, Variation
 from ..core.money import format_pounds, to_pence
@@ -35,15 +36,21 @@ def duplicate_contract_ids(ledger: Ledger, context: CheckContext) -> Iterable[Pr
                 path,
                 line,
                 column,
-                "E107",
+                Code.E107,
                 f"duplicate {kind} id {key!r} (first at {first_path}:{first_line})",
                 f"give every {kind} its own id; extensions add new ids, never reuse one",
             )
 
 
 def unknown_references(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """Budget lines, areas and decisions named by a record that are not recorded."""
+    yield from _unknown_in_money(ledger)
+    yield from _unknown_in_changes(ledger)
+
+
+def _unknown_in_money(ledger: Ledger) -> Iterator[Problem]:
+    """Allocations and tranches that name an unknown line or area."""
     lines = {line.id for line in ledger.line_budgets()}
-    decisions = {d.id for d in ledger.decisions}
     for _, allocation in ledger.allocations():
         key = f"{allocation.line}/{allocation.area}"
         if allocation.line not in lines:
@@ -51,7 +58,7 @@ def unknown_references(ledger: Ledger, context: CheckContext) -> Iterable[Proble
                 ledger,
                 "allocation",
                 key,
-                "E201",
+                Code.E201,
                 f"allocation names unknown budget line {allocation.line!r}",
                 _known(lines),
             )
@@ -60,7 +67,7 @@ def unknown_references(ledger: Ledger, context: CheckContext) -> Iterable[Proble
                 ledger,
                 "allocation",
                 key,
-                "E202",
+                Code.E202,
                 f"allocation names unknown area {allocation.area!r}",
                 _known(ledger.areas),
             )
@@ -70,17 +77,23 @@ def unknown_references(ledger: Ledger, context: CheckContext) -> Iterable[Proble
                 ledger,
                 "tranche",
                 tranche.id,
-                "E201",
+                Code.E201,
                 f"tranche {tranche.id} names unknown budget line {tranche.line!r}",
                 _known(lines),
             )
+
+
+def _unknown_in_changes(ledger: Ledger) -> Iterator[Problem]:
+    """Variations that name an unknown decision or line; areas with an unknown successor."""
+    lines = {line.id for line in ledger.line_budgets()}
+    decisions = {d.id for d in ledger.decisions}
     for variation in ledger.variations:
         if variation.decision not in decisions:
             yield _at(
                 ledger,
                 "variation",
                 variation.id,
-                "E206",
+                Code.E206,
                 f"variation {variation.id} names unknown decision {variation.decision!r}",
                 _known(decisions),
             )
@@ -90,7 +103,7 @@ def unknown_references(ledger: Ledger, context: CheckContext) -> Iterable[Proble
                     ledger,
                     "variation",
                     variation.id,
-                    "E201",
+                    Code.E201,
                     f"variation {variation.id} changes unknown budget line {change.line!r}",
                     _known(lines),
                 )
@@ -100,7 +113,7 @@ def unknown_references(ledger: Ledger, context: CheckContext) -> Iterable[Proble
                 ledger,
                 "area",
                 area.id,
-                "E202",
+                Code.E202,
                 f"area {area.id} names unknown successor {area.successor!r}",
                 _known(ledger.areas),
             )
@@ -113,7 +126,7 @@ def periods_in_order(ledger: Ledger, context: CheckContext) -> Iterable[Problem]
                 ledger,
                 "decision",
                 decision.id,
-                "E308",
+                Code.E308,
                 f"decision {decision.id} ends ({decision.end}) before it starts ({decision.start})",
                 "swap or correct start and end",
             )
@@ -123,7 +136,7 @@ def periods_in_order(ledger: Ledger, context: CheckContext) -> Iterable[Problem]
                 ledger,
                 "area",
                 area.id,
-                "E308",
+                Code.E308,
                 f"area {area.id} is valid to {area.valid_to}, before it is valid from "
                 f"{area.valid_from}",
                 "correct valid_from or valid_to",
@@ -141,7 +154,7 @@ def lines_sum_to_total(ledger: Ledger, context: CheckContext) -> Iterable[Proble
                 ledger,
                 "decision",
                 decision.id,
-                "E403",
+                Code.E403,
                 f"budget lines of {decision.id} sum to {format_pounds(lines)}, "
                 f"but the decision total is {format_pounds(total)} "
                 f"({format_pounds(abs(gap))} {'unassigned' if gap > 0 else 'over'})",
@@ -161,7 +174,7 @@ def tranches_sum_to_lines(ledger: Ledger, context: CheckContext) -> Iterable[Pro
                 ledger,
                 "line",
                 budget.id,
-                "E404",
+                Code.E404,
                 f"tranches of line {budget.id} sum to {format_pounds(planned[budget.id])}, "
                 + (
                     "but an unallocated line has no tranches"
@@ -184,7 +197,7 @@ def allocations_within_lines(ledger: Ledger, context: CheckContext) -> Iterable[
                 ledger,
                 "line",
                 budget.id,
-                "E405",
+                Code.E405,
                 f"allocations of line {budget.id} sum to {format_pounds(amount)}, above "
                 f"its budget of {format_pounds(budget.budget)}",
                 "reduce the area allocations or vary the line's budget",
@@ -194,7 +207,7 @@ def allocations_within_lines(ledger: Ledger, context: CheckContext) -> Iterable[
                 ledger,
                 "line",
                 budget.id,
-                "W402",
+                Code.W402,
                 f"allocations of delivery line {budget.id} sum to {format_pounds(amount)} "
                 f"of its {format_pounds(budget.budget)} budget",
                 "allocate the whole delivery budget to areas so per-area reports add up",
@@ -230,7 +243,7 @@ def _unknown_tranche(ledger: Ledger, revision: TrancheRevision, owners: dict[str
         later = _added_later(ledger, variation, tranche, lambda v: [t.id for t in v.tranches])
         message = f"variation {variation.id} changes tranche {tranche}, " + _later_words(later)
         hint = "record the change in that variation, or in one approved after it"
-    return _at_change(ledger, revision, "tranche_change", "E204", message, hint)
+    return _at_change(ledger, revision, "tranche_change", Code.E204, message, hint)
 
 
 def _unknown_allocation(
@@ -245,7 +258,7 @@ def _unknown_allocation(
             ledger,
             revision,
             "allocation_change",
-            "E201",
+            Code.E201,
             f"variation {variation.id} reallocates unknown budget line {change.line!r}",
             _known(lines),
         )
@@ -254,7 +267,7 @@ def _unknown_allocation(
             ledger,
             revision,
             "allocation_change",
-            "E202",
+            Code.E202,
             f"variation {variation.id} reallocates in unknown area {change.area!r}",
             _known(ledger.areas),
         )
@@ -279,7 +292,7 @@ def _unknown_allocation(
         )
         message = f"variation {variation.id} changes {what}, " + _later_words(later)
         hint = "record the change in that variation, or in one approved after it"
-    yield _at_change(ledger, revision, "allocation_change", "E208", message, hint)
+    yield _at_change(ledger, revision, "allocation_change", Code.E208, message, hint)
 
 
 def _added_later(
@@ -308,7 +321,7 @@ def variation_changes_not_negative(ledger: Ledger, context: CheckContext) -> Ite
                 ledger,
                 tranche,
                 "tranche_change",
-                "E406",
+                Code.E406,
                 f"variation {tranche.variation.id} takes tranche {tranche.key} to "
                 f"{format_pounds(after)} (it was {format_pounds(before)})",
                 f"a change can at most cancel the tranche: amount_change of at least "
@@ -324,7 +337,7 @@ def variation_changes_not_negative(ledger: Ledger, context: CheckContext) -> Ite
                 ledger,
                 allocation,
                 "allocation_change",
-                "E406",
+                Code.E406,
                 f"variation {allocation.variation.id} takes the allocation of line {line} "
                 f"in area {area} to {format_pounds(after)} (it was {format_pounds(before)})",
                 f"a change can at most take the whole allocation away: amount_change of at "
@@ -353,10 +366,10 @@ def tranche_dates_in_contract(ledger: Ledger, context: CheckContext) -> Iterable
         hint = "move the due date into the period, or record a variation that extends it"
         revision = moved.get(tranche.id)
         if revision is None:
-            yield _at(ledger, "tranche", tranche.id, "E301", message, hint)
+            yield _at(ledger, "tranche", tranche.id, Code.E301, message, hint)
         else:
             message += f" (moved by variation {revision.variation.id})"
-            yield _at_change(ledger, revision, "tranche_change", "E301", message, hint)
+            yield _at_change(ledger, revision, "tranche_change", Code.E301, message, hint)
 
 
 def _known(names: Iterable[str]) -> str:

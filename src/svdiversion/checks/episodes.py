@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from ..core.codes import Code
 from ..core.ledger import Ledger
 from ..core.models import Status
 from ..core.problems import Problem
-from ..core.table import Table
+from ..core.table import Key, Less, Matches, Table
 from .common import area_problems, date_problems, duplicate_id_problems, repeated
 from .context import CheckContext
 
@@ -27,20 +28,16 @@ def duplicate_episode_ids(ledger: Ledger, context: CheckContext) -> Iterable[Pro
 def pseudonymous_refs(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     table = ledger.episodes
     pattern = ledger.settings.cyp_ref_regex()
-    if table.all_fullmatch("cyp_ref", pattern):
-        return
-    bad = {v for v in table.distinct("cyp_ref") if not pattern.fullmatch(v)}
-    for row, value in enumerate(table.column("cyp_ref")):
-        if value in bad:
-            yield table.problem(
-                row,
-                "cyp_ref",
-                "E108",
-                f"cyp_ref {value!r} does not match the pseudonym pattern "
-                f"{ledger.settings.cyp_ref_pattern}",
-                "use the pseudonymous reference from the case system, never a "
-                "name; the pattern is cyp_ref_pattern in config/settings.yaml",
-            )
+    for row in table.rows_where([Matches("cyp_ref", pattern)], lambda matches: not matches):
+        yield table.problem(
+            row,
+            "cyp_ref",
+            Code.E108,
+            f"cyp_ref {table.column('cyp_ref')[row]!r} does not match the pseudonym pattern "
+            f"{ledger.settings.cyp_ref_pattern}",
+            "use the pseudonymous reference from the case system, never a "
+            "name; the pattern is cyp_ref_pattern in config/settings.yaml",
+        )
 
 
 def episode_areas(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
@@ -62,82 +59,96 @@ def episode_order(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     """Dates in order, status consistent with dates, outcomes only on engaged episodes."""
     table = ledger.episodes
     measures = [m.id for m in ledger.measures if m.id in table.columns]
-    if _in_order(table, measures):
-        return
-    columns = [table.column(name) for name in ("referral_date", "start_date", "end_date", "status")]
-    outcome_columns = [table.column(m) for m in measures]
-    for row, (referred, started, ended, status) in enumerate(zip(*columns, strict=True)):
-        if started is not None and started < referred:
-            yield table.problem(
-                row,
-                "start_date",
-                "E303",
-                f"start_date {started} is before referral_date {referred}",
-                "an episode starts on or after its referral",
-            )
-        if ended is not None and started is not None and ended < started:
-            yield table.problem(
-                row,
-                "end_date",
-                "E303",
-                f"end_date {ended} is before start_date {started}",
-                "correct the dates: an episode ends on or after it starts",
-            )
-        if ended is None and status in ENDED_STATUSES:
-            yield table.problem(
-                row,
-                "end_date",
-                "E304",
-                f"a {status.value} episode has no end_date",
-                "add the date the episode ended",
-            )
-        engaged = started is not None
-        if engaged != (status in ENGAGED_STATUSES):
-            need = "has a start_date" if engaged else "has no start_date"
-            yield table.problem(
-                row,
-                "status",
-                "E307",
-                f"status {status.value} but the episode {need}",
-                "an episode with a start_date is engaged, completed or "
-                "disengaged; a referred or declined one has no start_date",
-            )
-        if ended is not None and status is Status.ENGAGED:
-            yield table.problem(
-                row,
-                "status",
-                "E307",
-                "status engaged but the episode has an end_date",
-                "set the status to completed or disengaged, or clear end_date",
-            )
-        if not engaged:
-            for measure, values in zip(measures, outcome_columns, strict=True):
-                if values[row] is not None:
-                    yield table.problem(
-                        row,
-                        measure,
-                        "E305",
-                        f"outcome {measure} recorded on an episode that never engaged",
-                        "outcomes are assessed only for engaged "
-                        "episodes: clear the value or add the start_date",
-                    )
+    keys: list[Key] = [
+        Less("start_date", "referral_date"),
+        Less("end_date", "start_date"),
+        "status",
+        ("start_date", _is_set),
+        ("end_date", _is_set),
+        *((m, _is_set) for m in measures),
+    ]
+    for row in table.rows_where(keys, _out_of_order):
+        yield from _order_problems(table, row, measures)
 
 
-def _in_order(table: Table, measures: list[str]) -> bool:
-    """True when no row can break a rule of ``episode_order``: the comparisons of dates
-    over whole columns, the rest over the few combinations of status and which of the
-    dates and outcomes are set."""
-    if table.any_less("start_date", "referral_date") or table.any_less("end_date", "start_date"):
-        return False
-    for status, engaged, ended in table.counts(
-        ["status", ("start_date", _is_set), ("end_date", _is_set)]
-    ):
-        if not ended and status in ENDED_STATUSES:
-            return False
-        if engaged != (status in ENGAGED_STATUSES) or (ended and status is Status.ENGAGED):
-            return False
-    outcomes = table.counts([("start_date", _is_set), *((m, _is_set) for m in measures)])
-    return all(engaged or not any(recorded) for engaged, *recorded in outcomes)
+def _out_of_order(
+    starts_early: bool,
+    ends_early: bool,
+    status: Status,
+    engaged: bool,
+    ended: bool,
+    *outcomes: bool,
+) -> bool:
+    """Whether an episode with these facts breaks a rule of ``episode_order``."""
+    return (
+        starts_early
+        or ends_early
+        or (not ended and status in ENDED_STATUSES)
+        or engaged != (status in ENGAGED_STATUSES)
+        or (ended and status is Status.ENGAGED)
+        or (not engaged and any(outcomes))
+    )
+
+
+def _order_problems(table: Table, row: int, measures: list[str]) -> Iterator[Problem]:
+    """Each rule of ``episode_order`` row ``row`` breaks, worded with its values."""
+    referred, started, ended, status = (
+        table.column(name)[row] for name in ("referral_date", "start_date", "end_date", "status")
+    )
+    if started is not None and started < referred:
+        yield table.problem(
+            row,
+            "start_date",
+            Code.E303,
+            f"start_date {started} is before referral_date {referred}",
+            "an episode starts on or after its referral",
+        )
+    if ended is not None and started is not None and ended < started:
+        yield table.problem(
+            row,
+            "end_date",
+            Code.E303,
+            f"end_date {ended} is before start_date {started}",
+            "correct the dates: an episode ends on or after it starts",
+        )
+    if ended is None and status in ENDED_STATUSES:
+        yield table.problem(
+            row,
+            "end_date",
+            Code.E304,
+            f"a {status.value} episode has no end_date",
+            "add the date the episode ended",
+        )
+    engaged = started is not None
+    if engaged != (status in ENGAGED_STATUSES):
+        need = "has a start_date" if engaged else "has no start_date"
+        yield table.problem(
+            row,
+            "status",
+            Code.E307,
+            f"status {status.value} but the episode {need}",
+            "an episode with a start_date is engaged, completed or "
+            "disengaged; a referred or declined one has no start_date",
+        )
+    if ended is not None and status is Status.ENGAGED:
+        yield table.problem(
+            row,
+            "status",
+            Code.E307,
+            "status engaged but the episode has an end_date",
+            "set the status to completed or disengaged, or clear end_date",
+        )
+    if not engaged:
+        for measure in measures:
+            if table.column(measure)[row] is not None:
+                yield table.problem(
+                    row,
+                    measure,
+                    Code.E305,
+                    f"outcome {measure} recorded on an episode that never engaged",
+                    "outcomes are assessed only for engaged "
+                    "episodes: clear the value or add the start_date",
+                )
 
 
 def _is_set(value: object) -> bool:
@@ -147,18 +158,16 @@ def _is_set(value: object) -> bool:
 def eligible_ages(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     table = ledger.episodes
     low, high = ledger.settings.age_min, ledger.settings.age_max
-    if all(low <= age <= high for age in table.distinct("age_at_referral")):
-        return
-    for row, age in enumerate(table.column("age_at_referral")):
-        if not low <= age <= high:
-            yield table.problem(
-                row,
-                "age_at_referral",
-                "E306",
-                f"age at referral {age} is outside the eligible {low} to {high}",
-                "check the age; the service is for children aged "
-                f"{low} to {high} (age_min and age_max in config/settings.yaml)",
-            )
+    for row in table.rows_where(["age_at_referral"], lambda age: not low <= age <= high):
+        yield table.problem(
+            row,
+            "age_at_referral",
+            Code.E306,
+            f"age at referral {table.column('age_at_referral')[row]} is outside the "
+            f"eligible {low} to {high}",
+            "check the age; the service is for children aged "
+            f"{low} to {high} (age_min and age_max in config/settings.yaml)",
+        )
 
 
 def configured_vocabularies(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
@@ -170,18 +179,15 @@ def configured_vocabularies(ledger: Ledger, context: CheckContext) -> Iterable[P
             (ledger.episodes, "referral_source", settings.referral_sources, "referral_sources")
         )
     for table, column, allowed, key in checks:
-        unknown = set(table.distinct(column)) - set(allowed)
-        if not unknown:
-            continue
-        for row, value in enumerate(table.column(column)):
-            if value in unknown:
-                yield table.problem(
-                    row,
-                    column,
-                    "E207",
-                    f"unknown {column} {value!r}",
-                    f"use one of {', '.join(allowed)}, or add it to {key} in config/settings.yaml",
-                )
+        known = set(allowed)
+        for row in table.rows_where([column], lambda value, known=known: value not in known):
+            yield table.problem(
+                row,
+                column,
+                Code.E207,
+                f"unknown {column} {table.column(column)[row]!r}",
+                f"use one of {', '.join(allowed)}, or add it to {key} in config/settings.yaml",
+            )
 
 
 def one_engagement_per_child(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
@@ -200,7 +206,7 @@ def one_engagement_per_child(ledger: Ledger, context: CheckContext) -> Iterable[
         yield table.problem(
             row,
             "cyp_ref",
-            "W301",
+            Code.W301,
             f"{refs[row]} already engaged in episode "
             f"{table.column('episode_id')[engaged_rows[first]]} "
             f"(line {table.lines[engaged_rows[first]]})",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..core.codes import Code
 from ..core.ledger import Ledger
 from ..core.problems import Problem
 from ..load.shares import HINT
@@ -22,7 +23,7 @@ def shares_in_order(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
                 path,
                 line,
                 column,
-                "E503",
+                Code.E503,
                 f"the share to {record.recipient} is dated {record.at.isoformat()}, before "
                 f"the record above it ({before.at.isoformat()}): records are only appended",
                 HINT,

@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from ..core.codes import Code
 from ..core.ledger import Ledger
 from ..core.models import TransactionKind
 from ..core.money import format_pounds, to_pence
 from ..core.problems import Problem
+from ..core.table import Matches, Sign
 from .common import area_problems, duplicate_id_problems
 from .context import CheckContext
 
@@ -49,69 +51,58 @@ def duplicate_transaction_ids(ledger: Ledger, context: CheckContext) -> Iterable
 
 def sign_matches_kind(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     table = ledger.transactions
-    # The least and greatest amount of each kind first: on a clean ledger no row needs a look.
-    if all(
-        low > 0 if kind in POSITIVE_KINDS else high < 0
-        for (kind,), (low, high) in table.bounds(["kind"], "pence").items()
-    ):
-        return
-    kinds, amounts = table.column("kind"), table.column("pence")
-    for row, (kind, pence) in enumerate(zip(kinds, amounts, strict=True)):
-        if (pence > 0) != (kind in POSITIVE_KINDS) or pence == 0:
-            expected = "positive" if kind in POSITIVE_KINDS else "negative"
-            yield table.problem(
-                row,
-                "amount",
-                "E401",
-                f"a {kind.value} must be {expected}, got {format_pounds(pence)}",
-                "payments and accruals are positive; reversals and refunds "
-                "negative; a zero amount is not a transaction",
-            )
+
+    def wrong(kind: TransactionKind, sign: int) -> bool:
+        return sign != (1 if kind in POSITIVE_KINDS else -1)
+
+    for row in table.rows_where(["kind", Sign("pence")], wrong):
+        kind, pence = table.column("kind")[row], table.column("pence")[row]
+        expected = "positive" if kind in POSITIVE_KINDS else "negative"
+        yield table.problem(
+            row,
+            "amount",
+            Code.E401,
+            f"a {kind.value} must be {expected}, got {format_pounds(pence)}",
+            "payments and accruals are positive; reversals and refunds "
+            "negative; a zero amount is not a transaction",
+        )
 
 
 def known_budget_lines(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     table = ledger.transactions
     known = {b.id for b in ledger.line_budgets()}
-    unknown = set(table.distinct("budget_line")) - known
-    if not unknown:
-        return
-    for row, line in enumerate(table.column("budget_line")):
-        if line in unknown:
-            yield table.problem(
-                row,
-                "budget_line",
-                "E201",
-                f"unknown budget line {line!r}",
-                "use a line id from ledger/contract.yaml: " + ", ".join(sorted(known)),
-            )
+    for row in table.rows_where(["budget_line"], lambda line: line not in known):
+        yield table.problem(
+            row,
+            "budget_line",
+            Code.E201,
+            f"unknown budget line {table.column('budget_line')[row]!r}",
+            "use a line id from ledger/contract.yaml: " + ", ".join(sorted(known)),
+        )
 
 
 def known_tranches(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     table = ledger.transactions
-    if "tranche" not in table.columns:
-        return
     tranches = {t.id: t.line for _, t in ledger.tranches()}
-    pairs = table.counts(["tranche", "budget_line"])
-    if all(t is None or tranches.get(t) == line for t, line in pairs):
-        return
-    for row, (tranche, line) in enumerate(
-        zip(table.column("tranche"), table.column("budget_line"), strict=True)
-    ):
-        if tranche is None:
-            continue
+
+    def wrong(tranche: str | None, line: str) -> bool:
+        return tranche is not None and tranches.get(tranche) != line
+
+    for row in table.rows_where(["tranche", "budget_line"], wrong):
+        tranche, line = table.column("tranche")[row], table.column("budget_line")[row]
         if tranche not in tranches:
             yield table.problem(
                 row,
                 "tranche",
-                "E204",
+                Code.E204,
                 f"unknown tranche {tranche!r}",
                 "use a tranche id from ledger/contract.yaml, or leave it empty",
             )
-        elif tranches[tranche] != line:
+        else:
             yield table.problem(
                 row,
                 "tranche",
-                "E204",
+                Code.E204,
                 f"tranche {tranche} belongs to line {tranches[tranche]}, not {line}",
                 "correct the budget_line or the tranche",
             )
@@ -130,39 +121,32 @@ def transaction_dates(ledger: Ledger, context: CheckContext) -> Iterable[Problem
     }
     late = context.as_of
 
-    def within(line: str, first: date, last: date) -> bool:
+    def outside(line: str, day: date) -> bool:
         period = line_period.get(line)
-        return last <= late and (period is None or (period[0] <= first and last <= period[1]))
+        return period is not None and not period[0] <= day <= period[1]
 
-    # A line's first and last date first: on a clean ledger no day needs a look.
-    if all(
-        within(line, first, last)
-        for (line,), (first, last) in table.bounds(["budget_line"], "date").items()
-    ):
-        return
-    bad: dict[tuple[str, object], tuple[str, str, str]] = {}
-    for line, day in table.counts(["budget_line", "date"]):
-        period = line_period.get(line)
-        if period is not None and not period[0] <= day <= period[1]:
-            bad[line, day] = (
-                "E301",
-                f"transaction dated {day} is outside the period "
-                f"{period[0]} to {period[1]} of line {line}",
+    def wrong(line: str, day: date) -> bool:
+        return outside(line, day) or day > late
+
+    for row in table.rows_where(["budget_line", "date"], wrong):
+        line, day = table.column("budget_line")[row], table.column("date")[row]
+        if outside(line, day):
+            first, last = line_period[line]
+            yield table.problem(
+                row,
+                "date",
+                Code.E301,
+                f"transaction dated {day} is outside the period {first} to {last} of line {line}",
                 "correct the date, or record a variation that extends the period",
             )
-        elif day > late:
-            bad[line, day] = (
-                "E302",
+        else:
+            yield table.problem(
+                row,
+                "date",
+                Code.E302,
                 f"transaction dated {day} is after the as-of date {late}",
                 "correct the date, or check with a later --as-of",
             )
-    if bad:
-        for row, key in enumerate(
-            zip(table.column("budget_line"), table.column("date"), strict=True)
-        ):
-            if key in bad:
-                code, message, hint = bad[key]
-                yield table.problem(row, "date", code, message, hint)
 
 
 def spend_within_budget(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
@@ -180,7 +164,7 @@ def spend_within_budget(ledger: Ledger, context: CheckContext) -> Iterable[Probl
             yield table.problem(
                 _last_row(table.column("budget_line"), budget.id),
                 "amount",
-                "E402",
+                Code.E402,
                 f"spend on line {budget.id} reaches {format_pounds(spent)}, above "
                 f"its budget of {format_pounds(budget.budget)}",
                 "check for a duplicated payment, or record a variation that increases the line",
@@ -196,7 +180,7 @@ def spend_within_budget(ledger: Ledger, context: CheckContext) -> Iterable[Probl
                 path,
                 line_no,
                 column,
-                "W401",
+                Code.W401,
                 f"spend on line {line} in area {area} is {format_pounds(spent)}, above "
                 f"its allocation of {format_pounds(amount)}",
                 "agree a reallocation between areas and record it in a variation's "
@@ -212,21 +196,16 @@ def _last_row(values: list[str], value: str) -> int:
 def no_personal_text(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     table = ledger.transactions
     for name in ("reference", "counterparty", "description"):
-        if not table.any_search(name, MAYBE_PERSONAL_TEXT):
-            continue
-        flagged = {v for v in table.distinct(name) if PERSONAL_TEXT.search(v)}
-        if not flagged:
-            continue
-        for row, value in enumerate(table.column(name)):
-            if value in flagged:
-                yield table.problem(
-                    row,
-                    name,
-                    "W403",
-                    f"{name} looks like it holds personal data "
-                    f"({PERSONAL_TEXT.search(value)[0]!r})",  # type: ignore[index]
-                    "ledger text must not identify a person: remove it",
-                )
+        key = Matches(name, PERSONAL_TEXT, search=True, prefilter=MAYBE_PERSONAL_TEXT)
+        for row in table.rows_where([key], bool):
+            value = table.column(name)[row]
+            yield table.problem(
+                row,
+                name,
+                Code.W403,
+                f"{name} looks like it holds personal data ({PERSONAL_TEXT.search(value)[0]!r})",  # type: ignore[index]
+                "ledger text must not identify a person: remove it",
+            )
 
 
 TRANSACTION_CHECKS = (

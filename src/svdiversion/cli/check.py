@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from ..changes import ChangesUnavailable, changed_since
-from ..checks.codes import CODES
+from ..core.codes import CHECK_CODES
 from ..core.problems import Problem
 from ..load import workspace_files
 from ..render.ci import problems_github, problems_junit
@@ -87,7 +87,8 @@ def _render(output: CheckFormat, problems: Sequence[Problem], strict: bool, pref
     if output is CheckFormat.GITHUB:
         return problems_github(problems, prefix)
     if output is CheckFormat.JUNIT:
-        return problems_junit(problems, CODES, strict=strict, prefix=prefix)
+        titles = {code.value: code.summary for code in CHECK_CODES}
+        return problems_junit(problems, titles, strict=strict, prefix=prefix)
     return problems_text(problems)
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -27,6 +28,9 @@ from .common import EXIT_PROBLEMS, EXIT_USAGE, AsOf, fail, workspace_root
 from .output import FolderOut, folder_target
 from .reports import report_ledger
 
+if TYPE_CHECKING:
+    from ..evaluation.extract import Extract
+
 KNOWN_QUASI_IDENTIFIERS: tuple[str, ...] = QuasiIdentifier.__args__  # type: ignore[attr-defined]
 KEY_HINT = (
     f"give --key-file FILE or set {ENV_KEY}; make a key once with e.g. "
@@ -38,52 +42,73 @@ MAX_KEY_FILE_BYTES = 4096
 """A key is 32 bytes or more; a file far longer is the wrong file (or /dev/zero)."""
 
 
+Recipient = Annotated[
+    str,
+    typer.Option("--recipient", metavar="TEXT", help="Who receives the extract."),
+]
+Purpose = Annotated[
+    str,
+    typer.Option("--purpose", metavar="TEXT", help="What it is shared for."),
+]
+KeyFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--key-file",
+        metavar="FILE",
+        help=f"The pseudonym key (at least 32 bytes), kept outside the workspace. "
+        f"Default: the {ENV_KEY} environment variable.",
+    ),
+]
+By = Annotated[
+    str | None,
+    typer.Option(
+        "--by", metavar="NAME", help="Who makes the share. Default: $SVDIVERSION_USER, $USER."
+    ),
+]
+K = Annotated[
+    int | None,
+    typer.Option(
+        "--k",
+        metavar="N",
+        help="Each combination of quasi-identifiers is shared by at least N episodes "
+        "(at least 2). Default: evaluation.k in config/settings.yaml (5).",
+    ),
+]
+QuasiIdentifiers = Annotated[
+    str | None,
+    typer.Option(
+        "--quasi-identifiers",
+        metavar="LIST",
+        help="Comma-separated, from: " + ", ".join(KNOWN_QUASI_IDENTIFIERS) + ". "
+        "Default: evaluation.quasi_identifiers in config/settings.yaml "
+        "(area,age,referral_period,referral_source).",
+    ),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    """What was asked for, checked before anything is read."""
+
+    key: bytes
+    wanted: dict[str, object]
+    """Settings the options replace."""
+    as_of: date | None
+    by: str
+    recipient: str
+    purpose: str
+
+
 def evaluation_export(
     ctx: typer.Context,
     out: FolderOut,
-    recipient: Annotated[
-        str,
-        typer.Option("--recipient", metavar="TEXT", help="Who receives the extract."),
-    ],
-    purpose: Annotated[
-        str,
-        typer.Option("--purpose", metavar="TEXT", help="What it is shared for."),
-    ],
-    key_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--key-file",
-            metavar="FILE",
-            help=f"The pseudonym key (at least 32 bytes), kept outside the workspace. "
-            f"Default: the {ENV_KEY} environment variable.",
-        ),
-    ] = None,
+    recipient: Recipient,
+    purpose: Purpose,
+    key_file: KeyFile = None,
     as_of: AsOf = None,
-    by: Annotated[
-        str | None,
-        typer.Option(
-            "--by", metavar="NAME", help="Who makes the share. Default: $SVDIVERSION_USER, $USER."
-        ),
-    ] = None,
-    k: Annotated[
-        int | None,
-        typer.Option(
-            "--k",
-            metavar="N",
-            help="Each combination of quasi-identifiers is shared by at least N episodes "
-            "(at least 2). Default: evaluation.k in config/settings.yaml (5).",
-        ),
-    ] = None,
-    quasi_identifiers: Annotated[
-        str | None,
-        typer.Option(
-            "--quasi-identifiers",
-            metavar="LIST",
-            help="Comma-separated, from: " + ", ".join(KNOWN_QUASI_IDENTIFIERS) + ". "
-            "Default: evaluation.quasi_identifiers in config/settings.yaml "
-            "(area,age,referral_period,referral_source).",
-        ),
-    ] = None,
+    by: By = None,
+    k: K = None,
+    quasi_identifiers: QuasiIdentifiers = None,
 ) -> None:
     """The evaluator's extract: pseudonymised episodes, spend and workshops, with a data
     dictionary, recorded in ledger/shares.yaml.
@@ -97,42 +122,21 @@ def evaluation_export(
     --key-file ~/keys/evaluation.key --recipient "Evaluation partner"
     --purpose "Interim evaluation report"
     """
-    from ..evaluation.extract import SettingsRefused, evaluation_extract
-    from ..evaluation.shares import SharesNotWritten, append_share, share_record
-    from ..render.datapackage import Share, digest, package_files
-
     root = workspace_root(ctx)
-    key = _key(root, key_file)
-    wanted = _overrides(k, quasi_identifiers)
-    who = _text(by or os.environ.get("SVDIVERSION_USER") or os.environ.get("USER"), "--by NAME")
-    recipient, purpose = _text(recipient, "--recipient TEXT"), _text(purpose, "--purpose TEXT")
+    request = _Request(
+        key=_key(root, key_file),
+        wanted=_overrides(k, quasi_identifiers),
+        as_of=as_of,
+        by=_text(by or os.environ.get("SVDIVERSION_USER") or os.environ.get("USER"), "--by NAME"),
+        recipient=_text(recipient, "--recipient TEXT"),
+        purpose=_text(purpose, "--purpose TEXT"),
+    )
     folder = folder_target(ctx, out, "evaluation/extract-2025-03")
     if folder.is_dir() and any(folder.iterdir()):
         fail(f"{out} is not empty", "give a new or empty folder: an extract is sent whole")
     try:
         with ledger_lock(root):
-            ledger, _ = report_ledger(ctx)
-            settings = _settings(ledger.settings.evaluation, wanted)
-            day = as_of or date.today()
-            try:
-                extract = evaluation_extract(ledger, day, Pseudonyms(key), settings)
-            except SettingsRefused as exc:
-                fail(str(exc), "make the age bands cover age_min to age_max")
-            made = now()
-            files = package_files(extract, Share(made, who, recipient, purpose))
-            created = _write(folder, out, files)
-            record = share_record(
-                extract, made, who, recipient, purpose, {n: digest(d) for n, d in files.items()}
-            )
-            try:
-                append_share(root, record)
-            except SharesNotWritten as exc:
-                _remove(folder, created, files)
-                fail(
-                    f"{exc}; the extract was not kept",
-                    "check 'svdiversion check' and the folder's permissions, then run this again",
-                    EXIT_USAGE if exc.io else EXIT_PROBLEMS,
-                )
+            extract, settings, files = _share(ctx, root, folder, out, request)
     except LockUnavailable as exc:
         fail(f"{exc}; nothing was written", "wait for the other command to finish, then retry")
     if not (ctx.obj and ctx.obj.get("quiet")):
@@ -141,6 +145,41 @@ def evaluation_export(
             f"({extract.withheld} of {extract.referred} withheld for k-anonymity, "
             f"k = {settings.k}; {extract.generalisation}); recorded in ledger/shares.yaml\n"
         )
+
+
+def _share(
+    ctx: typer.Context, root: Path, folder: Path, out: Path, request: _Request
+) -> tuple[Extract, EvaluationSettings, dict[str, bytes]]:
+    """Under the ledger lock: the extract made, written into ``folder`` and recorded in
+    ledger/shares.yaml; if the record cannot be made, the files are removed again."""
+    from ..evaluation.extract import SettingsRefused, evaluation_extract
+    from ..evaluation.shares import SharesNotWritten, append_share, share_record
+    from ..render.datapackage import Share, digest, package_files
+
+    ledger, _ = report_ledger(ctx)
+    settings = _settings(ledger.settings.evaluation, request.wanted)
+    day = request.as_of or date.today()
+    try:
+        extract = evaluation_extract(ledger, day, Pseudonyms(request.key), settings)
+    except SettingsRefused as exc:
+        fail(str(exc), "make the age bands cover age_min to age_max")
+    made = now()
+    who, recipient, purpose = request.by, request.recipient, request.purpose
+    files = package_files(extract, Share(made, who, recipient, purpose))
+    created = _write(folder, out, files)
+    record = share_record(
+        extract, made, who, recipient, purpose, {n: digest(d) for n, d in files.items()}
+    )
+    try:
+        append_share(root, record)
+    except SharesNotWritten as exc:
+        _remove(folder, created, files)
+        fail(
+            f"{exc}; the extract was not kept",
+            "check 'svdiversion check' and the folder's permissions, then run this again",
+            EXIT_USAGE if exc.io else EXIT_PROBLEMS,
+        )
+    return extract, settings, files
 
 
 def now() -> datetime:

@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from ..core.closes import closed_months, month_rows
+from ..core.codes import Code
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
 from ..core.problems import UNREADABLE_CODES, Problem, sort_problems
@@ -197,7 +198,7 @@ def _reopen_locked(ctx: typer.Context, month: Month, who: str, reason: str) -> N
     if result.ledger is None:
         code = EXIT_USAGE if result.unreadable else EXIT_PROBLEMS
         _stop(root, result.errors, "the ledger cannot be read; nothing was appended", code)
-    broken = [p for p in result.problems if p.code == "E502"]
+    broken = [p for p in result.problems if p.code == Code.E502]
     if broken:
         _stop(root, broken, f"{CLOSES} has problems; nothing was appended", EXIT_PROBLEMS)
     closed, _ = closed_months(result.ledger.closes)

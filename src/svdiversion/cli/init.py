@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -37,63 +38,74 @@ def parse_total(text: str) -> Pence:
     return pence
 
 
+Directory = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="DIR",
+        help="The folder to create the workspace in (with --extension: the workspace "
+        "to add to). Default: the -C folder.",
+        show_default=False,
+    ),
+]
+Service = Annotated[
+    str | None, typer.Option("--service", metavar="NAME", help="The service's name.")
+]
+Reference = Annotated[
+    str | None,
+    typer.Option(
+        "--decision",
+        metavar="REF",
+        help="The decision's reference, e.g. PCC/D/2025/12; its id is made from it.",
+    ),
+]
+Total = Annotated[
+    int | None,
+    typer.Option(
+        "--total", metavar="AMOUNT", parser=parse_total, help="The approved total in pounds."
+    ),
+]
+Start = Annotated[
+    date | None,
+    typer.Option("--start", metavar="DATE", parser=parse_date, help="First day of the period."),
+]
+End = Annotated[
+    date | None,
+    typer.Option("--end", metavar="DATE", parser=parse_date, help="Last day of the period."),
+]
+AreasFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--areas",
+        metavar="FILE",
+        help="An areas file (the format of config/areas.yaml) to copy. Default: one "
+        "placeholder area.",
+    ),
+]
+Force = Annotated[
+    bool,
+    typer.Option("--force", help="Write into a folder that is not empty (overwrites)."),
+]
+Extension = Annotated[
+    bool,
+    typer.Option(
+        "--extension",
+        help="Add the decision to the existing workspace in DIR as a new file "
+        "ledger/contract.d/<id>.yaml; existing records are not touched.",
+    ),
+]
+
+
 def init(
     ctx: typer.Context,
-    directory: Annotated[
-        Path | None,
-        typer.Argument(
-            metavar="DIR",
-            help="The folder to create the workspace in (with --extension: the workspace "
-            "to add to). Default: the -C folder.",
-            show_default=False,
-        ),
-    ] = None,
-    service: Annotated[
-        str | None, typer.Option("--service", metavar="NAME", help="The service's name.")
-    ] = None,
-    reference: Annotated[
-        str | None,
-        typer.Option(
-            "--decision",
-            metavar="REF",
-            help="The decision's reference, e.g. PCC/D/2025/12; its id is made from it.",
-        ),
-    ] = None,
-    total: Annotated[
-        int | None,
-        typer.Option(
-            "--total", metavar="AMOUNT", parser=parse_total, help="The approved total in pounds."
-        ),
-    ] = None,
-    start: Annotated[
-        date | None,
-        typer.Option("--start", metavar="DATE", parser=parse_date, help="First day of the period."),
-    ] = None,
-    end: Annotated[
-        date | None,
-        typer.Option("--end", metavar="DATE", parser=parse_date, help="Last day of the period."),
-    ] = None,
-    areas: Annotated[
-        Path | None,
-        typer.Option(
-            "--areas",
-            metavar="FILE",
-            help="An areas file (the format of config/areas.yaml) to copy. Default: one "
-            "placeholder area.",
-        ),
-    ] = None,
-    force: Annotated[
-        bool,
-        typer.Option("--force", help="Write into a folder that is not empty (overwrites)."),
-    ] = False,
-    add_extension: Annotated[
-        bool,
-        typer.Option(
-            "--extension",
-            help="Add the decision to the existing workspace in DIR as a new file "
-            "ledger/contract.d/<id>.yaml; existing records are not touched.",
-        ),
-    ] = False,
+    directory: Directory = None,
+    service: Service = None,
+    reference: Reference = None,
+    total: Total = None,
+    start: Start = None,
+    end: End = None,
+    areas: AreasFileOption = None,
+    force: Force = False,
+    add_extension: Extension = False,
 ) -> None:
     """Start a workspace for a new service, or add a further decision to one.
 
@@ -113,23 +125,8 @@ def init(
     """
     root = directory if directory is not None else workspace_root(ctx)
     if add_extension:
-        missing = [
-            flag
-            for flag, value in (
-                ("--decision", reference),
-                ("--total", total),
-                ("--start", start),
-                ("--end", end),
-            )
-            if value is None
-        ]
-        if missing:
-            fail(f"--extension needs {', '.join(missing)}", "give the figures of the decision")
-        if areas is not None or force:
-            fail(
-                "--extension takes neither --areas nor --force",
-                "an extension uses the workspace's areas and never overwrites a file",
-            )
+        given = {"--decision": reference, "--total": total, "--start": start, "--end": end}
+        _extension_options(given, areas is not None or force)
     try:
         plan = plan_decision(
             service=service,
@@ -145,6 +142,18 @@ def init(
         _add_decision(root, plan, service_given=service is not None)
     else:
         _new_workspace(root, plan, areas, force)
+
+
+def _extension_options(given: Mapping[str, object], refused: bool) -> None:
+    """An extension needs the decision's figures, and takes neither --areas nor --force."""
+    missing = [flag for flag, value in given.items() if value is None]
+    if missing:
+        fail(f"--extension needs {', '.join(missing)}", "give the figures of the decision")
+    if refused:
+        fail(
+            "--extension takes neither --areas nor --force",
+            "an extension uses the workspace's areas and never overwrites a file",
+        )
 
 
 def _new_workspace(root: Path, plan: DecisionPlan, areas_file: Path | None, force: bool) -> None:

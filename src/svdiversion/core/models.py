@@ -6,6 +6,9 @@ CSV tables are validated column by column against the row models at the bottom o
 this module (see ``load.tables``), so the same model describes one row and a million.
 """
 
+# size: declarative pydantic shapes, one section per workspace file; splitting them would
+# scatter the one place that says what each file may hold.
+
 from __future__ import annotations
 
 import re
@@ -67,6 +70,19 @@ Money = Annotated[
 PositiveMoney = Annotated[Money, Field(gt=0)]
 Share = Annotated[Decimal, Field(ge=0, le=1)]
 
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+
+
+def _in_range(value: date) -> date:
+    """A ledger date lies between 1900 and 2199: a year such as 9999 is a typing error, and
+    a report counting months up to it would run off the calendar."""
+    if not FIRST_DATE <= value <= LAST_DATE:
+        raise ValueError(f"a date from {FIRST_DATE.year} to {LAST_DATE.year} is expected")
+    return value
+
+
+LedgerDate = Annotated[date, AfterValidator(_in_range)]
+
 
 class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -82,8 +98,8 @@ class Area(Frozen):
     name: str
     local_authority: str
     population_10_17: Annotated[int, Field(ge=0)] | None = None
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: LedgerDate
+    valid_to: LedgerDate | None = None
     successor: AreaId | None = None
     source: str | None = None
     verified: bool = True
@@ -129,7 +145,7 @@ class Tranche(Frozen):
 
     id: Id
     line: LineId
-    due: date
+    due: LedgerDate
     amount: PositiveMoney
 
 
@@ -160,9 +176,9 @@ class Decision(Frozen):
     funding_source: str
     currency: Literal["GBP"] = "GBP"
     total: PositiveMoney
-    start: date
-    end: date
-    approved: date | None = None
+    start: LedgerDate
+    end: LedgerDate
+    approved: LedgerDate | None = None
     source: str | None = None
     lines: Annotated[list[BudgetLine], Field(min_length=1)]
     allocations: list[Allocation] = []
@@ -190,7 +206,7 @@ class TrancheChange(Frozen):
 
     tranche: Id
     amount_change: Money = Decimal(0)
-    new_due: date | None = None
+    new_due: LedgerDate | None = None
 
     @model_validator(mode="after")
     def _changes_something(self) -> TrancheChange:
@@ -211,10 +227,10 @@ class Variation(Frozen):
     id: Id
     decision: Id
     reference: str
-    approved: date
+    approved: LedgerDate
     reason: str
     total_change: Money = Decimal(0)
-    new_end: date | None = None
+    new_end: LedgerDate | None = None
     lines: list[BudgetLine] = []
     line_changes: list[LineChange] = []
     allocations: list[Allocation] = []
@@ -365,7 +381,7 @@ def _amount_reason(text: str) -> str:
     return "not a plain decimal amount"
 
 
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+IsoDate = Annotated[date, BeforeValidator(_iso_date), AfterValidator(_in_range)]
 OptionalIsoDate = Annotated[IsoDate | None, BeforeValidator(_empty_to_none)]
 OptionalId = Annotated[Id | None, BeforeValidator(_empty_to_none)]
 LedgerAmount = Annotated[str, BeforeValidator(_ledger_amount)]
@@ -510,7 +526,7 @@ class ShareRecord(Frozen):
     by: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     recipient: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     purpose: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-    as_of: date
+    as_of: LedgerDate
     key_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
     k: Annotated[int, Field(ge=2)]
     quasi_identifiers: list[QuasiIdentifier]

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .codes import Code
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -49,7 +51,7 @@ class Problem:
 
 
 # Codes whose problem means the workspace itself could not be read: the CLI exits 2.
-UNREADABLE_CODES = frozenset({"E001", "E002"})
+UNREADABLE_CODES = frozenset({Code.E001, Code.E002})
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

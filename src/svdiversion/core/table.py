@@ -20,14 +20,81 @@ from typing import Any, Protocol
 
 from .problems import Problem
 
-Key = str | tuple[str, Callable[[Any], Any]]
-"""What rows are grouped or filtered by: a column's values, or ``(column, function)``: the
-function of each value, called once per distinct value (so plain Python is fast enough)."""
+
+@dataclass(frozen=True, slots=True)
+class Less:
+    """A key: true on a row where both columns hold a value and ``name``'s is the lesser."""
+
+    name: str
+    other: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sign:
+    """A key: -1, 0 or 1, the side of zero of an integer column's value."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Matches:
+    """A key: whether a text value matches ``pattern`` whole (``search``: anywhere).
+
+    ``prefilter`` is a pattern in the syntax Python's ``re`` and RE2 share that matches at
+    least wherever ``pattern`` does; a store may use it to rule values out in bulk. An
+    empty value (``None``) does not match."""
+
+    name: str
+    pattern: re.Pattern[str]
+    search: bool = False
+    prefilter: str | None = None
+
+    def test(self, value: object) -> bool:
+        if not isinstance(value, str):
+            return False
+        found = self.pattern.search(value) if self.search else self.pattern.fullmatch(value)
+        return found is not None
+
+
+Key = str | tuple[str, Callable[[Any], Any]] | Less | Sign | Matches
+"""What rows are grouped or filtered by: a column's values; ``(column, function)``, the
+function of each value, called once per distinct value (so plain Python is fast enough);
+or one of the keys above, which a store may answer over a whole column at once."""
+
+
+def _names(key: Key | None) -> set[str]:
+    """The columns a key reads."""
+    if key is None:
+        return set()
+    if isinstance(key, str):
+        return {key}
+    if isinstance(key, Less):
+        return {key.name, key.other}
+    if isinstance(key, Sign | Matches):
+        return {key.name}
+    return {key[0]}
+
+
+def key_values(column: Callable[[str], list[Any]], key: Key) -> list[Any]:
+    """The value of ``key`` on every row, from the columns as Python lists: the meaning of
+    every key, which each store must answer the same way."""
+    if isinstance(key, str):
+        return column(key)
+    if isinstance(key, Less):
+        pairs = zip(column(key.name), column(key.other), strict=True)
+        return [a is not None and b is not None and a < b for a, b in pairs]
+    if isinstance(key, Sign):
+        return [(value > 0) - (value < 0) for value in column(key.name)]
+    function: Callable[[Any], Any]
+    name, function = (key.name, key.test) if isinstance(key, Matches) else key
+    values = column(name)
+    mapped = {value: function(value) for value in dict.fromkeys(values)}
+    return list(map(mapped.__getitem__, values))
 
 
 class Columns(Protocol):
     """Where a table keeps its values. ``ListColumns`` holds Python lists; the pyarrow
-    fast path (``arrow_csv.ArrowColumns``) holds arrays and builds lists only on demand.
+    fast path (``arrow_store.ArrowColumns``) holds arrays and builds lists only on demand.
     Both answer every question the same way, in the same order (first appearance)."""
 
     def names(self) -> list[str]: ...
@@ -45,12 +112,6 @@ class Columns(Protocol):
         order of first appearance: ``(rows,)`` when ``value`` is None, else one total of
         the column ``value`` per name in ``how`` ("sum" of integers; "min", "max")."""
         ...
-
-    def any_less(self, name: str, other: str) -> bool: ...
-
-    def any_search(self, name: str, pattern: str) -> bool: ...
-
-    def all_fullmatch(self, name: str, pattern: re.Pattern[str]) -> bool: ...
 
     def without(self, rows: set[int]) -> Columns: ...
 
@@ -111,8 +172,16 @@ class Table:
         >>> table.counts(["kind", ("date", lambda day: day.year)])  # doctest: +SKIP
         {(<TransactionKind.PAYMENT: 'payment'>, 2023): 1210, ...}
         """
-        found = self.store.aggregate(keys, None, ("count",), where)
+        if self.absent and any(_names(key) & self.absent for key in [*keys, where] if key):
+            # A key on a column the file leaves out: every value None, from the lists.
+            store: Columns = ListColumns({n: self.column(n) for n in self._used([*keys, where])})
+            found = store.aggregate(keys, None, ("count",), where)
+        else:
+            found = self.store.aggregate(keys, None, ("count",), where)
         return {key: totals[0] for key, totals in found.items()}
+
+    def _used(self, keys: Sequence[Key | None]) -> set[str]:
+        return set().union(*(_names(key) for key in keys if key is not None))
 
     def sums(
         self, keys: Sequence[Key], value: str, where: Key | None = None
@@ -127,22 +196,22 @@ class Table:
         found = self.store.aggregate(keys, value, ("min", "max"), None)
         return {key: (totals[0], totals[1]) for key, totals in found.items()}
 
-    def any_less(self, name: str, other: str) -> bool:
-        """Whether some row holds both values and ``name``'s is less than ``other``'s."""
-        return self.store.any_less(name, other)
+    def rows_where(self, keys: Sequence[Key], predicate: Callable[..., bool]) -> Iterator[int]:
+        """The rows whose values of ``keys`` make ``predicate`` true, in row order.
 
-    def any_search(self, name: str, pattern: str) -> bool:
-        """Whether some value of the text column ``name`` contains a match of ``pattern``.
+        The predicate is asked once per distinct combination of the keys (``counts``,
+        which either store answers without a Python object per row); only when some
+        combination fails are the rows walked, to say which. A row rule is one such
+        predicate: there is no second, faster test that could disagree with it.
 
-        ``pattern`` is written in the syntax Python's ``re`` and RE2 share, and either
-        engine may read it: use it to rule out a slower exact search, with a pattern
-        that matches at least wherever the exact one would, in both engines.
+        >>> list(table.rows_where(["kind", Sign("pence")], wrong_sign))  # doctest: +SKIP
+        [17, 942]
         """
-        return self.store.any_search(name, pattern)
-
-    def all_fullmatch(self, name: str, pattern: re.Pattern[str]) -> bool:
-        """Whether every value of the text column ``name`` matches ``pattern`` whole."""
-        return self.store.all_fullmatch(name, pattern)
+        failing = {combo for combo in self.counts(keys) if predicate(*combo)}
+        if not failing:
+            return
+        per_row = zip(*(key_values(self.column, key) for key in keys), strict=True)
+        yield from (row for row, combo in enumerate(per_row) if combo in failing)
 
     def column_number(self, name: str) -> int:
         """1-based field position of ``name`` in the header (0 if absent)."""
@@ -220,25 +289,10 @@ class ListColumns:
                     totals[i] = fold(totals[i], number)
         return {key: tuple(totals) for key, totals in found.items()}
 
-    def any_less(self, name: str, other: str) -> bool:
-        pairs = zip(self.data[name], self.data[other], strict=True)
-        return any(a is not None and b is not None and a < b for a, b in pairs)
-
-    def any_search(self, name: str, pattern: str) -> bool:
-        return any(map(re.compile(pattern).search, self.distinct(name)))
-
-    def all_fullmatch(self, name: str, pattern: re.Pattern[str]) -> bool:
-        return all(map(pattern.fullmatch, self.distinct(name)))
-
     def without(self, rows: set[int]) -> ListColumns:
         count = len(next(iter(self.data.values()), ()))
         good = [i for i in range(count) if i not in rows]
         return ListColumns({name: [values[i] for i in good] for name, values in self.data.items()})
 
     def _keyed(self, key: Key) -> list[Any]:
-        if isinstance(key, str):
-            return self.data[key]
-        name, function = key
-        values = self.data[name]
-        mapped = {value: function(value) for value in dict.fromkeys(values)}
-        return list(map(mapped.__getitem__, values))
+        return key_values(self.data.__getitem__, key)

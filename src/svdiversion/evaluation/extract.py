@@ -33,22 +33,10 @@ from .anonymity import (
     anonymise,
     period_label,
 )
+from .dictionary import ATTENDEES, episode_fields, spend_fields, workshop_fields
 from .pseudonyms import Pseudonyms
 
 Value = str | int | None
-HEX64 = "^[0-9a-f]{64}$"
-PERIOD_FORMATS: dict[str, dict[str, Any]] = {
-    "month": {"type": "yearmonth"},
-    "quarter": {"type": "string", "constraints": {"pattern": r"^[0-9]{4}/[0-9]{2} Q[1-4]$"}},
-    "year": {"type": "string", "constraints": {"pattern": r"^[0-9]{4}/[0-9]{2}$"}},
-    "all": {"type": "string", "constraints": {"enum": ["all"]}},
-}
-PERIOD_WORDS = {
-    "month": "the calendar month, YYYY-MM",
-    "quarter": "the financial quarter, e.g. 2024/25 Q2 (Q1 is April to June)",
-    "year": "the financial year, e.g. 2024/25 (April to March)",
-    "all": "withheld for k-anonymity: always 'all'",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +79,37 @@ def evaluation_extract(
     not cover an episode's age."""
     age_range = f"{ledger.settings.age_min}-{ledger.settings.age_max}"
     episodes = _episode_table(ledger, as_of)
+    chosen = _anonymise(episodes, settings, age_range)
+    level = chosen.level
+    return Extract(
+        service=ledger.settings.service_name,
+        marking=ledger.settings.protective_marking,
+        as_of=as_of,
+        key_id=pseudonyms.key_id,
+        settings=settings,
+        referred=len(episodes),
+        anonymised=chosen,
+        generalisation=level.describe(settings.age_bands),
+        resources=(
+            Resource(
+                "episodes",
+                "Referral episodes",
+                "One row per referral episode referred by the as-of date and not withheld "
+                "for k-anonymity, in no meaningful order.",
+                tuple(episode_fields(ledger, settings, level.period, level.age, age_range)),
+                _episode_rows(ledger, episodes, chosen, as_of, pseudonyms, settings, age_range),
+                ("episode_key",),
+            ),
+            _spend(ledger, as_of),
+            _workshops(ledger, as_of),
+        ),
+    )
+
+
+def _anonymise(
+    episodes: list[dict[str, Any]], settings: EvaluationSettings, age_range: str
+) -> Anonymised:
+    """The generalisation that makes the episodes k-anonymous, and those withheld."""
     month_of = _months()
     quasi = [
         Quasi(
@@ -100,14 +119,27 @@ def evaluation_extract(
     ]
     bands = settings.age_bands
     try:
-        chosen = anonymise(
+        return anonymise(
             quasi, settings.quasi_identifiers, settings.k, bands, age_range, settings.max_withheld
         )
     except AgeBandsIncomplete as exc:
         raise SettingsRefused(f"evaluation.age_bands in config/settings.yaml: {exc}") from None
-    level = chosen.level
+
+
+def _episode_rows(
+    ledger: Ledger,
+    episodes: list[dict[str, Any]],
+    chosen: Anonymised,
+    as_of: date,
+    pseudonyms: Pseudonyms,
+    settings: EvaluationSettings,
+    age_range: str,
+) -> list[list[Value]]:
+    """The episodes not withheld as the evaluator sees them: keyed, generalised to the
+    level chosen, as they stood on ``as_of``; in the order of their ``episode_key``."""
+    level, bands, month_of = chosen.level, settings.age_bands, _months()
     measures = [m for m in ledger.measures if m.id in ledger.episodes.columns]
-    rows = []
+    rows: list[list[Value]] = []
     for i, e in enumerate(episodes):
         if i in chosen.withheld:
             continue
@@ -131,29 +163,7 @@ def evaluation_extract(
             ]
         )
     rows.sort(key=lambda row: str(row[1]))
-    return Extract(
-        service=ledger.settings.service_name,
-        marking=ledger.settings.protective_marking,
-        as_of=as_of,
-        key_id=pseudonyms.key_id,
-        settings=settings,
-        referred=len(episodes),
-        anonymised=chosen,
-        generalisation=level.describe(bands),
-        resources=(
-            Resource(
-                "episodes",
-                "Referral episodes",
-                "One row per referral episode referred by the as-of date and not withheld "
-                "for k-anonymity, in no meaningful order.",
-                tuple(_episode_fields(ledger, settings, level.period, level.age, age_range)),
-                rows,
-                ("episode_key",),
-            ),
-            _spend(ledger, as_of),
-            _workshops(ledger, as_of),
-        ),
-    )
+    return rows
 
 
 def _months() -> Callable[[date], Month]:
@@ -199,136 +209,6 @@ def _episode_table(ledger: Ledger, as_of: date) -> list[dict[str, Any]]:
     return found
 
 
-# ------------------------------------------------------------------- data dictionary
-
-
-def _field(name: str, kind: str, description: str, **more: Any) -> dict[str, Any]:
-    field: dict[str, Any] = {"name": name, "type": kind, "description": description}
-    field.update(more)
-    return field
-
-
-def _period_field(name: str, level: str, what: str, required: bool) -> dict[str, Any]:
-    form = dict(PERIOD_FORMATS[level])
-    constraints = dict(form.pop("constraints", {}))
-    if required:
-        constraints["required"] = True
-    field = _field(name, form["type"], f"{what}: {PERIOD_WORDS[level]}.")
-    if constraints:
-        field["constraints"] = constraints
-    return field
-
-
-def _episode_fields(
-    ledger: Ledger, settings: EvaluationSettings, period: str, age: str, age_range: str
-) -> list[dict[str, Any]]:
-    areas = list(ledger.areas)
-    area_names = "; ".join(f"{a} = {ledger.areas[a].name}" for a in areas)
-    sources = ledger.settings.referral_sources or sorted(
-        {str(s) for s in ledger.episodes.distinct("referral_source")}
-    )
-    fields = [
-        _field(
-            "person_key",
-            "string",
-            "The child, pseudonymised: HMAC-SHA256 of the provider's reference under the "
-            "commissioner's key. The same child has the same key in every extract made "
-            "with the same key; it cannot be turned back into the reference.",
-            constraints={"required": True, "pattern": HEX64},
-        ),
-        _field(
-            "episode_key",
-            "string",
-            "The episode, pseudonymised like person_key; unique. A child referred twice "
-            "has two episodes with the same person_key.",
-            constraints={"required": True, "unique": True, "pattern": HEX64},
-        ),
-        _field(
-            "area",
-            "string",
-            f"The area the child was referred in: {area_names}.",
-            constraints={"required": True, "enum": areas},
-        ),
-    ]
-    if age == "exact":
-        fields.append(
-            _field(
-                "age_at_referral",
-                "integer",
-                "Age in years at referral.",
-                constraints={
-                    "required": True,
-                    "minimum": ledger.settings.age_min,
-                    "maximum": ledger.settings.age_max,
-                },
-            )
-        )
-    else:
-        bands = list(settings.age_bands) if age == "band" else [age_range]
-        fields.append(
-            _field(
-                "age_band",
-                "string",
-                "Age at referral, generalised for k-anonymity"
-                + (" (the whole eligible range: age withheld)." if age == "all" else "."),
-                constraints={"required": True, "enum": bands},
-            )
-        )
-    fields += [
-        _period_field("referral_period", period, "When the child was referred", True),
-        _field(
-            "referral_source",
-            "string",
-            "Who referred the child.",
-            constraints={"required": True, "enum": sources},
-        ),
-        _field(
-            "pathway",
-            "string",
-            "one_to_one: 1:1 trusted-adult support; group: group work.",
-            constraints={"required": True, "enum": ["one_to_one", "group"]},
-        ),
-        _field(
-            "status",
-            "string",
-            "Where the episode stood on the as-of date: referred (not started), declined, "
-            "engaged (started, not ended), completed or disengaged.",
-            constraints={"required": True, "enum": [s.value for s in Status]},
-        ),
-        _period_field("start_period", period, "When the child engaged; empty if not", False),
-        _period_field("end_period", period, "When the episode ended; empty if not", False),
-        _field(
-            "days_referral_to_start",
-            "integer",
-            "Days from referral to engagement; empty if the child has not engaged.",
-            constraints={"minimum": 0},
-        ),
-        _field(
-            "days_start_to_end",
-            "integer",
-            "Days from engagement to the end of the episode; empty if it has not ended.",
-            constraints={"minimum": 0},
-        ),
-    ]
-    for measure in ledger.measures:
-        if measure.id not in ledger.episodes.columns:
-            continue
-        target = f"; target {measure.target:.0%}" if measure.target is not None else ""
-        detail = f" {measure.description}." if measure.description else ""
-        fields.append(
-            _field(
-                measure.id,
-                "boolean",
-                f"Outcome '{measure.name}' (better {measure.better.value}{target}), assessed "
-                f"when the episode ended: Y achieved, N not, empty not assessed or not "
-                f"ended.{detail}",
-                trueValues=["Y"],
-                falseValues=["N"],
-            )
-        )
-    return fields
-
-
 def _spend(ledger: Ledger, as_of: date) -> Resource:
     table = ledger.transactions
     sums = table.sums(
@@ -340,41 +220,12 @@ def _spend(ledger: Ledger, as_of: date) -> Resource:
             sums.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or "")
         )
     ]
-    lines = [line.id for line in ledger.line_budgets()]
     return Resource(
         "spend",
         "Actual spend",
         "Actual spend (accruals basis: payments, accruals, reversals and refunds) by month, "
         "budget line and area, up to the as-of date.",
-        (
-            _field(
-                "month", "yearmonth", "Calendar month, YYYY-MM.", constraints={"required": True}
-            ),
-            _field(
-                "fy_period",
-                "string",
-                "Financial period, e.g. 2024/25 P06 (P01 is April).",
-                constraints={"required": True, "pattern": r"^[0-9]{4}/[0-9]{2} P[0-9]{2}$"},
-            ),
-            _field(
-                "budget_line",
-                "string",
-                "Budget line of the contract.",
-                constraints={"required": True, "enum": lines},
-            ),
-            _field(
-                "area",
-                "string",
-                "Area the spend is for; empty for costs not tied to an area.",
-                constraints={"enum": list(ledger.areas)},
-            ),
-            _field(
-                "amount",
-                "number",
-                "Pounds, two decimals; negative where refunds and reversals exceed payments.",
-                constraints={"required": True},
-            ),
-        ),
+        spend_fields(ledger),
         rows,
     )
 
@@ -384,10 +235,7 @@ def _workshops(ledger: Ledger, as_of: date) -> Resource:
     keys: Sequence[Any] = [("date", Month.of), "area", "kind"]
     where = ("date", lambda d: d <= as_of)
     sessions = table.counts(keys, where)
-    totals = {
-        name: table.sums(keys, name, where)
-        for name in ("cyp_attendees", "parent_attendees", "professional_attendees")
-    }
+    totals = {name: table.sums(keys, name, where) for name, _ in ATTENDEES}
     rows: list[list[Value]] = [
         [str(key[0]), key[1], key[2], count, *(totals[name][key] for name in totals)]
         for key, count in sorted(sessions.items(), key=lambda item: (item[0][0], *item[0][1:]))
@@ -398,39 +246,7 @@ def _workshops(ledger: Ledger, as_of: date) -> Resource:
         "Group sessions",
         "Group sessions (Steer Clear workshops, parent and carer sessions, professionals' "
         "training) and their attendance by month, area and kind, up to the as-of date.",
-        (
-            _field(
-                "month", "yearmonth", "Calendar month, YYYY-MM.", constraints={"required": True}
-            ),
-            _field(
-                "area",
-                "string",
-                "Area of the sessions.",
-                constraints={"required": True, "enum": list(ledger.areas)},
-            ),
-            _field(
-                "kind", "string", "Kind of session.", constraints={"required": True, "enum": kinds}
-            ),
-            _field(
-                "sessions",
-                "integer",
-                "Sessions held.",
-                constraints={"required": True, "minimum": 1},
-            ),
-            *(
-                _field(
-                    name,
-                    "integer",
-                    f"{label} attending, summed over the sessions.",
-                    constraints={"required": True, "minimum": 0},
-                )
-                for name, label in (
-                    ("cyp_attendees", "Children and young people"),
-                    ("parent_attendees", "Parents and carers"),
-                    ("professional_attendees", "Professionals"),
-                )
-            ),
-        ),
+        workshop_fields(ledger, kinds),
         rows,
         ("month", "area", "kind"),
     )

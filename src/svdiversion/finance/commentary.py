@@ -17,6 +17,7 @@ from typing import Annotated
 
 from pydantic import StringConstraints, ValidationError
 
+from ..core.codes import Code
 from ..core.models import Frozen, LineId, MonthText
 from ..core.problems import Problem
 from ..load.yamldoc import read_yaml, shape_problems
@@ -56,7 +57,7 @@ def load_commentary(
             problems.append(
                 doc.problem(
                     ("commentary", index, "budget_line"),
-                    "E201",
+                    Code.E201,
                     f"unknown budget line {comment.budget_line!r}",
                     "use a line id of ledger/contract.yaml: " + ", ".join(sorted(budget_lines)),
                 )
@@ -65,7 +66,7 @@ def load_commentary(
             problems.append(
                 doc.problem(
                     ("commentary", index),
-                    "E608",
+                    Code.E608,
                     f"{comment.month} {comment.budget_line} is explained twice "
                     f"(first on line {first[key]})",
                     "keep one entry per month and budget line; put the whole explanation in it",

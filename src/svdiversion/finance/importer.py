@@ -13,7 +13,8 @@ hledger's CSV rules) says how to read one:
 * ``skip_rows``: which rows are not payments at all (blank lines, the totals row).
 
 Every other row must read cleanly. A row that does not is a located problem (E6xx) with
-the file, line, column, an excerpt and a fix, never a silent skip::
+the file, line, column, an excerpt and a fix, never a silent skip. Decoding the file and
+reading one amount or date are in :mod:`.export_text`::
 
     config, problems = load_config(root)            # finance.mapping
     export, problems = read_export(path, "ledger/finance/payments-2024-25.csv", config.payments)
@@ -27,19 +28,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 
+from ..core.codes import Code
 from ..core.money import Pence
 from ..core.problems import Problem
 from ..load.excerpts import field_start
 from ..load.limits import MAX_CSV_BYTES, refused
-from .mapping import FINANCE_IMPORT, AmountStyle, PaymentsMapping
+from .export_text import decode, human_date_format, parse_amount
+from .mapping import FINANCE_IMPORT, PaymentsMapping
 
 # Problems about the export itself: the file cannot be read at all, so the CLI exits 2.
-UNREADABLE_EXPORT_CODES = frozenset({"E601", "E602"})
-
-_CODECS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "windows-1252": "cp1252"}
+UNREADABLE_EXPORT_CODES = frozenset({Code.E601, Code.E602})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,121 +71,23 @@ def read_export(
     """Read one export. Never raises for bad input: every problem is returned, located."""
     over = refused(file, display, MAX_CSV_BYTES, "finance export")
     if over is not None:
-        return None, [replace(over, code="E601")]
+        return None, [replace(over, code=Code.E601)]
     try:
         data = file.read_bytes()
     except FileNotFoundError:
         return None, [
-            Problem(display, 0, 0, "E601", "file not found", "check the path of the export")
+            Problem(display, 0, 0, Code.E601, "file not found", "check the path of the export")
         ]
     except OSError as exc:
         return None, [
-            Problem(display, 0, 0, "E601", f"cannot read file: {exc.strerror}", "check permissions")
+            Problem(
+                display, 0, 0, Code.E601, f"cannot read file: {exc.strerror}", "check permissions"
+            )
         ]
-    text, problem = _decode(data, display, mapping.encoding)
+    text, problem = decode(data, display, mapping.encoding)
     if problem is not None:
         return None, [problem]
     return _ExportReader(display, text, mapping).read()
-
-
-def parse_amount(text: str, style: AmountStyle) -> Pence:
-    """Pence from an amount as an export writes it; ``ValueError`` says what is wrong.
-
-    >>> parse_amount("(£1,234.50)", AmountStyle())
-    -123450
-    """
-    value = text.strip()
-    if not value:
-        raise ValueError("a value is required")
-    signs, negative = 0, False
-    if value.startswith("(") and value.endswith(")"):
-        signs, negative, value = signs + 1, True, value[1:-1].strip()
-    if value.endswith("-"):
-        signs, negative, value = signs + 1, True, value[:-1].rstrip()
-    symbol, seen_symbol = style.currency_symbol, False
-    while value:
-        if value[0] in "-+":
-            signs, negative, value = signs + 1, negative or value[0] == "-", value[1:].lstrip()
-        elif symbol and not seen_symbol and value.startswith(symbol):
-            seen_symbol, value = True, value[len(symbol) :].lstrip()
-        else:
-            break
-    if signs > 1:
-        raise ValueError("more than one sign")
-    pence = _unsigned_pence(value, style)
-    return -pence if negative else pence
-
-
-def _unsigned_pence(value: str, style: AmountStyle) -> Pence:
-    pattern = _number_pattern(style.thousands_separator, style.decimal_point)
-    match = pattern.fullmatch(value)
-    if match is None:
-        point = re.escape(style.decimal_point)
-        if re.fullmatch(rf"[\d{re.escape(style.thousands_separator)}]*{point}\d{{3,}}", value):
-            raise ValueError("more than two decimal places")
-        if any(c.isalpha() for c in value) or any(c in value for c in "£$€"):
-            raise ValueError("not an amount (a letter or another currency symbol)")
-        raise ValueError("not an amount")
-    whole = (
-        match["whole"].replace(style.thousands_separator, "")
-        if style.thousands_separator
-        else match["whole"]
-    )
-    fraction = (match["fraction"] or "") + "00"
-    return int(whole) * 100 + int(fraction[:2])
-
-
-@cache
-def _number_pattern(thousands: str, point: str) -> re.Pattern[str]:
-    grouped = rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+" if thousands else r"(?!)"
-    return re.compile(rf"(?P<whole>{grouped}|\d+)(?:{re.escape(point)}(?P<fraction>\d{{1,2}}))?")
-
-
-def human_date_format(pattern: str) -> str:
-    """``%d/%m/%Y`` as a treasurer writes it: ``dd/mm/yyyy``."""
-    for code, text in (("%d", "dd"), ("%m", "mm"), ("%Y", "yyyy"), ("%y", "yy"), ("%b", "Mon")):
-        pattern = pattern.replace(code, text)
-    return pattern
-
-
-def _decode(data: bytes, display: str, encoding: str) -> tuple[str, Problem | None]:
-    where = f"set 'encoding:' under payments: in {FINANCE_IMPORT}"
-    if encoding == "windows-1252" and data.startswith(b"\xef\xbb\xbf"):
-        return "", Problem(
-            display,
-            1,
-            1,
-            "E602",
-            "the file starts with a UTF-8 byte order mark",
-            f"the export is UTF-8, not Windows-1252: {where} to utf-8",
-        )
-    try:
-        text = data.decode(_CODECS[encoding])
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - data.rfind(b"\n", 0, exc.start)
-        byte = data[exc.start]
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            hint = "the export is UTF-16: save it again as CSV (UTF-8 or Windows-1252)"
-        elif encoding == "windows-1252":
-            hint = f"byte 0x{byte:02X} is not Windows-1252 text: export the file again as CSV"
-        elif byte == 0xA3:
-            hint = f"byte 0xA3 is £ in Windows-1252: {where} to windows-1252"
-        else:
-            hint = f"if the finance system writes Windows-1252 (ANSI), {where} to windows-1252"
-        message = f"not {encoding} text: byte 0x{byte:02X} cannot be read"
-        return "", Problem(display, line, column, "E602", message, hint)
-    if encoding == "windows-1252" and "Â£" in text:
-        line = text.count("\n", 0, text.index("Â£")) + 1
-        return "", Problem(
-            display,
-            line,
-            0,
-            "E602",
-            "£ reads as 'Â£': the file is UTF-8, not Windows-1252",
-            f"{where} to utf-8",
-        )
-    return text, None
 
 
 def _key(name: str) -> str:
@@ -229,7 +131,9 @@ class _ExportReader:
                     "check the quotes on this line: a value with a comma needs quotes, and a "
                     "quote inside a quoted value is doubled"
                 )
-                self.problems.append(self._problem(start, 0, "E604", f"malformed CSV: {exc}", hint))
+                self.problems.append(
+                    self._problem(start, 0, Code.E604, f"malformed CSV: {exc}", hint)
+                )
                 return
             yield start, record
             start = reader.line_num + 1
@@ -250,7 +154,7 @@ class _ExportReader:
             self._problem(
                 wanted,
                 0,
-                "E603",
+                Code.E603,
                 f"no header on line {wanted}: the file ends before it",
                 f"set header_line: under payments: in {FINANCE_IMPORT} to the line with the "
                 "column names",
@@ -288,7 +192,7 @@ class _ExportReader:
         else:
             message = f"the header names {', '.join(repr(d) for d in doubled)} more than once"
             hint = "export the file again, or map another column"
-        self.problems.append(self._problem(line, 1, "E603", message, hint))
+        self.problems.append(self._problem(line, 1, Code.E603, message, hint))
         return None
 
     def _header_hint(
@@ -343,7 +247,7 @@ class _ExportReader:
                     self._problem(
                         line,
                         0,
-                        "E604",
+                        Code.E604,
                         f"{len(record)} values, but the header has {width}",
                         "check the quotes on this line (a value with a comma needs quotes), "
                         f"or add a skip_rows rule in {FINANCE_IMPORT} if it is not a payment",
@@ -367,7 +271,7 @@ class _ExportReader:
                 self._problem(
                     line,
                     0,
-                    "E604",
+                    Code.E604,
                     "a blank row",
                     f"remove it, or set skip_rows: blank: true in {FINANCE_IMPORT}",
                 )
@@ -408,7 +312,7 @@ class _ExportReader:
                 self._field_problem(
                     line,
                     column,
-                    "E605",
+                    Code.E605,
                     f"{column}: {shown} is not a date written {human}",
                     f"the mapping reads dates as {human} (date_format: {pattern!r} in "
                     f"{FINANCE_IMPORT}); correct the value or the format",
@@ -434,7 +338,7 @@ class _ExportReader:
             self._field_problem(
                 line,
                 columns.debit,
-                "E607",
+                Code.E607,
                 f"{state} of {columns.debit!r} and {columns.credit!r} "
                 f"{'have' if debit_text else 'has'} an amount",
                 "a row has its amount in exactly one of the two columns",
@@ -455,7 +359,7 @@ class _ExportReader:
                 self._field_problem(
                     line,
                     column,
-                    "E606",
+                    Code.E606,
                     f"{column}: {exc} (got {text.strip()!r})",
                     f"amounts are read like {example}, -{example} or ({example}) "
                     f"(amounts: in {FINANCE_IMPORT})",

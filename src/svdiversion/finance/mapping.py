@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 
+from ..core.codes import Code
 from ..core.models import Frozen, Money, Share
 from ..core.problems import Problem
 from ..load.yamldoc import read_yaml, shape_problems
@@ -158,7 +159,7 @@ def load_config(root: Path) -> tuple[FinanceConfig | None, list[Problem]]:
                 hint=f"create {FINANCE_IMPORT}: it says how to read the finance "
                 f"system's export (see {DOCS})",
             )
-            if p.code == "E001"
+            if p.code == Code.E001
             else p
             for p in problems
         ]

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ..core.codes import Code
 from ..core.ledger import Ledger
 from ..core.models import (
     AreasFile,
@@ -40,9 +40,10 @@ from ..core.models import (
 )
 from ..core.problems import Problem
 from ..core.table import Table
+from .header import TableSpec
 from .shares import SHARES, load_shares
-from .tables import TableSpec, read_table
-from .yamldoc import YamlDoc, read_yaml, shape_problems
+from .tables import read_table
+from .yamldoc import YamlDoc, as_written_by_the_tool, read_yaml, shape_problems
 
 AREAS = "config/areas.yaml"
 SETTINGS = "config/settings.yaml"
@@ -108,7 +109,7 @@ def unreadable_folders(root: Path) -> list[Problem]:
                     f"{name}/",
                     0,
                     0,
-                    "E002",
+                    Code.E002,
                     f"cannot read folder: {(exc.strerror or str(exc)).lower()}",
                     "check the folder's permissions: the user running svdiversion must be "
                     "able to list and read it",
@@ -130,43 +131,14 @@ def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
         return None, unreadable
     problems: list[Problem] = []
     origins: Origins = {}
-    frameworks_at: dict[str, tuple[int, int]] = {}
-
-    def remember(doc: YamlDoc) -> None:
-        _origins(doc, origins)
-        if isinstance(doc.data, dict) and "outcome_framework" in doc.data:
-            frameworks_at[doc.path] = doc.locate(("outcome_framework",))
-
-    areas_file = _model(root, AREAS, AreasFile, problems, remember)
-    settings = (
-        _model(root, SETTINGS, Settings, problems) if (root / SETTINGS).exists() else Settings()
-    )
-    contract_names = [name for name in workspace_files(root) if name.startswith("ledger/contract")]
-    contracts = [_model(root, name, ContractFile, problems, remember) for name in contract_names]
-    measures = _measures(contract_names, contracts, frameworks_at, problems)
-    measure_ids = {m.id for m in measures}
+    areas_file, settings, contracts, measures = _yaml_files(root, problems, origins)
     # While a contract file is broken the framework is unknown: accept its columns unchecked
     # rather than report every measure column as unknown.
     framework_known = all(c is not None for c in contracts)
-
-    def measure_type(name: str) -> Any:
-        if name in measure_ids:
-            return MeasureValue
-        return None if framework_known else str
-
     transactions = _table(
         root, TRANSACTIONS, TableSpec(TransactionRow, pence_from="amount"), problems
     )
-    episodes = _table(
-        root,
-        OUTCOMES,
-        TableSpec(
-            EpisodeRow,
-            extra=measure_type,
-            unknown_code="E203",
-        ),
-        problems,
-    )
+    episodes = _table(root, OUTCOMES, _episode_spec(measures, framework_known), problems)
     if episodes is not None and framework_known:
         problems += _missing_measures(episodes, measures)
     workshops = _table(root, WORKSHOPS, TableSpec(WorkshopRow), problems)
@@ -198,6 +170,40 @@ def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
     return ledger, problems
 
 
+def _yaml_files(
+    root: Path, problems: list[Problem], origins: Origins
+) -> tuple[AreasFile | None, Settings | None, list[ContractFile | None], list[Measure]]:
+    """The areas, the settings (defaults when there is no settings file), every contract
+    file in load order, and the outcome measures of the one framework they define."""
+    frameworks_at: dict[str, tuple[int, int]] = {}
+
+    def remember(doc: YamlDoc) -> None:
+        _origins(doc, origins)
+        if isinstance(doc.data, dict) and "outcome_framework" in doc.data:
+            frameworks_at[doc.path] = doc.locate(("outcome_framework",))
+
+    areas_file = _model(root, AREAS, AreasFile, problems, remember)
+    settings = (
+        _model(root, SETTINGS, Settings, problems) if (root / SETTINGS).exists() else Settings()
+    )
+    contract_names = [name for name in workspace_files(root) if name.startswith("ledger/contract")]
+    contracts = [_model(root, name, ContractFile, problems, remember) for name in contract_names]
+    measures = _measures(contract_names, contracts, frameworks_at, problems)
+    return areas_file, settings, contracts, measures
+
+
+def _episode_spec(measures: list[Measure], framework_known: bool) -> TableSpec:
+    """Episodes: the row model, then one column per outcome measure (E203 for another)."""
+    measure_ids = {m.id for m in measures}
+
+    def measure_type(name: str) -> Any:
+        if name in measure_ids:
+            return MeasureValue
+        return None if framework_known else str
+
+    return TableSpec(EpisodeRow, extra=measure_type, unknown_code=Code.E203)
+
+
 def load_unit_costs(root: Path) -> tuple[list[UnitCost] | None, list[Problem]]:
     """``config/unit_costs.yaml``, read only by the value-for-money report."""
     problems: list[Problem] = []
@@ -221,7 +227,7 @@ def _closes(root: Path, problems: list[Problem], origins: Origins) -> tuple[Mont
         "the file is written by 'svdiversion close' and 'reopen' only: "
         "restore it from version control"
     )
-    problems += [p if p.code == "E002" else replace(p, code="E502", hint=hint) for p in found]
+    problems += as_written_by_the_tool(found, Code.E502, hint)
     return tuple(closes.closes) if closes else ()
 
 
@@ -235,7 +241,7 @@ def _missing_measures(episodes: Table, measures: list[Measure]) -> list[Problem]
             OUTCOMES,
             1,
             1,
-            "E007",
+            Code.E007,
             f"missing measure column{'s' * (len(missing) > 1)}: {', '.join(missing)}",
             "add one column per measure of the outcome framework after end_date, "
             "empty until assessed",
@@ -287,7 +293,7 @@ def _measures(
                 name,
                 line,
                 column,
-                "E113",
+                Code.E113,
                 f"the outcome framework is defined again (first in {frameworks[0][0]})",
                 "keep one outcome_framework; extensions add decisions, not a framework",
             )

@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..core.codes import Code
 from ..core.problems import Problem
 
 MAX_CSV_BYTES = 512 * 2**20
@@ -41,7 +42,7 @@ def refused(path: Path, display: str, limit: int, kind: str) -> Problem | None:
             display,
             0,
             0,
-            "E002",
+            Code.E002,
             "cannot read file: it is a device or a pipe, not a file",
             f"make {display} a file of its own",
         )
@@ -51,7 +52,7 @@ def refused(path: Path, display: str, limit: int, kind: str) -> Problem | None:
         display,
         0,
         0,
-        "E002",
+        Code.E002,
         f"the file is {_mebibytes(info.st_size)}; a ledger {kind} file is read up to "
         f"{_mebibytes(limit)}",
         "check it is the right file; a ledger this large should be split by year "

@@ -7,14 +7,14 @@ E503, located at the value at fault; it then counts as no shares.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..core.codes import Code
 from ..core.models import ShareRecord, SharesFile
 from ..core.problems import Problem
-from .yamldoc import read_yaml, shape_problems
+from .yamldoc import as_written_by_the_tool, read_yaml, shape_problems
 
 SHARES = "ledger/shares.yaml"
 HINT = (
@@ -49,17 +49,13 @@ def _read(
 ) -> tuple[list[ShareRecord] | None, list[Problem], list[tuple[str, int, int]]]:
     doc, problems = read_yaml(file, display)
     if doc is None:
-        return None, [_as_e503(p) for p in problems], []
+        return None, as_written_by_the_tool(problems, Code.E503, HINT), []
     items = doc.data.get("shares") if isinstance(doc.data, dict) else None
     count = len(items) if isinstance(items, list) else 0
     places = [(display, *doc.locate(("shares", i))) for i in range(count)]
     if problems:
-        return None, [_as_e503(p) for p in problems], places
+        return None, as_written_by_the_tool(problems, Code.E503, HINT), places
     try:
         return list(SharesFile.model_validate(doc.data).shares), [], places
     except ValidationError as exc:
-        return None, [_as_e503(p) for p in shape_problems(doc, exc)], places
-
-
-def _as_e503(problem: Problem) -> Problem:
-    return problem if problem.code == "E002" else replace(problem, code="E503", hint=HINT)
+        return None, as_written_by_the_tool(shape_problems(doc, exc), Code.E503, HINT), places

@@ -13,7 +13,8 @@ arbitrary objects), then builds plain Python values itself so that it can:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -21,11 +22,19 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..core.codes import Code
 from ..core.problems import Problem
 from .limits import MAX_YAML_BYTES, refused
 
 MAX_ALIASES = 100
 MAX_NODES = 200_000
+NOT_PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("binary", "set", "omap", "pairs")
+)
+"""Tags safe YAML knows that make a value no rule or report expects (``!!binary`` makes
+bytes, which pydantic would turn into text that no longer points back to its line): a
+ledger file holds mappings, lists, text, numbers, yes/no, empty values and dates only.
+Any other tag safe YAML refuses by itself."""
 MAX_DEPTH = 64
 """Nesting of lists and mappings; a ledger file needs about six levels. Deeper documents
 are refused before they are built, so no parser or builder recursion can overflow."""
@@ -80,6 +89,10 @@ class _Builder:
                 raise _Limit(node, f"the document uses more than {MAX_ALIASES} aliases")
         self.seen.add(id(node))
         self.marks[key] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag in NOT_PLAIN_TAGS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the tag {node.tag!r} is not a plain value", node.start_mark
+            )
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, key)
         if isinstance(node, yaml.SequenceNode):
@@ -94,13 +107,13 @@ class _Builder:
                 raise _Limit(key_node, "merge keys (<<) are not supported in ledger files")
             name = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(name, str | int) or isinstance(name, bool):
-                self._problem(key_node, "E003", "a mapping key must be a plain name", "")
+                self._problem(key_node, Code.E003, "a mapping key must be a plain name", "")
                 continue
             line = key_node.start_mark.line + 1
             if name in result:
                 self._problem(
                     key_node,
-                    "E004",
+                    Code.E004,
                     f"duplicate key {name!r} (first given on line {first_line[name]})",
                     "YAML keeps only the last of two equal keys; remove or rename one of them",
                 )
@@ -128,87 +141,98 @@ class _Builder:
 
 
 def read_yaml(file: Path, display: str) -> tuple[YamlDoc | None, list[Problem]]:
-    """Parse ``file``; on any failure return ``None`` and located problems, never raise."""
+    """Parse ``file``; on any failure return ``None`` and located problems, never raise.
+    The stages: the file's size and kind, its bytes as UTF-8, its nesting depth, the
+    node graph, then plain values with a location for each."""
     over = refused(file, display, MAX_YAML_BYTES, "YAML")
     if over is not None:
         return None, [over]
-    try:
-        text = file.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        return None, [Problem(display, 0, 0, "E001", "file not found", _create_hint(display))]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [
-            Problem(
-                display,
-                *_position(exc),
-                "E002",
-                f"cannot read file: {_reason(exc)}",
-                "save it as UTF-8 text and check its permissions",
-            )
-        ]
+    text, problem = _text(file, display)
+    if problem is not None:
+        return None, [problem]
     too_deep = _deeper_than(text, MAX_DEPTH)
     if too_deep is not None:
         return None, [
             Problem(
                 display,
                 *too_deep,
-                "E005",
+                Code.E005,
                 f"the document nests lists and mappings more than {MAX_DEPTH} levels deep",
                 "ledger files need only a few levels: check the brackets and indentation here",
             )
         ]
     try:
         root = _compose(text)
-    except yaml.reader.ReaderError as exc:
-        return None, [_reader_problem(display, text, exc)]
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        message = f"YAML syntax error: {exc.problem or exc.context}"
-        return None, [
-            Problem(
-                display,
-                line,
-                column,
-                "E003",
-                message,
-                "check indentation, colons and quotes on this line and the one above",
-            )
-        ]
     except yaml.YAMLError as exc:
-        return None, [Problem(display, 0, 0, "E003", f"YAML syntax error: {exc}", "")]
+        return None, [_syntax_problem(display, text, exc)]
     if root is None:
         return YamlDoc(display, {}, {(): (1, 1)}), []
     builder = _Builder(display)
     try:
         data = builder.build(root, ())
-    except _Limit as exc:
-        mark = exc.node.start_mark
-        return None, [
-            Problem(
-                display,
-                mark.line + 1,
-                mark.column + 1,
-                "E005",
-                str(exc),
-                "write the values out instead of using anchors and aliases",
-            )
-        ]
-    except yaml.MarkedYAMLError as exc:  # a tag such as !!python/name: that safe YAML refuses
-        mark = exc.problem_mark or exc.context_mark
-        return None, [
-            Problem(
-                display,
-                mark.line + 1 if mark else 0,
-                mark.column + 1 if mark else 0,
-                "E003",
-                f"YAML error: {exc.problem or exc.context}",
-                "write plain values: YAML tags (!!...) are not allowed in ledger files",
-            )
-        ]
-    except yaml.YAMLError as exc:
-        return None, [Problem(display, 0, 0, "E003", f"YAML error: {exc}", "")]
+    except (_Limit, yaml.YAMLError) as exc:
+        return None, [_build_problem(display, exc)]
     return YamlDoc(display, data, builder.marks), builder.problems
+
+
+def _text(file: Path, display: str) -> tuple[str, Problem | None]:
+    """The file's text, or the problem that stops it being read (E001, E002)."""
+    try:
+        return file.read_bytes().decode("utf-8-sig"), None
+    except FileNotFoundError:
+        return "", Problem(display, 0, 0, Code.E001, "file not found", _create_hint(display))
+    except (OSError, UnicodeDecodeError) as exc:
+        return "", Problem(
+            display,
+            *_position(exc),
+            Code.E002,
+            f"cannot read file: {_reason(exc)}",
+            "save it as UTF-8 text and check its permissions",
+        )
+
+
+def _syntax_problem(display: str, text: str, exc: yaml.YAMLError) -> Problem:
+    """E003 for a document the parser refuses, at the line and column it gave up."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_problem(display, text, exc)
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(display, 0, 0, Code.E003, f"YAML syntax error: {exc}", "")
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    return Problem(
+        display,
+        line,
+        column,
+        Code.E003,
+        f"YAML syntax error: {exc.problem or exc.context}",
+        "check indentation, colons and quotes on this line and the one above",
+    )
+
+
+def _build_problem(display: str, exc: _Limit | yaml.YAMLError) -> Problem:
+    """E005 for aliases, values or merge keys over the limits; E003 for a tag such as
+    ``!!python/name:`` that safe YAML refuses."""
+    if isinstance(exc, _Limit):
+        mark = exc.node.start_mark
+        return Problem(
+            display,
+            mark.line + 1,
+            mark.column + 1,
+            Code.E005,
+            str(exc),
+            "write the values out instead of using anchors and aliases",
+        )
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return Problem(display, 0, 0, Code.E003, f"YAML error: {exc}", "")
+    where = exc.problem_mark or exc.context_mark
+    return Problem(
+        display,
+        where.line + 1 if where else 0,
+        where.column + 1 if where else 0,
+        Code.E003,
+        f"YAML error: {exc.problem or exc.context}",
+        "write plain values: YAML tags (!!...) are not allowed in ledger files",
+    )
 
 
 def _deeper_than(text: str, limit: int) -> tuple[int, int] | None:
@@ -248,7 +272,7 @@ def _reader_problem(display: str, text: str, exc: yaml.reader.ReaderError) -> Pr
         display,
         line,
         column,
-        "E003",
+        Code.E003,
         f"YAML does not allow the control character U+{character:04X} here",
         'delete it; to put it in a value write an escape in double quotes, e.g. "\\t"',
     )
@@ -297,7 +321,7 @@ def shape_problems(doc: YamlDoc, exc: ValidationError) -> list[Problem]:
             problems.append(
                 doc.problem(
                     key,
-                    "E111",
+                    Code.E111,
                     f"unknown key {key[-1]!r} in {_parent(key)}",
                     "remove it or correct its spelling (see docs/ledger-format.md)",
                 )
@@ -306,7 +330,7 @@ def shape_problems(doc: YamlDoc, exc: ValidationError) -> list[Problem]:
             problems.append(
                 doc.problem(
                     key[:-1],
-                    "E112",
+                    Code.E112,
                     f"missing key {key[-1]!r} in {_parent(key)}",
                     f"add {key[-1]}: (see docs/ledger-format.md)",
                 )
@@ -316,12 +340,20 @@ def shape_problems(doc: YamlDoc, exc: ValidationError) -> list[Problem]:
             problems.append(
                 doc.problem(
                     key,
-                    "E110",
+                    Code.E110,
                     f"{where}: {message}",
                     "correct the value (see docs/ledger-format.md)",
                 )
             )
     return problems
+
+
+def as_written_by_the_tool(problems: Iterable[Problem], code: Code, hint: str) -> list[Problem]:
+    """The problems of a file that only svdiversion writes (``ledger/closes.yaml``,
+    ``ledger/shares.yaml``), each under that file's own code and hint: the message still
+    says what is wrong, and the fix is always the same (restore the file). A file that
+    cannot be read at all keeps E002, which stops the check (exit 2)."""
+    return [p if p.code == Code.E002 else replace(p, code=code, hint=hint) for p in problems]
 
 
 def _parent(key: tuple[str | int, ...]) -> str:

@@ -2,7 +2,7 @@
 
 GitHub turns each ``::error file=...,line=...::message`` line a job prints into an
 annotation on that line of the pull request. JUnit XML is read by most other CI
-systems as a test report: here every check code of ``checks.codes.CODES`` is one
+systems as a test report: here every check code of ``core.codes.CHECK_CODES`` is one
 test case, failing with the problems it found.
 
 Paths in both are relative to the repository root: ``prefix`` is the workspace folder

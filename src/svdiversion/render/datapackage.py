@@ -132,13 +132,20 @@ def _qi_words(extract: Extract) -> str:
 
 
 def readme(extract: Extract, files: dict[str, bytes], share: Share) -> str:
-    settings = extract.settings
-    referred, withheld = extract.referred, extract.withheld
-    share_pct = (
-        f" ({(Decimal(withheld) * 100 / referred).quantize(Decimal('0.1'))}%)" if referred else ""
-    )
-    rows = {f"{r.name}.csv": len(r.rows) for r in extract.resources}
+    """What the extract is, for whom and why; each file with its digest; how the
+    pseudonyms work; what was generalised and withheld; and what not to do with it."""
     lines = [
+        *_about(extract, share),
+        *_files_table(extract, files),
+        *_pseudonyms(extract),
+        *_generalised(extract),
+        *DISCLOSURE_NOTES,
+    ]
+    return "\n".join(lines)
+
+
+def _about(extract: Extract, share: Share) -> list[str]:
+    return [
         f"# {extract.service}: evaluation extract as of {extract.as_of}",
         "",
         f"**{extract.marking}. Not for publication.** Pseudonymised episode-level data for "
@@ -154,26 +161,38 @@ def readme(extract: Extract, files: dict[str, bytes], share: Share) -> str:
         f"| Data | dated on or before {extract.as_of} |",
         f"| Pseudonym key | key id `{extract.key_id}` (the commissioner holds the key) |",
         "",
-        "## Files",
-        "",
-        "| File | Rows | What | SHA-256 |",
-        "| --- | ---: | --- | --- |",
     ]
+
+
+def _files_table(extract: Extract, files: dict[str, bytes]) -> list[str]:
+    rows = {f"{r.name}.csv": len(r.rows) for r in extract.resources}
     about = {f"{r.name}.csv": r.description for r in extract.resources}
     about[DESCRIPTOR] = (
         "The data dictionary: a Frictionless Data Package with a Table Schema for every "
         "table (types, formats, constraints, allowed values, descriptions)"
     )
+    lines = [
+        "## Files",
+        "",
+        "| File | Rows | What | SHA-256 |",
+        "| --- | ---: | --- | --- |",
+    ]
     for name, data in files.items():
         count = str(rows[name]) if name in rows else ""
         lines.append(f"| `{name}` | {count} | {about[name]} | `{digest(data)}` |")
-    lines += [
+    return [
+        *lines,
         "",
         "The tables are UTF-8 CSV with a header row; an empty value is missing. Check "
         "them against the dictionary with any Frictionless tool, e.g. "
         "`frictionless validate datapackage.json` (it also checks every file's size and "
         "digest). This README's own digest is in the commissioner's record of shares.",
         "",
+    ]
+
+
+def _pseudonyms(extract: Extract) -> list[str]:
+    return [
         "## Pseudonyms",
         "",
         "`person_key` and `episode_key` are HMAC-SHA256 pseudonyms of the provider's "
@@ -183,6 +202,16 @@ def readme(extract: Extract, files: dict[str, bytes], share: Share) -> str:
         "pseudonym cannot be turned back into a reference. No provider reference is in "
         "any file. Rows are in the order of `episode_key`, which carries no meaning.",
         "",
+    ]
+
+
+def _generalised(extract: Extract) -> list[str]:
+    settings = extract.settings
+    referred, withheld = extract.referred, extract.withheld
+    share_pct = (
+        f" ({(Decimal(withheld) * 100 / referred).quantize(Decimal('0.1'))}%)" if referred else ""
+    )
+    return [
         "## What was generalised and withheld",
         "",
         f"Quasi-identifiers (what an outsider might know about a child): "
@@ -202,21 +231,24 @@ def readme(extract: Extract, files: dict[str, bytes], share: Share) -> str:
         f"{share_pct}; they are not in `episodes.csv`. `spend.csv` and `workshops.csv` "
         "are complete.",
         "",
-        "## Disclosure notes",
-        "",
-        "- The figures are exact, not published statistics. Before publishing anything "
-        "made from them, apply the commissioner's disclosure rules (suppress counts of 1 "
-        "to 4, round others to the nearest 5, no rate on fewer than 20, and hide a further "
-        "cell where a total would reveal a hidden one).",
-        "- k-anonymity holds within this extract. Extracts of other dates made with the "
-        "same key link to this one through the pseudonyms and may be generalised "
-        "differently: keep them together, under the same agreement, and never combine "
-        "them to narrow a child down.",
-        "- Outcomes are assessed when an episode ends: they are empty for episodes that "
-        "had not ended by the as-of date.",
-        "",
     ]
-    return "\n".join(lines)
+
+
+DISCLOSURE_NOTES = (
+    "## Disclosure notes",
+    "",
+    "- The figures are exact, not published statistics. Before publishing anything "
+    "made from them, apply the commissioner's disclosure rules (suppress counts of 1 "
+    "to 4, round others to the nearest 5, no rate on fewer than 20, and hide a further "
+    "cell where a total would reveal a hidden one).",
+    "- k-anonymity holds within this extract. Extracts of other dates made with the "
+    "same key link to this one through the pseudonyms and may be generalised "
+    "differently: keep them together, under the same agreement, and never combine "
+    "them to narrow a child down.",
+    "- Outcomes are assessed when an episode ends: they are empty for episodes that "
+    "had not ended by the as-of date.",
+    "",
+)
 
 
 def _attempt_rows(extract: Extract) -> list[str]:

@@ -11,7 +11,8 @@ from pathlib import PurePath
 from typing import Any
 
 from ..finance.importer import Payment
-from ..finance.reconcile import Figures, LedgerPayment, LineSpend, Match, Reconciliation, Status
+from ..finance.reconcile import LedgerPayment, Match, Reconciliation, Status
+from ..finance.spend import Figures, LineSpend
 from .console import make_console, sheets_group, show
 from .json_reports import dumps, money
 from .sheets import Column, Kind, Sheet

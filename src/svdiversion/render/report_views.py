@@ -14,7 +14,8 @@ from ..reports.pack import MonthlyPack
 from ..reports.vfm import VfmReport
 from .console import banner, burndown_chart, make_console, sheet_table, sheets_group, show
 from .json_reports import areas_json, burndown_json, dumps, outcomes_json, vfm_json
-from .sheets import Sheet, areas_sheet, burndown_sheets, outcomes_sheets, vfm_sheets
+from .outcome_sheets import outcomes_sheets
+from .sheets import Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .tabular import sheet_csv, sheets_markdown
 from .trends import emerging_json, emerging_sheet, print_emerging
 

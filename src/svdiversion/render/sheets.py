@@ -2,7 +2,8 @@
 
 A :class:`Sheet` is a titled table whose columns know their kind (money, count, percent,
 date, text). The terminal, CSV, Markdown and the workbook all render sheets, so every
-format shows the same figures from the same report value.
+format shows the same figures from the same report value. The outcomes report's sheets
+are in :mod:`.outcome_sheets`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import Any
 
 from ..reports.areas import AreasReport
 from ..reports.burndown import Burndown
-from ..reports.outcomes import STATES, OutcomesReport
 from ..reports.vfm import VfmReport
 
 
@@ -56,8 +56,12 @@ class Sheet:
 
 
 def burndown_sheets(report: Burndown) -> list[Sheet]:
+    return [headline_sheet(report), periods_sheet(report), lines_sheet(report)]
+
+
+def periods_sheet(report: Burndown) -> Sheet:
     by = report.bucket.value
-    periods = Sheet(
+    return Sheet(
         "burndown",
         f"Burn-down by {by}",
         (
@@ -87,7 +91,10 @@ def burndown_sheets(report: Burndown) -> list[Sheet]:
         ],
         notes=["Actual figures are blank for periods after the as-of date."],
     )
-    lines = Sheet(
+
+
+def lines_sheet(report: Burndown) -> Sheet:
+    return Sheet(
         "lines",
         "By budget line",
         (
@@ -130,7 +137,6 @@ def burndown_sheets(report: Burndown) -> list[Sheet]:
             report.rag.value,
         ],
     )
-    return [headline_sheet(report), periods, lines]
 
 
 def headline_sheet(report: Burndown) -> Sheet:
@@ -199,143 +205,6 @@ def areas_sheet(report: AreasReport) -> Sheet:
         total=row(total),
         notes=notes,
     )
-
-
-def outcomes_sheets(report: OutcomesReport) -> list[Sheet]:
-    state_titles = {
-        "declined": "Declined",
-        "awaiting": "Awaiting start",
-        "active": "Active",
-        "completed": "Completed",
-        "disengaged": "Disengaged",
-    }
-    status_columns = (
-        Column("area", "Area"),
-        Column("referrals", "Referrals", Kind.COUNT),
-        *(Column(s, state_titles[s], Kind.COUNT) for s in STATES),
-        Column("engaged", "Engaged", Kind.COUNT),
-    )
-
-    def counts_row(name: str, counts: Any) -> list[Any]:
-        return [name, counts.referrals, *(getattr(counts, s) for s in STATES), counts.engaged]
-
-    sheets = [
-        Sheet(
-            "referrals",
-            "Referrals and engagement by area",
-            status_columns,
-            [counts_row(a.name, a.counts) for a in report.areas],
-            total=counts_row("Total", report.totals),
-        ),
-        Sheet(
-            "measures",
-            "Outcome measures",
-            (
-                Column("id", "Measure"),
-                Column("name", "Name"),
-                Column("better", "Better"),
-                Column("achieved", "Achieved", Kind.COUNT),
-                Column("assessed", "Assessed", Kind.COUNT),
-                Column("rate", "Rate", Kind.PERCENT),
-                Column("target", "Target", Kind.PERCENT),
-                Column("rag", "RAG"),
-            ),
-            [
-                [
-                    m.id,
-                    m.name,
-                    m.better,
-                    m.achieved,
-                    m.assessed,
-                    m.rate,
-                    m.target,
-                    m.rag.value if m.rag else "",
-                ]
-                for m in report.measures
-            ],
-            notes=[
-                "Rates are of ended episodes with the measure assessed.",
-                "For a measure where lower is better, a rate below target is green.",
-            ],
-        ),
-    ]
-    if report.areas and report.measures:
-        sheets.append(
-            Sheet(
-                "measures_by_area",
-                "Outcome measures by area",
-                (
-                    Column("area", "Area"),
-                    Column("measure", "Measure"),
-                    Column("achieved", "Achieved", Kind.COUNT),
-                    Column("assessed", "Assessed", Kind.COUNT),
-                    Column("rate", "Rate", Kind.PERCENT),
-                    Column("rag", "RAG"),
-                ),
-                [
-                    [
-                        a.name if i == 0 else "",
-                        m.name,
-                        m.achieved,
-                        m.assessed,
-                        m.rate,
-                        m.rag.value if m.rag else "",
-                    ]
-                    for a in report.areas
-                    for i, m in enumerate(a.measures)
-                ],
-            )
-        )
-    sheets += [
-        Sheet(
-            "quarters",
-            "By quarter",
-            (
-                Column("quarter", "Quarter"),
-                Column("referrals", "Referrals", Kind.COUNT),
-                Column("engaged", "Started", Kind.COUNT),
-                Column("completed", "Completed", Kind.COUNT),
-                Column("disengaged", "Disengaged", Kind.COUNT),
-            ),
-            [[q.label, q.referrals, q.engaged, q.completed, q.disengaged] for q in report.quarters],
-        ),
-        Sheet(
-            "sources",
-            "Referrals by source",
-            (Column("source", "Source"), Column("referrals", "Referrals", Kind.COUNT)),
-            [[k, v] for k, v in report.sources],
-        ),
-        Sheet(
-            "ages",
-            "Age at referral",
-            (Column("age", "Age"), Column("referrals", "Referrals", Kind.COUNT)),
-            [[str(k), v] for k, v in report.ages],
-        ),
-        Sheet(
-            "workshops",
-            "Workshops",
-            (
-                Column("kind", "Kind"),
-                Column("sessions", "Sessions", Kind.COUNT),
-                Column("cyp", "Children", Kind.COUNT),
-                Column("parents", "Parents", Kind.COUNT),
-                Column("professionals", "Professionals", Kind.COUNT),
-            ),
-            [[w.kind, w.sessions, w.cyp, w.parents, w.professionals] for w in report.workshops],
-        ),
-    ]
-    if report.disclosure == "published":
-        note = (
-            f"Disclosure control: counts of 1 to {report.policy.suppress_below - 1} shown as "
-            f"{report.policy.suppressed_symbol}, other counts rounded to the nearest "
-            f"{report.policy.round_to}, further cells hidden where a total would reveal "
-            f"one; rates only where at least {report.policy.min_rate_denominator} were "
-            "assessed. Totals are rounded from exact figures, so they may not equal the "
-            "sum of the rounded cells."
-        )
-        for sheet in sheets:
-            sheet.notes.append(note)
-    return sheets
 
 
 def vfm_sheets(report: VfmReport) -> list[Sheet]:

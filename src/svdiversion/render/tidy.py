@@ -34,7 +34,8 @@ from ..reports.options import ReportOptions
 from ..reports.outcomes import OutcomesReport
 from ..reports.vfm import VfmReport
 from .cells import CsvWriter, inert, machine
-from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, outcomes_sheets, vfm_sheets
+from .outcome_sheets import outcomes_sheets
+from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .tabular import sheet_csv
 
 DIMENSIONS = ("period", "fy_period", "area", "budget_line", "measure")

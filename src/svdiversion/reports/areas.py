@@ -56,17 +56,67 @@ def areas_report(
     as_of = options.as_of
     ledger = ledger.known_on(as_of)
     rename = _successor_map(ledger, as_of) if successors else {}
+    tallies = _tallies(ledger, as_of, rename)
+    order = [
+        a
+        for a in _area_order(ledger, rename)
+        if tallies.allocated.get(a) or tallies.actual.get(a) or tallies.referrals.get(a)
+    ]
+    unassigned = tallies.actual.get(None, 0)
+    shares = (
+        _apportion(unassigned, {a: tallies.allocated.get(a, 0) for a in order}) if apportion else {}
+    )
+    populations = [ledger.areas[a].population_10_17 for a in order]
+    totals = _Totals(
+        allocated=sum(tallies.allocated.get(a, 0) for a in order),
+        referrals=sum(tallies.referrals.get(a, 0) for a in order),
+        population_10_17=(
+            sum(p for p in populations if p is not None)
+            if all(p is not None for p in populations)
+            else None
+        ),
+    )
+    rows = [_area_row(ledger, a, tallies, shares.get(a, 0), totals) for a in order]
+    if unassigned and not apportion:
+        rows.append(_unassigned_row(ledger.area_name(None), unassigned))
+    total = _total_row(tallies, sum(shares.values()), totals)
+    return AreasReport(as_of, ledger.currency, apportion, successors, tuple(rows), total)
 
+
+@dataclass(frozen=True, slots=True)
+class _Tallies:
+    """What the rows are worked out from, by area (renamed to its successor when asked);
+    the key ``None`` holds what is not tied to an area."""
+
+    allocated: dict[str | None, Pence]
+    actual: dict[str | None, Pence]
+    referrals: dict[str | None, int]
+    engaged: dict[str | None, int]
+    """Children (distinct ``cyp_ref``) who started, by area."""
+    engaged_total: int
+    """Children who started anywhere: a child who moved counts once."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Totals:
+    """The areas' totals that shares are taken of."""
+
+    allocated: Pence
+    referrals: int
+    population_10_17: int | None
+    """``None`` unless every area's population is known."""
+
+
+def _tallies(ledger: Ledger, as_of: date, rename: dict[str, str]) -> _Tallies:
     def key(area_id: str | None) -> str | None:
         return rename.get(area_id, area_id) if area_id is not None else None
-
-    allocated: dict[str | None, Pence] = defaultdict(int)
-    for _, allocation in ledger.allocations():
-        allocated[key(allocation.area)] += to_pence(allocation.amount)
 
     def by_as_of(day: date | None) -> bool:
         return day is not None and day <= as_of
 
+    allocated: dict[str | None, Pence] = defaultdict(int)
+    for _, allocation in ledger.allocations():
+        allocated[key(allocation.area)] += to_pence(allocation.amount)
     area = ("area", key)
     # Totals by area (each area renamed once, not once per row).
     actual: dict[str | None, Pence] = {
@@ -78,91 +128,83 @@ def areas_report(
         a: count for (a,), count in episodes.counts([area], ("referral_date", by_as_of)).items()
     }
     started = ("start_date", by_as_of)
-    engaged_children: dict[str | None, int] = defaultdict(int)
+    engaged: dict[str | None, int] = defaultdict(int)
     for a, _ in episodes.counts([area, "cyp_ref"], started):
-        engaged_children[a] += 1
-
-    order = [
-        a
-        for a in _area_order(ledger, rename)
-        if allocated.get(a) or actual.get(a) or referrals.get(a)
-    ]
-    unassigned = actual.get(None, 0)
-    shares = _apportion(unassigned, {a: allocated.get(a, 0) for a in order}) if apportion else {}
-    total_allocated = sum(allocated.get(a, 0) for a in order)
-    total_referrals = sum(referrals.get(a, 0) for a in order)
-    populations = {a: ledger.areas[a].population_10_17 for a in order}
-    population_total = (
-        sum(p for p in populations.values() if p is not None)
-        if all(p is not None for p in populations.values())
-        else None
+        engaged[a] += 1
+    return _Tallies(
+        allocated, actual, referrals, engaged, episodes.count_distinct("cyp_ref", started)
     )
 
-    rows = []
-    for area_id in order:
-        spent = actual.get(area_id, 0) + shares.get(area_id, 0)
-        engaged = engaged_children.get(area_id, 0)
-        population = populations[area_id]
-        rows.append(
-            AreaRow(
-                id=area_id,
-                name=ledger.area_name(area_id),
-                allocated=allocated.get(area_id, 0),
-                actual=spent,
-                apportioned=shares.get(area_id, 0),
-                remaining=allocated.get(area_id, 0) - spent,
-                utilisation=ratio(spent, allocated.get(area_id, 0)),
-                referrals=referrals.get(area_id, 0),
-                engaged=engaged,
-                cost_per_engaged=divide_pence(spent, engaged),
-                budget_share=ratio(allocated.get(area_id, 0), total_allocated),
-                referral_share=ratio(referrals.get(area_id, 0), total_referrals),
-                population_10_17=population,
-                population_share=(
-                    ratio(population, population_total)
-                    if population is not None and population_total
-                    else None
-                ),
-            )
-        )
-    if unassigned and not apportion:
-        rows.append(
-            AreaRow(
-                None,
-                ledger.area_name(None),
-                0,
-                unassigned,
-                0,
-                -unassigned,
-                None,
-                0,
-                0,
-                None,
-                None,
-                None,
-                None,
-                None,
-            )
-        )
-    all_engaged = episodes.count_distinct("cyp_ref", started)
-    total_actual = sum(actual.values())
-    total = AreaRow(
+
+def _area_row(
+    ledger: Ledger, area_id: str, tallies: _Tallies, apportioned: Pence, totals: _Totals
+) -> AreaRow:
+    allocated = tallies.allocated.get(area_id, 0)
+    spent = tallies.actual.get(area_id, 0) + apportioned
+    referrals = tallies.referrals.get(area_id, 0)
+    engaged = tallies.engaged.get(area_id, 0)
+    population = ledger.areas[area_id].population_10_17
+    return AreaRow(
+        id=area_id,
+        name=ledger.area_name(area_id),
+        allocated=allocated,
+        actual=spent,
+        apportioned=apportioned,
+        remaining=allocated - spent,
+        utilisation=ratio(spent, allocated),
+        referrals=referrals,
+        engaged=engaged,
+        cost_per_engaged=divide_pence(spent, engaged),
+        budget_share=ratio(allocated, totals.allocated),
+        referral_share=ratio(referrals, totals.referrals),
+        population_10_17=population,
+        population_share=(
+            ratio(population, totals.population_10_17)
+            if population is not None and totals.population_10_17
+            else None
+        ),
+    )
+
+
+def _unassigned_row(name: str, spent: Pence) -> AreaRow:
+    """Costs not tied to an area, on a row of their own: no allocation, reach or shares."""
+    return AreaRow(
+        id=None,
+        name=name,
+        allocated=0,
+        actual=spent,
+        apportioned=0,
+        remaining=-spent,
+        utilisation=None,
+        referrals=0,
+        engaged=0,
+        cost_per_engaged=None,
+        budget_share=None,
+        referral_share=None,
+        population_10_17=None,
+        population_share=None,
+    )
+
+
+def _total_row(tallies: _Tallies, apportioned: Pence, totals: _Totals) -> AreaRow:
+    actual = sum(tallies.actual.values())
+    engaged = tallies.engaged_total
+    return AreaRow(
         id=None,
         name="Total",
-        allocated=total_allocated,
-        actual=total_actual,
-        apportioned=sum(shares.values()),
-        remaining=total_allocated - total_actual,
-        utilisation=ratio(total_actual, total_allocated),
-        referrals=total_referrals,
-        engaged=all_engaged,
-        cost_per_engaged=divide_pence(total_actual, all_engaged),
-        budget_share=ratio(total_allocated, total_allocated),
-        referral_share=ratio(total_referrals, total_referrals),
-        population_10_17=population_total,
-        population_share=Decimal(1) if population_total else None,
+        allocated=totals.allocated,
+        actual=actual,
+        apportioned=apportioned,
+        remaining=totals.allocated - actual,
+        utilisation=ratio(actual, totals.allocated),
+        referrals=totals.referrals,
+        engaged=engaged,
+        cost_per_engaged=divide_pence(actual, engaged),
+        budget_share=ratio(totals.allocated, totals.allocated),
+        referral_share=ratio(totals.referrals, totals.referrals),
+        population_10_17=totals.population_10_17,
+        population_share=Decimal(1) if totals.population_10_17 else None,
     )
-    return AreasReport(as_of, ledger.currency, apportion, successors, tuple(rows), total)
 
 
 def _area_order(ledger: Ledger, rename: dict[str, str]) -> list[str]:

@@ -17,39 +17,31 @@ month, or the contract's last month. The baseline (default: the first
 Published charts are drawn from the **published** counts (disclosure control applied:
 small counts hidden, the rest rounded) so that their limits and signals give away
 nothing the counts do not. A hidden count enters the centre line and limits at what a
-hidden count averages at the series' mean (:func:`hidden_count`), but carries no signal
-and ends any run or trend through it (which side of a line it lies is not known); a
-hidden rate is left out.
+hidden count averages at the series' mean (:func:`.trend_charts.hidden_count`), but
+carries no signal and ends any run or trend through it (which side of a line it lies is
+not known); a hidden rate is left out.
 A published c-chart's limits allow for the rounding (its variance, ``round_to²/12``, is
 added to the mean's). Internal charts use exact counts.
+
+How one series is charted (limits, signals, icons) is in :mod:`.trend_charts`; this
+module chooses the months and the baseline and counts what each series shows.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from math import factorial
 
 from ..core.fiscal import Month, months_between
 from ..core.ledger import Ledger
-from ..core.models import Area, DisclosurePolicy, Measure, TrendsSettings
+from ..core.models import Area, DisclosurePolicy, TrendsSettings
 from .disclosure import Cell, Disclosure, protect_table
-from .spc import (
-    Assurance,
-    ChartKind,
-    Limits,
-    Rules,
-    Signal,
-    Variation,
-    assurance,
-    c_limits,
-    point_signals,
-    variation,
-    xmr_limits,
-)
+from .spc import Rules, Signal
+from .trend_charts import About, Point, Series, SeriesBuilder, quarter_end
+from .trend_charts import hidden_count as hidden_count  # where the tests have found it
 
 RATE_PLACES = Decimal("0.0001")
 COUNTS = ("referrals", "count", "month")  # measure, unit and period of a referral series
@@ -57,37 +49,6 @@ COUNTS = ("referrals", "count", "month")  # measure, unit and period of a referr
 
 class BaselineOutsideData(ValueError):
     """The baseline asked for is not within the months the series cover."""
-
-
-@dataclass(frozen=True, slots=True)
-class Point:
-    """One point of a series: ``month`` is the first month of its period, ``label`` the
-    period's name; ``value`` is a count, a rate (``Decimal``), the disclosure symbol, or
-    ``None`` where there is nothing to measure (no outcome assessed that quarter)."""
-
-    month: Month
-    label: str
-    value: int | Decimal | str | None
-    signals: tuple[Signal, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Series:
-    id: str
-    name: str
-    measure: str  # "referrals", or the id of an outcome measure
-    area: str | None
-    source: str | None
-    unit: str  # "count" or "rate"
-    period: str  # "month" or "quarter"
-    chart: ChartKind
-    better: str | None  # "higher" / "lower"; None when neither direction is better
-    target: Decimal | None
-    limits: Limits | None
-    points: tuple[Point, ...]
-    variation: Variation | None
-    assurance: Assurance | None
-    hidden_as: Decimal | None = None  # where a hidden count enters the lines (published)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +134,9 @@ def trends(
     baseline = choose_baseline(months, settings, baseline_from, baseline_to)
     rules = Rules(settings.run_length, settings.trend_length)
     published = disclosure is Disclosure.PUBLISHED
-    builder = _Builder(settings.chart, settings.c_chart_below, rules, baseline, policy, published)
+    builder = SeriesBuilder(
+        settings.chart, settings.c_chart_below, rules, baseline, policy, published
+    )
     series: list[Series] = []
     if months:
         series += _referral_series(ledger, months, builder)
@@ -192,150 +155,7 @@ def trends(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _About:
-    """What a series is, before its points are charted."""
-
-    id: str
-    name: str
-    measure: str
-    unit: str
-    period: str
-    area: str | None = None
-    source: str | None = None
-    better: str | None = None
-    target: Decimal | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Builder:
-    """Makes a :class:`Series` from its points: limits, signals, icons."""
-
-    chart: str  # "auto", "xmr" or "c"
-    c_chart_below: int
-    rules: Rules
-    baseline: tuple[Month, Month] | None
-    policy: DisclosurePolicy
-    published: bool
-
-    def counts(self, about: _About, months: Sequence[Month], cells: Sequence[Cell]) -> Series:
-        hidden = [c for m, c in zip(months, cells, strict=True) if self._in_baseline(m)]
-        hidden_as = hidden_count(hidden, self.policy.suppress_below)
-        values = [Decimal(c) if isinstance(c, int) else hidden_as for c in cells]
-        in_baseline = [v for m, v in zip(months, values, strict=True) if self._in_baseline(m)]
-        chart = self._count_chart(in_baseline)
-        limits = (
-            c_limits(in_baseline, self._rounding_variance())
-            if chart is ChartKind.C
-            else xmr_limits(in_baseline)
-        )
-        points = [(m, str(m), cell) for m, cell in zip(months, cells, strict=True)]
-        # A hidden count shows no signal: which side of a line it lies is not known.
-        shown = [v if isinstance(c, int) else None for v, c in zip(values, cells, strict=True)]
-        series = self._series(about, chart, limits, points, shown)
-        if any(isinstance(c, str) for c in cells):
-            series = replace(series, hidden_as=hidden_as)
-        return series
-
-    def rates(
-        self, measure: Measure, quarters: Sequence[Month], shown: Sequence[Decimal | str | None]
-    ) -> Series:
-        values = [v if isinstance(v, Decimal) else None for v in shown]
-        in_baseline = [
-            v
-            for q, v in zip(quarters, values, strict=True)
-            if v is not None and self._in_baseline(_quarter_end(q))
-        ]
-        limits = xmr_limits(in_baseline, Decimal(0), Decimal(1))
-        points = [(q, q.fy_quarter, v) for q, v in zip(quarters, shown, strict=True)]
-        about = _About(
-            f"outcome/{measure.id}",
-            f"{measure.name} (rate)",
-            measure.id,
-            "rate",
-            "quarter",
-            better=measure.better.value,
-            target=measure.target,
-        )
-        return self._series(about, ChartKind.XMR, limits, points, values)
-
-    def _series(
-        self,
-        about: _About,
-        chart: ChartKind,
-        limits: Limits | None,
-        points: Sequence[tuple[Month, str, int | Decimal | str | None]],
-        values: Sequence[Decimal | None],
-    ) -> Series:
-        found = point_signals(values, limits, self.rules) if limits else [()] * len(points)
-        with_value = [signals for signals, v in zip(found, values, strict=True) if v is not None]
-        latest = with_value[-1] if with_value else ()
-        return Series(
-            about.id,
-            about.name,
-            about.measure,
-            about.area,
-            about.source,
-            about.unit,
-            about.period,
-            chart,
-            about.better,
-            about.target,
-            limits,
-            tuple(
-                Point(month, label, value, signals)
-                for (month, label, value), signals in zip(points, found, strict=True)
-            ),
-            variation(latest, about.better) if limits else None,
-            assurance(limits, about.target, about.better) if limits else None,
-        )
-
-    def _count_chart(self, baseline: Sequence[Decimal]) -> ChartKind:
-        """``auto``: a c-chart for small counts (baseline mean under ``c_chart_below``),
-        an XmR chart otherwise."""
-        if self.chart != "auto":
-            return ChartKind(self.chart)
-        small = not baseline or sum(baseline) < self.c_chart_below * len(baseline)
-        return ChartKind.C if small else ChartKind.XMR
-
-    def _in_baseline(self, last: Month) -> bool:
-        """Whether a point whose period ends in month ``last`` counts in the baseline."""
-        return self.baseline is not None and self.baseline[0] <= last <= self.baseline[1]
-
-    def _rounding_variance(self) -> Decimal:
-        """A published count is the count plus a rounding error spread evenly over
-        ``round_to`` values: variance ``round_to² / 12``, which a c-chart's limits (worked
-        from the mean alone) must allow for. Moving ranges see it by themselves."""
-        return Decimal(self.policy.round_to**2) / 12 if self.published else Decimal(0)
-
-
-def hidden_count(baseline: Sequence[Cell], below: int) -> Decimal:
-    """The value a hidden count (1 to ``below - 1``) stands for in a chart's lines: what
-    such a count averages when counts arrive at random (Poisson) at the series' own
-    mean, that mean being worked out with the hidden counts at this value (repeated until
-    it settles). Worked from the published figures alone, so it reveals nothing.
-
-    >>> hidden_count(["[c]", 10, 0, 5], 5)  # a mean of 4.49: a hidden count is nearer 3
-    Decimal('2.95')
-    """
-    shown = [Decimal(c) for c in baseline if isinstance(c, int)]
-    value = Decimal(below) / 2
-    hidden = len(baseline) - len(shown)
-    if not hidden:
-        return value
-    for _ in range(100):
-        mean = (sum(shown, Decimal(0)) + hidden * value) / len(baseline)
-        weights = [(k, mean**k / factorial(k)) for k in range(1, below)]
-        settled = sum((k * w for k, w in weights), Decimal(0)) / sum(
-            (w for _, w in weights), Decimal(0)
-        )
-        if abs(settled - value) < Decimal("0.000001"):
-            break
-        value = settled
-    return value.quantize(Decimal("0.01"))
-
-
-def _referral_series(ledger: Ledger, months: list[Month], builder: _Builder) -> list[Series]:
+def _referral_series(ledger: Ledger, months: list[Month], builder: SeriesBuilder) -> list[Series]:
     last_day = months[-1].last_day
     first_day = months[0].first_day
     when = ("referral_date", lambda day: first_day <= day <= last_day)
@@ -350,13 +170,13 @@ def _referral_series(ledger: Ledger, months: list[Month], builder: _Builder) -> 
     )
     totals = [sum(by_area.get((a, m), 0) for a in area_ids) for m in months]
     total_cells = area_cells[1] if builder.published else totals
-    series = [builder.counts(_About("referrals", "All referrals", *COUNTS), months, total_cells)]
+    series = [builder.counts(About("referrals", "All referrals", *COUNTS), months, total_cells)]
     for j, area_id in enumerate(area_ids):
         area = ledger.areas[area_id]
         valid = [i for i, m in enumerate(months) if _valid_in(area, m)]
         series.append(
             builder.counts(
-                _About(f"referrals/area/{area_id}", f"{area.name} referrals", *COUNTS, area_id),
+                About(f"referrals/area/{area_id}", f"{area.name} referrals", *COUNTS, area_id),
                 [months[i] for i in valid],
                 [area_cells[0][i][j] for i in valid],
             )
@@ -364,7 +184,7 @@ def _referral_series(ledger: Ledger, months: list[Month], builder: _Builder) -> 
     for j, source in enumerate(source_ids):
         series.append(
             builder.counts(
-                _About(
+                About(
                     f"referrals/source/{source}",
                     f"Referrals from {source.replace('_', ' ')}",
                     *COUNTS,
@@ -390,7 +210,9 @@ def _sources(ledger: Ledger, found: set[str]) -> list[str]:
     return configured + sorted(found - set(configured))
 
 
-def _protect(matrix: list[list[int]], builder: _Builder) -> tuple[list[list[Cell]], list[Cell]]:
+def _protect(
+    matrix: list[list[int]], builder: SeriesBuilder
+) -> tuple[list[list[Cell]], list[Cell]]:
     """The cells (and row totals) as shown: exact, or published by the disclosure policy,
     each month a row whose total (all referrals that month) is published."""
     if not builder.published:
@@ -401,18 +223,14 @@ def _protect(matrix: list[list[int]], builder: _Builder) -> tuple[list[list[Cell
     return table.cells, table.row_totals
 
 
-def _quarter_end(first: Month) -> Month:
-    return first.next().next()
-
-
-def _outcome_series(ledger: Ledger, months: list[Month], builder: _Builder) -> list[Series]:
+def _outcome_series(ledger: Ledger, months: list[Month], builder: SeriesBuilder) -> list[Series]:
     """The rate of each measure by quarter, over the complete quarters of ``months``."""
     table = ledger.episodes
     measures = [m for m in ledger.measures if m.id in table.columns]
-    quarters = [m for m in _quarter_starts(months) if _quarter_end(m) <= months[-1]]
+    quarters = [m for m in _quarter_starts(months) if quarter_end(m) <= months[-1]]
     if not measures or not quarters:
         return []
-    first_day, last_day = quarters[0].first_day, _quarter_end(quarters[-1]).last_day
+    first_day, last_day = quarters[0].first_day, quarter_end(quarters[-1]).last_day
 
     def ended_in(day: date | None) -> Month | None:
         if day is None or not first_day <= day <= last_day:
@@ -444,7 +262,7 @@ def _outcome_series(ledger: Ledger, months: list[Month], builder: _Builder) -> l
     return result
 
 
-def _shown(matrix: list[list[int]], builder: _Builder) -> list[list[Cell]]:
+def _shown(matrix: list[list[int]], builder: SeriesBuilder) -> list[list[Cell]]:
     """Quarters by measures as shown: each measure's column adds up to a published total
     (the outcomes report's), the quarters' rows to nothing published."""
     if not builder.published:
@@ -509,6 +327,6 @@ def current_spans(report: TrendsReport) -> list[SignalSpan]:
     return [
         span
         for span in all_spans(report)
-        if (_quarter_end(span.last.month) if span.series.period == "quarter" else span.last.month)
+        if (quarter_end(span.last.month) if span.series.period == "quarter" else span.last.month)
         >= recent
     ]

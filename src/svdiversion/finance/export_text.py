@@ -1,0 +1,117 @@
+"""How a finance export writes its text and values: the file's encoding, amounts such as
+``£1,234.50`` or ``(1,234.50)``, and dates in the words a treasurer uses for them.
+
+Used by :mod:`.importer`, which reads the records; nothing here knows about rows.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..core.codes import Code
+from ..core.money import Pence
+from ..core.problems import Problem
+from .mapping import FINANCE_IMPORT, AmountStyle
+
+_CODECS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "windows-1252": "cp1252"}
+
+
+def parse_amount(text: str, style: AmountStyle) -> Pence:
+    """Pence from an amount as an export writes it; ``ValueError`` says what is wrong.
+
+    >>> parse_amount("(£1,234.50)", AmountStyle())
+    -123450
+    """
+    value = text.strip()
+    if not value:
+        raise ValueError("a value is required")
+    signs, negative = 0, False
+    if value.startswith("(") and value.endswith(")"):
+        signs, negative, value = signs + 1, True, value[1:-1].strip()
+    if value.endswith("-"):
+        signs, negative, value = signs + 1, True, value[:-1].rstrip()
+    symbol, seen_symbol = style.currency_symbol, False
+    while value:
+        if value[0] in "-+":
+            signs, negative, value = signs + 1, negative or value[0] == "-", value[1:].lstrip()
+        elif symbol and not seen_symbol and value.startswith(symbol):
+            seen_symbol, value = True, value[len(symbol) :].lstrip()
+        else:
+            break
+    if signs > 1:
+        raise ValueError("more than one sign")
+    pence = _unsigned_pence(value, style)
+    return -pence if negative else pence
+
+
+def _unsigned_pence(value: str, style: AmountStyle) -> Pence:
+    pattern = _number_pattern(style.thousands_separator, style.decimal_point)
+    match = pattern.fullmatch(value)
+    if match is None:
+        point = re.escape(style.decimal_point)
+        if re.fullmatch(rf"[\d{re.escape(style.thousands_separator)}]*{point}\d{{3,}}", value):
+            raise ValueError("more than two decimal places")
+        if any(c.isalpha() for c in value) or any(c in value for c in "£$€"):
+            raise ValueError("not an amount (a letter or another currency symbol)")
+        raise ValueError("not an amount")
+    whole = (
+        match["whole"].replace(style.thousands_separator, "")
+        if style.thousands_separator
+        else match["whole"]
+    )
+    fraction = (match["fraction"] or "") + "00"
+    return int(whole) * 100 + int(fraction[:2])
+
+
+@cache
+def _number_pattern(thousands: str, point: str) -> re.Pattern[str]:
+    grouped = rf"\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+" if thousands else r"(?!)"
+    return re.compile(rf"(?P<whole>{grouped}|\d+)(?:{re.escape(point)}(?P<fraction>\d{{1,2}}))?")
+
+
+def human_date_format(pattern: str) -> str:
+    """``%d/%m/%Y`` as a treasurer writes it: ``dd/mm/yyyy``."""
+    for code, text in (("%d", "dd"), ("%m", "mm"), ("%Y", "yyyy"), ("%y", "yy"), ("%b", "Mon")):
+        pattern = pattern.replace(code, text)
+    return pattern
+
+
+def decode(data: bytes, display: str, encoding: str) -> tuple[str, Problem | None]:
+    where = f"set 'encoding:' under payments: in {FINANCE_IMPORT}"
+    if encoding == "windows-1252" and data.startswith(b"\xef\xbb\xbf"):
+        return "", Problem(
+            display,
+            1,
+            1,
+            Code.E602,
+            "the file starts with a UTF-8 byte order mark",
+            f"the export is UTF-8, not Windows-1252: {where} to utf-8",
+        )
+    try:
+        text = data.decode(_CODECS[encoding])
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - data.rfind(b"\n", 0, exc.start)
+        byte = data[exc.start]
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            hint = "the export is UTF-16: save it again as CSV (UTF-8 or Windows-1252)"
+        elif encoding == "windows-1252":
+            hint = f"byte 0x{byte:02X} is not Windows-1252 text: export the file again as CSV"
+        elif byte == 0xA3:
+            hint = f"byte 0xA3 is £ in Windows-1252: {where} to windows-1252"
+        else:
+            hint = f"if the finance system writes Windows-1252 (ANSI), {where} to windows-1252"
+        message = f"not {encoding} text: byte 0x{byte:02X} cannot be read"
+        return "", Problem(display, line, column, Code.E602, message, hint)
+    if encoding == "windows-1252" and "Â£" in text:
+        line = text.count("\n", 0, text.index("Â£")) + 1
+        return "", Problem(
+            display,
+            line,
+            0,
+            Code.E602,
+            "£ reads as 'Â£': the file is UTF-8, not Windows-1252",
+            f"{where} to utf-8",
+        )
+    return text, None

@@ -1,0 +1,173 @@
+"""The outcomes report as sheets: referrals by state and area, outcome measures (in all
+and by area), quarters, referral sources, ages and workshops."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.models import DisclosurePolicy
+from ..reports.outcomes import STATES, Counts, OutcomesReport
+from .sheets import Column, Kind, Sheet
+
+STATE_TITLES = {
+    "declined": "Declined",
+    "awaiting": "Awaiting start",
+    "active": "Active",
+    "completed": "Completed",
+    "disengaged": "Disengaged",
+}
+
+
+def outcomes_sheets(report: OutcomesReport) -> list[Sheet]:
+    sheets = [_referrals_sheet(report), _measures_sheet(report)]
+    if report.areas and report.measures:
+        sheets.append(_measures_by_area_sheet(report))
+    sheets += [
+        _quarters_sheet(report),
+        _sources_sheet(report),
+        _ages_sheet(report),
+        _workshops_sheet(report),
+    ]
+    if report.disclosure == "published":
+        note = _disclosure_note(report.policy)
+        for sheet in sheets:
+            sheet.notes.append(note)
+    return sheets
+
+
+def _referrals_sheet(report: OutcomesReport) -> Sheet:
+    def counts_row(name: str, counts: Counts) -> list[Any]:
+        return [name, counts.referrals, *(getattr(counts, s) for s in STATES), counts.engaged]
+
+    return Sheet(
+        "referrals",
+        "Referrals and engagement by area",
+        (
+            Column("area", "Area"),
+            Column("referrals", "Referrals", Kind.COUNT),
+            *(Column(s, STATE_TITLES[s], Kind.COUNT) for s in STATES),
+            Column("engaged", "Engaged", Kind.COUNT),
+        ),
+        [counts_row(a.name, a.counts) for a in report.areas],
+        total=counts_row("Total", report.totals),
+    )
+
+
+def _measures_sheet(report: OutcomesReport) -> Sheet:
+    return Sheet(
+        "measures",
+        "Outcome measures",
+        (
+            Column("id", "Measure"),
+            Column("name", "Name"),
+            Column("better", "Better"),
+            Column("achieved", "Achieved", Kind.COUNT),
+            Column("assessed", "Assessed", Kind.COUNT),
+            Column("rate", "Rate", Kind.PERCENT),
+            Column("target", "Target", Kind.PERCENT),
+            Column("rag", "RAG"),
+        ),
+        [
+            [
+                m.id,
+                m.name,
+                m.better,
+                m.achieved,
+                m.assessed,
+                m.rate,
+                m.target,
+                m.rag.value if m.rag else "",
+            ]
+            for m in report.measures
+        ],
+        notes=[
+            "Rates are of ended episodes with the measure assessed.",
+            "For a measure where lower is better, a rate below target is green.",
+        ],
+    )
+
+
+def _measures_by_area_sheet(report: OutcomesReport) -> Sheet:
+    return Sheet(
+        "measures_by_area",
+        "Outcome measures by area",
+        (
+            Column("area", "Area"),
+            Column("measure", "Measure"),
+            Column("achieved", "Achieved", Kind.COUNT),
+            Column("assessed", "Assessed", Kind.COUNT),
+            Column("rate", "Rate", Kind.PERCENT),
+            Column("rag", "RAG"),
+        ),
+        [
+            [
+                a.name if i == 0 else "",
+                m.name,
+                m.achieved,
+                m.assessed,
+                m.rate,
+                m.rag.value if m.rag else "",
+            ]
+            for a in report.areas
+            for i, m in enumerate(a.measures)
+        ],
+    )
+
+
+def _quarters_sheet(report: OutcomesReport) -> Sheet:
+    return Sheet(
+        "quarters",
+        "By quarter",
+        (
+            Column("quarter", "Quarter"),
+            Column("referrals", "Referrals", Kind.COUNT),
+            Column("engaged", "Started", Kind.COUNT),
+            Column("completed", "Completed", Kind.COUNT),
+            Column("disengaged", "Disengaged", Kind.COUNT),
+        ),
+        [[q.label, q.referrals, q.engaged, q.completed, q.disengaged] for q in report.quarters],
+    )
+
+
+def _sources_sheet(report: OutcomesReport) -> Sheet:
+    return Sheet(
+        "sources",
+        "Referrals by source",
+        (Column("source", "Source"), Column("referrals", "Referrals", Kind.COUNT)),
+        [[k, v] for k, v in report.sources],
+    )
+
+
+def _ages_sheet(report: OutcomesReport) -> Sheet:
+    return Sheet(
+        "ages",
+        "Age at referral",
+        (Column("age", "Age"), Column("referrals", "Referrals", Kind.COUNT)),
+        [[str(k), v] for k, v in report.ages],
+    )
+
+
+def _workshops_sheet(report: OutcomesReport) -> Sheet:
+    return Sheet(
+        "workshops",
+        "Workshops",
+        (
+            Column("kind", "Kind"),
+            Column("sessions", "Sessions", Kind.COUNT),
+            Column("cyp", "Children", Kind.COUNT),
+            Column("parents", "Parents", Kind.COUNT),
+            Column("professionals", "Professionals", Kind.COUNT),
+        ),
+        [[w.kind, w.sessions, w.cyp, w.parents, w.professionals] for w in report.workshops],
+    )
+
+
+def _disclosure_note(policy: DisclosurePolicy) -> str:
+    return (
+        f"Disclosure control: counts of 1 to {policy.suppress_below - 1} shown as "
+        f"{policy.suppressed_symbol}, other counts rounded to the nearest "
+        f"{policy.round_to}, further cells hidden where a total would reveal "
+        f"one; rates only where at least {policy.min_rate_denominator} were "
+        "assessed. Totals are rounded from exact figures, so they may not equal the "
+        "sum of the rounded cells."
+    )

@@ -1,0 +1,305 @@
+"""One worksheet of the analyst's return, written from the top down.
+
+A :class:`Tab` writes the heading rows (service, protective marking, period), then one
+:class:`~.sheets.Sheet` after another as a table: typed cells with number formats, live
+totals where the report's total is the sum above it, notes once each; then fits the
+columns and rows, freezes the headings and sets up the printed page. :func:`write_cell`
+is the one place a value becomes a cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from ..core.money import from_pence
+from .cells import human, looks_like_formula
+from .sheets import Column, Kind, Sheet
+from .xlsx_cover import Cover
+
+MONEY_FORMAT = "£#,##0.00;-£#,##0.00"
+PERCENT_FORMAT = "0.0%"
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+FORMATS = {
+    Kind.MONEY: MONEY_FORMAT,
+    Kind.PERCENT: PERCENT_FORMAT,
+    Kind.COUNT: COUNT_FORMAT,
+    Kind.DECIMAL: DECIMAL_FORMAT,
+    Kind.DATE: DATE_FORMAT,
+}
+NUMERIC = {Kind.MONEY, Kind.COUNT, Kind.PERCENT, Kind.DECIMAL}
+ADDITIVE = {Kind.MONEY, Kind.COUNT}
+
+HEADING_ROWS = 3
+"""Title, marking and period: the rows above the first table on every tab."""
+MIN_WIDTH, MAX_WIDTH = 8, 60
+LINE_HEIGHT = 15  # points: one line of the default 11-point font
+HEADER_PART = 60
+"""Longest service name or marking in a page header or footer: Excel refuses a workbook
+whose header or footer is longer than 255 characters in all."""
+
+TITLE = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+WARNING = Font(bold=True, color="C00000")
+NOTE = Font(italic=True, color="595959")
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+RAG_FILLS = {
+    "green": PatternFill("solid", fgColor="C6EFCE"),
+    "amber": PatternFill("solid", fgColor="FFEB9C"),
+    "red": PatternFill("solid", fgColor="FFC7CE"),
+}
+THIN = Side(style="thin")
+RIGHT = Alignment(horizontal="right")
+WRAP = Alignment(wrap_text=True, vertical="top")
+# Titles, markings and notes run on across the empty cells to their right.
+ON_ONE_LINE = Alignment(wrap_text=False, vertical="top")
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """Where a sheet's table landed on a tab: its header row, data rows and total row."""
+
+    sheet_name: str
+    worksheet: Any
+    header_row: int
+    first_row: int
+    rows: int
+    total_row: int | None
+    columns: dict[str, int]
+    """Column key -> column number (1-based) of each column shown."""
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + self.rows - 1
+
+    def reference(self, key: str, *, with_header: bool = False) -> Any:
+        column = self.columns[key]
+        first = self.header_row if with_header else self.first_row
+        return Reference(self.worksheet, min_col=column, min_row=first, max_row=self.last_row)
+
+
+class Tab:
+    """One worksheet being written from the top down."""
+
+    def __init__(self, book: Workbook, name: str, title: str, cover: Cover) -> None:
+        self.ws = book.create_sheet(name)
+        self.cover = cover
+        self.widths: dict[int, int] = {}
+        self.notes: set[str] = set()
+        self.last_column = 1
+        title_cell = write_cell(self.ws.cell(1, 1), f"{cover.service}: {title}", Kind.TEXT)
+        title_cell.font, title_cell.alignment = TITLE, ON_ONE_LINE
+        marking = write_cell(self.ws.cell(2, 1), f"{cover.marking}. {cover.banner}", Kind.TEXT)
+        marking.font = WARNING if cover.internal else BOLD
+        marking.alignment = ON_ONE_LINE
+        period = write_cell(
+            self.ws.cell(3, 1), f"As of {cover.as_of}. Period: {cover.period}.", Kind.TEXT
+        )
+        period.alignment = ON_ONE_LINE
+        self.row = HEADING_ROWS + 2
+
+    def table(self, sheet: Sheet, *, excel_table: str | None = None) -> Placed:
+        ws = self.ws
+        rows = sheet.all_rows()
+        shown = [
+            i
+            for i, _ in enumerate(sheet.columns)
+            if i == 0 or any(row[i] is not None for row in rows)
+        ]
+        heading = write_cell(ws.cell(self.row, 1), sheet.title, Kind.TEXT)
+        heading.font, heading.alignment = BOLD, ON_ONE_LINE
+        header = self.row + 1
+        for number, i in enumerate(shown, 1):
+            column = sheet.columns[i]
+            cell = write_cell(ws.cell(header, number), column.title, Kind.TEXT)
+            cell.font, cell.fill = BOLD, HEADER_FILL
+            cell.border = Border(bottom=THIN)
+            if column.kind in NUMERIC:
+                cell.alignment = RIGHT
+            self._fit(number, column.title)
+        first = header + 1
+        for r, row in enumerate(sheet.rows):
+            for number, i in enumerate(shown, 1):
+                column = sheet.columns[i]
+                cell = write_cell(ws.cell(first + r, number), row[i], sheet.kind_of(r, column))
+                self._fit(number, human(row[i], sheet.kind_of(r, column)))
+                if isinstance(row[i], str) and row[i] in RAG_FILLS and _is_rag(sheet, column):
+                    cell.fill = RAG_FILLS[row[i]]
+        total_row = None
+        if sheet.total is not None:
+            total_row = first + len(sheet.rows)
+            for number, i in enumerate(shown, 1):
+                self._total(sheet, i, number, total_row, first, subtotal=excel_table is not None)
+        end = total_row or first + len(sheet.rows) - 1
+        if excel_table and sheet.rows:
+            last = get_column_letter(len(shown))
+            table = Table(displayName=excel_table, ref=f"A{header}:{last}{end - 1}")
+            table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+            ws.add_table(table)
+        self.row = max(end, header) + 1
+        for note in sheet.notes:
+            if note not in self.notes:
+                self.notes.add(note)
+                cell = write_cell(ws.cell(self.row, 1), note, Kind.TEXT)
+                cell.font, cell.alignment = NOTE, ON_ONE_LINE
+                self.row += 1
+        self.row += 1
+        self.last_column = max(self.last_column, len(shown))
+        return Placed(
+            sheet.name,
+            ws,
+            header,
+            first,
+            len(sheet.rows),
+            total_row,
+            {sheet.columns[i].key: number for number, i in enumerate(shown, 1)},
+        )
+
+    def _total(
+        self, sheet: Sheet, i: int, number: int, row: int, first: int, *, subtotal: bool
+    ) -> None:
+        """A live SUM where the report's total is the sum of the cells above, else the value."""
+        assert sheet.total is not None
+        column, value = sheet.columns[i], sheet.total[i]
+        cell = self.ws.cell(row, number)
+        above = [r[i] for r in sheet.rows]
+        if (
+            column.kind in ADDITIVE
+            and _whole(value)
+            and sheet.rows
+            and all(v is None or _whole(v) for v in above)
+            and sum(v for v in above if v is not None) == value
+        ):
+            letter = get_column_letter(number)
+            function = "SUBTOTAL(109," if subtotal else "SUM("
+            cell.value = f"={function}{letter}{first}:{letter}{row - 1})"
+            cell.number_format = FORMATS[column.kind]
+        else:
+            write_cell(cell, value, column.kind)
+        cell.font = BOLD
+        cell.border = Border(top=THIN)
+        self._fit(number, human(value, column.kind))
+
+    def chart(self, chart: Any, table: Placed) -> None:
+        chart.x_axis.delete = False  # openpyxl hides the axes unless told otherwise
+        chart.y_axis.delete = False
+        chart.width, chart.height = 24, 12
+        anchor = f"{get_column_letter(self.last_column + 2)}{table.header_row}"
+        self.ws.add_chart(chart, anchor)
+
+    def _fit(self, column: int, text: str) -> None:
+        longest = max((len(line) for line in text.splitlines()), default=0)
+        self.widths[column] = max(self.widths.get(column, 0), longest)
+
+    def _fit_wrapped_rows(self) -> None:
+        """Spreadsheets do not grow a row for wrapped text written by a program: give each
+        row with wrapped text the height its longest cell needs, so lines never overlap."""
+        ws = self.ws
+        for row in ws.iter_rows():
+            lines = 1
+            for cell in row:
+                if not (cell.alignment.wrap_text and isinstance(cell.value, str)):
+                    continue
+                width = ws.column_dimensions[cell.column_letter].width or MIN_WIDTH
+                per_line = max(int(width) - 1, 1)
+                lines = max(
+                    lines,
+                    sum(-(-max(len(part), 1) // per_line) for part in cell.value.splitlines()),
+                )
+            if lines > 1:
+                ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
+                for cell in row:  # the row's other cells line up with its first line
+                    old = cell.alignment
+                    cell.alignment = Alignment(
+                        horizontal=old.horizontal, wrap_text=old.wrap_text, vertical="top"
+                    )
+
+    def finish(self, *, freeze_after: int) -> None:
+        ws = self.ws
+        for column, width in self.widths.items():
+            ws.column_dimensions[get_column_letter(column)].width = min(
+                max(width + 2, MIN_WIDTH), MAX_WIDTH
+            )
+        self._fit_wrapped_rows()
+        ws.freeze_panes = f"A{freeze_after + 1}"
+        ws.print_title_rows = f"1:{freeze_after}"
+        setup = ws.page_setup
+        setup.orientation = "landscape"
+        setup.paperSize = ws.PAPERSIZE_A4
+        setup.fitToWidth = 1
+        setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        marking = _header_text(_clip(self.cover.marking, HEADER_PART))
+        ws.oddHeader.left.text = "&A"
+        ws.oddHeader.center.text = f"&B{marking}"
+        ws.oddHeader.right.text = (
+            "INTERNAL - NOT FOR PUBLICATION" if self.cover.internal else "Published figures"
+        )
+        # The service is in the title rows printed on every page; the footer's left part
+        # stays short so it never runs into the centred marking.
+        ws.oddFooter.left.text = f"As of {self.cover.as_of}"
+        ws.oddFooter.center.text = f"&B{marking}"
+        ws.oddFooter.right.text = "Page &P of &N"
+
+
+def write_cell(cell: Any, value: Any, kind: Kind) -> Any:
+    """One value into one cell: numbers and dates typed and formatted, text always text."""
+    if value is None or value == "":
+        return cell
+    if isinstance(value, str):
+        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        cell.value = text
+        cell.data_type = "s"  # openpyxl would take "=..." for a formula
+        if looks_like_formula(text):
+            cell.quotePrefix = True
+        if kind is not Kind.TEXT:
+            cell.alignment = RIGHT  # a symbol such as [c] where a number would be
+        elif len(text) > MAX_WIDTH:
+            cell.alignment = WRAP
+        return cell
+    if isinstance(value, datetime):
+        cell.value, cell.number_format = value, DATETIME_FORMAT
+    elif isinstance(value, date):
+        cell.value, cell.number_format = value, DATE_FORMAT
+    elif kind is Kind.MONEY:
+        cell.value, cell.number_format = from_pence(value), MONEY_FORMAT
+    else:
+        cell.value = Decimal(value) if isinstance(value, Decimal) else value
+        cell.number_format = FORMATS.get(kind, "General")
+    return cell
+
+
+def categories(chart: Any, labels: Any) -> None:
+    """Text labels along the x axis (openpyxl would refer to them as numbers)."""
+    for series in chart.series:
+        series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_rag(sheet: Sheet, column: Column) -> bool:
+    return column.key == "rag" or (sheet.value_kinds is not None and column.key == "value")
+
+
+def _clip(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+def _header_text(text: str) -> str:
+    """Header and footer text: ``&`` starts a control code there, so it is doubled."""
+    return text.replace("&", "&&")

@@ -1,0 +1,160 @@
+"""The outcomes report made safe to publish: disclosure control on every count about
+children, each additive table protected as a whole (see :mod:`..disclosure`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+from ...core.models import DisclosurePolicy
+from ..disclosure import Cell, Disclosure, protect_list, protect_rate, protect_table, round_count
+from .shapes import (
+    STATES,
+    AreaOutcomes,
+    Counts,
+    MeasureRow,
+    OutcomesReport,
+    QuarterRow,
+    WorkshopRow,
+)
+
+K = TypeVar("K")
+
+
+def publish(report: OutcomesReport) -> OutcomesReport:
+    """The same report with disclosure control applied to every count about children."""
+    policy = report.policy
+    areas, totals = _published_states(report, policy)
+    return replace(
+        report,
+        disclosure=Disclosure.PUBLISHED,
+        totals=totals,
+        sources=_published_list(report.sources, policy),
+        ages=_published_list(report.ages, policy),
+        pathways=_published_list(report.pathways, policy),
+        measures=tuple(_publish_measure(m, policy, area_cells=None) for m in report.measures),
+        areas=tuple(_protect_measures_by_area(report, areas, policy)),
+        quarters=_published_quarters(report.quarters, policy),
+        workshops=_published_workshops(report.workshops, policy),
+    )
+
+
+def _published_states(
+    report: OutcomesReport, policy: DisclosurePolicy
+) -> tuple[list[AreaOutcomes], Counts]:
+    """Referral states by area as one table (its row, column and grand totals are the
+    referrals shown), and each area's measures published on their own."""
+    engaged = round_count(_int(report.totals.engaged), policy)
+    matrix = [[_int(getattr(a.counts, s)) for s in STATES] for a in report.areas]
+    if not matrix:
+        return [], _counts(0, dict.fromkeys(STATES, 0), engaged)
+    status = protect_table(matrix, policy)
+    areas = [
+        replace(
+            area,
+            counts=_counts(
+                status.row_totals[i],
+                dict(zip(STATES, status.cells[i], strict=True)),
+                round_count(_int(area.counts.engaged), policy),
+            ),
+            measures=tuple(_publish_measure(m, policy, area_cells=None) for m in area.measures),
+        )
+        for i, area in enumerate(report.areas)
+    ]
+    totals = dict(zip(STATES, status.column_totals, strict=True))
+    return areas, _counts(status.grand_total, totals, engaged)
+
+
+def _counts(referrals: Cell, states: dict[str, Cell], engaged: Cell) -> Counts:
+    return Counts(referrals=referrals, engaged=engaged, **states)
+
+
+def _published_list(
+    items: tuple[tuple[K, Cell], ...], policy: DisclosurePolicy
+) -> tuple[tuple[K, Cell], ...]:
+    """Counts by one thing (source, age, pathway), protected as a list with a total."""
+    cells, _ = protect_list([_int(v) for _, v in items], policy)
+    return tuple((k, c) for (k, _), c in zip(items, cells, strict=True))
+
+
+def _published_quarters(
+    quarters: Sequence[QuarterRow], policy: DisclosurePolicy
+) -> tuple[QuarterRow, ...]:
+    if not quarters:
+        return ()
+    table = protect_table(
+        [
+            [_int(q.referrals), _int(q.engaged), _int(q.completed), _int(q.disengaged)]
+            for q in quarters
+        ],
+        policy,
+    )
+    return tuple(QuarterRow(q.label, *table.cells[i]) for i, q in enumerate(quarters))
+
+
+def _published_workshops(
+    workshops: Sequence[WorkshopRow], policy: DisclosurePolicy
+) -> tuple[WorkshopRow, ...]:
+    """Attendance by kind; sessions are not counts of children and stay exact."""
+    if not workshops:
+        return ()
+    table = protect_table(
+        [[_int(w.cyp), _int(w.parents), _int(w.professionals)] for w in workshops],
+        policy,
+        row_totals_shown=False,
+        column_totals_shown=False,
+    )
+    return tuple(WorkshopRow(w.kind, w.sessions, *table.cells[i]) for i, w in enumerate(workshops))
+
+
+def _publish_measure(
+    measure: MeasureRow, policy: DisclosurePolicy, area_cells: tuple[Cell, Cell] | None
+) -> MeasureRow:
+    achieved, assessed = _int(measure.achieved), _int(measure.assessed)
+    rate = protect_rate(achieved, assessed, policy)
+    shown_achieved, shown_assessed = area_cells or (
+        round_count(achieved, policy),
+        round_count(assessed, policy),
+    )
+    # A rate would give away a hidden numerator, or a small count of the other answer.
+    if isinstance(shown_achieved, str) or 0 < assessed - achieved < policy.suppress_below:
+        rate = policy.suppressed_symbol if rate is not None else None
+    return replace(
+        measure,
+        achieved=shown_achieved,
+        assessed=shown_assessed,
+        rate=rate,
+        rag=measure.rag if not isinstance(rate, str) else None,
+    )
+
+
+def _protect_measures_by_area(
+    report: OutcomesReport, areas: list[AreaOutcomes], policy: DisclosurePolicy
+) -> list[AreaOutcomes]:
+    """Achieved and assessed per measure add up over areas: protect each as a table."""
+    if not report.areas or not report.measures:
+        return areas
+    achieved = protect_table(
+        [[_int(m.achieved) for m in a.measures] for a in report.areas],
+        policy,
+        row_totals_shown=False,
+    )
+    assessed = protect_table(
+        [[_int(m.assessed) for m in a.measures] for a in report.areas],
+        policy,
+        row_totals_shown=False,
+    )
+    result = []
+    for i, (area, published) in enumerate(zip(report.areas, areas, strict=True)):
+        measures = tuple(
+            _publish_measure(m, policy, (achieved.cells[i][j], assessed.cells[i][j]))
+            for j, m in enumerate(area.measures)
+        )
+        result.append(replace(published, measures=measures))
+    return result
+
+
+def _int(cell: Cell) -> int:
+    assert isinstance(cell, int), "publish() takes an exact report"
+    return cell
