@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test test-fast lint format bench clean sample
+.PHONY: run test test-fast lint format bench clean sample fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ format: $(DEVSTAMP)
 ## sample: regenerate the shipped illustrative activity (deterministic)
 sample: $(STAMP)
 	$(BIN)/python scripts/make_sample.py
+
+## fuzz: the long structured fuzz run (FUZZ_MINUTES, default 10); new failures go to tests/fuzz_corpus/
+FUZZ_MINUTES ?= 10
+fuzz: $(DEVSTAMP)
+	$(BIN)/python scripts/fuzz.py --minutes $(FUZZ_MINUTES)
 
 ## bench: the benchmark (not part of test); writes docs/performance.md
 bench: $(DEVSTAMP)
