@@ -18,7 +18,7 @@ from ..core.problems import Problem
 from ..load import workspace_files
 from ..render.ci import problems_github, problems_junit
 from ..render.problems import problems_json, problems_text, summary_line
-from .common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, AsOf, fail, load, workspace_root
+from .common import AsOf, exit_code, fail, load, workspace_root
 from .output import OutFile, emit
 
 
@@ -75,10 +75,7 @@ def check(
     emit(ctx, report, out, "check-results.xml", "the report")
     files = len(workspace_files(workspace_root(ctx)))
     sys.stderr.write(summary_line(problems, files) + "\n")
-    if result.unreadable:
-        raise typer.Exit(EXIT_USAGE)
-    failing = any(p.is_error for p in problems) or (strict and problems)
-    raise typer.Exit(EXIT_PROBLEMS if failing else EXIT_OK)
+    raise typer.Exit(exit_code(problems, strict=strict))  # --changed-since keeps every error
 
 
 def _render(output: CheckFormat, problems: Sequence[Problem], strict: bool, prefix: str) -> str:

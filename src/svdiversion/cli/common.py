@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
-from ..core.problems import Problem
+from ..core.problems import UNREADABLE_CODES, Problem
 from ..render.problems import problems_text
 from ..workspace import LoadResult, NotAWorkspace, open_workspace
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+
+
+def exit_code(
+    problems: Iterable[Problem],
+    *,
+    strict: bool = False,
+    unreadable: frozenset[str] = UNREADABLE_CODES,
+) -> int:
+    """The one map from problems to an exit code, used by every command: 2 when an input
+    cannot be read at all (``unreadable`` codes), 1 when there are errors (or, with
+    ``strict``, warnings), else 0. See the README's table of exit codes."""
+    found = list(problems)
+    if any(p.code in unreadable for p in found):
+        return EXIT_USAGE
+    if any(p.is_error for p in found) or (strict and found):
+        return EXIT_PROBLEMS
+    return EXIT_OK
 
 
 def parse_date(text: str) -> date:
@@ -73,6 +91,6 @@ def load_clean(ctx: typer.Context, as_of: date | None) -> LoadResult:
         fail(
             f"the ledger has {len(shown)} error{'s' * (len(shown) != 1)}; no report made",
             "run 'svdiversion check' for the full list",
-            EXIT_USAGE if result.unreadable else EXIT_PROBLEMS,
+            exit_code(result.problems),
         )
     return result

@@ -37,6 +37,7 @@ from .common import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
     AsOf,
+    exit_code,
     fail,
     load,
     load_clean,
@@ -196,7 +197,7 @@ def _reopen_locked(ctx: typer.Context, month: Month, who: str, reason: str) -> N
     root = workspace_root(ctx)
     result = load(ctx, None)
     if result.ledger is None:
-        code = EXIT_USAGE if result.unreadable else EXIT_PROBLEMS
+        code = exit_code(result.problems)
         _stop(root, result.errors, "the ledger cannot be read; nothing was appended", code)
     broken = [p for p in result.problems if p.code == Code.E502]
     if broken:
@@ -283,8 +284,7 @@ def _stop(root: Path, problems: list[Problem], message: str, code: int | None = 
     shown = sort_problems([p for p in problems if p not in yaml] + locate(root, yaml))
     sys.stderr.write(problems_text(shown))
     if code is None:
-        unreadable = UNREADABLE_CODES | UNREADABLE_EXPORT_CODES
-        code = EXIT_USAGE if any(p.code in unreadable for p in problems) else EXIT_PROBLEMS
+        code = exit_code(problems, unreadable=UNREADABLE_CODES | UNREADABLE_EXPORT_CODES)
     fail(f"{message} ({len(shown)} problem{'s' * (len(shown) != 1)})", "", code)
 
 
