@@ -20,6 +20,7 @@ rows in each CSV file. ``north`` is valid until 2024-12-31 and is then succeeded
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -228,3 +229,36 @@ def run_cli(*args: str, env: Mapping[str, str | None] | None = None) -> CliResul
         command = " ".join(["svdiversion", *args])
         raise AssertionError(f"a traceback from {command!r}") from result.exception
     return CliResult(result.exit_code, result.stdout, result.stderr)
+
+
+NOBODY = 65534
+
+
+def readable_by_everyone(root: Path) -> Path:
+    """``root`` and everything in it readable by any user, and the folders above it that
+    this user owns passable (pytest's temporary folders are private to their owner)."""
+    import os
+
+    for folder in root.parents:
+        if folder == Path("/") or folder.stat().st_uid != os.geteuid():
+            break
+        folder.chmod(folder.stat().st_mode | 0o011)  # others may pass through, not list
+    for path in [root, *root.rglob("*")]:
+        path.chmod(path.stat().st_mode | (0o555 if path.is_dir() else 0o444))
+    return root
+
+
+def run_unprivileged(*args: str) -> subprocess.CompletedProcess[str]:
+    """``svdiversion ARGS`` in a process that obeys file permissions: as root (who reads
+    and writes anywhere) it runs as the user ``nobody``, without capabilities."""
+    import os
+    import sys
+
+    drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    return subprocess.run(
+        [*(drop if os.geteuid() == 0 else []), sys.executable, "-m", "svdiversion", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run_cli
+from helpers import readable_by_everyone, run_cli, run_unprivileged
 from svdiversion.render.cells import CsvWriter
 
 AS_OF = "2025-03-31"
@@ -175,28 +175,14 @@ def test_a_folder_that_cannot_be_listed_is_exit_2_e002(
 
 def test_an_unreadable_contract_d_as_a_real_user(shipped: Path) -> None:
     import os
-    import subprocess
-    import sys
 
     if os.geteuid() != 0:
         pytest.skip("needs root to drop to another user")
     extra = shipped / "ledger" / "contract.d"
     extra.mkdir()
-    for folder in [*shipped.parents]:
-        if folder == Path("/") or folder.stat().st_uid != 0:
-            break
-        folder.chmod(folder.stat().st_mode | 0o011)
-    for path in [shipped, *shipped.rglob("*")]:
-        path.chmod(path.stat().st_mode | (0o555 if path.is_dir() else 0o444))
+    readable_by_everyone(shipped)
     extra.chmod(0o700)
-    drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    done = subprocess.run(
-        [*drop, sys.executable, "-m", "svdiversion", "-C", str(shipped), "check"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_unprivileged("-C", str(shipped), "check")
     assert done.returncode == 2, done.stderr
     assert "ledger/contract.d/: E002 cannot read folder: permission denied" in done.stdout
 

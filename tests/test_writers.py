@@ -19,10 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import run_cli
+from helpers import readable_by_everyone, run_cli, run_unprivileged
 
 AS_OF = "2025-03-31"
-NOBODY = 65534
 
 # Every command that writes a file of its own through --out, with a target name.
 FILE_OUTPUTS = [
@@ -208,29 +207,10 @@ def test_out_with_the_terminal_table_is_a_usage_error(
 # --------------------------------------------------------------- a folder we may not write
 
 
-def _cli_without_write_access(*args: str) -> subprocess.CompletedProcess[str]:
-    """``svdiversion ARGS`` in a process that obeys file permissions: as root (who writes
-    anywhere) it runs as the unprivileged user ``nobody``, without capabilities."""
-    drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
-    return subprocess.run(
-        [*(drop if os.geteuid() == 0 else []), sys.executable, "-m", "svdiversion", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 @pytest.fixture
 def open_workspace_copy(shipped: Path) -> Path:
     """The shipped workspace in a folder every user can read (pytest's own is private)."""
-    for folder in shipped.parents:
-        if folder == Path("/") or folder.stat().st_uid != os.geteuid():
-            break
-        folder.chmod(folder.stat().st_mode | 0o011)  # others may pass through, not list
-    for path in [shipped, *shipped.rglob("*")]:
-        path.chmod(path.stat().st_mode | (0o555 if path.is_dir() else 0o444))
-    return shipped
+    return readable_by_everyone(shipped)
 
 
 @pytest.mark.slow  # processes of their own
@@ -251,7 +231,7 @@ def test_out_in_a_read_only_folder_is_exit_2_and_writes_nothing(
     (folder / "old.xlsx").write_bytes(b"old")
     folder.chmod(0o555)
     target = folder / "old.xlsx"
-    done = _cli_without_write_access("-C", str(open_workspace_copy), *args, "--out", str(target))
+    done = run_unprivileged("-C", str(open_workspace_copy), *args, "--out", str(target))
     assert done.returncode == 2, done.stderr
     assert f"cannot write {target}: permission denied" in done.stderr
     assert "Traceback" not in done.stderr
