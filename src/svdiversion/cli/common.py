@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from ..core.fiscal import Month
 from ..core.problems import UNREADABLE_CODES, Problem
 from ..render.problems import problems_text
 from ..workspace import LoadResult, NotAWorkspace, open_workspace
@@ -41,6 +42,14 @@ def parse_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def parse_month_option(text: str) -> Month:
+    """A ``YYYY-MM`` option value as a month, or a usage error saying what to write."""
+    try:
+        return Month.parse(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 AsOf = Annotated[

@@ -41,21 +41,16 @@ from .common import (
     fail,
     load,
     load_clean,
+    parse_month_option,
     workspace_root,
 )
 from .reports import Format, FormatOption, console_width
 
-
-def _month(text: str) -> Month:
-    try:
-        return Month.parse(text)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-
-
 MonthOption = Annotated[
     Month,
-    typer.Option("--month", parser=_month, metavar="YYYY-MM", help="The month, e.g. 2024-09."),
+    typer.Option(
+        "--month", parser=parse_month_option, metavar="YYYY-MM", help="The month, e.g. 2024-09."
+    ),
 ]
 PaymentsOption = Annotated[
     list[Path] | None,

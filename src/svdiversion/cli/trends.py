@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..core.fiscal import Month
-from .common import AsOf, fail
+from .common import AsOf, fail, parse_month_option
 from .output import OutFile
 from .reports import (
     DisclosureOption,
@@ -20,19 +20,11 @@ from .reports import (
     report_ledger,
 )
 
-
-def _month(text: str) -> Month:
-    try:
-        return Month.parse(text)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from None
-
-
 BaselineFrom = Annotated[
     Month | None,
     typer.Option(
         "--baseline-from",
-        parser=_month,
+        parser=parse_month_option,
         metavar="YYYY-MM",
         help="First month of the baseline the limits are worked from. "
         "Default: the first month with referrals.",
@@ -42,7 +34,7 @@ BaselineTo = Annotated[
     Month | None,
     typer.Option(
         "--baseline-to",
-        parser=_month,
+        parser=parse_month_option,
         metavar="YYYY-MM",
         help="Last month of the baseline. Default: trends.baseline_months "
         "(config/settings.yaml, 12) months on from its first, or the last month there is.",
