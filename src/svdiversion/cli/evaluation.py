@@ -152,8 +152,9 @@ def _share(
 ) -> tuple[Extract, EvaluationSettings, dict[str, bytes]]:
     """Under the ledger lock: the extract made, written into ``folder`` and recorded in
     ledger/shares.yaml; if the record cannot be made, the files are removed again."""
+    from ..appendlog import NotAppended
     from ..evaluation.extract import SettingsRefused, evaluation_extract
-    from ..evaluation.shares import SharesNotWritten, append_share, share_record
+    from ..evaluation.shares import append_share, share_record
     from ..render.datapackage import Share, digest, package_files
 
     ledger, _ = report_ledger(ctx)
@@ -172,7 +173,7 @@ def _share(
     )
     try:
         append_share(root, record)
-    except SharesNotWritten as exc:
+    except NotAppended as exc:
         _remove(folder, created, files)
         fail(
             f"{exc}; the extract was not kept",

@@ -12,6 +12,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from ..appendlog import NotAppended
 from ..core.closes import closed_months, month_rows
 from ..core.codes import Code
 from ..core.fiscal import Month
@@ -19,7 +20,6 @@ from ..core.ledger import Ledger
 from ..core.problems import UNREADABLE_CODES, Problem, sort_problems
 from ..finance.closes import (
     CLOSES,
-    ClosesNotWritten,
     append_record,
     close_record,
     reopen_record,
@@ -286,7 +286,7 @@ def _stop(root: Path, problems: list[Problem], message: str, code: int | None = 
 def _append(ctx: typer.Context, record: dict[str, object]) -> None:
     try:
         append_record(workspace_root(ctx), record)
-    except ClosesNotWritten as exc:
+    except NotAppended as exc:
         fail(
             f"{exc}; {CLOSES} is unchanged",
             "nothing was recorded: fix the cause and run the command again",

@@ -29,15 +29,6 @@ HEADER = (
 )
 
 
-class SharesNotWritten(Exception):
-    """``ledger/shares.yaml`` was left as it was; ``io`` says whether the file system
-    failed (else the file's content stood in the way)."""
-
-    def __init__(self, message: str, *, io: bool = False) -> None:
-        super().__init__(message)
-        self.io = io
-
-
 def share_record(
     extract: Extract,
     at: datetime,
@@ -78,12 +69,9 @@ def record_yaml(record: Mapping[str, object]) -> str:
 
 def append_share(root: Path, record: Mapping[str, object]) -> ShareRecord:
     """Append ``record`` to ``ledger/shares.yaml`` atomically; return it as read back.
-    Raises :class:`SharesNotWritten`, the file unchanged, when it would not read back as
+    Raises :class:`appendlog.NotAppended`, the file unchanged, when it would not read back as
     the old records plus this one, or when the write fails."""
-    try:
-        return appendlog.append(root / SHARES, SHARES, HEADER, record_yaml(record), _records)
-    except appendlog.NotAppended as exc:
-        raise SharesNotWritten(str(exc), io=exc.io) from None
+    return appendlog.append(root / SHARES, SHARES, HEADER, record_yaml(record), _records)
 
 
 def _records(file: Path) -> list[ShareRecord]:

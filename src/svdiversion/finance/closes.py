@@ -32,15 +32,6 @@ HEADER = (
 )
 
 
-class ClosesNotWritten(Exception):
-    """``ledger/closes.yaml`` was left as it was; the message says why. ``io`` is true when
-    the file system failed, false when the file's content stood in the way."""
-
-    def __init__(self, message: str, *, io: bool = False) -> None:
-        super().__init__(message)
-        self.io = io
-
-
 def close_record(
     month: MonthRows, at: datetime, by: str, totals: dict[str, int]
 ) -> dict[str, object]:
@@ -91,13 +82,10 @@ def _scalar(value: object) -> str:
 def append_record(root: Path, record: dict[str, object]) -> MonthClose:
     """Append ``record`` to ``ledger/closes.yaml`` atomically; return it as read back.
 
-    Raises :class:`ClosesNotWritten`, the file unchanged, when the file with the record
+    Raises :class:`appendlog.NotAppended`, the file unchanged, when the file with the record
     would not read back as the old records plus this one, or when the write fails.
     """
-    try:
-        return appendlog.append(root / CLOSES, CLOSES, HEADER, record_yaml(record), _records)
-    except appendlog.NotAppended as exc:
-        raise ClosesNotWritten(str(exc), io=exc.io) from None
+    return appendlog.append(root / CLOSES, CLOSES, HEADER, record_yaml(record), _records)
 
 
 def _records(file: Path) -> list[MonthClose]:
