@@ -4,7 +4,7 @@
 field plus the file line of every row. Its values live in a *store* behind the
 ``Columns`` protocol: Python lists (``ListColumns``, here) for small files, arrow arrays
 (``load.arrow_csv``) for large ones. Rules and reports ask the table for distinct values,
-counts, sums and bounds rather than walk its rows, so either store can answer without a
+counts and sums rather than walk its rows, so either store can answer without a
 Python object per row.
 """
 
@@ -126,7 +126,7 @@ class Table:
     ``load.excerpts.locate`` turns it into a character column.
 
     Rules and reports that need only distinct values, or totals by a few columns, ask
-    for them (``distinct``, ``counts``, ``sums``, ``bounds``, ``count_distinct``): on a
+    for them (``distinct``, ``counts``, ``sums``, ``count_distinct``, ``rows_where``): on a
     large file these are answered without a Python object per row. ``column`` builds
     the full list of a column once, when something needs every value.
     """
@@ -189,12 +189,6 @@ class Table:
         """The sum of the integer column ``value`` per distinct combination of ``keys``."""
         found = self.store.aggregate(keys, value, ("sum",), where)
         return {key: totals[0] for key, totals in found.items()}
-
-    def bounds(self, keys: Sequence[Key], value: str) -> dict[tuple[Any, ...], tuple[Any, Any]]:
-        """The least and greatest ``value`` per combination of ``keys``: ``value`` is a column
-        of integers or dates, never empty."""
-        found = self.store.aggregate(keys, value, ("min", "max"), None)
-        return {key: (totals[0], totals[1]) for key, totals in found.items()}
 
     def rows_where(self, keys: Sequence[Key], predicate: Callable[..., bool]) -> Iterator[int]:
         """The rows whose values of ``keys`` make ``predicate`` true, in row order.

@@ -1,6 +1,7 @@
 """Arrow arrays as a table's store: ``ArrowColumns`` answers the ``core.table.Columns``
-questions (distinct values, counts, sums, bounds, the keys of ``core.table``) over whole
-columns with pyarrow's kernels, so a million rows need no Python object per row.
+questions (distinct values, counts, sums, least and greatest values, the keys of
+``core.table``) over whole columns with pyarrow's kernels, so a million rows need no
+Python object per row.
 
 ``load.arrow_csv`` fills it from a large file; ``core.table.key_values`` says what each
 key means, and this store must answer the same (``tests/test_fast_reader.py`` and every
