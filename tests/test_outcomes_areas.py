@@ -8,10 +8,12 @@ from pathlib import Path
 
 from helpers import EPISODE_HEADER, TX_HEADER, load_ledger, make_workspace
 from svdiversion.core.fiscal import parse_quarter
-from svdiversion.reports.areas import areas_report, publish_areas
+from svdiversion.reports.areas import areas_report
+from svdiversion.reports.audit.release import Publisher
 from svdiversion.reports.disclosure import Disclosure
 from svdiversion.reports.options import ReportOptions
 from svdiversion.reports.outcomes import outcomes, publish
+from svdiversion.reports.pack import published_reports
 from svdiversion.reports.rag import Rag
 
 EPISODES = f"""
@@ -71,11 +73,12 @@ def test_by_area_source_age_and_quarter(tmp_path: Path) -> None:
 
 
 def test_a_quarter_window_counts_events_in_the_quarter(tmp_path: Path) -> None:
+    """Referrals, starts and endings dated in the quarter; children active as it ends."""
     window = parse_quarter("2023/24-Q3")
     report = outcomes(ledger(tmp_path), ReportOptions(window.end, window=window))
     assert report.window == "2023/24 Q3"
-    assert report.totals.referrals == 1
-    assert report.totals.active == 1
+    assert (report.totals.referrals, report.totals.engaged) == (1, 1)
+    assert report.totals.active == 2
 
 
 def test_published_outcomes_hide_small_counts(tmp_path: Path) -> None:
@@ -136,8 +139,9 @@ def test_successors_roll_old_areas_into_new(tmp_path: Path) -> None:
 
 
 def test_published_areas_work_costs_out_on_published_counts(tmp_path: Path) -> None:
-    exact = areas_report(ledger(tmp_path), ReportOptions(date(2025, 3, 31)))
-    shown = publish_areas(exact, load_ledger(tmp_path).settings.disclosure)
+    options = ReportOptions(date(2025, 3, 31))
+    exact = areas_report(ledger(tmp_path), options)
+    _, shown = published_reports(Publisher(load_ledger(tmp_path)), options, exact)
     assert {a.id: a.referrals for a in shown.areas} == {"north": "[c]", "south": "[c]", None: 0}
     assert all(a.cost_per_engaged is None for a in shown.areas)
 

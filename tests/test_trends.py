@@ -321,9 +321,10 @@ def test_a_hidden_count_stands_for_what_it_averages_at_the_series_mean() -> None
 
 def test_published_series_say_where_a_hidden_count_enters_the_lines(shipped: Path) -> None:
     hereford = series(trends_json(shipped), "referrals/area/herefordshire")
-    # Its published baseline is six [c] and six 5s: centre (30 + 6 x 2.82) / 12 = 3.91, and
-    # a count of 1 to 4 averages 2.82 at a Poisson mean of 3.91.
-    assert (hereford["hidden_as"], hereford["centre"]) == ("2.82", "3.91")
+    # Its published baseline (differences of the cumulative releases) is three [c], a 0, a
+    # 10 and seven 5s: centre (45 + 3 x 2.95) / 12 = 4.49, and a count of 1 to 4 averages
+    # 2.95 at a Poisson mean of 4.49.
+    assert (hereford["hidden_as"], hereford["centre"]) == ("2.95", "4.49")
     assert series(trends_json(shipped), "referrals")["hidden_as"] is None
 
 
@@ -460,13 +461,15 @@ def test_the_monthly_pack_lists_the_current_signals(shipped: Path) -> None:
         {"from": "2023-08", "to": "2024-07"},
         "2024-07",
     )
-    # Published: drawn from the rounded counts. North Worcestershire's 9 in 2024-09 is
-    # published as 10, above the upper limit of its published c-chart: 2.92 + 3 x the root
-    # of (2.92 + 25 / 12), the rounding's variance added to the count's.
+    # Published: drawn from the published counts of each month (differences of the
+    # cumulative releases), so the signals are those of the published series.
     assert [s["description"] for s in emerging["signals"]] == [
-        "North Worcestershire referrals: 2024-09 above the upper limit",
+        "All referrals: 2024-08 above the upper limit",
+        "North Worcestershire referrals: 2024-08 to 2024-09 two of three near the upper limit",
+        "South Worcestershire referrals: 2023-11 to 2024-09 a run of 7 or more above the "
+        "centre line",
         "Telford & Wrekin referrals: 2024-08 above the upper limit",
-        "Referrals from school: 2024-08 to 2024-09 two of three near the upper limit",
+        "Referrals from police: 2023-11 to 2024-09 a run of 7 or more above the centre line",
     ]
     code, out, _ = run_cli(
         "-C", str(shipped), "report", "--as-of", "2024-09-30", env={"SVDIVERSION_WIDTH": "160"}

@@ -27,7 +27,15 @@ from ..reports.options import ReportOptions
 from .common import AsOf, fail, workspace_root
 from .output import FolderOut, WorkbookOut, emit, file_target, folder_target, write_into
 from .reports import Month as MonthOption
-from .reports import Period, Quarter, Year, report_ledger, report_options, unit_costs
+from .reports import (
+    Period,
+    Quarter,
+    Year,
+    report_ledger,
+    report_options,
+    standing,
+    unit_costs,
+)
 
 if TYPE_CHECKING:  # the modules behind these load when a command runs, not at start-up
     from ..render.sheets import Sheet
@@ -90,7 +98,7 @@ def xlsx_export(
     from ..render import xlsx
     from ..render.tidy import episodes_sheet, transactions_sheet
 
-    options = report_options(as_of, [month, period, quarter, fy])
+    options = standing(report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     if out.suffix.lower() != ".xlsx":
         fail(f"{out} does not end in .xlsx", "name the workbook FILE.xlsx")
     ledger, _ = report_ledger(ctx)
@@ -150,7 +158,7 @@ def csv_export(
     """
     from ..render.tidy import rows_files, tidy_files
 
-    options = report_options(as_of, [month, period, quarter, fy])
+    options = standing(report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     ledger, _ = report_ledger(ctx)
     folder = _folder(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)

@@ -117,6 +117,21 @@ def disclosure_for(output: Format, chosen: Disclosure | None) -> Disclosure:
     return Disclosure.INTERNAL if output is Format.TABLE else Disclosure.PUBLISHED
 
 
+def standing(options: ReportOptions, mode: Disclosure, asked: date | None) -> ReportOptions:
+    """A published report stands at the last month end on or before --as-of (or today);
+    when --as-of names another day, a note on stderr says so. An internal report stands
+    at the day asked for."""
+    if mode is not Disclosure.PUBLISHED:
+        return options
+    moved = options.at_period_end()
+    if asked is not None and moved.as_of != asked:
+        sys.stderr.write(
+            f"note: published figures stand at a month end: as of {moved.as_of}, "
+            f"the last one on or before {options.as_of}\n"
+        )
+    return moved
+
+
 def emit(ctx: typer.Context, text: str, out: Path | None) -> None:
     """Data to stdout, or atomically to ``out``; never over a ledger input file."""
     output.emit(ctx, text, out, "out/report.json", "reports")
@@ -213,15 +228,18 @@ def areas(
     Example: svdiversion areas --apportion --format json --disclosure internal
     """
     from ..render import report_views
-    from ..reports.areas import areas_report, publish_areas
+    from ..reports.areas import areas_report
+    from ..reports.audit.release import Publisher
+    from ..reports.pack import published_reports
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx)
-    report = areas_report(ledger, options, apportion=apportion, successors=successors)
     mode = disclosure_for(output, disclosure)
+    options = standing(options, mode, as_of)
+    report = areas_report(ledger, options, apportion=apportion, successors=successors)
     if mode is Disclosure.PUBLISHED:
-        report = publish_areas(report, ledger.settings.disclosure)
+        _, report = published_reports(Publisher(ledger), options, report)
     if output is Format.TABLE:
         report_views.print_areas(report, mode, console_width())
     else:
@@ -244,16 +262,18 @@ def outcomes(
     Example: svdiversion outcomes --quarter 2024/25-Q2 --format markdown --out q2.md
     """
     from ..render import report_views
+    from ..reports.audit.release import Publisher
     from ..reports.outcomes import outcomes as compute
-    from ..reports.outcomes import publish
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx)
-    report = compute(ledger, options)
     mode = disclosure_for(output, disclosure)
+    options = standing(options, mode, as_of)
     if mode is Disclosure.PUBLISHED:
-        report = publish(report)
+        report = Publisher(ledger).report(options).outcomes
+    else:
+        report = compute(ledger, options)
     if output is Format.TABLE:
         report_views.print_outcomes(report, console_width())
     else:
@@ -282,6 +302,7 @@ def vfm(
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx)
     mode = disclosure_for(output, disclosure)
+    options = standing(options, mode, as_of)
     _, _, report = disclosed_reports(ledger, options, mode, unit_costs(ctx))
     if output is Format.TABLE:
         report_views.print_vfm(report, console_width())
@@ -316,6 +337,7 @@ def report(
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, problems = report_ledger(ctx)
     mode = disclosure_for(output, disclosure)
+    options = standing(options, mode, as_of)
     pack = monthly_pack(ledger, options, mode, problems, unit_costs(ctx))
     if output is Format.TABLE:
         report_views.print_pack(pack, console_width())

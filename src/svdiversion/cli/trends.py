@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..core.fiscal import Month
+from ..reports.options import ReportOptions
 from .common import AsOf, fail, parse_month_option
 from .output import OutFile
 from .reports import (
@@ -18,6 +19,7 @@ from .reports import (
     disclosure_for,
     emit,
     report_ledger,
+    standing,
 )
 
 BaselineFrom = Annotated[
@@ -66,7 +68,8 @@ def trends(
     ledger, _ = report_ledger(ctx)
     mode = disclosure_for(output, disclosure)
     try:
-        report = compute(ledger, as_of or date.today(), mode, baseline_from, baseline_to)
+        day = standing(ReportOptions(as_of or date.today()), mode, as_of).as_of
+        report = compute(ledger, day, mode, baseline_from, baseline_to)
     except BaselineOutsideData as exc:
         fail(str(exc), "give --baseline-from and --baseline-to within the months listed")
     from ..render import trends as views

@@ -264,11 +264,14 @@ class RagThresholds(Frozen):
 class DisclosurePolicy(Frozen):
     """How counts about children are made safe to publish (defaults: common GSS practice)."""
 
-    suppress_below: Annotated[int, Field(ge=1)] = 5
-    round_to: Annotated[int, Field(ge=1)] = 5
+    suppress_below: Annotated[int, Field(ge=5)] = 5
+    round_to: Annotated[int, Field(ge=5)] = 5
     min_rate_denominator: Annotated[int, Field(ge=1)] = 20
     secondary_suppression: bool = True
     suppressed_symbol: str = "[c]"
+    protection_interval: Annotated[int, Field(ge=2)] = 3
+    """A hidden count must stay among at least this many values, whatever a reader works
+    out from every published release (see docs/disclosure.md)."""
 
 
 def _regex(value: str) -> str:

@@ -7,15 +7,16 @@ Costs not tied to an area (the evaluation, say) are a row of their own, or, with
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from ..core.ledger import Ledger
-from ..core.models import DisclosurePolicy
 from ..core.money import Pence, divide_pence, ratio, to_pence
-from .disclosure import Cell, protect_list
+from .disclosure import Cell
 from .options import ReportOptions
+from .outcomes.cells import TOTAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,11 +244,28 @@ def _apportion(amount: Pence, weights: dict[str, Pence]) -> dict[str, Pence]:
     return shares
 
 
-def publish_areas(report: AreasReport, policy: DisclosurePolicy) -> AreasReport:
-    """Counts of children made safe to publish. Cost per engaged child and the referral
-    share are worked out on the published counts, so they cannot reveal the exact ones."""
-    referrals, referrals_total = protect_list([_int(a.referrals) for a in report.areas], policy)
-    engaged, engaged_total = protect_list([_int(a.engaged) for a in report.areas], policy)
+def publish_areas(
+    report: AreasReport,
+    referrals: Mapping[str, Cell],
+    engaged: Mapping[str, Cell],
+    rename: Mapping[str, str],
+    symbol: str,
+) -> AreasReport:
+    """The counts of children as the published release at the report's date shows them
+    (``"*"``: the total), so the areas report shows the same figures as every other. An
+    area reported under its successor shows the sum of its areas' published counts (or
+    the symbol, where one is hidden). Cost per engaged child and the referral share are
+    worked out on the published counts, so they cannot reveal the exact ones."""
+
+    def summed(cells: Mapping[str, Cell], area: str | None) -> Cell:
+        if area is None:
+            return 0
+        parts = [v for k, v in cells.items() if k != TOTAL and rename.get(k, k) == area]
+        if any(isinstance(v, str) for v in parts):
+            return symbol
+        return sum(v for v in parts if isinstance(v, int))
+
+    total_referrals = referrals.get(TOTAL, 0)
 
     def shown(area: AreaRow, referral: Cell, engaged_here: Cell) -> AreaRow:
         return replace(
@@ -258,16 +276,17 @@ def publish_areas(report: AreasReport, policy: DisclosurePolicy) -> AreasReport:
                 divide_pence(area.actual, engaged_here) if isinstance(engaged_here, int) else None
             ),
             referral_share=(
-                ratio(referral, referrals_total)
-                if isinstance(referral, int) and isinstance(referrals_total, int)
+                ratio(referral, total_referrals)
+                if isinstance(referral, int) and isinstance(total_referrals, int)
                 else None
             ),
         )
 
-    rows = tuple(shown(a, r, e) for a, r, e in zip(report.areas, referrals, engaged, strict=True))
-    return replace(report, areas=rows, total=shown(report.total, referrals_total, engaged_total))
+    rows = tuple(shown(a, summed(referrals, a.id), summed(engaged, a.id)) for a in report.areas)
+    total = shown(report.total, total_referrals, engaged.get(TOTAL, 0))
+    return replace(report, areas=rows, total=total)
 
 
-def _int(cell: Cell) -> int:
-    assert isinstance(cell, int), "publish_areas() takes an exact report"
-    return cell
+def successor_map(ledger: Ledger, as_of: date) -> dict[str, str]:
+    """Each area that is no longer valid on ``as_of`` -> the area that succeeds it then."""
+    return _successor_map(ledger, as_of)

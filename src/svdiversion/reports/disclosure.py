@@ -5,8 +5,8 @@ docs/disclosure.md): counts from 1 to ``suppress_below - 1`` are shown as ``[c]`
 counts are rounded to the nearest ``round_to``; a true zero stays 0; where a row or column
 of an additive table has a single hidden cell, the next smallest cell is hidden too
 (secondary suppression), so a hidden cell cannot be worked back from the total; totals
-are computed from exact figures and then rounded; rates are shown only where the
-denominator is at least ``min_rate_denominator``.
+are computed from exact figures and then rounded; rates are worked on the counts as
+shown, and only where the denominator is at least ``min_rate_denominator``.
 """
 
 from __future__ import annotations
@@ -89,11 +89,15 @@ def protect_list(values: Sequence[int], policy: DisclosurePolicy) -> tuple[list[
 
 
 def protect_rate(
-    numerator: int, denominator: int, policy: DisclosurePolicy
+    numerator: Cell, denominator: Cell, policy: DisclosurePolicy
 ) -> Decimal | str | None:
-    """The exact rate, or the symbol where the denominator is too small to publish one."""
+    """A rate worked on the counts as they are shown: in a published report the rounded
+    ones, so the rate tells a reader nothing the two counts do not. The symbol where
+    either count is hidden or fewer than ``min_rate_denominator`` are shown assessed."""
     if denominator == 0:
         return None
+    if isinstance(numerator, str) or isinstance(denominator, str):
+        return policy.suppressed_symbol
     if denominator < policy.min_rate_denominator:
         return policy.suppressed_symbol
     return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.0001"))

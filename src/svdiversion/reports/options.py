@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from enum import StrEnum
 
 from ..core.fiscal import DateRange, Month
@@ -24,6 +24,12 @@ class ReportOptions:
     window: DateRange | None = None
     bucket: Bucket = Bucket.MONTH
 
+    def at_period_end(self) -> ReportOptions:
+        """The options a published report stands at: the last month end on or before
+        ``as_of``. A report for any day would differ from the day before's by the children
+        whose episode ended that day; period ends are the only days published."""
+        return replace(self, as_of=period_end(self.as_of))
+
     def in_window(self, month: Month) -> bool:
         if self.window is None:
             return True
@@ -36,3 +42,9 @@ def bucket_label(month: Month, bucket: Bucket) -> str:
     if bucket is Bucket.FY:
         return month.fy_label
     return str(month)
+
+
+def period_end(day: date) -> date:
+    """The last month end on or before ``day`` (``day`` itself when it is one)."""
+    following = day + timedelta(days=1)
+    return day if following.day == 1 else following.replace(day=1) - timedelta(days=1)

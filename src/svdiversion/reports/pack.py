@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from ..core.ledger import Ledger
 from ..core.models import UnitCost
 from ..core.problems import Problem, count_by_severity
-from .areas import AreasReport, areas_report, publish_areas
+from .areas import AreasReport, areas_report, publish_areas, successor_map
+from .audit.release import Publisher
 from .burndown import Burndown, burndown
 from .disclosure import Disclosure
 from .options import ReportOptions
-from .outcomes import OutcomesReport, outcomes, publish
+from .outcomes import OutcomesReport, outcomes
 from .trends import TrendsReport, trends
 from .vfm import VfmReport, vfm
 
@@ -30,16 +31,35 @@ class MonthlyPack:
 
 
 def disclosed_reports(
-    ledger: Ledger, options: ReportOptions, disclosure: Disclosure, unit_costs: list[UnitCost]
+    ledger: Ledger,
+    options: ReportOptions,
+    disclosure: Disclosure,
+    unit_costs: list[UnitCost],
+    publisher: Publisher | None = None,
 ) -> tuple[AreasReport, OutcomesReport, VfmReport]:
-    """Areas, outcomes and value for money with the disclosure mode applied to each."""
+    """Areas, outcomes and value for money with the disclosure mode applied to each: in
+    a published report, every count about children comes from the audited release."""
     exact = outcomes(ledger, options)
-    shown = publish(exact) if disclosure is Disclosure.PUBLISHED else exact
     areas = areas_report(ledger, options)
+    shown = exact
     if disclosure is Disclosure.PUBLISHED:
-        areas = publish_areas(areas, ledger.settings.disclosure)
+        shown, areas = published_reports(publisher or Publisher(ledger), options, areas)
     spend = burndown(ledger, options).actual_to_date
     return areas, shown, vfm(ledger, spend, exact, shown, unit_costs, options.as_of)
+
+
+def published_reports(
+    publisher: Publisher, options: ReportOptions, areas: AreasReport
+) -> tuple[OutcomesReport, AreasReport]:
+    """The outcomes report of the release for ``options`` (a window's, or the cumulative
+    one), and ``areas`` with the counts of the cumulative release at its date."""
+    cumulative = publisher.released(options.as_of)
+    shown = publisher.report(options)
+    cells = cumulative.cells.cells
+    referrals = {k[1]: v for k, v in cells.items() if k[0] == "ref"}
+    rename = successor_map(publisher.ledger, options.as_of) if areas.successors else {}
+    symbol = publisher.policy.suppressed_symbol
+    return shown.outcomes, publish_areas(areas, referrals, cumulative.children, rename, symbol)
 
 
 def monthly_pack(
@@ -50,7 +70,8 @@ def monthly_pack(
     unit_costs: list[UnitCost],
 ) -> MonthlyPack:
     counts = count_by_severity(problems)
-    areas, shown, value = disclosed_reports(ledger, options, disclosure, unit_costs)
+    publisher = Publisher(ledger)
+    areas, shown, value = disclosed_reports(ledger, options, disclosure, unit_costs, publisher)
     return MonthlyPack(
         service=ledger.settings.service_name,
         disclosure=disclosure,
@@ -60,5 +81,5 @@ def monthly_pack(
         areas=areas,
         outcomes=shown,
         vfm=value,
-        trends=trends(ledger, options.as_of, disclosure),
+        trends=trends(ledger, options.as_of, disclosure, publisher=publisher),
     )

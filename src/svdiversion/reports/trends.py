@@ -14,14 +14,15 @@ mobilisation period with none is not part of the process) and end with the last 
 month, or the contract's last month. The baseline (default: the first
 ``trends.baseline_months`` months, or all there are) gives the centre line and limits.
 
-Published charts are drawn from the **published** counts (disclosure control applied:
-small counts hidden, the rest rounded) so that their limits and signals give away
-nothing the counts do not. A hidden count enters the centre line and limits at what a
+Published charts are drawn from the **published** counts: each month's (or quarter's)
+is the difference of the audited cumulative releases at its ends (see
+:mod:`.audit.release`), so their limits and signals give away nothing the releases do
+not. A hidden count enters the centre line and limits at what a
 hidden count averages at the series' mean (:func:`.trend_charts.hidden_count`), but
 carries no signal and ends any run or trend through it (which side of a line it lies is
 not known); a hidden rate is left out.
-A published c-chart's limits allow for the rounding (its variance, ``round_to²/12``, is
-added to the mean's). Internal charts use exact counts.
+A published c-chart's limits allow for the rounding (two roundings, variance
+``2 x round_to²/12``, added to the mean's). Internal charts use exact counts.
 
 How one series is charted (limits, signals, icons) is in :mod:`.trend_charts`; this
 module chooses the months and the baseline and counts what each series shows.
@@ -35,10 +36,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..core.fiscal import Month, months_between
+from ..core.fiscal import DateRange, Month, months_between
 from ..core.ledger import Ledger
 from ..core.models import Area, DisclosurePolicy, TrendsSettings
-from .disclosure import Cell, Disclosure, protect_table
+from .audit.release import Publisher
+from .disclosure import Cell, Disclosure
+from .outcomes.cells import TOTAL, Key
 from .spc import Rules, Signal
 from .trend_charts import About, Point, Series, SeriesBuilder, quarter_end
 from .trend_charts import hidden_count as hidden_count  # where the tests have found it
@@ -126,6 +129,7 @@ def trends(
     disclosure: Disclosure,
     baseline_from: Month | None = None,
     baseline_to: Month | None = None,
+    publisher: Publisher | None = None,
 ) -> TrendsReport:
     """Every series as of ``as_of``; published counts when ``disclosure`` says so."""
     settings = ledger.settings.trends
@@ -139,8 +143,9 @@ def trends(
     )
     series: list[Series] = []
     if months:
-        series += _referral_series(ledger, months, builder)
-        series += _outcome_series(ledger, months, builder)
+        windows = _Windows(publisher or Publisher(ledger)) if published else None
+        series += _referral_series(ledger, months, builder, windows)
+        series += _outcome_series(ledger, months, builder, windows)
     recent = months[-settings.recent_months :][0] if months else None
     return TrendsReport(
         as_of,
@@ -155,7 +160,25 @@ def trends(
     )
 
 
-def _referral_series(ledger: Ledger, months: list[Month], builder: SeriesBuilder) -> list[Series]:
+class _Windows:
+    """Published counts of a month or quarter: the difference of the published releases
+    at its ends, so a chart shows nothing the releases do not (and the same figures)."""
+
+    def __init__(self, publisher: Publisher) -> None:
+        self.publisher = publisher
+
+    def cells(self, first: Month, last: Month) -> dict[Key, Cell]:
+        span = DateRange(first.first_day, last.last_day, f"{first} to {last}")
+        return dict(self.publisher.window(span, last.last_day).cells.cells)
+
+    def table(self, months: list[Month], keys: list[Key]) -> list[list[Cell]]:
+        found = [self.cells(m, m) for m in months]
+        return [[cells.get(k, 0) for k in keys] for cells in found]
+
+
+def _referral_series(
+    ledger: Ledger, months: list[Month], builder: SeriesBuilder, windows: _Windows | None
+) -> list[Series]:
     last_day = months[-1].last_day
     first_day = months[0].first_day
     when = ("referral_date", lambda day: first_day <= day <= last_day)
@@ -164,12 +187,19 @@ def _referral_series(ledger: Ledger, months: list[Month], builder: SeriesBuilder
     by_source = ledger.episodes.counts(["referral_source", month_of], when)
     area_ids = [a for a in ledger.areas if any(by_area.get((a, m)) for m in months)]
     source_ids = _sources(ledger, {s for s, _ in by_source})
-    area_cells = _protect([[by_area.get((a, m), 0) for a in area_ids] for m in months], builder)
-    source_cells = _protect(
-        [[by_source.get((s, m), 0) for s in source_ids] for m in months], builder
-    )
-    totals = [sum(by_area.get((a, m), 0) for a in area_ids) for m in months]
-    total_cells = area_cells[1] if builder.published else totals
+    if windows is None:
+        area_cells: list[list[Cell]] = [[by_area.get((a, m), 0) for a in area_ids] for m in months]
+        source_cells: list[list[Cell]] = [
+            [by_source.get((s, m), 0) for s in source_ids] for m in months
+        ]
+        total_cells: list[Cell] = [sum(by_area.get((a, m), 0) for a in area_ids) for m in months]
+    else:
+        keys: list[Key] = [("ref", TOTAL), *(("ref", a) for a in area_ids)]
+        keys += [("source", s) for s in source_ids]
+        shown = windows.table(months, keys)
+        total_cells = [row[0] for row in shown]
+        area_cells = [row[1 : 1 + len(area_ids)] for row in shown]
+        source_cells = [row[1 + len(area_ids) :] for row in shown]
     series = [builder.counts(About("referrals", "All referrals", *COUNTS), months, total_cells)]
     for j, area_id in enumerate(area_ids):
         area = ledger.areas[area_id]
@@ -178,7 +208,7 @@ def _referral_series(ledger: Ledger, months: list[Month], builder: SeriesBuilder
             builder.counts(
                 About(f"referrals/area/{area_id}", f"{area.name} referrals", *COUNTS, area_id),
                 [months[i] for i in valid],
-                [area_cells[0][i][j] for i in valid],
+                [area_cells[i][j] for i in valid],
             )
         )
     for j, source in enumerate(source_ids):
@@ -191,7 +221,7 @@ def _referral_series(ledger: Ledger, months: list[Month], builder: SeriesBuilder
                     source=source,
                 ),
                 months,
-                [source_cells[0][i][j] for i in range(len(months))],
+                [source_cells[i][j] for i in range(len(months))],
             )
         )
     return series
@@ -210,20 +240,9 @@ def _sources(ledger: Ledger, found: set[str]) -> list[str]:
     return configured + sorted(found - set(configured))
 
 
-def _protect(
-    matrix: list[list[int]], builder: SeriesBuilder
-) -> tuple[list[list[Cell]], list[Cell]]:
-    """The cells (and row totals) as shown: exact, or published by the disclosure policy,
-    each month a row whose total (all referrals that month) is published."""
-    if not builder.published:
-        return [list(row) for row in matrix], [sum(row) for row in matrix]
-    if not matrix or not matrix[0]:
-        return [[] for _ in matrix], [0 for _ in matrix]
-    table = protect_table(matrix, builder.policy, column_totals_shown=False)
-    return table.cells, table.row_totals
-
-
-def _outcome_series(ledger: Ledger, months: list[Month], builder: SeriesBuilder) -> list[Series]:
+def _outcome_series(
+    ledger: Ledger, months: list[Month], builder: SeriesBuilder, windows: _Windows | None
+) -> list[Series]:
     """The rate of each measure by quarter, over the complete quarters of ``months``."""
     table = ledger.episodes
     measures = [m for m in ledger.measures if m.id in table.columns]
@@ -250,8 +269,12 @@ def _outcome_series(ledger: Ledger, months: list[Month], builder: SeriesBuilder)
                 assessed[quarter, measure.id] += count
                 achieved[quarter, measure.id] += count * (value == "Y")
     policy = builder.policy
-    hit_cells = _shown([[achieved[q, m.id] for m in measures] for q in quarters], builder)
-    try_cells = _shown([[assessed[q, m.id] for m in measures] for q in quarters], builder)
+    hit_cells: list[list[Cell]] = [[achieved[q, m.id] for m in measures] for q in quarters]
+    try_cells: list[list[Cell]] = [[assessed[q, m.id] for m in measures] for q in quarters]
+    if windows is not None:
+        found = [windows.cells(q, quarter_end(q)) for q in quarters]
+        hit_cells = [[c.get(("achieved", TOTAL, m.id), 0) for m in measures] for c in found]
+        try_cells = [[c.get(("assessed", TOTAL, m.id), 0) for m in measures] for c in found]
     result = []
     for j, measure in enumerate(measures):
         shown = [
@@ -260,14 +283,6 @@ def _outcome_series(ledger: Ledger, months: list[Month], builder: SeriesBuilder)
         ]
         result.append(builder.rates(measure, quarters, shown))
     return result
-
-
-def _shown(matrix: list[list[int]], builder: SeriesBuilder) -> list[list[Cell]]:
-    """Quarters by measures as shown: each measure's column adds up to a published total
-    (the outcomes report's), the quarters' rows to nothing published."""
-    if not builder.published:
-        return [list[Cell](row) for row in matrix]
-    return protect_table(matrix, builder.policy, row_totals_shown=False).cells
 
 
 def _quarter_starts(months: Sequence[Month]) -> list[Month]:

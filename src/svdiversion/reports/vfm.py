@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from ..core.ledger import Ledger
 from ..core.models import Better, UnitCost
 from ..core.money import Pence, divide_pence, to_pence
-from .disclosure import Cell, Disclosure, round_count
+from .disclosure import Cell, Disclosure
 from .outcomes import OutcomesReport
 
 NOT_AN_IMPACT_ESTIMATE = (
@@ -54,20 +54,16 @@ class VfmReport:
     caveat: str = NOT_AN_IMPACT_ESTIMATE
 
 
-def positive_outcomes(ledger: Ledger, as_of: date) -> int:
-    """Outcomes achieved on ended episodes: a Y where higher is better, an N where lower is."""
-    table = ledger.episodes
-    ended = [end is not None and end <= as_of for end in table.column("end_date")]
+def positive_outcomes(report: OutcomesReport) -> Cell:
+    """Outcomes achieved on ended episodes: a Y where higher is better, an N where lower
+    is; worked on the report's counts as shown (the symbol when one of them is hidden), so
+    a published figure reveals nothing its measures do not."""
     total = 0
-    for measure in ledger.measures:
-        if measure.id not in table.columns:
-            continue
-        good = "Y" if measure.better is Better.HIGHER else "N"
-        total += sum(
-            1
-            for value, done in zip(table.column(measure.id), ended, strict=True)
-            if done and value == good
-        )
+    for measure in report.measures:
+        achieved, assessed = measure.achieved, measure.assessed
+        if isinstance(achieved, str) or isinstance(assessed, str):
+            return report.policy.suppressed_symbol
+        total += achieved if measure.better == Better.HIGHER.value else assessed - achieved
     return total
 
 
@@ -82,16 +78,11 @@ def vfm(
     """``exact`` is the internal outcomes report; ``shown`` the one being published (the
     same object when internal)."""
     published = shown.disclosure is Disclosure.PUBLISHED
-    policy = exact.policy
     counts = [
         ("referral", exact.totals.referrals, shown.totals.referrals),
         ("engaged child", exact.totals.engaged, shown.totals.engaged),
         ("completed episode", exact.totals.completed, shown.totals.completed),
-        (
-            "positive outcome",
-            positive_outcomes(ledger, as_of),
-            round_count(positive_outcomes(ledger, as_of), policy) if published else None,
-        ),
+        ("positive outcome", positive_outcomes(exact), positive_outcomes(shown)),
     ]
     rows = []
     for name, exact_count, shown_count in counts:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from ...core.fiscal import DateRange, Month
+from ...core.fiscal import Month
 from ...core.ledger import Ledger
 from ...core.models import Better, Measure, Status
 from ..disclosure import Disclosure
@@ -28,27 +28,23 @@ from .shapes import (
     QuarterRow,
     WorkshopRow,
 )
+from .windows import window_report
 
 
 @dataclass(frozen=True, slots=True)
 class _Clock:
-    """Where a date stands on the report date: come or not, in the window or not."""
+    """Where a date stands on the report date: come or not, and in which quarter."""
 
     as_of: date
-    window: DateRange | None
 
     def happened(self, day: date | None) -> bool:
         return day is not None and day <= self.as_of
 
     def when(self, day: date | None) -> str | None:
-        """``None`` if ``day`` has not come by the as-of date; else its fiscal quarter
-        when it is in the window, ``""`` when it is not."""
+        """``None`` if ``day`` has not come by the as-of date; else its fiscal quarter."""
         if day is None or day > self.as_of:
             return None
-        return Month.of(day).fy_quarter if self.window is None or day in self.window else ""
-
-    def in_window(self, day: date | None) -> bool:
-        return bool(self.when(day))
+        return Month.of(day).fy_quarter
 
 
 @dataclass(slots=True)
@@ -69,8 +65,19 @@ class _Tally:
 
 
 def outcomes(ledger: Ledger, options: ReportOptions) -> OutcomesReport:
-    """Exact counts as of ``options.as_of`` (within ``options.window`` when given)."""
-    clock = _Clock(options.as_of, options.window)
+    """Exact counts as of ``options.as_of``; within ``options.window`` when given, the
+    difference of the cumulative counts at its ends (see :mod:`.windows`)."""
+    window = options.window
+    if window is None:
+        return cumulative(ledger, options.as_of)
+    before = window.start - timedelta(days=1)
+    end = cumulative(ledger, max(options.as_of, before))
+    return window_report(end, cumulative(ledger, before), window)
+
+
+def cumulative(ledger: Ledger, as_of: date) -> OutcomesReport:
+    """Exact counts of everything dated on or before ``as_of``."""
+    clock = _Clock(as_of)
     measures = [m for m in ledger.measures if m.id in ledger.episodes.columns]
     tally = _Tally()
     _count_states(ledger, clock, tally)
@@ -92,8 +99,8 @@ def outcomes(ledger: Ledger, options: ReportOptions) -> OutcomesReport:
     )
     by_count = sorted(tally.sources.items(), key=lambda kv: (-kv[1], kv[0]))
     return OutcomesReport(
-        as_of=options.as_of,
-        window=options.window.label if options.window else None,
+        as_of=as_of,
+        window=None,
         disclosure=Disclosure.INTERNAL,
         policy=ledger.settings.disclosure,
         totals=_counts(total_states),
@@ -106,7 +113,8 @@ def outcomes(ledger: Ledger, options: ReportOptions) -> OutcomesReport:
             QuarterRow(label, q["referrals"], q["engaged"], q["completed"], q["disengaged"])
             for label, q in sorted(tally.quarters.items())
         ),
-        workshops=_workshops(ledger, options),
+        workshops=_workshops(ledger, as_of),
+        rag=ledger.settings.rag,
     )
 
 
@@ -142,9 +150,9 @@ def _count_states(ledger: Ledger, clock: _Clock, tally: _Tally) -> None:
 
 
 def _count_referrals(ledger: Ledger, clock: _Clock, tally: _Tally) -> None:
-    """Referrals in the window by source, age and pathway."""
+    """Referrals by source, age and pathway."""
     for (referred, source, age, pathway), count in ledger.episodes.counts(
-        [("referral_date", clock.in_window), "referral_source", "age_at_referral", "pathway"]
+        [("referral_date", clock.happened), "referral_source", "age_at_referral", "pathway"]
     ).items():
         if referred:
             tally.sources[source] += count
@@ -153,14 +161,14 @@ def _count_referrals(ledger: Ledger, clock: _Clock, tally: _Tally) -> None:
 
 
 def _count_outcomes(ledger: Ledger, clock: _Clock, measures: list[Measure], tally: _Tally) -> None:
-    """Outcomes count once the episode has ended, in the window."""
+    """Outcomes count once the episode has ended."""
     for (area, status, referred, started, ended, *values), count in ledger.episodes.counts(
         [
             "area",
             "status",
             ("referral_date", clock.happened),
             ("start_date", clock.happened),
-            ("end_date", clock.in_window),
+            ("end_date", clock.happened),
             *(m.id for m in measures),
         ]
     ).items():
@@ -230,13 +238,9 @@ def _measure(ledger: Ledger, measure: Measure, achieved: int, assessed: int) -> 
     )
 
 
-def _workshops(ledger: Ledger, options: ReportOptions) -> tuple[WorkshopRow, ...]:
+def _workshops(ledger: Ledger, as_of: date) -> tuple[WorkshopRow, ...]:
     table = ledger.workshops
-
-    def counted(day: date) -> bool:
-        return day <= options.as_of and (options.window is None or day in options.window)
-
-    where = ("date", counted)
+    where = ("date", lambda day: day <= as_of)
     totals: dict[str, list[int]] = {
         kind: [sessions] for (kind,), sessions in table.counts(["kind"], where).items()
     }

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from decimal import Decimal
 from typing import TypeVar
 
-from ...core.models import DisclosurePolicy
+from ...core.models import Better, DisclosurePolicy
 from ..disclosure import Cell, Disclosure, protect_list, protect_rate, protect_table, round_count
+from ..rag import rag_against_target
 from .shapes import (
     STATES,
     AreaOutcomes,
@@ -26,7 +28,7 @@ def publish(report: OutcomesReport) -> OutcomesReport:
     """The same report with disclosure control applied to every count about children."""
     policy = report.policy
     areas, totals = _published_states(report, policy)
-    return replace(
+    shown = replace(
         report,
         disclosure=Disclosure.PUBLISHED,
         totals=totals,
@@ -38,6 +40,7 @@ def publish(report: OutcomesReport) -> OutcomesReport:
         quarters=_published_quarters(report.quarters, policy),
         workshops=_published_workshops(report.workshops, policy),
     )
+    return with_rates(shown)
 
 
 def _published_states(
@@ -111,21 +114,29 @@ def _published_workshops(
 def _publish_measure(
     measure: MeasureRow, policy: DisclosurePolicy, area_cells: tuple[Cell, Cell] | None
 ) -> MeasureRow:
-    achieved, assessed = _int(measure.achieved), _int(measure.assessed)
-    rate = protect_rate(achieved, assessed, policy)
     shown_achieved, shown_assessed = area_cells or (
-        round_count(achieved, policy),
-        round_count(assessed, policy),
+        round_count(_int(measure.achieved), policy),
+        round_count(_int(measure.assessed), policy),
     )
-    # A rate would give away a hidden numerator, or a small count of the other answer.
-    if isinstance(shown_achieved, str) or 0 < assessed - achieved < policy.suppress_below:
-        rate = policy.suppressed_symbol if rate is not None else None
+    return replace(measure, achieved=shown_achieved, assessed=shown_assessed)
+
+
+def with_rates(report: OutcomesReport) -> OutcomesReport:
+    """Every rate (and its RAG) worked again on the counts as the report shows them."""
+
+    def rated(measure: MeasureRow) -> MeasureRow:
+        rate = protect_rate(measure.achieved, measure.assessed, report.policy)
+        rag = None
+        if isinstance(rate, Decimal) and measure.target is not None:
+            rag = rag_against_target(
+                rate, measure.target, measure.better == Better.HIGHER.value, report.rag
+            )
+        return replace(measure, rate=rate, rag=rag)
+
     return replace(
-        measure,
-        achieved=shown_achieved,
-        assessed=shown_assessed,
-        rate=rate,
-        rag=measure.rag if not isinstance(rate, str) else None,
+        report,
+        measures=tuple(rated(m) for m in report.measures),
+        areas=tuple(replace(a, measures=tuple(rated(m) for m in a.measures)) for a in report.areas),
     )
 
 

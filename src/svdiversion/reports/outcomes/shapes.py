@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ...core.models import DisclosurePolicy
+from ...core.models import DisclosurePolicy, RagThresholds
 from ..disclosure import Cell, Disclosure
 from ..rag import Rag
 
@@ -80,3 +80,4 @@ class OutcomesReport:
     areas: tuple[AreaOutcomes, ...]
     quarters: tuple[QuarterRow, ...]
     workshops: tuple[WorkshopRow, ...]
+    rag: RagThresholds
