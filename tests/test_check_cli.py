@@ -207,8 +207,7 @@ def test_problems_in_several_files_are_sorted_by_file_and_line(tmp_path: Path) -
     result = check(root, *AS_OF)
     heads = [line for line in result.stdout.splitlines() if not line.startswith(" ")]
     assert heads == [
-        "config/areas.yaml:4:24: E110 areas.1.population_10_17: Input should be a valid "
-        "integer, unable to parse string as an integer",
+        "config/areas.yaml:4:24: E110 areas.1.population_10_17: must be a whole number, not 'lots'",
         "ledger/transactions.csv:4:6: E102 date: write dates as YYYY-MM-DD (got '31/03/2024')",
         "ledger/workshops.csv:2:1: E006 the row has 6 values but the header has 7",
     ]

@@ -377,9 +377,9 @@ def test_settings_are_checked_with_the_ledger(tmp_path: Path) -> None:
     code, out, _ = run_cli("-C", str(root), "check", "--as-of", "2025-03-31")
     assert code == 1
     assert [line for line in out.splitlines() if not line.startswith(" ")] == [
-        "config/settings.yaml:4:6: E110 evaluation.k: Input should be greater than or equal to 2",
-        "config/settings.yaml:5:29: E110 evaluation.quasi_identifiers.1: Input should be 'area', "
-        "'age', 'referral_period', 'referral_source' or 'pathway'",
+        "config/settings.yaml:4:6: E110 evaluation.k: must be at least 2, not 1",
+        "config/settings.yaml:5:29: E110 evaluation.quasi_identifiers.1: must be one of 'area', "
+        "'age', 'referral_period', 'referral_source' or 'pathway', not 'postcode'",
     ]
 
 

@@ -9,6 +9,7 @@ import typer
 
 from .. import __version__
 from .check import check
+from .disclosure import disclosure_audit
 from .export import export_app
 from .finance import close, reconcile, reopen
 from .generate import generate
@@ -66,6 +67,7 @@ app.command()(outcomes)
 app.command()(vfm)
 app.command()(report)
 app.command()(trends)
+app.command("disclosure-audit")(disclosure_audit)
 app.command()(reconcile)
 app.command()(close)
 app.command()(reopen)

@@ -336,16 +336,41 @@ def shape_problems(doc: YamlDoc, exc: ValidationError) -> list[Problem]:
                 )
             )
         else:
-            message = str(error["msg"]).removeprefix("Value error, ")
+            floor = key[:1] == ("disclosure",) and error["type"] == "greater_than_equal"
             problems.append(
                 doc.problem(
                     key,
                     Code.E110,
-                    f"{where}: {message}",
-                    "correct the value (see docs/ledger-format.md)",
+                    f"{where}: {_in_words(error)}",
+                    "the disclosure policy cannot be set below its floor (see docs/disclosure.md)"
+                    if floor
+                    else "correct the value (see docs/ledger-format.md)",
                 )
             )
     return problems
+
+
+def _in_words(error: Any) -> str:
+    """pydantic's message for a value, as the rest of the tool words it."""
+    context = error.get("ctx", {})
+    words = {
+        "greater_than_equal": f"must be at least {context.get('ge')}",
+        "less_than_equal": f"must be at most {context.get('le')}",
+        "greater_than": f"must be more than {context.get('gt')}",
+        "less_than": f"must be less than {context.get('lt')}",
+        "int_parsing": "must be a whole number",
+        "int_type": "must be a whole number",
+        "bool_parsing": "must be true or false",
+        "bool_type": "must be true or false",
+        "string_type": "must be text",
+        "list_type": "must be a list",
+        "dict_type": "must be a mapping of keys to values",
+        "literal_error": f"must be one of {context.get('expected')}",
+        "enum": f"must be one of {context.get('expected')}",
+    }.get(error["type"])
+    if words:
+        return f"{words}, not {error.get('input')!r}" if "input" in error else words
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def as_written_by_the_tool(problems: Iterable[Problem], code: Code, hint: str) -> list[Problem]:

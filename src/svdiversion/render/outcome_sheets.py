@@ -166,8 +166,10 @@ def _disclosure_note(policy: DisclosurePolicy) -> str:
     return (
         f"Disclosure control: counts of 1 to {policy.suppress_below - 1} shown as "
         f"{policy.suppressed_symbol}, other counts rounded to the nearest "
-        f"{policy.round_to}, further cells hidden where a total would reveal "
-        f"one; rates only where at least {policy.min_rate_denominator} were "
-        "assessed. Totals are rounded from exact figures, so they may not equal the "
+        f"{policy.round_to}, further cells hidden where a total or another release would "
+        f"reveal one; rates worked on the counts shown, only where at least "
+        f"{policy.min_rate_denominator} were assessed. Figures stand at a month end; a "
+        "month's, quarter's or year's figure is the difference of the published figures "
+        "at its ends. Totals are rounded from exact figures, so they may not equal the "
         "sum of the rounded cells."
     )

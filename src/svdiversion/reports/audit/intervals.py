@@ -68,12 +68,26 @@ class System:
         self.hi: dict[Unknown, int] = {}
         self.constraints: list[Constraint] = []
         self._of: dict[Unknown, list[int]] = {}
+        self._fresh: set[int] = set()
+        """Constraints to look at on the next :meth:`derive`: new ones, and those of an
+        unknown whose interval was narrowed by :meth:`add`."""
+
+    def copy(self) -> System:
+        """An independent system with the same unknowns, intervals and constraints."""
+        other = System()
+        other.lo, other.hi = dict(self.lo), dict(self.hi)
+        other.constraints = list(self.constraints)
+        other._of = {u: list(i) for u, i in self._of.items()}
+        other._fresh = set(self._fresh)
+        return other
 
     def add(self, unknown: Unknown, lo: int = 0, hi: int = UNBOUNDED) -> None:
         """An unknown, or a narrower interval for one already known."""
         if unknown in self.lo:
-            self.lo[unknown] = max(self.lo[unknown], lo)
-            self.hi[unknown] = min(self.hi[unknown], hi)
+            if lo > self.lo[unknown] or hi < self.hi[unknown]:
+                self.lo[unknown] = max(self.lo[unknown], lo)
+                self.hi[unknown] = min(self.hi[unknown], hi)
+                self._fresh.update(self._of[unknown])
         else:
             self.lo[unknown], self.hi[unknown] = lo, hi
             self._of[unknown] = []
@@ -100,6 +114,7 @@ class System:
             return
         index = len(self.constraints)
         self.constraints.append(Constraint(kept, at_least))
+        self._fresh.add(index)
         for unknown, _ in kept:
             self._of[unknown].append(index)
 
@@ -108,8 +123,10 @@ class System:
         return {u for i in self._of.get(unknown, []) for u, _ in self.constraints[i].terms}
 
     def derive(self, max_rounds: int = 200) -> dict[Unknown, Range]:
-        """Every unknown's interval after propagation to a fixed point."""
-        pending = set(range(len(self.constraints)))
+        """Every unknown's interval after propagation to a fixed point. Only what changed
+        since the last call is looked at first: adding constraints to a system at a fixed
+        point and deriving again reaches the fixed point of the whole."""
+        pending, self._fresh = self._fresh, set()
         rounds = 0
         while pending and rounds < max_rounds:
             rounds += 1

@@ -2,19 +2,16 @@
 interval, the sums within each release, and the sums between them.
 
 Between releases the reader knows that a cumulative count never falls from one period
-end to the next, that a window's count by referral or event date is the cumulative
-count at its end less the one at its start, and that a window's children awaiting or
-active stand as they do at its end. Where two consecutive period ends are published
-without the window between them, the difference is still there to be worked out: it
-is an unknown of its own (``("flow", earlier, later, key)``), audited like a cell.
+end to the next, and the change between them is there to be worked out: it is an
+unknown of its own (``("flow", earlier, later, key)``), audited like a cell. (Windows
+are differences of these releases, so they add nothing: see :mod:`..outcomes.windows`.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from itertools import pairwise
+from datetime import date
 from math import ceil
 
 from ...core.models import DisclosurePolicy
@@ -23,22 +20,24 @@ from ..outcomes.cells import (
     Key,
     ReleaseCells,
     additive_sums,
-    cumulative_totals,
     is_flow,
     is_growing,
     known_order,
 )
 from .intervals import UNBOUNDED, System
 
+NOT_LINKED = ("children", "quarter")
+"""Cells left out of the sums between releases: children who started (each counted once,
+a total that is no sum of windows) and the quarters' rows, which are differences of
+the published totals at quarter ends and so carry nothing of their own."""
+
 
 @dataclass(frozen=True, slots=True)
 class Release:
-    """One published report: cumulative to ``as_of`` when ``start`` is ``None``, else the
-    window from ``start`` to ``as_of``."""
+    """One published cumulative report, to ``as_of``."""
 
     tag: str
     as_of: date
-    start: date | None
     shown: ReleaseCells
 
 
@@ -55,22 +54,50 @@ def interval(cell: Cell, policy: DisclosurePolicy) -> tuple[int, int]:
     return low, high
 
 
-def linked_system(releases: Sequence[Release], policy: DisclosurePolicy) -> System:
-    """Every release's cells as unknowns, tied by every sum a reader knows."""
-    system = System()
-    kinds = {k for r in releases for k in r.shown.cells if k[0] != "children"}
-    for release in releases:
-        keys = kinds | set(release.shown.cells)
+class History:
+    """Cumulative releases in date order, as one system an adversary holding all of them
+    solves. Add a release with :meth:`add`; try one on a :meth:`copy`."""
+
+    def __init__(self, policy: DisclosurePolicy) -> None:
+        self.policy = policy
+        self.system = System()
+        self.releases: list[Release] = []
+        self._keys: set[Key] = set()
+        """Every key shown so far: a key a release leaves out is a known zero."""
+
+    def copy(self) -> History:
+        other = History(self.policy)
+        other.system = self.system.copy()
+        other.releases = list(self.releases)
+        other._keys = set(self._keys)
+        return other
+
+    def add(self, release: Release) -> None:
+        """``release`` after every one added so far (a later period end)."""
+        assert not self.releases or self.releases[-1].as_of < release.as_of
+        new = {k for k in release.shown.cells if k[0] not in NOT_LINKED} - self._keys
+        earlier = self.releases[-1] if self.releases else None
+        if earlier is not None:
+            for key in new:  # absent from every earlier release: zero there
+                self.system.add((earlier.tag, key), 0, 0)
+        self._keys |= new
+        keys = self._keys | {k for k in release.shown.cells if k[0] != "quarter"}
         for key in keys:
             cell = release.shown.cells.get(key, 0)
-            system.add((release.tag, key), *interval(cell, policy))
-        _within(system, release, keys)
-    cumulative = sorted((r for r in releases if r.start is None), key=lambda r: r.as_of)
-    for earlier, later in pairwise(cumulative):
-        _consecutive(system, earlier, later, kinds)
-    for window in (r for r in releases if r.start is not None):
-        _window(system, window, cumulative, kinds)
-    return system
+            self.system.add((release.tag, key), *interval(cell, self.policy))
+        _within(self.system, release, keys)
+        if earlier is not None:
+            children = {k for r in (earlier, release) for k in r.shown.cells if k[0] == "children"}
+            _consecutive(self.system, earlier, release, self._keys | children)
+        self.releases.append(release)
+
+
+def linked_system(releases: Sequence[Release], policy: DisclosurePolicy) -> System:
+    """Every release's cells as unknowns, tied by every sum a reader knows."""
+    history = History(policy)
+    for release in sorted(releases, key=lambda r: r.as_of):
+        history.add(release)
+    return history.system
 
 
 def _within(system: System, release: Release, keys: set[Key]) -> None:
@@ -78,17 +105,14 @@ def _within(system: System, release: Release, keys: set[Key]) -> None:
     full = dict.fromkeys(keys, 0)
     for total, parts in additive_sums(full):
         system.sum_is((tag, total), [(tag, p) for p in parts])
-    if release.start is None:
-        for total, parts in cumulative_totals(full):
-            system.sum_is((tag, total), [(tag, p) for p in parts])
     for small, large in known_order(full):
         if small in keys and large in keys:
             system.at_most((tag, small), (tag, large))
 
 
-def _consecutive(system: System, earlier: Release, later: Release, kinds: set[Key]) -> None:
-    """A count that only grows; the flow between them, as an unknown of its own."""
-    for key in kinds:
+def _consecutive(system: System, earlier: Release, later: Release, keys: set[Key]) -> None:
+    """A count that only grows; the change between them, as an unknown of its own."""
+    for key in keys:
         if not is_growing(key):
             continue
         system.at_most((earlier.tag, key), (later.tag, key))
@@ -96,27 +120,3 @@ def _consecutive(system: System, earlier: Release, later: Release, kinds: set[Ke
             system.difference_is(
                 ("flow", earlier.tag, later.tag, key), (later.tag, key), (earlier.tag, key)
             )
-
-
-def _window(
-    system: System, window: Release, cumulative: Sequence[Release], kinds: set[Key]
-) -> None:
-    """A window against the cumulative releases at its end and just before its start
-    (nothing at all before the first one)."""
-    assert window.start is not None
-    end = next((r for r in cumulative if r.as_of == window.as_of), None)
-    if end is None:
-        return
-    before = window.start - timedelta(days=1)
-    start = next((r for r in cumulative if r.as_of == before), None)
-    for key in kinds:
-        if key[0] == "children":
-            continue
-        later, part = (end.tag, key), (window.tag, key)
-        earlier = (start.tag, key) if start else ("nothing", key)
-        if start is None:
-            system.add(earlier, 0, 0)
-        if is_flow(key):
-            system.difference_is(part, later, earlier)
-        else:
-            system.sum_is(part, [later])

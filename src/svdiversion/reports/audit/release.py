@@ -1,17 +1,18 @@
 """Releases as they are published: protected, then attacked, then protected more.
 
 A published report stands at a month end (a *period end*). Its counts about children
-are first protected by the usual rules (:func:`..outcomes.publish`: ``[c]`` for 1 to 4,
-rounding, secondary suppression within each table). Then the release is attacked as
-an adversary would, before anything is written: its cells, the two period ends before
-it (as they would be published by those rules, which show at least as much as they
-really did), every sum within each, and the sums between them (see :mod:`.linking`).
-Where a cell of the new release, or the change in one since the last period end, is
-*exposed* (:func:`exposures`), the smallest count that shares a sum with it is hidden
-too, and the attack runs again, until nothing is exposed.
+are first protected by the table rules (:func:`..outcomes.publish`: ``[c]`` for 1 to 4,
+rounding, secondary suppression within each table). Then, before anything is written,
+the release is attacked as a reader holding every release would attack it: its cells
+and those of every period end before it (as they were published), every sum within
+each and the sums between them (see :mod:`.linking`). Where any cell, or the change in
+one between two period ends, is *exposed* (:func:`exposures_in`), the smallest count of
+the new release that shares a sum with it is hidden too, and the attack runs again,
+until nothing is exposed.
 
-A window (month, quarter, year) is worked from the two audited cumulative releases at
-its ends (:func:`..outcomes.windows.window_report`), so it adds nothing to them.
+A window (month, quarter, year) is worked from the audited cumulative releases at its
+ends (:func:`..outcomes.windows.window_report`), so it adds nothing to them; so are the
+by-quarter rows of a cumulative release.
 """
 
 from __future__ import annotations
@@ -20,23 +21,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from ...core.fiscal import DateRange
+from ...core.fiscal import DateRange, parse_quarter
 from ...core.ledger import Ledger
 from ...core.models import DisclosurePolicy
 from ..areas import areas_report
 from ..disclosure import Cell, protect_list
 from ..options import ReportOptions, period_end
-from ..outcomes import OutcomesReport, publish
+from ..outcomes import OutcomesReport, QuarterRow, publish
 from ..outcomes.cells import TOTAL, Key, ReleaseCells, release_cells, with_cells
 from ..outcomes.counting import cumulative
 from ..outcomes.publishing import with_rates
 from ..outcomes.windows import window_report
 from .intervals import Range, System, Unknown
+from .linking import History
 from .linking import Release as Linked
-from .linking import linked_system
 
-LOOK_BACK = 2
-"""Period ends before a new release that its audit holds beside it."""
+QUARTER_COLUMNS = ("referrals", "engaged", "completed", "disengaged")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class Release:
 
 @dataclass(frozen=True, slots=True)
 class Exposure:
-    """What an adversary derives: ``range`` for the unknown named by ``what``."""
+    """What an adversary derives: ``range`` for the count named by ``what``."""
 
     release: str
     what: Key
@@ -73,13 +73,14 @@ class Exposure:
 
 
 class Publisher:
-    """Releases of one ledger, each period end worked out once."""
+    """Releases of one ledger, each period end worked out once, in date order."""
 
     def __init__(self, ledger: Ledger) -> None:
         self.ledger = ledger
         self.policy: DisclosurePolicy = ledger.settings.disclosure
         self._exact: dict[date, Release] = {}
         self._released: dict[date, Release] = {}
+        self._history = History(self.policy)
 
     def exact(self, day: date) -> Release:
         if day not in self._exact:
@@ -94,15 +95,19 @@ class Publisher:
         exact = self.exact(day)
         areas = [a for a in exact.children if a != TOTAL]
         cells, total = protect_list([_int(exact.children[a]) for a in areas], self.policy)
-        return Release(
-            publish(exact.outcomes), {**dict(zip(areas, cells, strict=True)), TOTAL: total}
-        )
+        children = {**dict(zip(areas, cells, strict=True)), TOTAL: total}
+        return Release(publish(exact.outcomes), children)
 
     def released(self, as_of: date) -> Release:
-        """The cumulative release at the last period end on or before ``as_of``."""
+        """The cumulative release at the last period end on or before ``as_of`` (every
+        one before it is released first, in order: each is attacked with all of them)."""
         day = period_end(as_of)
-        if day not in self._released:
-            self._released[day] = self._audited(day)
+        days = self.history(day)
+        if not days:  # before the contract: nothing has happened, nothing to attack
+            return self.protected(day)
+        for earlier in days:
+            if earlier not in self._released:
+                self._released[earlier] = self._audited(earlier)
         return self._released[day]
 
     def window(self, window: DateRange, as_of: date) -> Release:
@@ -120,56 +125,87 @@ class Publisher:
     def history(self, as_of: date) -> list[date]:
         """Every period end from the month before the contract's first to ``as_of``."""
         days, day = [], period_end(as_of)
-        first = self.ledger.start - timedelta(days=1)
-        while day >= period_end(first):
+        first = period_end(self.ledger.start - timedelta(days=1))
+        while day >= first:
             days.append(day)
             day = day.replace(day=1) - timedelta(days=1)
         return days[::-1]
 
+    def audit(self) -> History:
+        """Every release made so far, held together as the attack holds them."""
+        return self._history
+
     def _audited(self, day: date) -> Release:
-        earlier = [d for d in self.history(day) if d < day][-LOOK_BACK:]
-        others = [_linked(self.protected(d)) for d in earlier]
+        """The release at ``day`` attacked beside every release before it, with more
+        cells hidden until nothing, in it or before it, is exposed."""
         exact = self.exact(day).cells.cells
         release = self.protected(day)
         while True:
-            found = exposures(self.policy, [*others, _linked(release)], release.tag())
-            hide = _to_hide(found, exact, release)
+            trial = self._history.copy()
+            trial.add(linked(release))
+            found = exposures_in(trial)
+            hide = _to_hide(trial.system, found, exact, release) if found else set()
             if not hide:
-                return replace(release, outcomes=with_rates(release.outcomes))
+                self._history = trial
+                return self._with_quarters(release)
             release = _hidden(release, hide, self.policy.suppressed_symbol)
 
+    def _with_quarters(self, release: Release) -> Release:
+        """Each quarter's row as the difference of the published totals at its end (or
+        this release's date) and just before it starts, as those releases show them."""
+        day, symbol = release.outcomes.as_of, self.policy.suppressed_symbol
+        rows = []
+        for row in release.outcomes.quarters:
+            span = parse_quarter(row.label)
+            end = release if span.end >= day else self.released(span.end)
+            before = self.released(span.start - timedelta(days=1))
+            cells: list[Cell] = []
+            for column in QUARTER_COLUMNS:
+                late, early = _total(end, column), _total(before, column)
+                both = isinstance(late, int) and isinstance(early, int)
+                cells.append(int(late) - int(early) if both else symbol)
+            rows.append(QuarterRow(row.label, *cells))
+        outcomes = replace(release.outcomes, quarters=tuple(rows))
+        return replace(release, outcomes=with_rates(outcomes))
 
-def exposures(
-    policy: DisclosurePolicy, releases: list[Linked], tag: str | None = None
-) -> tuple[System, list[Exposure]]:
-    """Every exposed cell of the release tagged ``tag`` (of every release when ``None``),
-    and every exposed change between consecutive ones, with the system that shows why.
 
-    A hidden count is exposed when fewer than ``protection_interval`` values remain for
+def exposures(policy: DisclosurePolicy, releases: list[Linked]) -> tuple[System, list[Exposure]]:
+    """Every exposed cell of ``releases`` held together, and every exposed change
+    between consecutive ones, with the system that shows why."""
+    history = History(policy)
+    for release in sorted(releases, key=lambda r: r.as_of):
+        history.add(release)
+    return history.system, exposures_in(history)
+
+
+def exposures_in(history: History) -> list[Exposure]:
+    """A hidden count is exposed when fewer than ``protection_interval`` values remain for
     it; so is a rounded count (the reader would know it better than rounding says); a
     change between two period ends when it is known to be a small count (1 to 4) to
     fewer than ``protection_interval`` values."""
-    system = linked_system(releases, policy)
-    ranges = system.derive()
+    policy = history.policy
+    ranges = history.system.derive()
     found: list[Exposure] = []
-    for release in releases:
-        if tag is not None and release.tag != tag:
-            continue
+    for release in history.releases:
         for key, cell in release.shown.cells.items():
-            got = ranges[release.tag, key]
+            got = ranges.get((release.tag, key))
+            if got is None:
+                continue  # a quarter's row: a difference of published totals
             if cell != 0 and got.values < policy.protection_interval:
                 found.append(Exposure(release.tag, key, cell, got, (release.tag, key)))
     for unknown, got in ranges.items():
-        if _is_change(unknown, tag) and _small(got, policy):
+        if _is_change(unknown) and _small(got, policy):
             assert isinstance(unknown, tuple)
             found.append(Exposure(unknown[2], unknown[3], None, got, unknown))
-    return system, found
+    return found
 
 
-def _is_change(unknown: Unknown, tag: str | None) -> bool:
-    return (
-        isinstance(unknown, tuple) and unknown[0] == "flow" and (tag is None or unknown[2] == tag)
-    )
+def linked(release: Release) -> Linked:
+    return Linked(release.tag(), release.outcomes.as_of, release.cells)
+
+
+def _is_change(unknown: Unknown) -> bool:
+    return isinstance(unknown, tuple) and unknown[0] == "flow"
 
 
 def _small(got: Range, policy: DisclosurePolicy) -> bool:
@@ -177,34 +213,37 @@ def _small(got: Range, policy: DisclosurePolicy) -> bool:
 
 
 def _to_hide(
-    found: tuple[System, list[Exposure]], exact: Mapping[Key, Cell], release: Release
+    system: System, exposed: list[Exposure], exact: Mapping[Key, Cell], release: Release
 ) -> set[Key]:
-    """For each exposure, the cell of the release that loses least when hidden: the
-    smallest non-zero count shown among those that share a sum with it."""
-    system, exposed = found
+    """For each exposure, the cell of the new release that loses least when hidden: the
+    smallest non-zero count shown among those that share a sum with the exposed one or
+    with the same count in the new release; a total only where no other count will do
+    (they are the figures a reader needs most)."""
     tag, shown = release.tag(), release.cells.cells
     hide: set[Key] = set()
     for exposure in exposed:
-        unknown = exposure.unknown
+        own = (tag, exposure.what)
+        near = system.neighbours(exposure.unknown) | system.neighbours(own) | {own}
         candidates = [
             u[1]
-            for u in system.neighbours(unknown) | {unknown}
+            for u in near
             if isinstance(u, tuple) and len(u) == 2 and u[0] == tag
-        ]
-        open_ = [k for k in candidates if isinstance(shown.get(k), int) and shown.get(k) != 0]
-        if open_:
-            hide.add(min(open_, key=lambda k: (k[1] == TOTAL, _int(exact.get(k, 0)), k)))
+            and isinstance(shown.get(u[1]), int) and shown.get(u[1]) != 0
+        ]  # fmt: skip
+        if candidates:
+            hide.add(min(candidates, key=lambda k: (k[1] == TOTAL, _int(exact.get(k, 0)), k)))
     return hide
+
+
+def _total(release: Release, column: str) -> Cell:
+    value: Cell = getattr(release.outcomes.totals, column)
+    return value
 
 
 def _hidden(release: Release, keys: set[Key], symbol: str) -> Release:
     outcomes = with_cells(release.outcomes, dict.fromkeys(keys, symbol))
     children = {a: symbol if ("children", a) in keys else v for a, v in release.children.items()}
     return Release(outcomes, children)
-
-
-def _linked(release: Release) -> Linked:
-    return Linked(release.tag(), release.outcomes.as_of, None, release.cells)
 
 
 def _int(cell: Cell) -> int:

@@ -114,17 +114,6 @@ def known_order(cells: Mapping[Key, Cell]) -> list[tuple[Key, Key]]:
     return pairs
 
 
-def cumulative_totals(cells: Mapping[Key, Cell]) -> list[tuple[Key, list[Key]]]:
-    """In a cumulative release, the quarters add up to the whole contract so far."""
-    labels = sorted({k[1] for k in cells if k[0] == "quarter"})
-    sums: list[tuple[Key, list[Key]]] = [
-        (("ref", TOTAL), [("quarter", q, "referrals") for q in labels]),
-        (("engaged", TOTAL), [("quarter", q, "engaged") for q in labels]),
-    ]
-    sums += [(("state", TOTAL, s), [("quarter", q, s) for q in labels]) for s in ENDED]
-    return sums
-
-
 def is_flow(key: Key) -> bool:
     """Counted by the date of one event, so a window's count is a difference of two
     cumulative counts, and a cumulative count never falls. Declined, completed and

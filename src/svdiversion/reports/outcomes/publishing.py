@@ -84,16 +84,23 @@ def _published_list(
 def _published_quarters(
     quarters: Sequence[QuarterRow], policy: DisclosurePolicy
 ) -> tuple[QuarterRow, ...]:
-    if not quarters:
-        return ()
-    table = protect_table(
-        [
-            [_int(q.referrals), _int(q.engaged), _int(q.completed), _int(q.disengaged)]
-            for q in quarters
-        ],
-        policy,
-    )
-    return tuple(QuarterRow(q.label, *table.cells[i]) for i, q in enumerate(quarters))
+    """Each quarter as the difference of the rounded cumulative totals at its end and just
+    before it starts. A quarter's row then says nothing the totals at quarter ends do
+    not, however many later releases repeat it, and the rows add up to the total. (The
+    audited release works them again from the totals its releases publish.)"""
+    columns = ("referrals", "engaged", "completed", "disengaged")
+    shown: list[list[Cell]] = []
+    before = dict.fromkeys(columns, 0)
+    for quarter in quarters:
+        row: list[Cell] = []
+        for column in columns:
+            earlier = before[column]
+            before[column] += _int(getattr(quarter, column))
+            start, end = round_count(earlier, policy), round_count(before[column], policy)
+            hidden = isinstance(start, str) or isinstance(end, str)
+            row.append(policy.suppressed_symbol if hidden else int(end) - int(start))
+        shown.append(row)
+    return tuple(QuarterRow(q.label, *row) for q, row in zip(quarters, shown, strict=True))
 
 
 def _published_workshops(
