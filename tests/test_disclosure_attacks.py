@@ -20,9 +20,12 @@ import pytest
 from conftest import REPO
 from helpers import load_ledger, run_cli
 from svdiversion.core.fiscal import Month, months_between, parse_quarter
+from svdiversion.reports.areas import areas_report
 from svdiversion.reports.audit.linking import Release
 from svdiversion.reports.audit.release import Publisher, exposures, linked
+from svdiversion.reports.options import ReportOptions
 from svdiversion.reports.outcomes.cells import ReleaseCells
+from svdiversion.reports.outcomes.counting import cumulative
 
 FIRST, LAST = Month(2023, 6), Month(2025, 3)  # the month before the contract, its end
 STATES = ("referrals", "declined", "awaiting", "active", "completed", "disengaged", "engaged")
@@ -218,3 +221,19 @@ def test_a_policy_below_its_floor_is_a_located_error(tmp_path: Path) -> None:
     assert "config/settings.yaml:" in err + out
     assert "round_to" in err + out and "protection_interval" in err + out
     assert "Input should be" not in err + out
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_month_end_counts_agree_with_the_day_by_day_ones(tmp_path: Path, seed: int) -> None:
+    """The audit counts every month end from one count by month: the same figures as the
+    report of each day, and the same children as the areas report."""
+    root = tmp_path / "service"
+    code, _, err = run_cli("generate", str(root), "--episodes", "1500", "--seed", str(seed))
+    assert code == 0, err
+    ledger = load_ledger(root)
+    publisher = Publisher(ledger)
+    for day in publisher.history(date(2026, 4, 30)):
+        assert publisher.exact(day).outcomes == cumulative(ledger, day), day
+        areas = areas_report(ledger, ReportOptions(day))
+        children = {a.id: a.engaged for a in areas.areas if a.id and a.engaged}
+        assert publisher.exact(day).children == {"*": areas.total.engaged, **children}, day

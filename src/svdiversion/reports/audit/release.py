@@ -17,6 +17,7 @@ by-quarter rows of a cumulative release.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -24,12 +25,11 @@ from datetime import date, timedelta
 from ...core.fiscal import DateRange, parse_quarter
 from ...core.ledger import Ledger
 from ...core.models import DisclosurePolicy
-from ..areas import areas_report
 from ..disclosure import Cell, protect_list
 from ..options import ReportOptions, period_end
 from ..outcomes import OutcomesReport, QuarterRow, publish
 from ..outcomes.cells import TOTAL, Key, ReleaseCells, release_cells, with_cells
-from ..outcomes.counting import cumulative
+from ..outcomes.counting import MonthEnds
 from ..outcomes.publishing import with_rates
 from ..outcomes.windows import window_report
 from .intervals import Range, System, Unknown
@@ -81,13 +81,15 @@ class Publisher:
         self._exact: dict[date, Release] = {}
         self._released: dict[date, Release] = {}
         self._history = History(self.policy)
+        self._month_ends = MonthEnds(ledger)
+        self._children = _Children(ledger)
 
     def exact(self, day: date) -> Release:
+        """The exact figures at a month end (worked out for every month end from one
+        count of the episodes by month, :class:`MonthEnds`)."""
         if day not in self._exact:
-            report = areas_report(self.ledger, ReportOptions(day))
-            children: dict[str, Cell] = {a.id: a.engaged for a in report.areas if a.id}
-            children[TOTAL] = report.total.engaged
-            self._exact[day] = Release(cumulative(self.ledger, day), children)
+            children: dict[str, Cell] = dict(self._children.at(day))
+            self._exact[day] = Release(self._month_ends.report(day), children)
         return self._exact[day]
 
     def protected(self, day: date) -> Release:
@@ -167,6 +169,38 @@ class Publisher:
             rows.append(QuarterRow(row.label, *cells))
         outcomes = replace(release.outcomes, quarters=tuple(rows))
         return replace(release, outcomes=with_rates(outcomes))
+
+
+class _Children:
+    """Children who started, by area and in all (a child counts once in each), at any
+    month end: each child's first start month, counted once and summed."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        first_in: dict[tuple[str, str], int] = {}
+        first: dict[str, int] = {}
+        for (area, child, month), _ in ledger.episodes.counts(
+            ["area", "cyp_ref", ("start_date", _month_index)]
+        ).items():
+            if month is None:
+                continue
+            first_in[area, child] = min(month, first_in.get((area, child), month))
+            first[child] = min(month, first.get(child, month))
+        started = Counter((m, area) for (area, _), m in first_in.items())
+        started.update((m, TOTAL) for m in first.values())
+        self._by_month = sorted(started.items())
+
+    def at(self, month_end: date) -> dict[str, int]:
+        last = month_end.year * 12 + month_end.month - 1
+        found: dict[str, int] = {TOTAL: 0}
+        for (month, area), count in self._by_month:
+            if month > last:
+                break
+            found[area] = found.get(area, 0) + count
+        return found
+
+
+def _month_index(day: date | None) -> int | None:
+    return day.year * 12 + day.month - 1 if day is not None else None
 
 
 def exposures(policy: DisclosurePolicy, releases: list[Linked]) -> tuple[System, list[Exposure]]:

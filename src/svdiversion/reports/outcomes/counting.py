@@ -8,9 +8,12 @@ thousand combinations, and each date is looked at once.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
 from ...core.fiscal import Month
 from ...core.ledger import Ledger
@@ -47,6 +50,95 @@ class _Clock:
         return Month.of(day).fy_quarter
 
 
+@dataclass(frozen=True, slots=True)
+class _MonthClock:
+    """The same questions of a date's month (as :attr:`Month.index`), for a report at
+    the end of the month numbered ``last``."""
+
+    last: int
+
+    def happened(self, month: int | None) -> bool:
+        return month is not None and month <= self.last
+
+    def when(self, month: int | None) -> str | None:
+        if month is None or month > self.last:
+            return None
+        return _quarter_of(month)
+
+
+@cache
+def _quarter_of(index: int) -> str:
+    return Month(index // 12, index % 12 + 1).fy_quarter
+
+
+Spec = list[Any]
+"""Columns to count by, each a name or ``(name, function of its value)``."""
+Rows = Callable[[Spec], Iterable[tuple[tuple[Any, ...], int]]]
+"""The rows of the episodes counted by a spec: ``(values, count)``, a key maybe twice."""
+
+
+class MonthEnds:
+    """Exact cumulative reports at many month ends from one count of the episodes by
+    the months of their dates (a date is on or before a month end exactly when its
+    month is on or before that month), instead of one count per month end."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._counted: dict[tuple[str, ...], list[tuple[tuple[Any, ...], int]]] = {}
+        self._outcomes: list[tuple[int, str, str, int, int]] | None = None
+
+    def report(self, month_end: date) -> OutcomesReport:
+        month = Month.of(month_end)
+        assert month.last_day == month_end, "MonthEnds reports stand at month ends"
+        return _report(self.ledger, month_end, _MonthClock(month.index), self._rows, self._ended)
+
+    def _ended(self, clock: _Clock | _MonthClock, measures: list[Measure], tally: _Tally) -> None:
+        """Outcomes by the month an episode ended (when its referral, start and end have
+        all come), counted once and summed to each month end."""
+        assert isinstance(clock, _MonthClock)
+        if self._outcomes is None:
+            self._outcomes = _ended_by_month(self.ledger, measures)
+        for month, area, measure, assessed, achieved in self._outcomes:
+            if month > clock.last:
+                break
+            tally.assessed[area, measure] += assessed
+            tally.achieved[area, measure] += achieved
+
+    def _rows(self, spec: Spec) -> Iterable[tuple[tuple[Any, ...], int]]:
+        names = tuple(s if isinstance(s, str) else s[0] for s in spec)
+        if names not in self._counted:
+            keys = [(n, _month_of) if n.endswith("_date") else n for n in names]
+            self._counted[names] = list(self.ledger.episodes.counts(keys).items())
+        functions = [None if isinstance(s, str) else s[1] for s in spec]
+        for values, count in self._counted[names]:
+            yield (
+                tuple(v if f is None else f(v) for v, f in zip(values, functions, strict=True)),
+                count,
+            )
+
+
+def _ended_by_month(
+    ledger: Ledger, measures: list[Measure]
+) -> list[tuple[int, str, str, int, int]]:
+    """(month it counts from, area, measure, assessed, achieved), in month order: an
+    ended episode's outcomes count from the latest of its referral, start and end."""
+    found: dict[tuple[int, str, str], list[int]] = defaultdict(lambda: [0, 0])
+    dates = [(name, _month_of) for name in ("referral_date", "start_date", "end_date")]
+    for measure in measures:
+        counted = ledger.episodes.counts(["area", "status", *dates, measure.id])
+        for (area, status, *months, value), count in counted.items():
+            if value is None or None in months or _state(status, True, True, True) not in ENDED:
+                continue
+            counts = found[max(months), area, measure.id]
+            counts[0] += count
+            counts[1] += count * (value == "Y")
+    return [(m, a, k, n[0], n[1]) for (m, a, k), n in sorted(found.items())]
+
+
+def _month_of(day: date | None) -> int | None:
+    return day.year * 12 + day.month - 1 if day is not None else None
+
+
 @dataclass(slots=True)
 class _Tally:
     """Episodes counted by what the report shows, before they become its rows."""
@@ -77,12 +169,28 @@ def outcomes(ledger: Ledger, options: ReportOptions) -> OutcomesReport:
 
 def cumulative(ledger: Ledger, as_of: date) -> OutcomesReport:
     """Exact counts of everything dated on or before ``as_of``."""
-    clock = _Clock(as_of)
+
+    def rows(spec: Spec) -> Iterable[tuple[tuple[Any, ...], int]]:
+        return ledger.episodes.counts(spec).items()
+
+    def ended(clock: _Clock | _MonthClock, measures: list[Measure], tally: _Tally) -> None:
+        _count_outcomes(rows, clock, measures, tally)
+
+    return _report(ledger, as_of, _Clock(as_of), rows, ended)
+
+
+Ended = Callable[["_Clock | _MonthClock", list[Measure], "_Tally"], None]
+"""Puts the outcomes of ended episodes into the tally."""
+
+
+def _report(
+    ledger: Ledger, as_of: date, clock: _Clock | _MonthClock, rows: Rows, ended: Ended
+) -> OutcomesReport:
     measures = [m for m in ledger.measures if m.id in ledger.episodes.columns]
     tally = _Tally()
-    _count_states(ledger, clock, tally)
-    _count_referrals(ledger, clock, tally)
-    _count_outcomes(ledger, clock, measures, tally)
+    _count_states(rows, clock, tally)
+    _count_referrals(rows, clock, tally)
+    ended(clock, measures, tally)
     areas = _area_rows(ledger, measures, tally)
     total_states: Counter[str] = Counter()
     for counter in tally.states.values():
@@ -131,12 +239,10 @@ def _state(status: Status, referred: bool, started: bool, ended: bool) -> str | 
     return "completed" if status is Status.COMPLETED else "disengaged"
 
 
-def _count_states(ledger: Ledger, clock: _Clock, tally: _Tally) -> None:
+def _count_states(rows: Rows, clock: _Clock | _MonthClock, tally: _Tally) -> None:
     """Each area's referrals by state, and each quarter's referrals, starts and endings."""
     dates = [(name, clock.when) for name in ("referral_date", "start_date", "end_date")]
-    for (area, status, referred, started, ended), count in ledger.episodes.counts(
-        ["area", "status", *dates]
-    ).items():
+    for (area, status, referred, started, ended), count in rows(["area", "status", *dates]):
         state = _state(status, referred is not None, started is not None, ended is not None)
         if state is None:
             continue
@@ -149,20 +255,22 @@ def _count_states(ledger: Ledger, clock: _Clock, tally: _Tally) -> None:
             tally.quarters[ended][state] += count
 
 
-def _count_referrals(ledger: Ledger, clock: _Clock, tally: _Tally) -> None:
+def _count_referrals(rows: Rows, clock: _Clock | _MonthClock, tally: _Tally) -> None:
     """Referrals by source, age and pathway."""
-    for (referred, source, age, pathway), count in ledger.episodes.counts(
+    for (referred, source, age, pathway), count in rows(
         [("referral_date", clock.happened), "referral_source", "age_at_referral", "pathway"]
-    ).items():
+    ):
         if referred:
             tally.sources[source] += count
             tally.ages[age] += count
             tally.pathways[pathway] += count
 
 
-def _count_outcomes(ledger: Ledger, clock: _Clock, measures: list[Measure], tally: _Tally) -> None:
+def _count_outcomes(
+    rows: Rows, clock: _Clock | _MonthClock, measures: list[Measure], tally: _Tally
+) -> None:
     """Outcomes count once the episode has ended."""
-    for (area, status, referred, started, ended, *values), count in ledger.episodes.counts(
+    for (area, status, referred, started, ended, *values), count in rows(
         [
             "area",
             "status",
@@ -171,7 +279,7 @@ def _count_outcomes(ledger: Ledger, clock: _Clock, measures: list[Measure], tall
             ("end_date", clock.happened),
             *(m.id for m in measures),
         ]
-    ).items():
+    ):
         if not ended or _state(status, referred, started, True) not in ENDED:
             continue
         for measure, value in zip(measures, values, strict=True):
