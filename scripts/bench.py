@@ -326,6 +326,23 @@ def bench(sizes: list[int], runs: int, tool_runs: int, cache: Path) -> tuple[lis
             )
             plan.append(
                 (
+                    "svdiversion outcomes --format json --disclosure internal (episodes)",
+                    [*sv, "-C", str(ep), "outcomes", "--format", "json", "--as-of", AS_OF,
+                     "--disclosure", "internal"],
+                    size,
+                    runs,
+                )
+            )  # fmt: skip
+            plan.append(
+                (
+                    "svdiversion disclosure-audit (episodes)",
+                    [*sv, "-C", str(ep), "disclosure-audit", "--as-of", AS_OF],
+                    size,
+                    max(1, min(runs, 3)),
+                )
+            )
+            plan.append(
+                (
                     "svdiversion check (episodes)",
                     [*sv, "-C", str(ep), "check", "--as-of", AS_OF],
                     size,
@@ -537,6 +554,17 @@ def targets(timings: list[Timing], sizes: list[int]) -> list[str]:
             "outcomes --format json, 1,000,000 episodes <= 4 s",
             median(big, "svdiversion outcomes --format json (episodes)"),
             4,
+            "s",
+            True,
+        )
+        published = median(big, "svdiversion outcomes --format json (episodes)")
+        internal = median(
+            big, "svdiversion outcomes --format json --disclosure internal (episodes)"
+        )
+        row(
+            "the audit's cost in publishing outcomes, 1,000,000 episodes <= 3 s",
+            published - internal if published and internal else None,
+            3,
             "s",
             True,
         )
