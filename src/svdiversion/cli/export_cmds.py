@@ -93,7 +93,7 @@ def xlsx_export(
     options = report_options(as_of, [month, period, quarter, fy])
     if out.suffix.lower() != ".xlsx":
         fail(f"{out} does not end in .xlsx", "name the workbook FILE.xlsx")
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     target = _target(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     reconciliation, status = _reconciliation(ctx, ledger, options)
@@ -151,7 +151,7 @@ def csv_export(
     from ..render.tidy import rows_files, tidy_files
 
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     folder = _folder(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     files = tidy_files(shown.burndown, shown.areas, shown.outcomes, shown.vfm, options, disclosure)

@@ -195,9 +195,17 @@ def vfm_json(report: VfmReport) -> dict[str, Any]:
         "as_of": report.as_of.isoformat(),
         "currency": report.currency,
         "disclosure": report.disclosure.value,
+        "window": report.window,
         "spend_to_date": money(report.spend_to_date),
+        "spend_in_window": money(report.spend_in_window),
         "unit_costs": [
-            {"per": r.measure, "count": r.count, "cost_each": money(r.cost_each)}
+            {
+                "per": r.measure,
+                "basis": r.basis.value,
+                "spend": money(r.spend),
+                "count": r.count,
+                "cost_each": money(r.cost_each),
+            }
             for r in report.unit_costs
         ],
         "break_even": [

@@ -50,6 +50,10 @@ def _referrals_sheet(report: OutcomesReport) -> Sheet:
         ),
         [counts_row(a.name, a.counts) for a in report.areas],
         total=counts_row("Total", report.totals),
+        notes=[
+            f"Counts referrals received {_scope(report)}, each in the state it was in on "
+            f"{report.as_of}: Completed is those referrals that had completed by then."
+        ],
     )
 
 
@@ -81,7 +85,8 @@ def _measures_sheet(report: OutcomesReport) -> Sheet:
             for m in report.measures
         ],
         notes=[
-            "Rates are of ended episodes with the measure assessed.",
+            f"Counts episodes that ended {_scope(report)} with the measure assessed; "
+            "rates are of those episodes.",
             "For a measure where lower is better, a rate below target is green.",
         ],
     )
@@ -111,6 +116,7 @@ def _measures_by_area_sheet(report: OutcomesReport) -> Sheet:
             for a in report.areas
             for i, m in enumerate(a.measures)
         ],
+        notes=[f"Counts episodes that ended {_scope(report)} with the measure assessed."],
     )
 
 
@@ -126,6 +132,11 @@ def _quarters_sheet(report: OutcomesReport) -> Sheet:
             Column("disengaged", "Disengaged", Kind.COUNT),
         ),
         [[q.label, q.referrals, q.engaged, q.completed, q.disengaged] for q in report.quarters],
+        notes=[
+            f"Counts what happened in each quarter {_scope(report)}: referrals received, "
+            "episodes started, and episodes that ended completed or disengaged there, "
+            "whenever referred."
+        ],
     )
 
 
@@ -135,6 +146,7 @@ def _sources_sheet(report: OutcomesReport) -> Sheet:
         "Referrals by source",
         (Column("source", "Source"), Column("referrals", "Referrals", Kind.COUNT)),
         [[k, v] for k, v in report.sources],
+        notes=[f"Counts referrals received {_scope(report)}, by who referred."],
     )
 
 
@@ -144,6 +156,7 @@ def _ages_sheet(report: OutcomesReport) -> Sheet:
         "Age at referral",
         (Column("age", "Age"), Column("referrals", "Referrals", Kind.COUNT)),
         [[str(k), v] for k, v in report.ages],
+        notes=[f"Counts referrals received {_scope(report)}, by the child's age when referred."],
     )
 
 
@@ -159,7 +172,18 @@ def _workshops_sheet(report: OutcomesReport) -> Sheet:
             Column("professionals", "Professionals", Kind.COUNT),
         ),
         [[w.kind, w.sessions, w.cyp, w.parents, w.professionals] for w in report.workshops],
+        notes=[
+            f"Counts sessions held {_scope(report)} and attendances at them (a person at "
+            "two sessions counts twice)."
+        ],
     )
+
+
+def _scope(report: OutcomesReport) -> str:
+    """``in 2024/25 Q2 (as of ...)`` or ``by 2024-09-30``: the time a table's counts come from."""
+    if report.window is not None:
+        return f"in {report.window} (as of {report.as_of})"
+    return f"by {report.as_of}"
 
 
 def _disclosure_note(policy: DisclosurePolicy) -> str:

@@ -150,7 +150,11 @@ def summary_tab(book: Workbook, excel: ExcelReturn) -> None:
             ("Completed", totals.completed, Kind.COUNT),
         ],
     )
-    reach.notes.append("Referrals made in the period covered, each as it stood on the as-of date.")
+    reach.notes.append(
+        "Counts referrals received in the period covered, each in the state it was in on the "
+        "as-of date: Completed is those referrals that had completed by then (the Outcomes "
+        "tab's By quarter table counts episodes that ended in each quarter instead)."
+    )
     measures = next(s for s in outcomes_sheets(excel.outcomes) if s.name == "measures")
     multi_tab(book, excel.cover, "Summary", "Summary", [headline, lines, reach, measures])
 

@@ -38,8 +38,7 @@ def disclosed_reports(
     areas = areas_report(ledger, options)
     if disclosure is Disclosure.PUBLISHED:
         areas = publish_areas(areas, ledger.settings.disclosure)
-    spend = burndown(ledger, options).actual_to_date
-    return areas, shown, vfm(ledger, spend, exact, shown, unit_costs, options.as_of)
+    return areas, shown, vfm(ledger, options, exact, shown, unit_costs)
 
 
 def monthly_pack(
