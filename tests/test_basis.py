@@ -1,5 +1,6 @@
-"""Every figure states its basis: value for money for a window against the contract to
-date, and a window outside the contract refused (issue 12, item 1), on the shipped ledger."""
+"""Every figure states its basis, on the shipped ledger: value for money for a window
+against the contract to date, a window outside the contract refused, and the areas
+compared like for like (money not tied to an area against its own budget)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from helpers import run_cli
 
@@ -111,3 +113,46 @@ def test_a_window_overlapping_the_contract_is_reported(shipped: Path) -> None:
     report = cli_json(shipped, "vfm", "--fy", "2023/24")
     assert report["window"] == "2023/24"
     assert by_basis(report, "window")["referral"]["spend"] == report["spend_in_window"]
+
+
+def test_the_q4_areas_total_is_like_for_like_and_shows_no_overspend(
+    shipped: Path, tmp_path: Path
+) -> None:
+    report = cli_json(shipped, "areas", "--quarter", "2024/25-Q4")
+    others = [
+        (a["budget_line"], a["allocated"], a["actual"], a["remaining"])
+        for a in report["areas"]
+        if a["id"] is None
+    ]
+    assert others == [
+        ("evaluation", "50000.00", "50000.00", "0.00"),
+        ("unallocated", "11503.68", "0.00", "11503.68"),
+    ]
+    areas = [a for a in report["areas"] if a["id"] is not None]
+    allocated = sum(Decimal(a["allocated"]) for a in areas)
+    spent = sum(Decimal(a["actual"]) for a in areas)
+    assert (allocated, spent) == (Decimal("538496.32"), Decimal("509321.43"))
+    total = report["total"]
+    assert (total["allocated"], total["actual"], total["remaining"], total["utilisation"]) == (
+        "600000.00",
+        "559321.43",
+        "40678.57",
+        "0.9322",
+    )
+    burndown = cli_json(shipped, "burndown", "--quarter", "2024/25-Q4")
+    assert total["actual"] == burndown["actual_to_date"]
+    assert total["allocated"] == burndown["budget_total"]
+
+    out = tmp_path / "q4.xlsx"
+    code, _, err = run_cli(
+        "-C", str(shipped), "export", "xlsx", "--quarter", "2024/25-Q4", "--out", str(out)
+    )
+    assert code == 0, err
+    sheet = load_workbook(out)["Areas"]
+    names = [c.value for c in sheet["A"]]
+    first, last = names.index("Herefordshire") + 1, names.index("Total") + 1
+    remaining = [sheet.cell(r, 4).value for r in range(first, last)]
+    assert sheet.cell(last, 4).value == f"=SUM(D{first}:D{last - 1})"
+    # What the formula gives: an underspend, as the burn-down says.
+    assert sum(Decimal(str(v)) for v in remaining) == Decimal("40678.57")
+    assert min(remaining) >= 0

@@ -87,10 +87,12 @@ def burndown_json(report: Burndown) -> dict[str, Any]:
 def _area(area: AreaRow) -> dict[str, Any]:
     return {
         "id": area.id,
+        "budget_line": area.budget_line,
         "name": area.name,
         "allocated": money(area.allocated),
         "actual": money(area.actual),
         "apportioned": money(area.apportioned),
+        "apportioned_allocation": money(area.apportioned_allocation),
         "remaining": money(area.remaining),
         "utilisation": fraction(area.utilisation),
         "referrals": area.referrals,

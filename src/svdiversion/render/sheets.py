@@ -181,9 +181,21 @@ def areas_sheet(report: AreasReport) -> Sheet:
         ]
 
     total = report.total
-    notes = []
+    notes = [
+        f"Counts spend, referrals and children who started from the start of the contract "
+        f"to {report.as_of}."
+    ]
     if report.apportioned:
-        notes.append("Costs not tied to an area are apportioned by allocation share.")
+        notes.append(
+            "Budgets and spend not tied to an area are apportioned by allocation share; "
+            "the total is the whole budget against all the spend."
+        )
+    else:
+        notes.append(
+            "Each area's spend is against its allocation; money not allocated to an area "
+            "(the evaluation, say) is a row per budget line against that line's budget, so "
+            "the total is the whole budget against all the spend."
+        )
     if report.successors:
         notes.append("Areas replaced since are reported under their successors.")
     return Sheet(

@@ -135,7 +135,8 @@ def burndown_tables(report: Burndown) -> list[Table]:
 
 
 def areas_tables(report: AreasReport) -> list[Table]:
-    return [(areas_sheet(report), [*({"area": a.id or ""} for a in report.areas), {}])]
+    dimensions = [{"area": a.id or "", "budget_line": a.budget_line or ""} for a in report.areas]
+    return [(areas_sheet(report), [*dimensions, {}])]
 
 
 def outcomes_tables(report: OutcomesReport) -> list[Table]:
