@@ -160,6 +160,42 @@ def csv_export(
     _said(ctx, f"wrote {', '.join(files)} in {out} ({disclosure.value}, as of {options.as_of})")
 
 
+def parquet_export(
+    ctx: typer.Context,
+    out: FolderOut,
+    as_of: AsOf = None,
+    month: MonthOption = None,
+    period: Period = None,
+    quarter: Quarter = None,
+    fy: Year = None,
+    disclosure: ExportDisclosure = Disclosure.PUBLISHED,
+) -> None:
+    """The tidy table and the ledger rows as Parquet, for Power BI, DuckDB and pandas.
+
+    Writes DIR/tidy.parquet (every report, one row per value, the columns and published
+    values of 'export csv') and transactions.parquet (with internal disclosure also
+    episodes.parquet), the ledger rows of the period with dates as dates and amounts as
+    exact decimals. See docs/output-formats.md.
+
+    Example: svdiversion export parquet --quarter 2024/25-Q2 --out return-2024-25-Q2
+    """
+    from ..render.parquet import parquet_files
+    from ..render.tidy import rows_sheets, tidy_context, tidy_tables
+
+    options = report_options(as_of, [month, period, quarter, fy])
+    ledger, _ = report_ledger(ctx, options)
+    folder = _folder(ctx, out)
+    shown = return_reports(ctx, ledger, options, disclosure)
+    files = parquet_files(
+        tidy_tables(shown.burndown, shown.areas, shown.outcomes, shown.vfm),
+        tidy_context(options, disclosure),
+        ledger.currency,
+        rows_sheets(ledger, options, disclosure),
+    )
+    write_into(folder, out, files)
+    _said(ctx, f"wrote {', '.join(files)} in {out} ({disclosure.value}, as of {options.as_of})")
+
+
 # ------------------------------------------------------------------------------ helpers
 
 
