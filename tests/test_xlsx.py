@@ -215,6 +215,7 @@ def test_cover_says_whose_return_and_which_files_made_it(made: dict[str, Made]) 
         "ledger/transactions.csv",
         "ledger/outcomes.csv",
         "ledger/workshops.csv",
+        "config/unit_costs.yaml",  # value for money is worked out with it
     ]
     assert [c.value for c in files.column("File")] == expected
     for name, digest, size in zip(

@@ -47,6 +47,7 @@ def burndown_json(report: Burndown) -> dict[str, Any]:
         "variance": money(report.variance),
         "variance_to_profile": money(report.variance_to_profile),
         "rag": report.rag.value,
+        "rag_basis": report.rag_basis,
         "time_elapsed": fraction(report.time_elapsed),
         "budget_spent": fraction(report.budget_spent),
         "periods": [

@@ -1,5 +1,6 @@
 """The outcomes report as sheets: referrals by state and area, outcome measures (in all
-and by area), quarters, referral sources, ages and workshops."""
+and by area), quarters, referral sources, ages, pathways and workshops. Column keys are
+the keys of the outcomes JSON, so the tidy CSV names a value as the JSON does."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def outcomes_sheets(report: OutcomesReport) -> list[Sheet]:
         _quarters_sheet(report),
         _sources_sheet(report),
         _ages_sheet(report),
+        _pathways_sheet(report),
         _workshops_sheet(report),
     ]
     if report.disclosure == "published":
@@ -98,7 +100,7 @@ def _measures_by_area_sheet(report: OutcomesReport) -> Sheet:
         "Outcome measures by area",
         (
             Column("area", "Area"),
-            Column("measure", "Measure"),
+            Column("name", "Measure"),
             Column("achieved", "Achieved", Kind.COUNT),
             Column("assessed", "Assessed", Kind.COUNT),
             Column("rate", "Rate", Kind.PERCENT),
@@ -167,15 +169,25 @@ def _workshops_sheet(report: OutcomesReport) -> Sheet:
         (
             Column("kind", "Kind"),
             Column("sessions", "Sessions", Kind.COUNT),
-            Column("cyp", "Children", Kind.COUNT),
-            Column("parents", "Parents", Kind.COUNT),
-            Column("professionals", "Professionals", Kind.COUNT),
+            Column("cyp_attendees", "Children", Kind.COUNT),
+            Column("parent_attendees", "Parents", Kind.COUNT),
+            Column("professional_attendees", "Professionals", Kind.COUNT),
         ),
         [[w.kind, w.sessions, w.cyp, w.parents, w.professionals] for w in report.workshops],
         notes=[
             f"Counts sessions held {_scope(report)} and attendances at them (a person at "
             "two sessions counts twice)."
         ],
+    )
+
+
+def _pathways_sheet(report: OutcomesReport) -> Sheet:
+    return Sheet(
+        "pathways",
+        "Referrals by pathway",
+        (Column("pathway", "Pathway"), Column("referrals", "Referrals", Kind.COUNT)),
+        [[k, v] for k, v in report.pathways],
+        notes=[f"Counts referrals received {_scope(report)}, by the pathway offered."],
     )
 
 

@@ -150,7 +150,7 @@ def headline_sheet(report: Burndown) -> Sheet:
         ("Forecast outturn (run rate)", report.run_rate_forecast, Kind.MONEY),
         ("Variance (forecast - budget)", report.variance, Kind.MONEY),
         ("Variance to profile", report.variance_to_profile, Kind.MONEY),
-        ("RAG against profile", report.rag.value, Kind.TEXT),
+        (f"RAG against {report.rag_basis}", report.rag.value, Kind.TEXT),
         ("Time elapsed", report.time_elapsed, Kind.PERCENT),
         ("Budget spent", report.budget_spent, Kind.PERCENT),
     ]

@@ -211,10 +211,17 @@ def areas_tab(book: Workbook, excel: ExcelReturn) -> None:
 
 
 def outcomes_tables(excel: ExcelReturn) -> list[Sheet]:
-    """The outcomes sheets, ages as numbers (the sheet holds them as labels)."""
+    """The outcomes sheets, ages as whole numbers with a number format (the sheet holds
+    them as labels)."""
     sheets = outcomes_sheets(excel.outcomes)
     return [
-        replace(s, rows=[[age, n] for age, n in excel.outcomes.ages]) if s.name == "ages" else s
+        replace(
+            s,
+            columns=(Column("age", "Age (years)", Kind.COUNT), *s.columns[1:]),
+            rows=[[age, n] for age, n in excel.outcomes.ages],
+        )
+        if s.name == "ages"
+        else s
         for s in sheets
     ]
 
