@@ -103,10 +103,21 @@ def test_areas_money_and_reach(tmp_path: Path) -> None:
     assert (rows["south"].referrals, rows["south"].engaged) == (3, 2)
     assert rows["south"].cost_per_engaged == 10000
     assert rows["south"].population_10_17 is None or rows["south"].population_share is None
-    unassigned = rows[None]
-    assert (unassigned.name, unassigned.actual) == ("Not tied to an area", 15000)
-    assert report.total.actual == 55000
-    assert report.total.referrals == 5
+    # Money not allocated to an area: a row per line, against that line's budget.
+    others = [
+        (a.budget_line, a.name, a.allocated, a.actual, a.remaining)
+        for a in report.areas
+        if a.id is None
+    ]
+    assert others == [
+        ("evaluation", "Evaluation", 15000, 15000, 0),
+        ("unallocated", "Not allocated", 5000, 0, 5000),
+    ]
+    # The total is the whole budget against all the spend: like for like.
+    total = report.total
+    assert (total.allocated, total.actual, total.remaining) == (100000, 55000, 45000)
+    assert total.referrals == 5
+    assert total.budget_share == Decimal(1)
 
 
 def test_apportioning_shares_unassigned_costs_to_the_penny(tmp_path: Path) -> None:
@@ -129,6 +140,13 @@ def test_apportioning_shares_unassigned_costs_to_the_penny(tmp_path: Path) -> No
     assert shares == {"north": 5001, "south": 5000}
     assert None not in shares
     assert report.total.actual == 50001
+    # The budgets not tied to an area (150.00 + 50.00) are shared the same way, so each
+    # area's spend stays against a budget that includes its share.
+    assert {a.id: (a.apportioned_allocation, a.allocated) for a in report.areas} == {
+        "north": (10000, 50000),
+        "south": (10000, 50000),
+    }
+    assert (report.total.allocated, report.total.remaining) == (100000, 49999)
 
 
 def test_successors_roll_old_areas_into_new(tmp_path: Path) -> None:
@@ -177,7 +195,8 @@ def test_a_reallocation_moves_allocation_between_areas_from_its_approval(
     rows = {a.id: a for a in report.areas}
     assert rows["north"].utilisation == Decimal("0.6667")
     assert rows["south"].budget_share == Decimal("0.6250")
-    assert report.total.allocated == 80000
+    assert sum(a.allocated for a in report.areas if a.id) == 80000
+    assert report.total.allocated == 100000  # with the evaluation and unallocated lines
     # Rolled into today's geography, central carries north's revised allocation.
     assert allocated(date(2025, 3, 31), successors=True) == {
         "central": (30000, 10000),

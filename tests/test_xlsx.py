@@ -215,6 +215,7 @@ def test_cover_says_whose_return_and_which_files_made_it(made: dict[str, Made]) 
         "ledger/transactions.csv",
         "ledger/outcomes.csv",
         "ledger/workshops.csv",
+        "config/unit_costs.yaml",  # value for money is worked out with it
     ]
     assert [c.value for c in files.column("File")] == expected
     for name, digest, size in zip(
@@ -363,8 +364,8 @@ def test_areas_tab_agrees_with_areas_json_and_has_a_bar_chart(made: dict[str, Ma
     [chart] = ws._charts
     assert (type(chart).__name__, chart.type, chart.grouping) == ("BarChart", "col", "clustered")
     assert [(s.tx.strRef.f, s.val.numRef.f, s.cat.strRef.f) for s in chart.series] == [
-        ("'Areas'!B6", "'Areas'!$B$7:$B$12", "'Areas'!$A$7:$A$12"),
-        ("'Areas'!C6", "'Areas'!$C$7:$C$12", "'Areas'!$A$7:$A$12"),
+        ("'Areas'!B6", "'Areas'!$B$7:$B$13", "'Areas'!$A$7:$A$13"),
+        ("'Areas'!C6", "'Areas'!$C$7:$C$13", "'Areas'!$A$7:$A$13"),
     ]
 
 
@@ -637,8 +638,9 @@ def test_a_small_ledger_cell_by_cell(tmp_path: Path) -> None:
     assert [[c.value for c in row[:4]] for row in areas.rows] == [
         ["North", 400, 200, 200],
         ["South", 400, 200, 200],
-        ["Not tied to an area", 0, 150, -150],
-        ["Total", "=SUM(B7:B9)", "=SUM(C7:C9)", "=SUM(D7:D9)"],
+        ["Evaluation", 150, 150, 0],
+        ["Not allocated", 50, 0, 50],
+        ["Total", "=SUM(B7:B10)", "=SUM(C7:C10)", "=SUM(D7:D10)"],
     ]
     referrals = table(book["Outcomes"], "Referrals and engagement by area")
     assert [[c.value for c in row[:2]] for row in referrals.rows] == [

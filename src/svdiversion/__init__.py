@@ -5,12 +5,13 @@ siblings that do not import each other). ``make lint`` checks this with the impo
 contracts in ``pyproject.toml``.
 
     cli                     Typer: parse options, call, render, exit (the only typer user)
-    render                  rich, JSON, CSV, Markdown, openpyxl (the only rich and openpyxl user)
+    render                  rich, JSON, CSV, Markdown, openpyxl (the only rich and openpyxl
+                            user), Parquet (render.parquet, the one pyarrow user above load)
     finance | evaluation    month end (reconcile, close) | the evaluator's extract
     reports                 pure computations over a ledger, returning plain data
     workspace | outputs     load + check in one call | where an --out may be written
     checks                  business rules, one function and one code each
-    load                    files to (ledger, problems); the only pyarrow user
+    load                    files to (ledger, problems); reads large CSV with pyarrow
     core                    codes, problems, money, fiscal, models, table, ledger, closes
 
 Beside the layers, helpers that import only the core: ``atomic`` (atomic writes),

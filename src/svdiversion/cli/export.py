@@ -65,10 +65,11 @@ def write_chunks(
 
 
 # The analyst's return (docs/excel-return.md); its module imports openpyxl only when run.
-from .export_cmds import csv_export, xlsx_export  # noqa: E402
+from .export_cmds import csv_export, parquet_export, xlsx_export  # noqa: E402
 
 export_app.command("xlsx")(xlsx_export)
 export_app.command("csv")(csv_export)
+export_app.command("parquet")(parquet_export)
 
 # The evaluator's pseudonymised extract (docs/evaluation.md).
 from .evaluation import evaluation_export  # noqa: E402

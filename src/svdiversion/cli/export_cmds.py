@@ -101,10 +101,10 @@ def xlsx_export(
     options = standing(report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     if out.suffix.lower() != ".xlsx":
         fail(f"{out} does not end in .xlsx", "name the workbook FILE.xlsx")
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     target = _target(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
-    reconciliation, status = _reconciliation(ctx, ledger, options)
+    reconciliation, status, read = _reconciliation(ctx, ledger, options)
     given = marking if marking is not None else ledger.settings.protective_marking
     cover = xlsx.cover(
         ledger,
@@ -114,7 +114,7 @@ def xlsx_export(
         made_at=made_at(),
         version=__version__,
         command=_command("xlsx", options, disclosure, marking),
-        files=ledger_files(ledger),
+        files=ledger_files(ledger, [*([UNIT_COSTS] if shown.vfm else []), *read]),
         reconciliation=status,
     )
     data = xlsx.workbook_bytes(
@@ -159,11 +159,47 @@ def csv_export(
     from ..render.tidy import rows_files, tidy_files
 
     options = standing(report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     folder = _folder(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     files = tidy_files(shown.burndown, shown.areas, shown.outcomes, shown.vfm, options, disclosure)
     files.update(rows_files(ledger, options, disclosure))
+    write_into(folder, out, files)
+    _said(ctx, f"wrote {', '.join(files)} in {out} ({disclosure.value}, as of {options.as_of})")
+
+
+def parquet_export(
+    ctx: typer.Context,
+    out: FolderOut,
+    as_of: AsOf = None,
+    month: MonthOption = None,
+    period: Period = None,
+    quarter: Quarter = None,
+    fy: Year = None,
+    disclosure: ExportDisclosure = Disclosure.PUBLISHED,
+) -> None:
+    """The tidy table and the ledger rows as Parquet, for Power BI, DuckDB and pandas.
+
+    Writes DIR/tidy.parquet (every report, one row per value, the columns and published
+    values of 'export csv') and transactions.parquet (with internal disclosure also
+    episodes.parquet), the ledger rows of the period with dates as dates and amounts as
+    exact decimals. See docs/output-formats.md.
+
+    Example: svdiversion export parquet --quarter 2024/25-Q2 --out return-2024-25-Q2
+    """
+    from ..render.parquet import parquet_files
+    from ..render.tidy import rows_sheets, tidy_context, tidy_tables
+
+    options = report_options(as_of, [month, period, quarter, fy])
+    ledger, _ = report_ledger(ctx, options)
+    folder = _folder(ctx, out)
+    shown = return_reports(ctx, ledger, options, disclosure)
+    files = parquet_files(
+        tidy_tables(shown.burndown, shown.areas, shown.outcomes, shown.vfm),
+        tidy_context(options, disclosure),
+        ledger.currency,
+        rows_sheets(ledger, options, disclosure),
+    )
     write_into(folder, out, files)
     _said(ctx, f"wrote {', '.join(files)} in {out} ({disclosure.value}, as of {options.as_of})")
 
@@ -185,12 +221,14 @@ def return_reports(
     return Reports(burndown(ledger, options), areas, outcomes, value if has_costs else None)
 
 
-def ledger_files(ledger: Ledger) -> list[LedgerFile]:
-    """Every file the ledger was loaded from, with its SHA-256 digest and size."""
+def ledger_files(ledger: Ledger, also: list[str] | None = None) -> list[LedgerFile]:
+    """Every file the ledger was loaded from, then the other files the return's figures
+    were made from (``also``: unit costs, the finance inputs of a reconciliation), each
+    with its SHA-256 digest and size."""
     from ..render.xlsx import LedgerFile
 
     found: list[LedgerFile] = []
-    for name in ledger.files:
+    for name in [*ledger.files, *(also or [])]:
         data = (ledger.root / name).read_bytes()
         found.append(LedgerFile(name, hashlib.sha256(data).hexdigest(), len(data)))
     return found
@@ -216,16 +254,17 @@ def _folder(ctx: typer.Context, out: Path) -> Path:
 
 def _reconciliation(
     ctx: typer.Context, ledger: Ledger, options: ReportOptions
-) -> tuple[tuple[Sheet, ...], str | None]:
+) -> tuple[tuple[Sheet, ...], str | None, list[str]]:
     """For a window of one month: the reconciliation sheets when the finance export for the
-    month is present and reads cleanly, and a line for the cover saying what was done."""
+    month is present and reads cleanly, a line for the cover saying what was done, and
+    the files the reconciliation read (for the cover's digests)."""
     window = options.window
     if window is None or Month.of(window.start) != Month.of(window.end):
-        return (), None
+        return (), None, []
     month = Month.of(window.start)
-    from ..finance.commentary import load_commentary
+    from ..finance.commentary import COMMENTARY, load_commentary
     from ..finance.importer import read_export
-    from ..finance.mapping import export_files, load_config
+    from ..finance.mapping import FINANCE_IMPORT, export_files, load_config
     from ..finance.reconcile import reconcile
     from ..render.finance import reconciliation_sheets, summary
 
@@ -234,7 +273,9 @@ def _reconciliation(
     if config is None:
         return _left_out(ctx, month, "no finance export mapping (config/finance-import.yaml)")
     exports = []
+    read = [FINANCE_IMPORT]
     for path in export_files(root, config.payments):
+        read.append(path.relative_to(root).as_posix())
         export, found = read_export(path, path.relative_to(root).as_posix(), config.payments)
         problems += found
         if export is not None:
@@ -249,13 +290,16 @@ def _reconciliation(
             f"the finance inputs have problems: run 'svdiversion reconcile --month {month}'",
         )
     rec = reconcile(ledger, month, exports, commentary, config.reconcile)
-    return tuple(reconciliation_sheets(rec)), summary(rec)
+    read += [COMMENTARY] if (root / COMMENTARY).exists() else []
+    return tuple(reconciliation_sheets(rec)), summary(rec), read
 
 
-def _left_out(ctx: typer.Context, month: Month, reason: str) -> tuple[tuple[Sheet, ...], str]:
+def _left_out(
+    ctx: typer.Context, month: Month, reason: str
+) -> tuple[tuple[Sheet, ...], str, list[str]]:
     text = f"{month} not reconciled in this return: {reason}"
     _said(ctx, f"note: {text}")
-    return (), text
+    return (), text, []
 
 
 def _command(name: str, options: ReportOptions, disclosure: Disclosure, marking: str | None) -> str:

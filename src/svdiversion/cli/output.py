@@ -10,7 +10,7 @@ traceback; whatever happens, the old content of the target or the new, never hal
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -71,13 +71,14 @@ def emit_chunks(
         _cannot_write(out, exc)
 
 
-def write_into(folder: Path, out: Path, files: dict[str, str]) -> None:
-    """Each ``name -> text`` into ``folder`` (made if missing), each file atomically."""
+def write_into(folder: Path, out: Path, files: Mapping[str, str | bytes]) -> None:
+    """Each ``name -> text or bytes`` into ``folder`` (made if missing), each file
+    atomically."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
+        for name, data in files.items():
             with atomic_writer(folder / name) as stream:
-                stream.write(text.encode("utf-8"))
+                stream.write(data.encode("utf-8") if isinstance(data, str) else data)
     except OSError as exc:
         _cannot_write(out, exc)
 

@@ -157,9 +157,12 @@ def unit_costs(ctx: typer.Context) -> list[UnitCost]:
     return costs
 
 
-def report_ledger(ctx: typer.Context) -> tuple[Ledger, list[Problem]]:
+def report_ledger(
+    ctx: typer.Context, options: ReportOptions | None = None
+) -> tuple[Ledger, list[Problem]]:
     """The ledger for a report, checked as of today (a report's --as-of only hides later
-    rows), and its warnings; the command stops on any error or when there is no decision."""
+    rows), and its warnings; the command stops on any error or when there is no decision,
+    and (exit 2) when the window of ``options`` has no day in the contract."""
     result = load_clean(ctx, None)
     ledger = result.ledger
     assert ledger is not None
@@ -168,6 +171,13 @@ def report_ledger(ctx: typer.Context) -> tuple[Ledger, list[Problem]]:
             "the ledger has no decisions yet: nothing to report",
             "record a decision in ledger/contract.yaml (see docs/ledger-format.md)",
             EXIT_PROBLEMS,
+        )
+    window = options.window if options is not None else None
+    if window is not None and (window.end < ledger.start or window.start > ledger.end):
+        fail(
+            f"{window.label}, {window.start} to {window.end}, is outside the contract, "
+            f"which runs from {ledger.start} to {ledger.end}",
+            "give a --month, --period, --quarter or --fy within the contract",
         )
     return ledger, result.problems
 
@@ -194,7 +204,7 @@ def burndown(
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy], by)
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     report = compute(ledger, options)
     if output is Format.TABLE:
         report_views.print_burndown(report, console_width())
@@ -234,7 +244,7 @@ def areas(
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
     options = standing(options, mode, as_of)
     report = areas_report(ledger, options, apportion=apportion, successors=successors)
@@ -267,7 +277,7 @@ def outcomes(
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
     options = standing(options, mode, as_of)
     if mode is Disclosure.PUBLISHED:
@@ -300,7 +310,7 @@ def vfm(
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
     options = standing(options, mode, as_of)
     _, _, report = disclosed_reports(ledger, options, mode, unit_costs(ctx))
@@ -335,7 +345,7 @@ def report(
         )
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger, problems = report_ledger(ctx)
+    ledger, problems = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
     options = standing(options, mode, as_of)
     pack = monthly_pack(ledger, options, mode, problems, unit_costs(ctx))

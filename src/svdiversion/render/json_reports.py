@@ -47,6 +47,7 @@ def burndown_json(report: Burndown) -> dict[str, Any]:
         "variance": money(report.variance),
         "variance_to_profile": money(report.variance_to_profile),
         "rag": report.rag.value,
+        "rag_basis": report.rag_basis,
         "time_elapsed": fraction(report.time_elapsed),
         "budget_spent": fraction(report.budget_spent),
         "periods": [
@@ -87,10 +88,12 @@ def burndown_json(report: Burndown) -> dict[str, Any]:
 def _area(area: AreaRow) -> dict[str, Any]:
     return {
         "id": area.id,
+        "budget_line": area.budget_line,
         "name": area.name,
         "allocated": money(area.allocated),
         "actual": money(area.actual),
         "apportioned": money(area.apportioned),
+        "apportioned_allocation": money(area.apportioned_allocation),
         "remaining": money(area.remaining),
         "utilisation": fraction(area.utilisation),
         "referrals": area.referrals,
@@ -195,9 +198,17 @@ def vfm_json(report: VfmReport) -> dict[str, Any]:
         "as_of": report.as_of.isoformat(),
         "currency": report.currency,
         "disclosure": report.disclosure.value,
+        "window": report.window,
         "spend_to_date": money(report.spend_to_date),
+        "spend_in_window": money(report.spend_in_window),
         "unit_costs": [
-            {"per": r.measure, "count": r.count, "cost_each": money(r.cost_each)}
+            {
+                "per": r.measure,
+                "basis": r.basis.value,
+                "spend": money(r.spend),
+                "count": r.count,
+                "cost_each": money(r.cost_each),
+            }
             for r in report.unit_costs
         ],
         "break_even": [

@@ -1,5 +1,6 @@
 """The outcomes report as sheets: referrals by state and area, outcome measures (in all
-and by area), quarters, referral sources, ages and workshops."""
+and by area), quarters, referral sources, ages, pathways and workshops. Column keys are
+the keys of the outcomes JSON, so the tidy CSV names a value as the JSON does."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ def outcomes_sheets(report: OutcomesReport) -> list[Sheet]:
         _quarters_sheet(report),
         _sources_sheet(report),
         _ages_sheet(report),
+        _pathways_sheet(report),
         _workshops_sheet(report),
     ]
     if report.disclosure == "published":
@@ -50,6 +52,10 @@ def _referrals_sheet(report: OutcomesReport) -> Sheet:
         ),
         [counts_row(a.name, a.counts) for a in report.areas],
         total=counts_row("Total", report.totals),
+        notes=[
+            f"Counts referrals received {_scope(report)}, each in the state it was in on "
+            f"{report.as_of}: Completed is those referrals that had completed by then."
+        ],
     )
 
 
@@ -81,7 +87,8 @@ def _measures_sheet(report: OutcomesReport) -> Sheet:
             for m in report.measures
         ],
         notes=[
-            "Rates are of ended episodes with the measure assessed.",
+            f"Counts episodes that ended {_scope(report)} with the measure assessed; "
+            "rates are of those episodes.",
             "For a measure where lower is better, a rate below target is green.",
         ],
     )
@@ -93,7 +100,7 @@ def _measures_by_area_sheet(report: OutcomesReport) -> Sheet:
         "Outcome measures by area",
         (
             Column("area", "Area"),
-            Column("measure", "Measure"),
+            Column("name", "Measure"),
             Column("achieved", "Achieved", Kind.COUNT),
             Column("assessed", "Assessed", Kind.COUNT),
             Column("rate", "Rate", Kind.PERCENT),
@@ -111,6 +118,7 @@ def _measures_by_area_sheet(report: OutcomesReport) -> Sheet:
             for a in report.areas
             for i, m in enumerate(a.measures)
         ],
+        notes=[f"Counts episodes that ended {_scope(report)} with the measure assessed."],
     )
 
 
@@ -126,6 +134,11 @@ def _quarters_sheet(report: OutcomesReport) -> Sheet:
             Column("disengaged", "Disengaged", Kind.COUNT),
         ),
         [[q.label, q.referrals, q.engaged, q.completed, q.disengaged] for q in report.quarters],
+        notes=[
+            f"Counts what happened in each quarter {_scope(report)}: referrals received, "
+            "episodes started, and episodes that ended completed or disengaged there, "
+            "whenever referred."
+        ],
     )
 
 
@@ -135,6 +148,7 @@ def _sources_sheet(report: OutcomesReport) -> Sheet:
         "Referrals by source",
         (Column("source", "Source"), Column("referrals", "Referrals", Kind.COUNT)),
         [[k, v] for k, v in report.sources],
+        notes=[f"Counts referrals received {_scope(report)}, by who referred."],
     )
 
 
@@ -144,6 +158,7 @@ def _ages_sheet(report: OutcomesReport) -> Sheet:
         "Age at referral",
         (Column("age", "Age"), Column("referrals", "Referrals", Kind.COUNT)),
         [[str(k), v] for k, v in report.ages],
+        notes=[f"Counts referrals received {_scope(report)}, by the child's age when referred."],
     )
 
 
@@ -154,12 +169,33 @@ def _workshops_sheet(report: OutcomesReport) -> Sheet:
         (
             Column("kind", "Kind"),
             Column("sessions", "Sessions", Kind.COUNT),
-            Column("cyp", "Children", Kind.COUNT),
-            Column("parents", "Parents", Kind.COUNT),
-            Column("professionals", "Professionals", Kind.COUNT),
+            Column("cyp_attendees", "Children", Kind.COUNT),
+            Column("parent_attendees", "Parents", Kind.COUNT),
+            Column("professional_attendees", "Professionals", Kind.COUNT),
         ),
         [[w.kind, w.sessions, w.cyp, w.parents, w.professionals] for w in report.workshops],
+        notes=[
+            f"Counts sessions held {_scope(report)} and attendances at them (a person at "
+            "two sessions counts twice)."
+        ],
     )
+
+
+def _pathways_sheet(report: OutcomesReport) -> Sheet:
+    return Sheet(
+        "pathways",
+        "Referrals by pathway",
+        (Column("pathway", "Pathway"), Column("referrals", "Referrals", Kind.COUNT)),
+        [[k, v] for k, v in report.pathways],
+        notes=[f"Counts referrals received {_scope(report)}, by the pathway offered."],
+    )
+
+
+def _scope(report: OutcomesReport) -> str:
+    """``in 2024/25 Q2 (as of ...)`` or ``by 2024-09-30``: the time a table's counts come from."""
+    if report.window is not None:
+        return f"in {report.window} (as of {report.as_of})"
+    return f"by {report.as_of}"
 
 
 def _disclosure_note(policy: DisclosurePolicy) -> str:

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..reports.areas import AreasReport
 from ..reports.burndown import Burndown
-from ..reports.vfm import VfmReport
+from ..reports.disclosure import Disclosure
+from ..reports.vfm import Basis, VfmReport
 
 
 class Kind(StrEnum):
@@ -149,7 +150,7 @@ def headline_sheet(report: Burndown) -> Sheet:
         ("Forecast outturn (run rate)", report.run_rate_forecast, Kind.MONEY),
         ("Variance (forecast - budget)", report.variance, Kind.MONEY),
         ("Variance to profile", report.variance_to_profile, Kind.MONEY),
-        ("RAG against profile", report.rag.value, Kind.TEXT),
+        (f"RAG against {report.rag_basis}", report.rag.value, Kind.TEXT),
         ("Time elapsed", report.time_elapsed, Kind.PERCENT),
         ("Budget spent", report.budget_spent, Kind.PERCENT),
     ]
@@ -180,9 +181,21 @@ def areas_sheet(report: AreasReport) -> Sheet:
         ]
 
     total = report.total
-    notes = []
+    notes = [
+        f"Counts spend, referrals and children who started from the start of the contract "
+        f"to {report.as_of}."
+    ]
     if report.apportioned:
-        notes.append("Costs not tied to an area are apportioned by allocation share.")
+        notes.append(
+            "Budgets and spend not tied to an area are apportioned by allocation share; "
+            "the total is the whole budget against all the spend."
+        )
+    else:
+        notes.append(
+            "Each area's spend is against its allocation; money not allocated to an area "
+            "(the evaluation, say) is a row per budget line against that line's budget, so "
+            "the total is the whole budget against all the spend."
+        )
     if report.successors:
         notes.append("Areas replaced since are reported under their successors.")
     return Sheet(
@@ -208,20 +221,36 @@ def areas_sheet(report: AreasReport) -> Sheet:
 
 
 def vfm_sheets(report: VfmReport) -> list[Sheet]:
-    return [
-        Sheet(
+    """The unit costs of the window (when there is one), then of the contract to date,
+    then break-even. Each unit-cost table says what it divides by what."""
+    sheets = []
+    if report.window is not None:
+        sheets.append(
+            _unit_cost_sheet(
+                report,
+                Basis.WINDOW,
+                "unit_costs_window",
+                f"Cost per unit in {report.window} (spend in the window / the window's counts)",
+                f"Spend in {report.window} divided by the referrals received, the children who "
+                f"started, the episodes completed and the positive outcomes on episodes that "
+                f"ended in {report.window}.",
+            )
+        )
+    sheets.append(
+        _unit_cost_sheet(
+            report,
+            Basis.CUMULATIVE,
             "unit_costs",
-            f"Cost per unit, spend to date {report.as_of}",
-            (
-                Column("measure", "Per"),
-                Column("count", "Count", Kind.COUNT),
-                Column("cost_each", "Cost each", Kind.MONEY),
-            ),
-            [[r.measure, r.count, r.cost_each] for r in report.unit_costs],
-        ),
+            f"Cost per unit, contract to {report.as_of} (cumulative spend / cumulative counts)",
+            f"Spend from the start of the contract to {report.as_of} divided by the referrals "
+            "received, the children who started, the episodes completed and the positive "
+            "outcomes on episodes that ended, all to that date.",
+        )
+    )
+    sheets.append(
         Sheet(
             "break_even",
-            "Break-even: offences the spend to date equals",
+            f"Break-even: offences the spend to {report.as_of} equals",
             (
                 Column("offence", "Offence"),
                 Column("unit_cost", "Unit cost", Kind.MONEY),
@@ -242,5 +271,25 @@ def vfm_sheets(report: VfmReport) -> list[Sheet]:
                 for r in report.break_even
             ],
             notes=[report.caveat],
+        )
+    )
+    return sheets
+
+
+def _unit_cost_sheet(report: VfmReport, basis: Basis, name: str, title: str, note: str) -> Sheet:
+    notes = [note]
+    if report.disclosure is Disclosure.PUBLISHED:
+        notes.append("Counts are the published (rounded) figures; each cost is worked out on them.")
+    return Sheet(
+        name,
+        title,
+        (
+            Column("per", "Per"),
+            Column("basis", "Basis"),
+            Column("spend", "Spend", Kind.MONEY),
+            Column("count", "Count", Kind.COUNT),
+            Column("cost_each", "Cost each", Kind.MONEY),
         ),
-    ]
+        [[r.measure, r.basis.value, r.spend, r.count, r.cost_each] for r in report.basis(basis)],
+        notes=notes,
+    )

@@ -20,7 +20,7 @@ formula is made inert (see ``cells.inert``).
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from enum import Enum
@@ -74,6 +74,18 @@ def tidy_files(
     disclosure: Disclosure,
 ) -> dict[str, str]:
     """File name -> CSV text, one file per report."""
+    reports = tidy_tables(burndown, areas, outcomes, vfm)
+    context = tidy_context(options, disclosure)
+    return {
+        f"{name}.csv": tidy_csv(name, tables, context, burndown.currency)
+        for name, tables in reports.items()
+    }
+
+
+def tidy_tables(
+    burndown: Burndown, areas: AreasReport, outcomes: OutcomesReport, vfm: VfmReport | None
+) -> dict[str, list[Table]]:
+    """Report name -> its tables, as every tidy format writes them."""
     reports = {
         "burndown": burndown_tables(burndown),
         "areas": areas_tables(areas),
@@ -81,21 +93,37 @@ def tidy_files(
     }
     if vfm is not None:
         reports["vfm"] = [(sheet, []) for sheet in vfm_sheets(vfm)]
-    context = [
+    return reports
+
+
+def tidy_context(options: ReportOptions, disclosure: Disclosure) -> list[str]:
+    """The ``as_of``, ``window`` and ``disclosure`` fields of every tidy row."""
+    return [
         options.as_of.isoformat(),
         options.window.label if options.window else "",
         disclosure.value,
     ]
-    return {
-        f"{name}.csv": tidy_csv(name, tables, context, burndown.currency)
-        for name, tables in reports.items()
-    }
 
 
 def tidy_csv(report: str, tables: Sequence[Table], context: list[str], currency: str) -> str:
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
     writer.writerow(COLUMNS)
+    for record in tidy_records(report, tables, context, currency, inert):
+        writer.writerow(record)
+    return buffer.getvalue()
+
+
+def tidy_records(
+    report: str,
+    tables: Sequence[Table],
+    context: list[str],
+    currency: str,
+    text: Callable[[str], str] = str,
+) -> Iterator[list[str]]:
+    """The tidy rows of one report, fields in the order of ``COLUMNS``. ``text`` is applied
+    to every field that holds text from the ledger (the CSV makes it inert; Parquet keeps
+    it as it is)."""
     for sheet, dimensions in tables:
         rows = sheet.all_rows()
         if dimensions and len(dimensions) != len(rows):
@@ -109,20 +137,17 @@ def tidy_csv(report: str, tables: Sequence[Table], context: list[str], currency:
                 if value is None or value == "":
                     continue
                 kind = sheet.kind_of(number, column)
-                writer.writerow(
-                    [
-                        *context,
-                        report,
-                        sheet.name,
-                        inert(label),
-                        column.key,
-                        machine(value, kind),
-                        currency if kind is Kind.MONEY else UNITS[kind],
-                        total,
-                        *(inert(these.get(d, "")) for d in DIMENSIONS),
-                    ]
-                )
-    return buffer.getvalue()
+                yield [
+                    *context,
+                    report,
+                    sheet.name,
+                    text(label),
+                    column.key,
+                    text(value) if isinstance(value, str) else machine(value, kind),
+                    currency if kind is Kind.MONEY else UNITS[kind],
+                    total,
+                    *(text(these.get(d, "")) for d in DIMENSIONS),
+                ]
 
 
 def burndown_tables(report: Burndown) -> list[Table]:
@@ -135,7 +160,8 @@ def burndown_tables(report: Burndown) -> list[Table]:
 
 
 def areas_tables(report: AreasReport) -> list[Table]:
-    return [(areas_sheet(report), [*({"area": a.id or ""} for a in report.areas), {}])]
+    dimensions = [{"area": a.id or "", "budget_line": a.budget_line or ""} for a in report.areas]
+    return [(areas_sheet(report), [*dimensions, {}])]
 
 
 def outcomes_tables(report: OutcomesReport) -> list[Table]:
@@ -171,10 +197,18 @@ EPISODE_DATES = frozenset({"referral_date", "start_date", "end_date"})
 def rows_files(ledger: Ledger, options: ReportOptions, disclosure: Disclosure) -> dict[str, str]:
     """The ledger rows behind the return, as plain CSV (no total row): the transactions,
     and with internal disclosure the referral episodes."""
+    return {
+        f"{sheet.name}.csv": sheet_csv(replace(sheet, total=None))
+        for sheet in rows_sheets(ledger, options, disclosure)
+    }
+
+
+def rows_sheets(ledger: Ledger, options: ReportOptions, disclosure: Disclosure) -> list[Sheet]:
+    """The transactions of the period, and with internal disclosure its episodes."""
     sheets = [transactions_sheet(ledger, options)]
     if disclosure is Disclosure.INTERNAL:
         sheets.append(episodes_sheet(ledger, options))
-    return {f"{sheet.name}.csv": sheet_csv(replace(sheet, total=None)) for sheet in sheets}
+    return sheets
 
 
 def transactions_sheet(ledger: Ledger, options: ReportOptions) -> Sheet:

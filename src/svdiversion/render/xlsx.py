@@ -150,7 +150,11 @@ def summary_tab(book: Workbook, excel: ExcelReturn) -> None:
             ("Completed", totals.completed, Kind.COUNT),
         ],
     )
-    reach.notes.append("Referrals made in the period covered, each as it stood on the as-of date.")
+    reach.notes.append(
+        "Counts referrals received in the period covered, each in the state it was in on the "
+        "as-of date: Completed is those referrals that had completed by then (the Outcomes "
+        "tab's By quarter table counts episodes that ended in each quarter instead)."
+    )
     measures = next(s for s in outcomes_sheets(excel.outcomes) if s.name == "measures")
     multi_tab(book, excel.cover, "Summary", "Summary", [headline, lines, reach, measures])
 
@@ -207,10 +211,17 @@ def areas_tab(book: Workbook, excel: ExcelReturn) -> None:
 
 
 def outcomes_tables(excel: ExcelReturn) -> list[Sheet]:
-    """The outcomes sheets, ages as numbers (the sheet holds them as labels)."""
+    """The outcomes sheets, ages as whole numbers with a number format (the sheet holds
+    them as labels)."""
     sheets = outcomes_sheets(excel.outcomes)
     return [
-        replace(s, rows=[[age, n] for age, n in excel.outcomes.ages]) if s.name == "ages" else s
+        replace(
+            s,
+            columns=(Column("age", "Age (years)", Kind.COUNT), *s.columns[1:]),
+            rows=[[age, n] for age, n in excel.outcomes.ages],
+        )
+        if s.name == "ages"
+        else s
         for s in sheets
     ]
 

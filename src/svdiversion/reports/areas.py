@@ -1,7 +1,11 @@
 """Per-area allocation, spend and reach, and whether provision is equitable.
 
-Costs not tied to an area (the evaluation, say) are a row of their own, or, with
-``apportion``, shared out across areas in proportion to their allocations.
+Like is compared with like: an area's row sets the spend tied to it against its
+allocation. The money not allocated to areas (the evaluation, the unallocated line, the
+part of any line left out of the allocations) is a row per budget line, that line's
+spend not tied to an area against that budget, so the total is the whole budget against
+all the spend. With ``apportion`` those budgets and their spend are shared out across the
+areas in proportion to their allocations instead.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from .outcomes.cells import TOTAL
 
 @dataclass(frozen=True, slots=True)
 class AreaRow:
-    """One area. ``id`` is ``None`` for the row of costs not tied to an area."""
+    """One area. ``id`` is ``None`` on a row of a budget line not tied to an area
+    (``budget_line`` names it) and on the total."""
 
     id: str | None
     name: str
@@ -37,6 +42,9 @@ class AreaRow:
     referral_share: Decimal | None
     population_10_17: int | None
     population_share: Decimal | None
+    budget_line: str | None = None
+    apportioned_allocation: Pence = 0
+    """With ``apportion``: the share of the budgets not tied to an area in ``allocated``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +71,11 @@ def areas_report(
         for a in _area_order(ledger, rename)
         if tallies.allocated.get(a) or tallies.actual.get(a) or tallies.referrals.get(a)
     ]
-    unassigned = tallies.actual.get(None, 0)
-    shares = (
-        _apportion(unassigned, {a: tallies.allocated.get(a, 0) for a in order}) if apportion else {}
-    )
+    others = _other_lines(ledger, tallies)
+    weights = {a: tallies.allocated.get(a, 0) for a in order}
+    apportion = apportion and sum(weights.values()) > 0
+    shares = _apportion(sum(o.actual for o in others), weights) if apportion else {}
+    budget_shares = _apportion(sum(o.allocated for o in others), weights) if apportion else {}
     populations = [ledger.areas[a].population_10_17 for a in order]
     totals = _Totals(
         allocated=sum(tallies.allocated.get(a, 0) for a in order),
@@ -77,10 +86,13 @@ def areas_report(
             else None
         ),
     )
-    rows = [_area_row(ledger, a, tallies, shares.get(a, 0), totals) for a in order]
-    if unassigned and not apportion:
-        rows.append(_unassigned_row(ledger.area_name(None), unassigned))
-    total = _total_row(tallies, sum(shares.values()), totals)
+    rows = [
+        _area_row(ledger, a, tallies, (shares.get(a, 0), budget_shares.get(a, 0)), totals)
+        for a in order
+    ]
+    if not apportion:
+        rows += others
+    total = _total_row(tallies, sum(a.allocated for a in rows), sum(shares.values()), totals)
     return AreasReport(as_of, ledger.currency, apportion, successors, tuple(rows), total)
 
 
@@ -91,6 +103,10 @@ class _Tallies:
 
     allocated: dict[str | None, Pence]
     actual: dict[str | None, Pence]
+    allocated_by_line: dict[str, Pence]
+    """Line -> what is allocated to areas of it."""
+    unassigned_by_line: dict[str, Pence]
+    """Line -> its spend not tied to an area."""
     referrals: dict[str | None, int]
     engaged: dict[str | None, int]
     """Children (distinct ``cyp_ref``) who started, by area."""
@@ -116,14 +132,20 @@ def _tallies(ledger: Ledger, as_of: date, rename: dict[str, str]) -> _Tallies:
         return day is not None and day <= as_of
 
     allocated: dict[str | None, Pence] = defaultdict(int)
+    allocated_by_line: dict[str, Pence] = defaultdict(int)
     for _, allocation in ledger.allocations():
         allocated[key(allocation.area)] += to_pence(allocation.amount)
+        allocated_by_line[allocation.line] += to_pence(allocation.amount)
     area = ("area", key)
-    # Totals by area (each area renamed once, not once per row).
-    actual: dict[str | None, Pence] = {
-        a: pence
-        for (a,), pence in ledger.transactions.sums([area], "pence", ("date", by_as_of)).items()
-    }
+    # Totals by area and line (each area renamed once, not once per row).
+    actual: dict[str | None, Pence] = defaultdict(int)
+    unassigned_by_line: dict[str, Pence] = defaultdict(int)
+    for (a, line), pence in ledger.transactions.sums(
+        [area, "budget_line"], "pence", ("date", by_as_of)
+    ).items():
+        actual[a] += pence
+        if a is None:
+            unassigned_by_line[line] += pence
     episodes = ledger.episodes
     referrals: dict[str | None, int] = {
         a: count for (a,), count in episodes.counts([area], ("referral_date", by_as_of)).items()
@@ -133,15 +155,28 @@ def _tallies(ledger: Ledger, as_of: date, rename: dict[str, str]) -> _Tallies:
     for a, _ in episodes.counts([area, "cyp_ref"], started):
         engaged[a] += 1
     return _Tallies(
-        allocated, actual, referrals, engaged, episodes.count_distinct("cyp_ref", started)
+        allocated,
+        dict(actual),
+        allocated_by_line,
+        unassigned_by_line,
+        referrals,
+        engaged,
+        episodes.count_distinct("cyp_ref", started),
     )
 
 
 def _area_row(
-    ledger: Ledger, area_id: str, tallies: _Tallies, apportioned: Pence, totals: _Totals
+    ledger: Ledger,
+    area_id: str,
+    tallies: _Tallies,
+    apportioned: tuple[Pence, Pence],
+    totals: _Totals,
 ) -> AreaRow:
-    allocated = tallies.allocated.get(area_id, 0)
-    spent = tallies.actual.get(area_id, 0) + apportioned
+    """``apportioned``: the area's shares of the spend and of the budgets not tied to an
+    area (zero unless apportioned)."""
+    own = tallies.allocated.get(area_id, 0)
+    allocated = own + apportioned[1]
+    spent = tallies.actual.get(area_id, 0) + apportioned[0]
     referrals = tallies.referrals.get(area_id, 0)
     engaged = tallies.engaged.get(area_id, 0)
     population = ledger.areas[area_id].population_10_17
@@ -150,13 +185,13 @@ def _area_row(
         name=ledger.area_name(area_id),
         allocated=allocated,
         actual=spent,
-        apportioned=apportioned,
+        apportioned=apportioned[0],
         remaining=allocated - spent,
         utilisation=ratio(spent, allocated),
         referrals=referrals,
         engaged=engaged,
         cost_per_engaged=divide_pence(spent, engaged),
-        budget_share=ratio(allocated, totals.allocated),
+        budget_share=ratio(own, totals.allocated),
         referral_share=ratio(referrals, totals.referrals),
         population_10_17=population,
         population_share=(
@@ -164,19 +199,37 @@ def _area_row(
             if population is not None and totals.population_10_17
             else None
         ),
+        apportioned_allocation=apportioned[1],
     )
 
 
-def _unassigned_row(name: str, spent: Pence) -> AreaRow:
-    """Costs not tied to an area, on a row of their own: no allocation, reach or shares."""
+def _other_lines(ledger: Ledger, tallies: _Tallies) -> list[AreaRow]:
+    """A row per budget line with money not allocated to areas or spend not tied to one:
+    that spend against that money. Spend not tied to an area on a line the ledger does
+    not know (a problem ``check`` reports) is one row against no budget."""
+    rows = []
+    unassigned = dict(tallies.unassigned_by_line)
+    for line in ledger.line_budgets():
+        budget = line.budget - tallies.allocated_by_line.get(line.id, 0)
+        spent = unassigned.pop(line.id, 0)
+        if budget or spent:
+            rows.append(_unassigned_row(line.name, budget, spent, line.id))
+    rest = sum(unassigned.values())
+    if rest:
+        rows.append(_unassigned_row(ledger.area_name(None), 0, rest, None))
+    return rows
+
+
+def _unassigned_row(name: str, budget: Pence, spent: Pence, line: str | None) -> AreaRow:
+    """Money not tied to an area, on a row of its own: its budget, no reach or shares."""
     return AreaRow(
         id=None,
         name=name,
-        allocated=0,
+        allocated=budget,
         actual=spent,
         apportioned=0,
-        remaining=-spent,
-        utilisation=None,
+        remaining=budget - spent,
+        utilisation=ratio(spent, budget),
         referrals=0,
         engaged=0,
         cost_per_engaged=None,
@@ -184,20 +237,23 @@ def _unassigned_row(name: str, spent: Pence) -> AreaRow:
         referral_share=None,
         population_10_17=None,
         population_share=None,
+        budget_line=line,
     )
 
 
-def _total_row(tallies: _Tallies, apportioned: Pence, totals: _Totals) -> AreaRow:
+def _total_row(tallies: _Tallies, allocated: Pence, apportioned: Pence, totals: _Totals) -> AreaRow:
+    """Every row's money: the areas' allocations and the budgets not tied to an area
+    against all the spend. Shares are of the areas' own allocations and referrals."""
     actual = sum(tallies.actual.values())
     engaged = tallies.engaged_total
     return AreaRow(
         id=None,
         name="Total",
-        allocated=totals.allocated,
+        allocated=allocated,
         actual=actual,
         apportioned=apportioned,
-        remaining=totals.allocated - actual,
-        utilisation=ratio(actual, totals.allocated),
+        remaining=allocated - actual,
+        utilisation=ratio(actual, allocated),
         referrals=totals.referrals,
         engaged=engaged,
         cost_per_engaged=divide_pence(actual, engaged),
@@ -277,7 +333,9 @@ def publish_areas(
             ),
             referral_share=(
                 ratio(referral, total_referrals)
-                if isinstance(referral, int) and isinstance(total_referrals, int)
+                if isinstance(referral, int)
+                and isinstance(total_referrals, int)
+                and area.referral_share is not None  # none on a line not tied to an area
                 else None
             ),
         )

@@ -88,6 +88,9 @@ class Burndown:
     budget_spent: Decimal | None
     periods: tuple[PeriodRow, ...]
     lines: tuple[LineRow, ...]
+    rag_basis: str = "profile"
+    """What RAG compares actual spend with: ``profile`` (planned to date) during the
+    contract, ``budget`` once it has ended, when all of the budget should be spent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,8 @@ def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
     forecast = actual_to_date + planned_after
 
     periods = _periods(months, profile.by_month, spend.by_month, budget, ledger, options)
+    ended = as_of > ledger.end
+    against = budget if ended else planned_to_date
     return Burndown(
         as_of=as_of,
         currency=ledger.currency,
@@ -179,11 +184,12 @@ def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
         run_rate_monthly=rate,
         variance=forecast - budget,
         variance_to_profile=actual_to_date - planned_to_date,
-        rag=rag_against_profile(actual_to_date, planned_to_date, ledger.settings.rag),
+        rag=rag_against_profile(actual_to_date, against, ledger.settings.rag),
         time_elapsed=time_elapsed(ledger.start, ledger.end, as_of),
         budget_spent=ratio(actual_to_date, budget),
         periods=periods,
-        lines=_lines(ledger, spend, profile),
+        lines=_lines(ledger, spend, profile, ended),
+        rag_basis="budget" if ended else "profile",
     )
 
 
@@ -255,7 +261,10 @@ def _periods(
     return tuple(rows)
 
 
-def _lines(ledger: Ledger, spend: SpendTotals, profile: Profile) -> tuple[LineRow, ...]:
+def _lines(
+    ledger: Ledger, spend: SpendTotals, profile: Profile, ended: bool
+) -> tuple[LineRow, ...]:
+    """Each line's figures; its RAG against its budget once the contract has ended."""
     rows = []
     for line in ledger.line_budgets():
         actual = spend.by_line.get(line.id, 0)
@@ -274,7 +283,9 @@ def _lines(ledger: Ledger, spend: SpendTotals, profile: Profile) -> tuple[LineRo
                 remaining=line.budget - actual,
                 forecast_outturn=forecast,
                 variance=forecast - line.budget,
-                rag=rag_against_profile(actual, planned, ledger.settings.rag),
+                rag=rag_against_profile(
+                    actual, line.budget if ended else planned, ledger.settings.rag
+                ),
             )
         )
     return tuple(rows)

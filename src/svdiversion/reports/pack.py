@@ -43,9 +43,12 @@ def disclosed_reports(
     areas = areas_report(ledger, options)
     shown = exact
     if disclosure is Disclosure.PUBLISHED:
-        shown, areas = published_reports(publisher or Publisher(ledger), options, areas)
-    spend = burndown(ledger, options).actual_to_date
-    return areas, shown, vfm(ledger, spend, exact, shown, unit_costs, options.as_of)
+        publisher = publisher or Publisher(ledger)
+        shown, areas = published_reports(publisher, options, areas)
+        cumulative = publisher.released(options.as_of).outcomes
+    else:
+        cumulative = outcomes(ledger, ReportOptions(options.as_of)) if options.window else exact
+    return areas, shown, vfm(ledger, options, shown, cumulative, unit_costs)
 
 
 def published_reports(
