@@ -26,8 +26,8 @@ def commands() -> list[str]:
 def test_the_commands_are_the_documented_ones() -> None:
     assert commands() == sorted([
         "areas", "burndown", "check", "close", "export csv", "export evaluation",
-        "export journal", "export xlsx", "generate", "init", "outcomes", "reconcile", "reopen",
-        "report", "trends", "vfm",
+        "export journal", "export xlsx", "generate", "import", "init", "outcomes", "reconcile",
+        "reopen", "report", "trends", "vfm",
     ])  # fmt: skip
 
 

@@ -85,9 +85,15 @@ def line_of(root: Path, row_id: str) -> int:
     return next(n for n, line in enumerate(lines, start=1) if line.startswith(row_id + ","))
 
 
+NEXT_AFTER_CLOSE = (
+    "next: svdiversion report --month 2024-09 --format markdown --out pack-2024-09.md "
+    "(the monthly pack); 'svdiversion check' now guards the month's rows\n"
+)
+
+
 def close_september(root: Path) -> None:
     code, _, err = invoke(root, "close", "--month", "2024-09", "--by", "A. Treasurer")
-    assert (code, err) == (0, ""), err
+    assert (code, err) == (0, NEXT_AFTER_CLOSE), err
 
 
 def problem_heads(stdout: str) -> list[str]:
@@ -108,7 +114,7 @@ def test_close_appends_the_month_with_its_digest(shipped: Path) -> None:
 
     code, out, err = invoke(shipped, "close", "--month", "2024-09", "--by", "A. Treasurer")
 
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, NEXT_AFTER_CLOSE)
     assert out == (
         f"Closed 2024-09 (2024/25 P06) by A. Treasurer: 5 rows, {digest}; "
         "recorded in ledger/closes.yaml\n"
@@ -279,7 +285,12 @@ def test_reopen_keeps_the_history_and_lets_the_month_change(shipped: Path) -> No
         "A. Treasurer",
     )
 
-    assert (code, err) == (0, "")
+    assert (code, err) == (
+        0,
+        "next: correct the month's rows (svdiversion import --month 2024-09 for payments the "
+        "finance export has), then svdiversion reconcile --month 2024-09 and svdiversion "
+        "close --month 2024-09\n",
+    )
     assert out == "Reopened 2024-09 (2024/25 P06) by A. Treasurer; recorded in ledger/closes.yaml\n"
     after_reopen = (shipped / CLOSES).read_bytes()
     assert after_reopen == first_close + (

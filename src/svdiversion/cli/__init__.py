@@ -12,6 +12,7 @@ from .check import check
 from .export import export_app
 from .finance import close, reconcile, reopen
 from .generate import generate
+from .importing import import_payments
 from .init import init
 from .reports import areas, burndown, outcomes, report, vfm
 from .trends import trends
@@ -66,6 +67,7 @@ app.command()(outcomes)
 app.command()(vfm)
 app.command()(report)
 app.command()(trends)
+app.command(name="import")(import_payments)
 app.command()(reconcile)
 app.command()(close)
 app.command()(reopen)

@@ -92,6 +92,7 @@ class Code(StrEnum):
     E606 = "E606", "A finance export amount that cannot be read"
     E607 = "E607", "A debit/credit pair with both or neither holding an amount"
     E608 = "E608", "A month and budget line explained twice in ledger/commentary.yaml"
+    E609 = "E609", "A finance export payment no import rule places on a budget line"
     # Warnings
     W301 = "W301", "A child with more than one engaged episode"
     W401 = "W401", "Spend above an area allocation"

@@ -53,6 +53,9 @@ class Payment:
     reference: str
     supplier: str
     description: str
+    account: str = ""
+    cost_centre: str = ""
+    area: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +223,17 @@ class _ExportReader:
             columns.date,
             columns.reference,
             *(name for name in (columns.amount, columns.debit, columns.credit) if name),
-            *(name for name in (columns.supplier, columns.description) if name),
+            *(
+                name
+                for name in (
+                    columns.supplier,
+                    columns.description,
+                    columns.account,
+                    columns.cost_centre,
+                    columns.area,
+                )
+                if name
+            ),
         ]
         if mapping.keep_rows:
             names.append(mapping.keep_rows.column)
@@ -295,9 +308,15 @@ class _ExportReader:
             day,
             -pence if self.mapping.amounts.negate else pence,
             self._value(record, columns.reference).strip(),
-            self._value(record, columns.supplier).strip() if columns.supplier else "",
-            self._value(record, columns.description).strip() if columns.description else "",
+            self._optional(record, columns.supplier),
+            self._optional(record, columns.description),
+            self._optional(record, columns.account),
+            self._optional(record, columns.cost_centre),
+            self._optional(record, columns.area),
         )
+
+    def _optional(self, record: list[str], column: str | None) -> str:
+        return self._value(record, column).strip() if column else ""
 
     def _date(self, line: int, record: list[str]) -> date | None:
         column = self.mapping.columns.date
