@@ -174,6 +174,20 @@ def test_a_rule_naming_an_unknown_line_is_located_in_the_mapping(shipped: Path) 
     assert "config/finance-import.yaml:" in err and "E201 unknown budget line 'evalu'" in err
 
 
+def test_a_fresh_workspace_without_an_export_says_so(tmp_path: Path) -> None:
+    root = tmp_path / "new"
+    code, _, _ = run_cli(
+        "init", str(root), "--service", "New", "--decision", "NEW/1", "--total", "1200",
+        "--start", "2024-04-01", "--end", "2025-03-31",
+    )  # fmt: skip
+    assert code == 0
+
+    code, out, err = invoke(root, "import", "--month", "2024-05", "--apply")
+
+    assert (code, out) == (0, "")
+    assert err.startswith("no finance export yet: ledger/finance/*.csv matches no file")
+
+
 # ---------------------------------------------------------------------- hostile input
 
 

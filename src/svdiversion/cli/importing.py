@@ -97,7 +97,7 @@ def _import(
     _refuse_closed(ledger, month)
     inputs = finance_inputs(ctx, files, {line.id for line in ledger.line_budgets()})
     if no_export_yet(inputs):
-        say_no_export(inputs)
+        say_no_export(inputs, "--file")
         raise typer.Exit(EXIT_OK)
     root = ledger.root
     if inputs.problems:

@@ -121,10 +121,10 @@ def no_export_yet(inputs: FinanceInputs) -> bool:
     return not inputs.exports and not inputs.problems
 
 
-def say_no_export(inputs: FinanceInputs) -> None:
+def say_no_export(inputs: FinanceInputs, option: str = "--payments") -> None:
     sys.stderr.write(
         f"no finance export yet: {inputs.pattern} matches no file; save the finance "
-        "system's payments export there, or pass --payments FILE\n"
+        f"system's payments export there, or pass {option} FILE\n"
     )
 
 

@@ -130,12 +130,17 @@ def console_width() -> int | None:
 
 
 def unit_costs(ctx: typer.Context) -> list[UnitCost]:
-    """config/unit_costs.yaml, or the command stops with its located problems."""
-    costs, problems = load_unit_costs(workspace_root(ctx))
+    """config/unit_costs.yaml (optional: none when the file is not there), or the command
+    stops with its located problems."""
+    root = workspace_root(ctx)
+    if not (root / "config/unit_costs.yaml").exists():
+        return []
+    costs, problems = load_unit_costs(root)
     if costs is None or problems:
         sys.stderr.write(problems_text(problems))
         fail(
-            "config/unit_costs.yaml has problems; the value-for-money view needs it",
+            "config/unit_costs.yaml has problems; correct it, or remove it to leave the "
+            "break-even table out",
             "see docs/ledger-format.md",
             EXIT_PROBLEMS,
         )

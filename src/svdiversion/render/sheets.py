@@ -207,7 +207,22 @@ def areas_sheet(report: AreasReport) -> Sheet:
     )
 
 
+NO_UNIT_COSTS = (
+    "No break-even table: config/unit_costs.yaml (optional) is not there or holds no unit "
+    "costs; see docs/ledger-format.md."
+)
+
+
 def vfm_sheets(report: VfmReport) -> list[Sheet]:
+    """Cost per unit and the break-even table (left out, with a note, without unit costs)."""
+    sheets = _vfm_sheets(report)
+    if not report.break_even:
+        sheets[0].notes.append(NO_UNIT_COSTS)
+        return sheets[:1]
+    return sheets
+
+
+def _vfm_sheets(report: VfmReport) -> list[Sheet]:
     return [
         Sheet(
             "unit_costs",
