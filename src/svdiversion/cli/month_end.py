@@ -18,11 +18,14 @@ import typer
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
 from ..core.problems import UNREADABLE_CODES, Problem, sort_problems
+from ..finance.commentary import load_commentary
 from ..finance.importer import UNREADABLE_EXPORT_CODES, Export, read_export
-from ..finance.mapping import FinanceConfig, export_files, load_config
+from ..finance.mapping import FINANCE_IMPORT, FinanceConfig, export_files, load_config
+from ..finance.reconcile import Reconciliation, reconcile
 from ..load.excerpts import locate
 from ..lock import LockUnavailable, ledger_lock
 from ..render.problems import problems_text
+from ..reports.options import ReportOptions
 from .common import EXIT_USAGE, exit_code, fail, load_clean, parse_month_option, workspace_root
 
 MonthOption = Annotated[
@@ -138,3 +141,35 @@ def stop(root: Path, problems: list[Problem], message: str, code: int | None = N
     if code is None:
         code = exit_code(problems, unreadable=UNREADABLE_CODES | UNREADABLE_EXPORT_CODES)
     fail(f"{message} ({len(shown)} problem{'s' * (len(shown) != 1)})", "", code)
+
+
+def window_reconciliation(
+    ctx: typer.Context, ledger: Ledger, options: ReportOptions
+) -> tuple[Reconciliation | None, str | None]:
+    """For a report window of one month: the month's reconciliation when the finance
+    export has payments in it and the finance inputs read cleanly; else ``None`` and a
+    line saying why (``None`` too when the window is not one month)."""
+    window = options.window
+    if window is None or Month.of(window.start) != Month.of(window.end):
+        return None, None
+    month = Month.of(window.start)
+    left_out = f"{month} not reconciled in this report:"
+    root = workspace_root(ctx)
+    config, problems = load_config(root)
+    if config is None:
+        return None, f"{left_out} no finance export mapping ({FINANCE_IMPORT})"
+    exports = []
+    for path in export_files(root, config.payments):
+        export, found = read_export(path, path.relative_to(root).as_posix(), config.payments)
+        problems += found
+        if export is not None:
+            exports.append(export)
+    if not any(Month.of(p.date) == month for e in exports for p in e.payments):
+        return None, f"{left_out} no finance export with payments in {month}"
+    commentary, found = load_commentary(root, {line.id for line in ledger.line_budgets()})
+    if problems or found:
+        return None, (
+            f"{left_out} the finance inputs have problems: run 'svdiversion reconcile "
+            f"--month {month}'"
+        )
+    return reconcile(ledger, month, exports, commentary, config.reconcile), None

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..core import fiscal
 from ..core.fiscal import DateRange, parse_fy, parse_month, parse_period, parse_quarter
 from ..core.ledger import Ledger
 from ..core.models import UnitCost
@@ -21,6 +22,7 @@ from ..reports.disclosure import Disclosure
 from ..reports.options import Bucket, ReportOptions
 from . import output
 from .common import EXIT_PROBLEMS, AsOf, fail, load_clean, workspace_root
+from .month_end import window_reconciliation
 from .output import OutFile
 
 
@@ -147,9 +149,12 @@ def unit_costs(ctx: typer.Context) -> list[UnitCost]:
     return costs
 
 
-def report_ledger(ctx: typer.Context) -> tuple[Ledger, list[Problem]]:
+def report_ledger(
+    ctx: typer.Context, options: ReportOptions | None = None
+) -> tuple[Ledger, list[Problem]]:
     """The ledger for a report, checked as of today (a report's --as-of only hides later
-    rows), and its warnings; the command stops on any error or when there is no decision."""
+    rows), and its warnings; the command stops on any error or when there is no decision,
+    and (a usage error) when the report's window lies wholly outside the contract."""
     result = load_clean(ctx, None)
     ledger = result.ledger
     assert ledger is not None
@@ -158,6 +163,14 @@ def report_ledger(ctx: typer.Context) -> tuple[Ledger, list[Problem]]:
             "the ledger has no decisions yet: nothing to report",
             "record a decision in ledger/contract.yaml (see docs/ledger-format.md)",
             EXIT_PROBLEMS,
+        )
+    window = options.window if options else None
+    if window is not None and (window.end < ledger.start or window.start > ledger.end):
+        first, last = fiscal.Month.of(ledger.start), fiscal.Month.of(ledger.end)
+        fail(
+            f"the window {window.start} to {window.end} is outside the contract, which runs "
+            f"from {first} to {last}",
+            f"give a window from {first} to {last}",
         )
     return ledger, result.problems
 
@@ -184,7 +197,7 @@ def burndown(
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy], by)
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     report = compute(ledger, options)
     if output is Format.TABLE:
         report_views.print_burndown(report, console_width())
@@ -222,7 +235,7 @@ def areas(
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     report = areas_report(ledger, options, apportion=apportion, successors=successors)
     mode = disclosure_for(output, disclosure)
     if mode is Disclosure.PUBLISHED:
@@ -254,7 +267,7 @@ def outcomes(
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     report = compute(ledger, options)
     mode = disclosure_for(output, disclosure)
     if mode is Disclosure.PUBLISHED:
@@ -285,7 +298,7 @@ def vfm(
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger, _ = report_ledger(ctx)
+    ledger, _ = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
     _, _, report = disclosed_reports(ledger, options, mode, unit_costs(ctx))
     if output is Format.TABLE:
@@ -319,10 +332,11 @@ def report(
         )
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
-    ledger, problems = report_ledger(ctx)
+    ledger, problems = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
     pack = monthly_pack(ledger, options, mode, problems, unit_costs(ctx))
+    month_end = window_reconciliation(ctx, ledger, options) if month else None
     if output is Format.TABLE:
-        report_views.print_pack(pack, console_width())
+        report_views.print_pack(pack, console_width(), month_end)
     else:
-        emit(ctx, report_views.pack_text(pack, output.value), out)
+        emit(ctx, report_views.pack_text(pack, output.value, month_end), out)
