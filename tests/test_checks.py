@@ -1260,3 +1260,71 @@ def test_shares_in_order_reports_a_record_dated_before_the_one_above(tmp_path: P
             "(2025-04-02T10:00:00+01:00): records are only appended",
         )
     ]
+
+
+# --------------------------------------------------------------------- the treasurer's forecast
+
+FORECAST = """
+    forecasts:
+      - budget_line: {line}
+        from: {start}
+        said_by: A. Treasurer
+        said_on: 2024-03-20
+        reason: The report slips to April.
+        spend:
+          {first}: 0.00
+          2024-04: 150.00
+"""
+
+
+def forecast(line: str = "evaluation", start: str = "2024-03", first: str = "2024-03") -> dict:
+    return {"ledger/forecasts.yaml": FORECAST.format(line=line, start=start, first=first)}
+
+
+def test_forecasts_name_known_lines_reports_an_unknown_line(tmp_path: Path) -> None:
+    from svdiversion.checks.forecasts import forecasts_name_known_lines
+
+    root = make_workspace(tmp_path, extra=forecast(line="evaluaton"))
+
+    assert found(run_check(forecasts_name_known_lines, root)) == [
+        ("ledger/forecasts.yaml", 2, 18, "E701", "forecast for unknown budget line 'evaluaton'")
+    ]
+
+
+def test_forecast_months_in_contract_reports_from_and_months_outside(tmp_path: Path) -> None:
+    from svdiversion.checks.forecasts import forecast_months_in_contract
+
+    root = make_workspace(tmp_path, extra=forecast(start="2023-06", first="2023-06"))
+
+    assert found(run_check(forecast_months_in_contract, root)) == [
+        (
+            "ledger/forecasts.yaml",
+            3,
+            11,
+            "E702",
+            "forecast for evaluation from 2023-06, outside the contract (2023-07 to 2025-03)",
+        ),
+        (
+            "ledger/forecasts.yaml",
+            8,
+            16,
+            "E702",
+            "forecast for evaluation in 2023-06, outside the contract (2023-07 to 2025-03)",
+        ),
+    ]
+
+
+def test_forecast_months_in_contract_reports_a_month_before_from(tmp_path: Path) -> None:
+    from svdiversion.checks.forecasts import forecast_months_in_contract
+
+    root = make_workspace(tmp_path, extra=forecast(start="2024-04", first="2024-03"))
+
+    assert found(run_check(forecast_months_in_contract, root)) == [
+        (
+            "ledger/forecasts.yaml",
+            8,
+            16,
+            "E702",
+            "forecast for evaluation in 2024-03, before its from month 2024-04",
+        )
+    ]

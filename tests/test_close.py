@@ -151,7 +151,7 @@ def test_check_catches_an_edit_to_a_closed_month(shipped: Path) -> None:
         f"now {now}"
     ]
     assert at_close != now
-    assert err == "1 error, 0 warnings in 7 files\n"
+    assert err == "1 error, 0 warnings in 8 files\n"
 
 
 def test_check_names_a_removed_row_at_the_close_record(shipped: Path) -> None:

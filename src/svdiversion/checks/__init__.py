@@ -15,6 +15,7 @@ from .closes import CLOSE_CHECKS
 from .context import CheckContext
 from .contract import CONTRACT_CHECKS
 from .episodes import EPISODE_CHECKS
+from .forecasts import FORECAST_CHECKS
 from .shares import SHARE_CHECKS
 from .transactions import TRANSACTION_CHECKS
 
@@ -26,6 +27,7 @@ CHECKS: tuple[Check, ...] = (
     *EPISODE_CHECKS,
     *CLOSE_CHECKS,
     *SHARE_CHECKS,
+    *FORECAST_CHECKS,
 )
 
 

@@ -93,6 +93,9 @@ class Code(StrEnum):
     E607 = "E607", "A debit/credit pair with both or neither holding an amount"
     E608 = "E608", "A month and budget line explained twice in ledger/commentary.yaml"
     E609 = "E609", "A finance export payment no import rule places on a budget line"
+    # The treasurer's forecast
+    E701 = "E701", "A treasurer's forecast for a budget line the contract does not define"
+    E702 = "E702", "A treasurer's forecast month outside the contract, or before its from month"
     # Warnings
     W301 = "W301", "A child with more than one engaged episode"
     W401 = "W401", "Spend above an area allocation"

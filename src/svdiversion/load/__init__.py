@@ -11,6 +11,7 @@
     ledger/workshops.csv         group sessions
     ledger/closes.yaml           optional: months closed and reopened (E502 when malformed)
     ledger/shares.yaml           optional: evaluation extracts shared (E503 when malformed)
+    ledger/forecasts.yaml        optional: the treasurer's expected spend by month and line
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from ..core.models import (
 )
 from ..core.problems import Problem
 from ..core.table import Table
+from .forecasts import FORECASTS, load_forecasts
 from .header import TableSpec
 from .shares import SHARES, load_shares
 from .tables import read_table
@@ -78,8 +80,9 @@ def workspace_files(root: Path) -> list[str]:
         WORKSHOPS,
         CLOSES,
         SHARES,
+        FORECASTS,
     ]
-    optional = (SETTINGS, CLOSES, SHARES)
+    optional = (SETTINGS, CLOSES, SHARES, FORECASTS)
     return [name for name in names if name not in optional or (root / name).exists()]
 
 
@@ -166,6 +169,7 @@ def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
         origins=origins,
         closes=_closes(root, problems, origins),
         shares=load_shares(root, problems, origins),
+        forecasts=load_forecasts(root, problems, origins),
     )
     return ledger, problems
 

@@ -44,6 +44,7 @@ def burndown_json(report: Burndown) -> dict[str, Any]:
         "forecast_outturn": money(report.forecast_outturn),
         "run_rate_forecast": money(report.run_rate_forecast),
         "run_rate_monthly": money(report.run_rate_monthly),
+        "treasurer_forecast": money(report.treasurer_forecast),
         "variance": money(report.variance),
         "variance_to_profile": money(report.variance_to_profile),
         "rag": report.rag.value,
@@ -76,6 +77,7 @@ def burndown_json(report: Burndown) -> dict[str, Any]:
                 "actual_to_date": money(line.actual_to_date),
                 "remaining": money(line.remaining),
                 "forecast_outturn": money(line.forecast_outturn),
+                "treasurer_forecast": money(line.treasurer_forecast),
                 "variance": money(line.variance),
                 "rag": line.rag.value,
             }

@@ -106,6 +106,7 @@ def lines_sheet(report: Burndown) -> Sheet:
             Column("actual_to_date", "Actual to date", Kind.MONEY),
             Column("remaining", "Remaining", Kind.MONEY),
             Column("forecast_outturn", "Forecast outturn", Kind.MONEY),
+            Column("treasurer_forecast", "Treasurer forecast", Kind.MONEY),
             Column("variance", "Variance", Kind.MONEY),
             Column("rag", "RAG"),
         ),
@@ -119,6 +120,7 @@ def lines_sheet(report: Burndown) -> Sheet:
                 line.actual_to_date,
                 line.remaining,
                 line.forecast_outturn,
+                line.treasurer_forecast,
                 line.variance,
                 line.rag.value,
             ]
@@ -133,6 +135,7 @@ def lines_sheet(report: Burndown) -> Sheet:
             report.actual_to_date,
             report.remaining,
             report.forecast_outturn,
+            report.treasurer_forecast,
             report.variance,
             report.rag.value,
         ],
@@ -140,6 +143,7 @@ def lines_sheet(report: Burndown) -> Sheet:
 
 
 def headline_sheet(report: Burndown) -> Sheet:
+    said = report.treasurer_forecast is not None
     rows: list[tuple[str, Any, Kind]] = [
         ("Budget", report.budget_total, Kind.MONEY),
         ("Planned to date", report.planned_to_date, Kind.MONEY),
@@ -147,9 +151,22 @@ def headline_sheet(report: Burndown) -> Sheet:
         ("Remaining", report.remaining, Kind.MONEY),
         ("Forecast outturn (profile)", report.forecast_outturn, Kind.MONEY),
         ("Forecast outturn (run rate)", report.run_rate_forecast, Kind.MONEY),
-        ("Variance (forecast - budget)", report.variance, Kind.MONEY),
+        *(
+            [("Forecast outturn (treasurer)", report.treasurer_forecast, Kind.MONEY)]
+            if said
+            else []
+        ),
+        (
+            "Variance (treasurer - budget)" if said else "Variance (forecast - budget)",
+            report.variance,
+            Kind.MONEY,
+        ),
         ("Variance to profile", report.variance_to_profile, Kind.MONEY),
-        ("RAG against profile", report.rag.value, Kind.TEXT),
+        (
+            "RAG against treasurer" if said else "RAG against profile",
+            report.rag.value,
+            Kind.TEXT,
+        ),
         ("Time elapsed", report.time_elapsed, Kind.PERCENT),
         ("Budget spent", report.budget_spent, Kind.PERCENT),
     ]
@@ -158,7 +175,14 @@ def headline_sheet(report: Burndown) -> Sheet:
         f"Headline as of {report.as_of}",
         (Column("measure", "Measure"), Column("value", "Value")),
         [[name, value] for name, value, _ in rows],
-        notes=["Underspend is negative."],
+        notes=[
+            "Underspend is negative.",
+            *(
+                ["Variance and RAG use the treasurer's forecast where one is recorded."]
+                if said
+                else []
+            ),
+        ],
         value_kinds=[kind for _, _, kind in rows],
     )
 
