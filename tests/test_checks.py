@@ -1328,3 +1328,108 @@ def test_forecast_months_in_contract_reports_a_month_before_from(tmp_path: Path)
             "forecast for evaluation in 2024-03, before its from month 2024-04",
         )
     ]
+
+
+# ------------------------------------------------------------------------- the commentary
+
+
+def commentary(*entries: str) -> dict[str, str | bytes]:
+    return {"ledger/commentary.yaml": "commentary:\n" + "".join(f"  - {e}\n" for e in entries)}
+
+
+def test_commentary_lines_known_reports_an_unknown_line(tmp_path: Path) -> None:
+    from svdiversion.checks.commentary import commentary_lines_known
+
+    root = make_workspace(
+        tmp_path, extra=commentary("{month: 2024-03, budget_line: deliveries, text: Late.}")
+    )
+
+    assert found(run_check(commentary_lines_known, root)) == [
+        ("ledger/commentary.yaml", 2, 35, "E201", "unknown budget line 'deliveries'")
+    ]
+
+
+def test_commentary_months_in_contract_reports_a_month_outside(tmp_path: Path) -> None:
+    from svdiversion.checks.commentary import commentary_months_in_contract
+
+    root = make_workspace(
+        tmp_path,
+        extra=commentary(
+            "{month: 2023-06, budget_line: delivery, text: Before the start.}",
+            "{month: 2023-07, budget_line: delivery, text: The first month.}",
+            "{month: 2025-04, budget_line: delivery, text: After the end.}",
+        ),
+    )
+
+    assert found(run_check(commentary_months_in_contract, root)) == [
+        (
+            "ledger/commentary.yaml",
+            2,
+            13,
+            "E301",
+            "commentary month 2023-06 is outside the contract period 2023-07-01 to 2025-03-31",
+        ),
+        (
+            "ledger/commentary.yaml",
+            4,
+            13,
+            "E301",
+            "commentary month 2025-04 is outside the contract period 2023-07-01 to 2025-03-31",
+        ),
+    ]
+
+
+def test_commentary_once_reports_a_second_explanation(tmp_path: Path) -> None:
+    from svdiversion.checks.commentary import commentary_once
+
+    root = make_workspace(
+        tmp_path,
+        extra=commentary(
+            "{month: 2024-03, budget_line: delivery, text: Late invoice.}",
+            "{month: 2024-03, budget_line: delivery, text: Said twice.}",
+        ),
+    )
+
+    assert found(run_check(commentary_once, root)) == [
+        (
+            "ledger/commentary.yaml",
+            3,
+            5,
+            "E608",
+            "2024-03 delivery is explained twice (first on line 2)",
+        )
+    ]
+
+
+def test_commentary_that_does_not_read_says_what_to_write(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        extra=commentary("{month: 2024-3, budget_line: 'bad id!', text: ''}", "{month: 2024-03}"),
+    )
+
+    assert found(check_workspace(root)) == [
+        (
+            "ledger/commentary.yaml",
+            2,
+            13,
+            "E110",
+            "commentary.0.month: write the month explained, as YYYY-MM, such as 2024-09",
+        ),
+        (
+            "ledger/commentary.yaml",
+            2,
+            34,
+            "E110",
+            "commentary.0.budget_line: write the id of a budget line of the contract, "
+            "such as evaluation",
+        ),
+        (
+            "ledger/commentary.yaml",
+            2,
+            51,
+            "E110",
+            "commentary.0.text: write the explanation, in 1 to 2,000 characters",
+        ),
+        ("ledger/commentary.yaml", 3, 5, "E112", "missing key 'budget_line' in commentary.1"),
+        ("ledger/commentary.yaml", 3, 5, "E112", "missing key 'text' in commentary.1"),
+    ]

@@ -258,4 +258,4 @@ def test_documented_extension_and_variation_pass_check(shipped: Path) -> None:
     assert added == 4
     code, out, err = run_cli("-C", str(shipped), "check", "--as-of", "2026-03-31")
     assert (code, out) == (0, "")
-    assert err == "0 errors, 0 warnings in 11 files\n"
+    assert err == "0 errors, 0 warnings in 12 files\n"

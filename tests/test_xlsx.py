@@ -216,6 +216,7 @@ def test_cover_says_whose_return_and_which_files_made_it(made: dict[str, Made]) 
         "ledger/outcomes.csv",
         "ledger/workshops.csv",
         "ledger/forecasts.yaml",
+        "ledger/commentary.yaml",
     ]
     assert [c.value for c in files.column("File")] == expected
     for name, digest, size in zip(

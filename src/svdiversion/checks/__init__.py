@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from ..core.ledger import Ledger
 from ..core.problems import Problem
 from .closes import CLOSE_CHECKS
+from .commentary import COMMENTARY_CHECKS
 from .context import CheckContext
 from .contract import CONTRACT_CHECKS
 from .episodes import EPISODE_CHECKS
@@ -28,6 +29,7 @@ CHECKS: tuple[Check, ...] = (
     *CLOSE_CHECKS,
     *SHARE_CHECKS,
     *FORECAST_CHECKS,
+    *COMMENTARY_CHECKS,
 )
 
 

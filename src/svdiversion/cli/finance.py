@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..appendlog import NotAppended
-from ..core.closes import closed_months, month_rows
+from ..core.closes import closed_months, month_commentary, month_rows
 from ..core.codes import Code
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
@@ -153,7 +153,8 @@ def _close_locked(
         "ledger_cash": rec.ledger_cash,
         "finance_cash": rec.finance_cash,
     }
-    _append(ctx, close_record(rows, now(), name, totals))
+    commentary = month_commentary(ledger, month)
+    _append(ctx, close_record(rows, now(), name, totals, commentary))
     count = len(rows.rows)
     print(
         f"Closed {month} ({month.fy_period}) by {name}: {count} row{'s' * (count != 1)}, "
@@ -161,7 +162,7 @@ def _close_locked(
     )
     sys.stderr.write(
         f"next: svdiversion report --month {month} --format markdown --out pack-{month}.md "
-        "(the monthly pack); 'svdiversion check' now guards the month's rows\n"
+        "(the monthly pack); 'svdiversion check' now guards the month's rows and commentary\n"
     )
 
 

@@ -83,7 +83,7 @@ class Code(StrEnum):
         "ledger/closes.yaml malformed, or a record that does not follow from the ones before",
     )
     E503 = "E503", "ledger/shares.yaml malformed, or a record out of time order"
-    # The finance system's exports and the commentary (reconcile and close only)
+    # The finance system's exports (reconcile, close and import) and the commentary (check too)
     E601 = "E601", "A finance export cannot be found or read"
     E602 = "E602", "A finance export is not in the mapping's encoding"
     E603 = "E603", "A finance export's header lacks a mapped column, or names one twice"
@@ -103,8 +103,12 @@ class Code(StrEnum):
     W403 = "W403", "Free text that looks like personal data"
 
 
-RECONCILE_CODES: tuple[Code, ...] = tuple(code for code in Code if code.startswith("E6"))
-"""Emitted only where the finance inputs are read (``reconcile``, ``close``)."""
+RECONCILE_CODES: tuple[Code, ...] = tuple(
+    code for code in Code if code.startswith("E6") and code is not Code.E608
+)
+"""Emitted only where the finance inputs are read (``reconcile``, ``close``, ``import``).
+``E608`` (commentary explaining a month and line twice) is ``check``'s too, since
+``check`` reads ``ledger/commentary.yaml``."""
 
 CHECK_CODES: tuple[Code, ...] = tuple(code for code in Code if code not in RECONCILE_CODES)
 """Every code ``check`` can emit, in order: JUnit output has one test case for each."""

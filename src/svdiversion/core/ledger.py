@@ -20,6 +20,7 @@ from .models import (
     AllocationChange,
     Area,
     BudgetLine,
+    Comment,
     Decision,
     LineKind,
     Measure,
@@ -92,6 +93,7 @@ class Ledger:
     closes: tuple[MonthClose, ...] = ()  # ledger/closes.yaml, in file order
     shares: tuple[ShareRecord, ...] = ()  # ledger/shares.yaml, in file order
     forecasts: tuple[Forecast, ...] = ()  # ledger/forecasts.yaml, in file order
+    commentary: tuple[Comment, ...] = ()  # ledger/commentary.yaml, in file order
 
     # ------------------------------------------------------------------ contract
 

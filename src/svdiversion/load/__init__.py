@@ -12,6 +12,7 @@
     ledger/closes.yaml           optional: months closed and reopened (E502 when malformed)
     ledger/shares.yaml           optional: evaluation extracts shared (E503 when malformed)
     ledger/forecasts.yaml        optional: the treasurer's expected spend by month and line
+    ledger/commentary.yaml       optional: the treasurer's explanations of variances
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from ..core.models import (
 )
 from ..core.problems import Problem
 from ..core.table import Table
+from .commentary import COMMENTARY, load_commentary_file
 from .forecasts import FORECASTS, load_forecasts
 from .header import TableSpec
 from .shares import SHARES, load_shares
@@ -81,8 +83,9 @@ def workspace_files(root: Path) -> list[str]:
         CLOSES,
         SHARES,
         FORECASTS,
+        COMMENTARY,
     ]
-    optional = (SETTINGS, CLOSES, SHARES, FORECASTS)
+    optional = (SETTINGS, CLOSES, SHARES, FORECASTS, COMMENTARY)
     return [name for name in names if name not in optional or (root / name).exists()]
 
 
@@ -170,6 +173,7 @@ def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
         closes=_closes(root, problems, origins),
         shares=load_shares(root, problems, origins),
         forecasts=load_forecasts(root, problems, origins),
+        commentary=load_commentary_file(root, problems, origins),
     )
     return ledger, problems
 
