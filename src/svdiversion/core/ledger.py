@@ -120,6 +120,11 @@ class Ledger:
             return self
         return replace(self, decisions=decisions, variations=variations, forecasts=forecasts)
 
+    def not_yet_approved(self, day: date) -> tuple[Decision, ...]:
+        """Decisions :meth:`known_on` shows on ``day`` though approved later: before the
+        first approval a report shows the first plan, and says it is not yet approved."""
+        return tuple(d for d in self.known_on(day).decisions if d.approved and d.approved > day)
+
     def variations_of(self, decision_id: str) -> list[Variation]:
         return [v for v in self.variations if v.decision == decision_id]
 

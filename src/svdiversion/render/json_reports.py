@@ -50,6 +50,10 @@ def burndown_json(report: Burndown) -> dict[str, Any]:
         "rag": report.rag.value,
         "time_elapsed": fraction(report.time_elapsed),
         "budget_spent": fraction(report.budget_spent),
+        "not_yet_approved": [
+            {"decision": ident, "approved": day.isoformat()}
+            for ident, day in report.not_yet_approved
+        ],
         "periods": [
             {
                 "month": p.month,

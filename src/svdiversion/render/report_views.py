@@ -61,6 +61,12 @@ def print_burndown(report: Burndown, width: int | None) -> None:
     console = make_console(width)
     headline, periods, lines = burndown_sheets(report)
     console.print(Columns([sheet_table(headline), burndown_chart(report)], padding=(0, 4)))
+    for ident, day in report.not_yet_approved:
+        console.print(
+            f"Decision {ident} is not yet approved on {report.as_of} (approved {day}): "
+            "the figures show its plan.",
+            markup=False,
+        )
     console.print()
     show(console, sheets_group([periods, lines]))
 

@@ -182,6 +182,11 @@ def headline_sheet(report: Burndown) -> Sheet:
                 if said
                 else []
             ),
+            *(
+                f"Decision {ident} is not yet approved on {report.as_of} (approved {day}): "
+                "the figures show its plan."
+                for ident, day in report.not_yet_approved
+            ),
         ],
         value_kinds=[kind for _, _, kind in rows],
     )

@@ -92,6 +92,8 @@ class Burndown:
     budget_spent: Decimal | None
     periods: tuple[PeriodRow, ...]
     lines: tuple[LineRow, ...]
+    # (decision id, approval date) of each decision shown though approved after the as-of
+    not_yet_approved: tuple[tuple[str, date], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +152,7 @@ class Profile:
 
 def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
     as_of = options.as_of
+    pending = tuple((d.id, d.approved) for d in ledger.not_yet_approved(as_of) if d.approved)
     ledger = ledger.known_on(as_of)
     spend = spend_to_date(ledger, as_of)
     profile = Profile.of(ledger, as_of)
@@ -200,6 +203,7 @@ def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
         budget_spent=ratio(actual_to_date, budget),
         periods=periods,
         lines=lines,
+        not_yet_approved=pending,
     )
 
 
