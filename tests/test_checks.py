@@ -1433,3 +1433,43 @@ def test_commentary_that_does_not_read_says_what_to_write(tmp_path: Path) -> Non
         ("ledger/commentary.yaml", 3, 5, "E112", "missing key 'budget_line' in commentary.1"),
         ("ledger/commentary.yaml", 3, 5, "E112", "missing key 'text' in commentary.1"),
     ]
+
+
+# ------------------------------------------------------------------- spend without allocation
+
+
+def test_spend_on_allocated_areas_warns_on_a_successor_without_allocation(tmp_path: Path) -> None:
+    from svdiversion.checks.allocations import spend_on_allocated_areas
+
+    rows = inline(TRANSACTIONS) + (
+        "TX-4,2025-01-15,payment,delivery,central,100.00,INV-2,Provider,January,T2\n"
+        "TX-5,2025-02-15,payment,delivery,central,50.00,INV-3,Provider,February,T2\n"
+        "TX-6,2025-02-15,payment,evaluation,central,0.01,EV-2,University,Not split by area,\n"
+    )
+    root = make_workspace(tmp_path, transactions=rows)
+
+    assert found(run_check(spend_on_allocated_areas, root)) == [
+        (
+            TX,
+            5,
+            5,
+            "W404",
+            "spend on line delivery in area central on 2025-01-15 (and 1 more row): "
+            "no allocation of the line to central is in force on that date",
+        )
+    ]
+
+
+def test_spend_on_allocated_areas_is_quiet_once_a_variation_allocates(tmp_path: Path) -> None:
+    from svdiversion.checks.allocations import spend_on_allocated_areas
+
+    rows = inline(TRANSACTIONS) + (
+        "TX-4,2025-01-15,payment,delivery,central,100.00,INV-2,Provider,January,T2\n"
+    )
+    extra = variation("""
+        allocations:
+          - {line: delivery, area: central, amount: 0.00}
+    """)
+    root = make_workspace(tmp_path, transactions=rows, extra=extra)
+
+    assert run_check(spend_on_allocated_areas, root) == []

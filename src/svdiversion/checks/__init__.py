@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 
 from ..core.ledger import Ledger
 from ..core.problems import Problem
+from .allocations import ALLOCATION_CHECKS
 from .closes import CLOSE_CHECKS
 from .commentary import COMMENTARY_CHECKS
 from .context import CheckContext
@@ -25,6 +26,7 @@ Check = Callable[[Ledger, CheckContext], Iterable[Problem]]
 CHECKS: tuple[Check, ...] = (
     *CONTRACT_CHECKS,
     *TRANSACTION_CHECKS,
+    *ALLOCATION_CHECKS,
     *EPISODE_CHECKS,
     *CLOSE_CHECKS,
     *SHARE_CHECKS,

@@ -101,6 +101,7 @@ class Code(StrEnum):
     W401 = "W401", "Spend above an area allocation"
     W402 = "W402", "Allocations of a delivery line do not cover its budget"
     W403 = "W403", "Free text that looks like personal data"
+    W404 = "W404", "Spend in an area with no allocation of its line in force on the date"
 
 
 RECONCILE_CODES: tuple[Code, ...] = tuple(
