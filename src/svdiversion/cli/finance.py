@@ -41,6 +41,7 @@ from .month_end import (
     no_export_yet,
     now,
     say_no_export,
+    show_warnings,
     stop,
     who,
     within_contract,
@@ -239,6 +240,7 @@ def _reconciliation(
     problems = inputs.problems + found
     if problems:
         stop(root, problems, "the finance inputs have problems; nothing was reconciled")
+    show_warnings(inputs)
     return reconcile_month(ledger, month, inputs.exports, commentary, inputs.config.reconcile)
 
 

@@ -31,6 +31,7 @@ from .month_end import (
     finance_inputs,
     no_export_yet,
     say_no_export,
+    show_warnings,
     stop,
     within_contract,
     writing,
@@ -102,6 +103,7 @@ def _import(
     root = ledger.root
     if inputs.problems:
         stop(root, inputs.problems, "the finance inputs have problems; nothing was imported")
+    show_warnings(inputs)
     proposal = propose(ledger, month, inputs.exports, inputs.config)
     if proposal.problems:
         stop(root, list(proposal.problems), "some payments cannot be imported; nothing was written")

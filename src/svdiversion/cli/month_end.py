@@ -46,12 +46,14 @@ ByOption = Annotated[
 
 @dataclass(frozen=True, slots=True)
 class FinanceInputs:
-    """The mapping and the exports read (none when no export is there yet)."""
+    """The mapping and the exports read (none when no export is there yet); the problems
+    that stop the command, and the warnings shown before it goes on."""
 
     config: FinanceConfig
     exports: list[Export]
     problems: list[Problem]
-    pattern: str  # the mapping's files pattern, for the "no export yet" message
+    pattern: str
+    warnings: list[Problem]  # the mapping's files pattern, for the "no export yet" message
 
 
 @contextmanager
@@ -117,11 +119,18 @@ def finance_inputs(
         problems += found
         if export is not None:
             exports.append(export)
-    return FinanceInputs(config, exports, problems, config.payments.files)
+    errors = [p for p in problems if p.is_error]
+    warnings = sort_problems(p for p in problems if not p.is_error)
+    return FinanceInputs(config, exports, errors, config.payments.files, warnings)
 
 
 def no_export_yet(inputs: FinanceInputs) -> bool:
     return not inputs.exports and not inputs.problems
+
+
+def show_warnings(inputs: FinanceInputs) -> None:
+    """The finance inputs' warnings on stderr: they do not stop the command."""
+    sys.stderr.write(problems_text(inputs.warnings))
 
 
 def say_no_export(inputs: FinanceInputs, option: str = "--payments") -> None:
@@ -167,7 +176,7 @@ def window_reconciliation(
     if not any(Month.of(p.date) == month for e in exports for p in e.payments):
         return None, f"{left_out} no finance export with payments in {month}"
     commentary, found = load_commentary(root, {line.id for line in ledger.line_budgets()})
-    if problems or found:
+    if any(p.is_error for p in problems) or found:
         return None, (
             f"{left_out} the finance inputs have problems: run 'svdiversion reconcile "
             f"--month {month}'"

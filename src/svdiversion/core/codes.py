@@ -102,10 +102,11 @@ class Code(StrEnum):
     W402 = "W402", "Allocations of a delivery line do not cover its budget"
     W403 = "W403", "Free text that looks like personal data"
     W404 = "W404", "Spend in an area with no allocation of its line in force on the date"
+    W601 = "W601", "A finance export of which the mapping's keep_rows keeps no row"
 
 
 RECONCILE_CODES: tuple[Code, ...] = tuple(
-    code for code in Code if code.startswith("E6") and code is not Code.E608
+    code for code in Code if code[1] == "6" and code is not Code.E608
 )
 """Emitted only where the finance inputs are read (``reconcile``, ``close``, ``import``).
 ``E608`` (commentary explaining a month and line twice) is ``check``'s too, since

@@ -89,10 +89,44 @@ class SkipRows(Frozen):
 
 
 class KeepRows(Frozen):
-    """Only rows whose ``column`` holds one of ``values`` are this service's payments."""
+    """Only rows whose ``column`` holds one of ``values``, starts with one of ``prefixes``
+    (both ignoring case and spacing) or matches ``pattern`` (a regular expression searched
+    in the value) are this service's payments."""
 
     column: ColumnName
-    values: Annotated[list[Annotated[str, StringConstraints(min_length=1)]], Field(min_length=1)]
+    values: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = ()
+    prefixes: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = ()
+    pattern: Annotated[str, StringConstraints(min_length=1)] | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _some_test(self) -> KeepRows:
+        if not (self.values or self.prefixes or self.pattern):
+            raise ValueError("give values, prefixes or a pattern for the rows to keep")
+        return self
+
+    def keeps(self, value: str) -> bool:
+        """Whether a row whose ``column`` holds ``value`` is this service's."""
+        key = normal(value)
+        return (
+            any(key == normal(v) for v in self.values)
+            or any(key.startswith(normal(p)) for p in self.prefixes)
+            or (self.pattern is not None and re.search(self.pattern, value) is not None)
+        )
+
+
+def normal(value: str) -> str:
+    """A value as the mapping compares it: case and spacing ignored."""
+    return " ".join(value.split()).casefold()
 
 
 class PaymentsMapping(Frozen):
@@ -105,6 +139,32 @@ class PaymentsMapping(Frozen):
     amounts: AmountStyle = AmountStyle()
     keep_rows: KeepRows | None = None
     skip_rows: SkipRows = SkipRows()
+
+    def mapped_columns(self) -> list[str]:
+        """Every column the mapping names, once each, in the order it names them."""
+        columns = self.columns
+        names = [
+            columns.date,
+            columns.reference,
+            *(
+                name
+                for name in (
+                    columns.amount,
+                    columns.debit,
+                    columns.credit,
+                    columns.supplier,
+                    columns.description,
+                    columns.account,
+                    columns.cost_centre,
+                    columns.area,
+                )
+                if name
+            ),
+        ]
+        if self.keep_rows:
+            names.append(self.keep_rows.column)
+        names += [rule.column for rule in self.skip_rows.when]
+        return list(dict.fromkeys(names))
 
     @field_validator("files")
     @classmethod

@@ -38,10 +38,12 @@ payments:
     thousands_separator: ","
     decimal_point: "."
     negate: false
-  # Only rows of this service's cost centre are compared and imported, for example:
+  # Only rows of this service's cost centre are compared and imported, for example
+  # (values, prefixes or a pattern; a row matching any of them is kept):
   # keep_rows:
   #   column: Cost Centre
   #   values: [PF4410]
+  #   prefixes: [PF44]
   skip_rows:
     blank: true
     when:
