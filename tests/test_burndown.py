@@ -240,3 +240,33 @@ def test_a_reprofiling_changes_the_planned_figures_from_its_approval(tmp_path: P
     # At the end of May the revised tranche is due: planned to date covers it.
     end = burndown(ledger, ReportOptions(date(2024, 5, 31)))
     assert (end.planned_to_date, end.actual_to_date) == (85000, 73025)
+
+
+def test_a_report_before_the_first_approval_says_the_decision_is_not_yet_approved(
+    tmp_path: Path,
+) -> None:
+    import json
+
+    from helpers import CONTRACT, make_workspace, run_cli, swap
+
+    contract = swap(
+        CONTRACT, "start: 2023-07-01", "start: 2023-07-01\n        approved: 2023-08-16"
+    )
+    root = make_workspace(tmp_path, contract=contract)
+
+    def burndown_at(day: str, *fmt: str) -> str:
+        code, out, err = run_cli("-C", str(root), "burndown", "--as-of", day, *fmt)
+        assert (code, err) == (0, "")
+        return out
+
+    before = json.loads(burndown_at("2023-08-15", "--format", "json"))
+    assert before["not_yet_approved"] == [{"decision": "D1", "approved": "2023-08-16"}]
+    assert before["budget_total"] == "1000.00"  # the plan is shown, marked
+    note = (
+        "Decision D1 is not yet approved on 2023-08-15 (approved 2023-08-16): "
+        "the figures show its plan."
+    )
+    assert note in " ".join(burndown_at("2023-08-15").split())  # however the console wraps it
+    after = json.loads(burndown_at("2023-08-16", "--format", "json"))
+    assert after["not_yet_approved"] == []
+    assert "not yet approved" not in burndown_at("2023-08-16")

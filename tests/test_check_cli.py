@@ -35,13 +35,13 @@ def test_shipped_workspace_is_clean(shipped: Path) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
         "",
-        "0 errors, 0 warnings in 6 files\n",
+        "0 errors, 0 warnings in 8 files\n",
     )
 
 
 def test_shipped_workspace_is_clean_as_of_today(shipped: Path) -> None:
     result = check(shipped)
-    assert (result.exit_code, result.stderr) == (0, "0 errors, 0 warnings in 6 files\n")
+    assert (result.exit_code, result.stderr) == (0, "0 errors, 0 warnings in 8 files\n")
 
 
 def test_default_workspace_is_the_current_folder(
@@ -49,7 +49,7 @@ def test_default_workspace_is_the_current_folder(
 ) -> None:
     monkeypatch.chdir(shipped)
     result = run_cli("check", *AS_OF)
-    assert (result.exit_code, result.stderr) == (0, "0 errors, 0 warnings in 6 files\n")
+    assert (result.exit_code, result.stderr) == (0, "0 errors, 0 warnings in 8 files\n")
 
 
 def test_text_output(tmp_path: Path) -> None:
@@ -242,7 +242,7 @@ def test_installed_command_on_the_shipped_workspace(shipped: Path) -> None:
     assert (done.returncode, done.stdout, done.stderr) == (
         0,
         "",
-        "0 errors, 0 warnings in 6 files\n",
+        "0 errors, 0 warnings in 8 files\n",
     )
 
 

@@ -1260,3 +1260,216 @@ def test_shares_in_order_reports_a_record_dated_before_the_one_above(tmp_path: P
             "(2025-04-02T10:00:00+01:00): records are only appended",
         )
     ]
+
+
+# --------------------------------------------------------------------- the treasurer's forecast
+
+FORECAST = """
+    forecasts:
+      - budget_line: {line}
+        from: {start}
+        said_by: A. Treasurer
+        said_on: 2024-03-20
+        reason: The report slips to April.
+        spend:
+          {first}: 0.00
+          2024-04: 150.00
+"""
+
+
+def forecast(line: str = "evaluation", start: str = "2024-03", first: str = "2024-03") -> dict:
+    return {"ledger/forecasts.yaml": FORECAST.format(line=line, start=start, first=first)}
+
+
+def test_forecasts_name_known_lines_reports_an_unknown_line(tmp_path: Path) -> None:
+    from svdiversion.checks.forecasts import forecasts_name_known_lines
+
+    root = make_workspace(tmp_path, extra=forecast(line="evaluaton"))
+
+    assert found(run_check(forecasts_name_known_lines, root)) == [
+        ("ledger/forecasts.yaml", 2, 18, "E701", "forecast for unknown budget line 'evaluaton'")
+    ]
+
+
+def test_forecast_months_in_contract_reports_from_and_months_outside(tmp_path: Path) -> None:
+    from svdiversion.checks.forecasts import forecast_months_in_contract
+
+    root = make_workspace(tmp_path, extra=forecast(start="2023-06", first="2023-06"))
+
+    assert found(run_check(forecast_months_in_contract, root)) == [
+        (
+            "ledger/forecasts.yaml",
+            3,
+            11,
+            "E702",
+            "forecast for evaluation from 2023-06, outside the contract (2023-07 to 2025-03)",
+        ),
+        (
+            "ledger/forecasts.yaml",
+            8,
+            16,
+            "E702",
+            "forecast for evaluation in 2023-06, outside the contract (2023-07 to 2025-03)",
+        ),
+    ]
+
+
+def test_forecast_months_in_contract_reports_a_month_before_from(tmp_path: Path) -> None:
+    from svdiversion.checks.forecasts import forecast_months_in_contract
+
+    root = make_workspace(tmp_path, extra=forecast(start="2024-04", first="2024-03"))
+
+    assert found(run_check(forecast_months_in_contract, root)) == [
+        (
+            "ledger/forecasts.yaml",
+            8,
+            16,
+            "E702",
+            "forecast for evaluation in 2024-03, before its from month 2024-04",
+        )
+    ]
+
+
+# ------------------------------------------------------------------------- the commentary
+
+
+def commentary(*entries: str) -> dict[str, str | bytes]:
+    return {"ledger/commentary.yaml": "commentary:\n" + "".join(f"  - {e}\n" for e in entries)}
+
+
+def test_commentary_lines_known_reports_an_unknown_line(tmp_path: Path) -> None:
+    from svdiversion.checks.commentary import commentary_lines_known
+
+    root = make_workspace(
+        tmp_path, extra=commentary("{month: 2024-03, budget_line: deliveries, text: Late.}")
+    )
+
+    assert found(run_check(commentary_lines_known, root)) == [
+        ("ledger/commentary.yaml", 2, 35, "E201", "unknown budget line 'deliveries'")
+    ]
+
+
+def test_commentary_months_in_contract_reports_a_month_outside(tmp_path: Path) -> None:
+    from svdiversion.checks.commentary import commentary_months_in_contract
+
+    root = make_workspace(
+        tmp_path,
+        extra=commentary(
+            "{month: 2023-06, budget_line: delivery, text: Before the start.}",
+            "{month: 2023-07, budget_line: delivery, text: The first month.}",
+            "{month: 2025-04, budget_line: delivery, text: After the end.}",
+        ),
+    )
+
+    assert found(run_check(commentary_months_in_contract, root)) == [
+        (
+            "ledger/commentary.yaml",
+            2,
+            13,
+            "E301",
+            "commentary month 2023-06 is outside the contract period 2023-07-01 to 2025-03-31",
+        ),
+        (
+            "ledger/commentary.yaml",
+            4,
+            13,
+            "E301",
+            "commentary month 2025-04 is outside the contract period 2023-07-01 to 2025-03-31",
+        ),
+    ]
+
+
+def test_commentary_once_reports_a_second_explanation(tmp_path: Path) -> None:
+    from svdiversion.checks.commentary import commentary_once
+
+    root = make_workspace(
+        tmp_path,
+        extra=commentary(
+            "{month: 2024-03, budget_line: delivery, text: Late invoice.}",
+            "{month: 2024-03, budget_line: delivery, text: Said twice.}",
+        ),
+    )
+
+    assert found(run_check(commentary_once, root)) == [
+        (
+            "ledger/commentary.yaml",
+            3,
+            5,
+            "E608",
+            "2024-03 delivery is explained twice (first on line 2)",
+        )
+    ]
+
+
+def test_commentary_that_does_not_read_says_what_to_write(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        extra=commentary("{month: 2024-3, budget_line: 'bad id!', text: ''}", "{month: 2024-03}"),
+    )
+
+    assert found(check_workspace(root)) == [
+        (
+            "ledger/commentary.yaml",
+            2,
+            13,
+            "E110",
+            "commentary.0.month: write the month explained, as YYYY-MM, such as 2024-09",
+        ),
+        (
+            "ledger/commentary.yaml",
+            2,
+            34,
+            "E110",
+            "commentary.0.budget_line: write the id of a budget line of the contract, "
+            "such as evaluation",
+        ),
+        (
+            "ledger/commentary.yaml",
+            2,
+            51,
+            "E110",
+            "commentary.0.text: write the explanation, in 1 to 2,000 characters",
+        ),
+        ("ledger/commentary.yaml", 3, 5, "E112", "missing key 'budget_line' in commentary.1"),
+        ("ledger/commentary.yaml", 3, 5, "E112", "missing key 'text' in commentary.1"),
+    ]
+
+
+# ------------------------------------------------------------------- spend without allocation
+
+
+def test_spend_on_allocated_areas_warns_on_a_successor_without_allocation(tmp_path: Path) -> None:
+    from svdiversion.checks.allocations import spend_on_allocated_areas
+
+    rows = inline(TRANSACTIONS) + (
+        "TX-4,2025-01-15,payment,delivery,central,100.00,INV-2,Provider,January,T2\n"
+        "TX-5,2025-02-15,payment,delivery,central,50.00,INV-3,Provider,February,T2\n"
+        "TX-6,2025-02-15,payment,evaluation,central,0.01,EV-2,University,Not split by area,\n"
+    )
+    root = make_workspace(tmp_path, transactions=rows)
+
+    assert found(run_check(spend_on_allocated_areas, root)) == [
+        (
+            TX,
+            5,
+            5,
+            "W404",
+            "spend on line delivery in area central on 2025-01-15 (and 1 more row): "
+            "no allocation of the line to central is in force on that date",
+        )
+    ]
+
+
+def test_spend_on_allocated_areas_is_quiet_once_a_variation_allocates(tmp_path: Path) -> None:
+    from svdiversion.checks.allocations import spend_on_allocated_areas
+
+    rows = inline(TRANSACTIONS) + (
+        "TX-4,2025-01-15,payment,delivery,central,100.00,INV-2,Provider,January,T2\n"
+    )
+    extra = variation("""
+        allocations:
+          - {line: delivery, area: central, amount: 0.00}
+    """)
+    root = make_workspace(tmp_path, transactions=rows, extra=extra)
+
+    assert run_check(spend_on_allocated_areas, root) == []

@@ -66,7 +66,7 @@ def broken(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_github_golden(broken: Path, golden: Golden) -> None:
     code, out, err = run_cli("-C", "ws", "check", "--as-of", AS_OF, "--format", "github")
-    assert (code, err) == (1, "4 errors, 1 warning in 6 files\n")
+    assert (code, err) == (1, "4 errors, 1 warning in 8 files\n")
     golden(GOLDEN / "check.github.txt", out)
     assert out.splitlines()[1] == (
         "::error file=ws/ledger/transactions.csv,line=2,col=58,title=E401::a payment must be "
@@ -90,19 +90,19 @@ def without_passing_cases(junit_text: str) -> str:
 
 def test_junit_golden(broken: Path, golden: Golden) -> None:
     code, out, err = run_cli("-C", "ws", "check", "--as-of", AS_OF, "--format", "junit")
-    assert (code, err) == (1, "4 errors, 1 warning in 6 files\n")
+    assert (code, err) == (1, "4 errors, 1 warning in 8 files\n")
     golden(GOLDEN / "check.junit.xml", without_passing_cases(out))
 
 
 def test_json_golden(broken: Path, golden: Golden) -> None:
     code, out, err = run_cli("-C", "ws", "check", "--as-of", AS_OF, "--format", "json")
-    assert (code, err) == (1, "4 errors, 1 warning in 6 files\n")
+    assert (code, err) == (1, "4 errors, 1 warning in 8 files\n")
     golden(GOLDEN / "check.json", out)
 
 
 def test_text_keeps_workspace_paths_and_summary(broken: Path) -> None:
     code, out, err = run_cli("-C", "ws", "check", "--as-of", AS_OF)
-    assert (code, err) == (1, "4 errors, 1 warning in 6 files\n")
+    assert (code, err) == (1, "4 errors, 1 warning in 8 files\n")
     assert out.startswith(
         "ledger/outcomes.csv:3:34: E102 referral_date: input should be a valid date"
     )
@@ -174,7 +174,7 @@ def test_junit_out_writes_the_file_atomically(broken: Path) -> None:
     code, out, err = run_cli(
         "-C", "ws", "check", "--as-of", AS_OF, "-f", "junit", "--out", "reports/check.xml"
     )
-    assert (code, out, err) == (1, "", "4 errors, 1 warning in 6 files\n")
+    assert (code, out, err) == (1, "", "4 errors, 1 warning in 8 files\n")
     written = Path("reports/check.xml").read_text(encoding="utf-8")
     assert without_passing_cases(written) == (GOLDEN / "check.junit.xml").read_text("utf-8")
     assert os.listdir("reports") == ["check.xml"]  # no temporary file left behind
@@ -194,7 +194,7 @@ def test_clean_workspace_gives_empty_annotations_and_passing_junit(
     assert run_cli("check", "--as-of", AS_OF, "-f", "github") == (
         0,
         "",
-        "0 errors, 0 warnings in 6 files\n",
+        "0 errors, 0 warnings in 8 files\n",
     )
     code, out, _ = run_cli("check", "--as-of", AS_OF, "-f", "junit")
     suite = junit(out)
@@ -246,7 +246,7 @@ def test_strict_fails_on_warnings_only(shipped: Path, monkeypatch: pytest.Monkey
         "like it holds personal data ('07700 900123') (ledger text must not identify a "
         "person: remove it)\n"
     )
-    summary = "0 errors, 1 warning in 6 files\n"
+    summary = "0 errors, 1 warning in 8 files\n"
     assert run_cli("check", "--as-of", AS_OF, "-f", "github") == (0, expected, summary)
     assert run_cli("check", "--as-of", AS_OF, "-f", "github", "--strict") == (1, expected, summary)
 
@@ -308,10 +308,10 @@ def test_changed_since_keeps_errors_anywhere_and_new_warnings_only(repo: Path) -
         "::error file=ws/ledger/transactions.csv,line=4,col=44",
         "::warning file=ws/ledger/transactions.csv,line=8,col=111",
     ]
-    assert err == "1 error, 1 warning in 6 files\n"
+    assert err == "1 error, 1 warning in 8 files\n"
     # Without the option every warning is reported.
     _, out, err = run_cli("-C", "ws", "check", "--as-of", AS_OF, "-f", "github")
-    assert len(out.splitlines()) == 3 and err == "1 error, 2 warnings in 6 files\n"
+    assert len(out.splitlines()) == 3 and err == "1 error, 2 warnings in 8 files\n"
 
 
 @needs_git

@@ -27,8 +27,7 @@ def test_the_commands_are_the_documented_ones() -> None:
     assert commands() == sorted([
         "areas", "burndown", "check", "close", "disclosure-audit", "export csv",
         "export evaluation", "export journal", "export parquet", "export xlsx", "generate",
-        "init", "outcomes",
-        "reconcile", "reopen", "report", "trends", "vfm",
+        "import", "init", "outcomes", "reconcile", "reopen", "report", "trends", "vfm",
     ])  # fmt: skip
 
 

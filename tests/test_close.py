@@ -24,6 +24,7 @@ from helpers import CliResult, run_cli
 from svdiversion.cli import finance as finance_cli
 
 CLOSES = "ledger/closes.yaml"
+COMMENTARY = "ledger/commentary.yaml"
 TRANSACTIONS = "ledger/transactions.csv"
 AT = datetime(2024, 10, 8, 9, 12, 44, tzinfo=timezone(timedelta(hours=1)))
 HEADER = """\
@@ -73,8 +74,23 @@ def canonical(root: Path, month: str) -> tuple[str, dict[str, str]]:
     return "sha256:" + hashlib.sha256(whole).hexdigest(), short
 
 
-def edit(root: Path, old: str, new: str) -> None:
-    path = root / TRANSACTIONS
+def commentary_digests(root: Path, month: str) -> dict[str, str]:
+    """Budget line -> short digest of the month's explanation, from the YAML itself."""
+    entries = yaml.safe_load((root / COMMENTARY).read_text(encoding="utf-8"))["commentary"]
+    found = {}
+    for entry in entries:
+        if str(entry["month"]) == month:
+            text = json.dumps(
+                [month, entry["budget_line"], entry["text"].strip()],
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            found[entry["budget_line"]] = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return dict(sorted(found.items()))
+
+
+def edit(root: Path, old: str, new: str, file: str = TRANSACTIONS) -> None:
+    path = root / file
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
     path.write_text(text.replace(old, new), encoding="utf-8")
@@ -85,9 +101,15 @@ def line_of(root: Path, row_id: str) -> int:
     return next(n for n, line in enumerate(lines, start=1) if line.startswith(row_id + ","))
 
 
+NEXT_AFTER_CLOSE = (
+    "next: svdiversion report --month 2024-09 --format markdown --out pack-2024-09.md "
+    "(the monthly pack); 'svdiversion check' now guards the month's rows and commentary\n"
+)
+
+
 def close_september(root: Path) -> None:
     code, _, err = invoke(root, "close", "--month", "2024-09", "--by", "A. Treasurer")
-    assert (code, err) == (0, ""), err
+    assert (code, err) == (0, NEXT_AFTER_CLOSE), err
 
 
 def problem_heads(stdout: str) -> list[str]:
@@ -105,10 +127,11 @@ SEPTEMBER_ROW = (
 
 def test_close_appends_the_month_with_its_digest(shipped: Path) -> None:
     digest, rows = canonical(shipped, "2024-09")
+    explained = commentary_digests(shipped, "2024-09")
 
     code, out, err = invoke(shipped, "close", "--month", "2024-09", "--by", "A. Treasurer")
 
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, NEXT_AFTER_CLOSE)
     assert out == (
         f"Closed 2024-09 (2024/25 P06) by A. Treasurer: 5 rows, {digest}; "
         "recorded in ledger/closes.yaml\n"
@@ -124,8 +147,12 @@ def test_close_appends_the_month_with_its_digest(shipped: Path) -> None:
         "      ledger_cash: 24796.47\n"
         "      finance_cash: 24796.47\n"
         f'    digest: "{digest}"\n'
-        "    rows:\n" + "".join(f'      {ident}: "{short}"\n' for ident, short in rows.items())
+        "    rows:\n"
+        + "".join(f'      {ident}: "{short}"\n' for ident, short in rows.items())
+        + "    commentary:\n"
+        + "".join(f'      {line}: "{short}"\n' for line, short in explained.items())
     )
+    assert list(explained) == ["evaluation"]
     assert list(rows) == ["TX-00081", "TX-00082", "TX-00083", "TX-00084", "TX-00085"]
     assert invoke(shipped, "check", "--as-of", "2025-03-31")[0] == 0
 
@@ -145,7 +172,48 @@ def test_check_catches_an_edit_to_a_closed_month(shipped: Path) -> None:
         f"now {now}"
     ]
     assert at_close != now
-    assert err == "1 error, 0 warnings in 7 files\n"
+    assert err == "1 error, 0 warnings in 9 files\n"
+
+
+def test_check_catches_an_edit_to_a_closed_months_commentary(shipped: Path) -> None:
+    close_september(shipped)
+    text = (shipped / COMMENTARY).read_text(encoding="utf-8")
+    line = text.splitlines().index("  - month: 2024-09") + 1
+    edit(shipped, "The interim report milestone was profiled for September", "Nothing", COMMENTARY)
+
+    code, out, _ = invoke(shipped, "check", "--as-of", "2025-03-31")
+
+    assert code == 1
+    assert problem_heads(out) == [
+        f"{COMMENTARY}:{line}:5: E501 2024-09 was closed on 2024-10-08 by A. Treasurer, "
+        "but its commentary changed (evaluation changed)"
+    ]
+
+
+def test_check_catches_commentary_added_to_or_removed_from_a_closed_month(shipped: Path) -> None:
+    close_september(shipped)
+    path = shipped / COMMENTARY
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "  - {month: 2024-09, budget_line: provider_grant, text: Added after the close.}\n",
+        encoding="utf-8",
+    )
+    added = len(path.read_text(encoding="utf-8").splitlines())
+
+    code, out, _ = invoke(shipped, "check", "--as-of", "2025-03-31")
+
+    assert code == 1
+    assert problem_heads(out) == [
+        f"{COMMENTARY}:{added}:5: E501 2024-09 was closed on 2024-10-08 by A. Treasurer, "
+        "but its commentary changed (provider_grant added)"
+    ]
+    path.unlink()
+    code, out, _ = invoke(shipped, "check", "--as-of", "2025-03-31")
+    assert code == 1
+    assert problem_heads(out) == [
+        f"{CLOSES}:4:5: E501 2024-09 was closed on 2024-10-08 by A. Treasurer, "
+        "but its commentary changed (evaluation removed)"
+    ]
 
 
 def test_check_names_a_removed_row_at_the_close_record(shipped: Path) -> None:
@@ -279,7 +347,12 @@ def test_reopen_keeps_the_history_and_lets_the_month_change(shipped: Path) -> No
         "A. Treasurer",
     )
 
-    assert (code, err) == (0, "")
+    assert (code, err) == (
+        0,
+        "next: correct the month's rows (svdiversion import --month 2024-09 for payments the "
+        "finance export has), then svdiversion reconcile --month 2024-09 and svdiversion "
+        "close --month 2024-09\n",
+    )
     assert out == "Reopened 2024-09 (2024/25 P06) by A. Treasurer; recorded in ledger/closes.yaml\n"
     after_reopen = (shipped / CLOSES).read_bytes()
     assert after_reopen == first_close + (

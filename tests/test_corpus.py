@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from helpers import make_workspace, run_cli
+from svdiversion.core.forecasts import ForecastsFile
 from svdiversion.core.models import (
     AreasFile,
     ContractFile,
@@ -211,9 +212,10 @@ def test_documented_yaml_examples_have_the_documented_shape(tmp_path: Path) -> N
         "unit_costs": UnitCostsFile,
         "decisions": ContractFile,
         "variations": ContractFile,
+        "forecasts": ForecastsFile,
     }
     examples = format_examples("yaml")
-    assert len(examples) == 8
+    assert len(examples) == 9
     for number, example in enumerate(examples):
         file = tmp_path / f"example{number}.yaml"
         file.write_text(example, encoding="utf-8")
@@ -256,4 +258,4 @@ def test_documented_extension_and_variation_pass_check(shipped: Path) -> None:
     assert added == 4
     code, out, err = run_cli("-C", str(shipped), "check", "--as-of", "2026-03-31")
     assert (code, out) == (0, "")
-    assert err == "0 errors, 0 warnings in 10 files\n"
+    assert err == "0 errors, 0 warnings in 12 files\n"

@@ -330,7 +330,7 @@ def test_the_share_is_recorded_and_check_reads_it(
         assert f"| `{name}` |" in readme and record.files[name] in readme
     assert f"key id `{record.key_id}`" in readme
     code, out_text, err = run_cli("-C", str(shipped), "check")
-    assert (code, out_text, err) == (0, "", "0 errors, 0 warnings in 7 files\n")
+    assert (code, out_text, err) == (0, "", "0 errors, 0 warnings in 9 files\n")
 
 
 def test_a_second_share_is_appended_without_touching_the_first(

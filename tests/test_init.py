@@ -16,6 +16,7 @@ from svdiversion.scaffold import decision_id, financial_year, plan_decision
 REPO = Path(__file__).resolve().parent.parent
 FILES = [
     "config/areas.yaml",
+    "config/finance-import.yaml",
     "config/settings.yaml",
     "ledger/README.md",
     "ledger/contract.yaml",
@@ -65,6 +66,7 @@ def _order(name: str) -> int:
     return [
         "config/areas.yaml",
         "config/settings.yaml",
+        "config/finance-import.yaml",
         "ledger/contract.yaml",
         "ledger/transactions.csv",
         "ledger/outcomes.csv",
@@ -365,3 +367,30 @@ def test_help_shows_examples() -> None:
         assert code == 0
         assert "Examples:" in out
         assert f"svdiversion {command}" in out or "svdiversion -C" in out
+
+
+def test_a_new_workspace_runs_the_month_end_and_the_reports(tmp_path: Path) -> None:
+    """Day one: no unit costs, no finance export yet; every command still works."""
+    assert run_cli("init", "climb", *CLIMB)[0] == 0
+    assert not (tmp_path / "climb/config/unit_costs.yaml").exists()
+    as_of = ("--as-of", "2025-06-15")
+
+    for command in (("check",), ("report",), ("vfm",), ("import", "--month", "2025-05")):
+        code, out, err = run_cli("-C", "climb", *command, *as_of)
+        assert code == 0, (command, err)
+
+    # Nothing spent against May's tranche is a variance to explain: a finding (exit 1),
+    # reported in full, not an error.
+    code, out, err = run_cli("-C", "climb", "reconcile", "--month", "2025-05", *as_of)
+    assert code == 1
+    assert err.splitlines() == [
+        "no finance export yet: ledger/finance/*.csv matches no file; save the finance "
+        "system's payments export there, or pass --payments FILE",
+        "2025-05 does not reconcile: 1 unexplained variance",
+        "2025-05 is open (not closed)",
+    ]
+
+    code, out, _ = run_cli("-C", "climb", "vfm", "--format", "markdown", *as_of)
+    assert "No break-even table: config/unit_costs.yaml (optional) is not there" in out
+    code, _, err = run_cli("-C", "climb", "import", "--month", "2025-05", *as_of)
+    assert err.startswith("no finance export yet: ledger/finance/*.csv matches no file")

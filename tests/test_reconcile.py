@@ -359,12 +359,14 @@ def test_cli_shipped_september_2024(shipped_root: Path) -> None:
     code, out, err = invoke(shipped_root, "reconcile", "--month", "2024-09", "-f", "json")
 
     assert code == 0
-    assert (
-        err
-        == "2024-09 reconciled: 1 payment agrees with the finance system; 1 variance explained\n"
+    assert err == (
+        "2024-09 reconciled: 1 payment agrees with the finance system; 1 variance explained\n"
+        "2024-09 is open (not closed)\n"
+        "next: svdiversion close --month 2024-09\n"
     )
     document = json.loads(out)
     assert document["reconciled"] is True
+    assert document["closed"] is None
     assert document["cash"] == {"ledger": "24796.47", "finance": "24796.47", "difference": "0.00"}
     assert document["total"]["month"] == {
         "profile": "40642.68",
@@ -377,6 +379,7 @@ def test_cli_shipped_september_2024(shipped_root: Path) -> None:
 
 TABLE = """\
 Reconciliation of 2023-09 (2023/24 P06) with the finance system
+2023-09 is open (not closed).
 
 Payments in 2023-09
 Status  ┃ Reference ┃ Ledger date ┃  Ledger ┃ Finance date ┃ Finance ┃ Difference ┃ Ledger rows ┃ Finance rows
@@ -410,7 +413,11 @@ def test_cli_table(tmp_path: Path) -> None:
 
     assert code == 0
     assert "\n".join(line.rstrip() for line in out.splitlines()) + "\n" == TABLE
-    assert err == "2023-09 reconciled: 1 payment agrees with the finance system\n"
+    assert err == (
+        "2023-09 reconciled: 1 payment agrees with the finance system\n"
+        "2023-09 is open (not closed)\n"
+        "next: svdiversion close --month 2023-09\n"
+    )
 
 
 def test_cli_csv_is_the_payments_table(tmp_path: Path) -> None:
@@ -426,7 +433,10 @@ def test_cli_csv_is_the_payments_table(tmp_path: Path) -> None:
         "finance only,INV-1,,,2023-09-30,400.00,-400.00,,payments.csv:3,"
         "same reference and amount as line 2: paid twice?\n"
     )
-    assert err == "2023-09 does not reconcile: 1 payment in the finance system only\n"
+    assert err == (
+        "2023-09 does not reconcile: 1 payment in the finance system only\n"
+        "2023-09 is open (not closed)\n"
+    )
 
 
 def test_cli_markdown_lists_what_needs_explaining(tmp_path: Path) -> None:
@@ -438,7 +448,8 @@ def test_cli_markdown_lists_what_needs_explaining(tmp_path: Path) -> None:
     assert out.startswith(
         "# Reconciliation of 2024-03 (2023/24 P12) with the finance system\n\n"
         "> 2024-03 does not reconcile: 1 unexplained variance\n\n"
-        "## Payments in 2024-03\n"
+        "> 2024-03 is open (not closed).\n\n"
+        "## Cash in 2024-03\n"
     )
     assert out.endswith(
         "## Commentary for 2024-03\n\n"
@@ -447,7 +458,9 @@ def test_cli_markdown_lists_what_needs_explaining(tmp_path: Path) -> None:
         "| delivery | NEEDED: explain in ledger/commentary.yaml (month 2024-03, budget_line "
         "delivery) |\n"
     )
-    assert err == "2024-03 does not reconcile: 1 unexplained variance\n"
+    assert err == (
+        "2024-03 does not reconcile: 1 unexplained variance\n2024-03 is open (not closed)\n"
+    )
 
 
 def test_cli_json_for_a_payment_in_the_wrong_month(tmp_path: Path) -> None:
@@ -483,7 +496,10 @@ def test_cli_json_for_a_payment_in_the_wrong_month(tmp_path: Path) -> None:
         }
     ]
     assert document["cash"] == {"ledger": "400.00", "finance": "0.00", "difference": "400.00"}
-    assert err == "2023-09 does not reconcile: 1 payment dated in another month on one side\n"
+    assert err == (
+        "2023-09 does not reconcile: 1 payment dated in another month on one side\n"
+        "2023-09 is open (not closed)\n"
+    )
 
 
 def test_cli_payments_option_reads_that_file_only(tmp_path: Path) -> None:
@@ -494,7 +510,11 @@ def test_cli_payments_option_reads_that_file_only(tmp_path: Path) -> None:
     code, _, err = invoke(root, "reconcile", "--month", "2023-09", "--payments", str(other))
 
     assert code == 0
-    assert err == "2023-09 reconciled: 1 payment agrees with the finance system\n"
+    assert err == (
+        "2023-09 reconciled: 1 payment agrees with the finance system\n"
+        "2023-09 is open (not closed)\n"
+        "next: svdiversion close --month 2023-09\n"
+    )
 
 
 def test_cli_an_unreadable_export_row_stops_with_its_location(tmp_path: Path) -> None:
@@ -528,7 +548,8 @@ def test_cli_commentary_problems_are_located(tmp_path: Path) -> None:
     assert [line for line in err.splitlines() if not line.startswith(" ")] == [
         "ledger/commentary.yaml:3:5: E608 2024-03 delivery is explained twice (first on line 2)",
         "ledger/commentary.yaml:4:35: E201 unknown budget line 'deliveries'",
-        "svdiversion: error: the finance inputs have problems; nothing was reconciled (2 problems)",
+        # The commentary is part of the ledger now: check's problems stop reconcile first.
+        "svdiversion: error: the ledger has 2 errors; no report made",
     ]
 
 
@@ -555,11 +576,25 @@ def test_cli_without_a_mapping_exits_2(tmp_path: Path) -> None:
     assert err.splitlines()[0] == "config/finance-import.yaml: E001 file not found"
 
 
-def test_cli_without_any_export_exits_2(tmp_path: Path) -> None:
+def test_cli_without_any_export_says_so_and_reconciles_the_ledger_alone(tmp_path: Path) -> None:
     root = workspace(tmp_path, PAID)
     (root / "ledger/finance/payments.csv").unlink()
 
-    code, _, err = invoke(root, "reconcile", "--month", "2023-09")
+    code, out, err = invoke(root, "reconcile", "--month", "2023-09", "--format", "json")
+
+    assert code == 1, "the ledger's payment is in the ledger only"
+    assert json.loads(out)["counts"]["ledger_only"] == 1
+    assert err.splitlines()[0] == (
+        "no finance export yet: ledger/finance/*.csv matches no file; save the finance "
+        "system's payments export there, or pass --payments FILE"
+    )
+
+
+def test_close_without_any_export_exits_2(tmp_path: Path) -> None:
+    root = workspace(tmp_path, PAID)
+    (root / "ledger/finance/payments.csv").unlink()
+
+    code, _, err = invoke(root, "close", "--month", "2023-09", "--by", "A")
 
     assert code == 2
     assert err == (

@@ -101,7 +101,9 @@ def test_a_month_with_a_reconciliation_digests_the_finance_inputs(
 
 def test_after_the_contract_rag_is_against_the_budget(shipped: Path) -> None:
     during = cli_json(shipped, "burndown", "--as-of", "2024-09-30")
-    assert (during["rag_basis"], during["rag"]) == ("profile", "red")
+    # During the contract: against what the treasurer expected by then (ledger/forecasts.yaml
+    # moves the £15,000 interim evaluation payment from September to October).
+    assert (during["rag_basis"], during["rag"]) == ("treasurer", "amber")
     after = cli_json(shipped, "burndown", "--as-of", "2025-06-30")
     # £559,321.43 of £600,000.00 is 6.8% under budget: amber (green within 5%, amber 10%).
     assert (after["actual_to_date"], after["budget_total"]) == ("559321.43", "600000.00")

@@ -215,6 +215,8 @@ def test_cover_says_whose_return_and_which_files_made_it(made: dict[str, Made]) 
         "ledger/transactions.csv",
         "ledger/outcomes.csv",
         "ledger/workshops.csv",
+        "ledger/forecasts.yaml",
+        "ledger/commentary.yaml",
         "config/unit_costs.yaml",  # value for money is worked out with it
     ]
     assert [c.value for c in files.column("File")] == expected
@@ -236,12 +238,13 @@ def test_summary_agrees_with_burndown_json(made: dict[str, Made]) -> None:
         ("Actual to date", "actual_to_date"),
         ("Remaining", "remaining"),
         ("Forecast outturn (profile)", "forecast_outturn"),
-        ("Variance (forecast - budget)", "variance"),
+        ("Forecast outturn (treasurer)", "treasurer_forecast"),
+        ("Variance (treasurer - budget)", "variance"),
     ]:
         assert pence(headline[label].value) == pence(report[key]), label
         assert headline[label].number_format == MONEY_FORMAT
     assert pence(headline["Budget"].value) == 60_000_000
-    assert headline["RAG against profile"].value == report["rag"]
+    assert headline["RAG against treasurer"].value == report["rag"]
     assert headline["Time elapsed"].value == float(report["time_elapsed"])
     assert headline["Time elapsed"].number_format == PERCENT_FORMAT
 
@@ -537,7 +540,7 @@ def test_frozen_headings_widths_print_set_up(made: dict[str, Made]) -> None:
         assert ws.oddFooter.right.text == "Page &P of &N"
     summary = book["Summary"]
     assert summary.print_title_rows == "$1:$3"
-    assert summary.column_dimensions["A"].width == 30  # "Variance (forecast - budget)" + 2
+    assert summary.column_dimensions["A"].width == 31  # "Variance (treasurer - budget)" + 2
     assert book["Transactions"].column_dimensions["I"].width == 37
 
 

@@ -11,10 +11,13 @@ from collections.abc import Callable, Iterable
 
 from ..core.ledger import Ledger
 from ..core.problems import Problem
+from .allocations import ALLOCATION_CHECKS
 from .closes import CLOSE_CHECKS
+from .commentary import COMMENTARY_CHECKS
 from .context import CheckContext
 from .contract import CONTRACT_CHECKS
 from .episodes import EPISODE_CHECKS
+from .forecasts import FORECAST_CHECKS
 from .shares import SHARE_CHECKS
 from .transactions import TRANSACTION_CHECKS
 
@@ -23,9 +26,12 @@ Check = Callable[[Ledger, CheckContext], Iterable[Problem]]
 CHECKS: tuple[Check, ...] = (
     *CONTRACT_CHECKS,
     *TRANSACTION_CHECKS,
+    *ALLOCATION_CHECKS,
     *EPISODE_CHECKS,
     *CLOSE_CHECKS,
     *SHARE_CHECKS,
+    *FORECAST_CHECKS,
+    *COMMENTARY_CHECKS,
 )
 
 

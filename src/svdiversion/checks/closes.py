@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..core.closes import changed_rows, closed_months, month_rows
+from ..core.closes import (
+    changed_commentary,
+    changed_rows,
+    closed_months,
+    month_commentary,
+    month_rows,
+)
 from ..core.codes import Code
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
+from ..core.models import MonthClose
 from ..core.problems import Problem
 from .context import CheckContext
 
@@ -32,6 +39,7 @@ def closed_months_unchanged(ledger: Ledger, context: CheckContext) -> Iterable[P
         return
     now = month_rows(ledger, (Month.parse(month) for month in closed))
     for month, state in sorted(closed.items()):
+        yield from _commentary_unchanged(ledger, month, state.index, state.record)
         current = now[Month.parse(month)]
         record = state.record
         if current.digest == record.digest:
@@ -52,6 +60,32 @@ def closed_months_unchanged(ledger: Ledger, context: CheckContext) -> Iterable[P
             f"undo the change, or reopen the month first: svdiversion reopen --month {month} "
             "--reason TEXT (then reconcile and close it again)",
         )
+
+
+def _commentary_unchanged(
+    ledger: Ledger, month: str, index: int, record: MonthClose
+) -> Iterable[Problem]:
+    """E501 when the commentary of a closed month changed since it was closed: reported on
+    the first explanation changed or added (on the close record when one was removed)."""
+    changes = changed_commentary(record, month_commentary(ledger, Month.parse(month)))
+    if not changes:
+        return
+    path, line, column = ledger.origin("close", str(index))
+    at = {c.budget_line: i for i, c in enumerate(ledger.commentary) if c.month == month}
+    places = [ledger.origin("comment", str(at[name])) for name, what in changes if name in at]
+    if places:
+        path, line, column = min(places, key=lambda place: place[1])
+    listed = ", ".join(f"{name} {what}" for name, what in changes)
+    yield Problem(
+        path,
+        line,
+        column,
+        Code.E501,
+        f"{month} was closed on {record.at:%Y-%m-%d} by {record.by}, but its commentary "
+        f"changed ({listed})",
+        f"undo the change, or reopen the month first: svdiversion reopen --month {month} "
+        "--reason TEXT (then reconcile and close it again)",
+    )
 
 
 CLOSE_CHECKS = (closed_months_unchanged,)

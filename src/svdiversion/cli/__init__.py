@@ -13,6 +13,7 @@ from .disclosure import disclosure_audit
 from .export import export_app
 from .finance import close, reconcile, reopen
 from .generate import generate
+from .importing import import_payments
 from .init import init
 from .reports import areas, burndown, outcomes, report, vfm
 from .trends import trends
@@ -68,6 +69,7 @@ app.command()(vfm)
 app.command()(report)
 app.command()(trends)
 app.command("disclosure-audit")(disclosure_audit)
+app.command(name="import")(import_payments)
 app.command()(reconcile)
 app.command()(close)
 app.command()(reopen)

@@ -25,6 +25,7 @@ from ..load import UNIT_COSTS
 from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
 from .common import AsOf, fail, workspace_root
+from .month_end import window_reconciliation
 from .output import FolderOut, WorkbookOut, emit, file_target, folder_target, write_into
 from .reports import Month as MonthOption
 from .reports import (
@@ -258,48 +259,20 @@ def _reconciliation(
     """For a window of one month: the reconciliation sheets when the finance export for the
     month is present and reads cleanly, a line for the cover saying what was done, and
     the files the reconciliation read (for the cover's digests)."""
-    window = options.window
-    if window is None or Month.of(window.start) != Month.of(window.end):
-        return (), None, []
-    month = Month.of(window.start)
-    from ..finance.commentary import COMMENTARY, load_commentary
-    from ..finance.importer import read_export
     from ..finance.mapping import FINANCE_IMPORT, export_files, load_config
-    from ..finance.reconcile import reconcile
     from ..render.finance import reconciliation_sheets, summary
 
+    rec, note = window_reconciliation(ctx, ledger, options)
+    if rec is None:
+        if note:
+            _said(ctx, f"note: {note}")
+        return (), note, []
     root = workspace_root(ctx)
-    config, problems = load_config(root)
-    if config is None:
-        return _left_out(ctx, month, "no finance export mapping (config/finance-import.yaml)")
-    exports = []
+    config, _ = load_config(root)
     read = [FINANCE_IMPORT]
-    for path in export_files(root, config.payments):
-        read.append(path.relative_to(root).as_posix())
-        export, found = read_export(path, path.relative_to(root).as_posix(), config.payments)
-        problems += found
-        if export is not None:
-            exports.append(export)
-    if not any(Month.of(p.date) == month for e in exports for p in e.payments):
-        return _left_out(ctx, month, f"no finance export with payments in {month}")
-    commentary, found = load_commentary(root, {line.id for line in ledger.line_budgets()})
-    if problems or found:
-        return _left_out(
-            ctx,
-            month,
-            f"the finance inputs have problems: run 'svdiversion reconcile --month {month}'",
-        )
-    rec = reconcile(ledger, month, exports, commentary, config.reconcile)
-    read += [COMMENTARY] if (root / COMMENTARY).exists() else []
-    return tuple(reconciliation_sheets(rec)), summary(rec), read
-
-
-def _left_out(
-    ctx: typer.Context, month: Month, reason: str
-) -> tuple[tuple[Sheet, ...], str, list[str]]:
-    text = f"{month} not reconciled in this return: {reason}"
-    _said(ctx, f"note: {text}")
-    return (), text, []
+    if config is not None:
+        read += [p.relative_to(root).as_posix() for p in export_files(root, config.payments)]
+    return tuple(reconciliation_sheets(rec)), summary(rec), read  # commentary: a ledger file
 
 
 def _command(name: str, options: ReportOptions, disclosure: Disclosure, marking: str | None) -> str:

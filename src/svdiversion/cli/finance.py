@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
 from ..appendlog import NotAppended
-from ..core.closes import closed_months, month_rows
+from ..core.closes import closed_months, month_commentary, month_rows
 from ..core.codes import Code
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
-from ..core.problems import UNREADABLE_CODES, Problem, sort_problems
 from ..finance.closes import (
     CLOSES,
     append_record,
@@ -25,13 +21,8 @@ from ..finance.closes import (
     reopen_record,
 )
 from ..finance.commentary import load_commentary
-from ..finance.importer import UNREADABLE_EXPORT_CODES, Export, read_export
-from ..finance.mapping import export_files, load_config
 from ..finance.reconcile import Reconciliation
 from ..finance.reconcile import reconcile as reconcile_month
-from ..load.excerpts import locate
-from ..lock import LockUnavailable, ledger_lock
-from ..render.problems import problems_text
 from .common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -40,32 +31,31 @@ from .common import (
     exit_code,
     fail,
     load,
-    load_clean,
-    parse_month_option,
     workspace_root,
 )
-from .reports import Format, FormatOption, console_width
+from .month_end import (
+    ByOption,
+    MonthOption,
+    clean_ledger,
+    finance_inputs,
+    no_export_yet,
+    now,
+    say_no_export,
+    show_warnings,
+    stop,
+    who,
+    within_contract,
+    writing,
+)
+from .output import OutFile
+from .reports import Format, FormatOption, console_width, emit, file_format
 
-MonthOption = Annotated[
-    Month,
-    typer.Option(
-        "--month", parser=parse_month_option, metavar="YYYY-MM", help="The month, e.g. 2024-09."
-    ),
-]
 PaymentsOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--payments",
         metavar="FILE",
         help="Read this finance export instead of the ones in ledger/finance/ (repeatable).",
-    ),
-]
-ByOption = Annotated[
-    str | None,
-    typer.Option(
-        "--by",
-        metavar="NAME",
-        help="Who is doing it. Default: $SVDIVERSION_USER, then $USER.",
     ),
 ]
 
@@ -75,27 +65,33 @@ def reconcile(
     month: MonthOption,
     payments: PaymentsOption = None,
     output: FormatOption = Format.TABLE,
+    out: OutFile = None,
     as_of: AsOf = None,
 ) -> None:
     """Reconcile a month of the ledger with the finance system's payments export.
 
     Matches the ledger's payments and refunds with the export by reference, then by
     amount within a few days; shows cash on both sides, and spend against the profile
-    for the month and the year to date, with RAG. Variances above the threshold need an
-    explanation in ledger/commentary.yaml. Exit 0 when everything agrees and is
-    explained, 1 when not (or an export row cannot be read), 2 on a usage error.
+    for the month and the year to date, with RAG, and whether the month is closed.
+    Variances above the threshold need an explanation in ledger/commentary.yaml. Exit 0
+    when everything agrees and is explained, 1 when not (or an export row cannot be
+    read), 2 on a usage error (a month outside the contract among them).
 
-    Example: svdiversion reconcile --month 2024-09 --payments payments-sep.csv
+    Example: svdiversion reconcile --month 2024-09 --format markdown --out 2024-09.md
     """
-    from ..render.finance import print_reconciliation, reconciliation_text, summary
+    from ..render.finance import closed_text, print_reconciliation, reconciliation_text, summary
 
-    ledger = _ledger(ctx, as_of)
-    rec = _reconciliation(ctx, ledger, month, payments)
+    file_format(output, out)
+    ledger = clean_ledger(ctx, as_of)
+    within_contract(ledger, month)
+    rec = _reconciliation(ctx, ledger, month, payments, need_export=False)
     if output is Format.TABLE:
         print_reconciliation(rec, console_width())
     else:
-        sys.stdout.write(reconciliation_text(rec, output.value))
-    sys.stderr.write(summary(rec) + "\n")
+        emit(ctx, reconciliation_text(rec, output.value), out)
+    sys.stderr.write(f"{summary(rec)}\n{month} is {closed_text(rec)}\n")
+    if rec.reconciled and rec.closed is None and month.last_day < (as_of or date.today()):
+        sys.stderr.write(f"next: svdiversion close --month {month}\n")
     raise typer.Exit(EXIT_OK if rec.reconciled else EXIT_PROBLEMS)
 
 
@@ -110,12 +106,12 @@ def close(
 
     Appends the month, time, who, totals and a SHA-256 digest of the month's ledger rows
     to ledger/closes.yaml. From then on 'svdiversion check' reports any change to those
-    rows (E501) until the month is reopened.
+    rows (E501) until the month is reopened. A month outside the contract is a usage
+    error (exit 2).
 
     Example: svdiversion close --month 2024-09 --by "A. Treasurer"
     """
-
-    who = _who(by)
+    name = who(by)
     today = as_of or date.today()
     if today <= month.last_day:
         fail(
@@ -123,17 +119,18 @@ def close(
             "close a month once it is over and its payments are in the finance export",
             EXIT_PROBLEMS,
         )
-    with _writing(ctx):
-        _close_locked(ctx, month, who, as_of, payments)
+    with writing(ctx):
+        _close_locked(ctx, month, name, as_of, payments)
 
 
 def _close_locked(
-    ctx: typer.Context, month: Month, who: str, as_of: date | None, payments: list[Path] | None
+    ctx: typer.Context, month: Month, name: str, as_of: date | None, payments: list[Path] | None
 ) -> None:
     """The read-decide-append of ``close``, run while the ledger lock is held."""
     from ..render.finance import summary
 
-    ledger = _ledger(ctx, as_of)
+    ledger = clean_ledger(ctx, as_of)
+    within_contract(ledger, month)
     closed, _ = closed_months(ledger.closes)
     if str(month) in closed:
         record = closed[str(month)].record
@@ -142,7 +139,7 @@ def _close_locked(
             f"to change it, reopen it first: svdiversion reopen --month {month} --reason TEXT",
             EXIT_PROBLEMS,
         )
-    rec = _reconciliation(ctx, ledger, month, payments)
+    rec = _reconciliation(ctx, ledger, month, payments, need_export=True)
     if not rec.reconciled:
         sys.stderr.write(summary(rec) + "\n")
         fail(
@@ -157,11 +154,16 @@ def _close_locked(
         "ledger_cash": rec.ledger_cash,
         "finance_cash": rec.finance_cash,
     }
-    _append(ctx, close_record(rows, now(), who, totals))
+    commentary = month_commentary(ledger, month)
+    _append(ctx, close_record(rows, now(), name, totals, commentary))
     count = len(rows.rows)
     print(
-        f"Closed {month} ({month.fy_period}) by {who}: {count} row{'s' * (count != 1)}, "
+        f"Closed {month} ({month.fy_period}) by {name}: {count} row{'s' * (count != 1)}, "
         f"{rows.digest}; recorded in {CLOSES}"
+    )
+    sys.stderr.write(
+        f"next: svdiversion report --month {month} --format markdown --out pack-{month}.md "
+        "(the monthly pack); 'svdiversion check' now guards the month's rows and commentary\n"
     )
 
 
@@ -180,107 +182,66 @@ def reopen(
 
     Example: svdiversion reopen --month 2024-09 --reason "Credit note TCS-CN-0009 received late"
     """
-    who = _who(by)
+    name = who(by)
     if not reason.strip():
         fail("give the reason for reopening with --reason TEXT")
-    with _writing(ctx):
-        _reopen_locked(ctx, month, who, reason.strip())
+    with writing(ctx):
+        _reopen_locked(ctx, month, name, reason.strip())
 
 
-def _reopen_locked(ctx: typer.Context, month: Month, who: str, reason: str) -> None:
+def _reopen_locked(ctx: typer.Context, month: Month, name: str, reason: str) -> None:
     """The read-decide-append of ``reopen``, run while the ledger lock is held."""
     root = workspace_root(ctx)
     result = load(ctx, None)
     if result.ledger is None:
         code = exit_code(result.problems)
-        _stop(root, result.errors, "the ledger cannot be read; nothing was appended", code)
+        stop(root, result.errors, "the ledger cannot be read; nothing was appended", code)
+    within_contract(result.ledger, month)
     broken = [p for p in result.problems if p.code == Code.E502]
     if broken:
-        _stop(root, broken, f"{CLOSES} has problems; nothing was appended", EXIT_PROBLEMS)
+        stop(root, broken, f"{CLOSES} has problems; nothing was appended", EXIT_PROBLEMS)
     closed, _ = closed_months(result.ledger.closes)
     if str(month) not in closed:
         fail(
             f"{month} is not closed", f"the months closed now are listed in {CLOSES}", EXIT_PROBLEMS
         )
-    _append(ctx, reopen_record(month, now(), who, reason))
-    print(f"Reopened {month} ({month.fy_period}) by {who}; recorded in {CLOSES}")
+    _append(ctx, reopen_record(month, now(), name, reason))
+    print(f"Reopened {month} ({month.fy_period}) by {name}; recorded in {CLOSES}")
+    sys.stderr.write(
+        f"next: correct the month's rows (svdiversion import --month {month} for payments "
+        f"the finance export has), then svdiversion reconcile --month {month} and "
+        f"svdiversion close --month {month}\n"
+    )
 
 
 # ------------------------------------------------------------------------------ helpers
 
 
-@contextmanager
-def _writing(ctx: typer.Context) -> Iterator[None]:
-    """The ledger lock for a command's whole read-modify-write (see svdiversion.lock)."""
-    try:
-        with ledger_lock(workspace_root(ctx)):
-            yield
-    except LockUnavailable as exc:
-        fail(
-            f"{exc}; nothing was recorded",
-            "wait for the other command to finish (or check the folder's permissions), "
-            "then run this again",
-        )
-
-
-def now() -> datetime:
-    """The time a record is stamped with: local time with its UTC offset, to the second."""
-    return datetime.now().astimezone().replace(microsecond=0)
-
-
-def _who(by: str | None) -> str:
-    name = by or os.environ.get("SVDIVERSION_USER") or os.environ.get("USER") or ""
-    if not name.strip():
-        fail("say who you are with --by NAME", "or set SVDIVERSION_USER in the environment")
-    return name.strip()
-
-
-def _ledger(ctx: typer.Context, as_of: date | None) -> Ledger:
-    ledger = load_clean(ctx, as_of).ledger
-    assert ledger is not None, "load_clean stops the command when the ledger did not load"
-    return ledger
-
-
 def _reconciliation(
-    ctx: typer.Context, ledger: Ledger, month: Month, payments: list[Path] | None
+    ctx: typer.Context,
+    ledger: Ledger,
+    month: Month,
+    payments: list[Path] | None,
+    *,
+    need_export: bool,
 ) -> Reconciliation:
     """Read the mapping, the export(s) and the commentary, and reconcile ``month``."""
     root = workspace_root(ctx)
-    config, problems = load_config(root)
-    if config is None:
-        _stop(root, problems, "the finance export mapping cannot be read")
-    if payments:
-        files = [(path, str(path)) for path in payments]
-    else:
-        files = [(p, p.relative_to(root).as_posix()) for p in export_files(root, config.payments)]
-    if not files:
-        fail(
-            f"no finance export found: {config.payments.files} matches no file",
-            "save the finance system's payments export in ledger/finance/, or pass --payments FILE",
-        )
-    exports: list[Export] = []
-    for path, display in files:
-        export, found = read_export(path, display, config.payments)
-        problems += found
-        if export is not None:
-            exports.append(export)
+    inputs = finance_inputs(ctx, payments)
+    if no_export_yet(inputs):
+        if need_export:
+            fail(
+                f"no finance export found: {inputs.pattern} matches no file",
+                "save the finance system's payments export in ledger/finance/, "
+                "or pass --payments FILE",
+            )
+        say_no_export(inputs)
     commentary, found = load_commentary(root, {line.id for line in ledger.line_budgets()})
-    problems += found
+    problems = inputs.problems + found
     if problems:
-        _stop(root, problems, "the finance inputs have problems; nothing was reconciled")
-    return reconcile_month(ledger, month, exports, commentary, config.reconcile)
-
-
-def _stop(root: Path, problems: list[Problem], message: str, code: int | None = None) -> NoReturn:
-    """Show located problems on stderr and stop: 2 when a file cannot be read at all."""
-    # Export problems carry their excerpt already (decoded in the export's encoding);
-    # YAML problems get theirs here.
-    yaml = [p for p in problems if not p.excerpt and not p.path.endswith(".csv")]
-    shown = sort_problems([p for p in problems if p not in yaml] + locate(root, yaml))
-    sys.stderr.write(problems_text(shown))
-    if code is None:
-        code = exit_code(problems, unreadable=UNREADABLE_CODES | UNREADABLE_EXPORT_CODES)
-    fail(f"{message} ({len(shown)} problem{'s' * (len(shown) != 1)})", "", code)
+        stop(root, problems, "the finance inputs have problems; nothing was reconciled")
+    show_warnings(inputs)
+    return reconcile_month(ledger, month, inputs.exports, commentary, inputs.config.reconcile)
 
 
 def _append(ctx: typer.Context, record: dict[str, object]) -> None:

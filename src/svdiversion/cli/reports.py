@@ -21,6 +21,7 @@ from ..reports.disclosure import Disclosure
 from ..reports.options import Bucket, ReportOptions
 from . import output
 from .common import EXIT_PROBLEMS, AsOf, fail, load_clean, workspace_root
+from .month_end import window_reconciliation
 from .output import OutFile
 
 
@@ -145,12 +146,17 @@ def console_width() -> int | None:
 
 
 def unit_costs(ctx: typer.Context) -> list[UnitCost]:
-    """config/unit_costs.yaml, or the command stops with its located problems."""
-    costs, problems = load_unit_costs(workspace_root(ctx))
+    """config/unit_costs.yaml (optional: none when the file is not there), or the command
+    stops with its located problems."""
+    root = workspace_root(ctx)
+    if not (root / "config/unit_costs.yaml").exists():
+        return []
+    costs, problems = load_unit_costs(root)
     if costs is None or problems:
         sys.stderr.write(problems_text(problems))
         fail(
-            "config/unit_costs.yaml has problems; the value-for-money view needs it",
+            "config/unit_costs.yaml has problems; correct it, or remove it to leave the "
+            "break-even table out",
             "see docs/ledger-format.md",
             EXIT_PROBLEMS,
         )
@@ -349,7 +355,8 @@ def report(
     mode = disclosure_for(output, disclosure)
     options = standing(options, mode, as_of)
     pack = monthly_pack(ledger, options, mode, problems, unit_costs(ctx))
+    month_end = window_reconciliation(ctx, ledger, options) if month else None
     if output is Format.TABLE:
-        report_views.print_pack(pack, console_width())
+        report_views.print_pack(pack, console_width(), month_end)
     else:
-        emit(ctx, report_views.pack_text(pack, output.value), out)
+        emit(ctx, report_views.pack_text(pack, output.value, month_end), out)

@@ -12,6 +12,9 @@ that text; each row also gets a short digest (the first 16 hex digits of the SHA
 its own line) so a later change can be named row by row. Writing ``2750.0`` for
 ``2750.00`` or reordering the file changes nothing; changing any value does.
 
+A close also locks the month's commentary (``ledger/commentary.yaml``): for each budget
+line explained, the short digest of the JSON array ``[month, budget_line, text]``.
+
 Pure functions of the ledger: ``checks`` compares a closed month with its rows now, and
 ``finance.closes`` records a close (the only writer of ``ledger/closes.yaml``).
 """
@@ -91,6 +94,34 @@ def canonical_row(ledger: Ledger, row: int) -> str:
         column("tranche")[row] or "",
     ]
     return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+def month_commentary(ledger: Ledger, month: Month) -> dict[str, str]:
+    """Budget line -> short digest of the month's commentary on it, sorted by line."""
+    found = {}
+    for comment in ledger.commentary:
+        if comment.month == str(month):
+            values = [comment.month, comment.budget_line, comment.text]
+            found[comment.budget_line] = _short(
+                json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+            )
+    return dict(sorted(found.items()))
+
+
+def changed_commentary(closed: MonthClose, now: dict[str, str]) -> list[tuple[str, str]]:
+    """(budget line, "changed" / "added" / "removed") for each explanation that differs
+    from the close; none for a close made before commentary was locked."""
+    if closed.commentary is None:
+        return []
+    result = []
+    for line in sorted(closed.commentary.keys() | now.keys()):
+        if line not in now:
+            result.append((line, "removed"))
+        elif line not in closed.commentary:
+            result.append((line, "added"))
+        elif closed.commentary[line] != now[line]:
+            result.append((line, "changed"))
+    return result
 
 
 def _short(text: str) -> str:

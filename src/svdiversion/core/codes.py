@@ -83,7 +83,7 @@ class Code(StrEnum):
         "ledger/closes.yaml malformed, or a record that does not follow from the ones before",
     )
     E503 = "E503", "ledger/shares.yaml malformed, or a record out of time order"
-    # The finance system's exports and the commentary (reconcile and close only)
+    # The finance system's exports (reconcile, close and import) and the commentary (check too)
     E601 = "E601", "A finance export cannot be found or read"
     E602 = "E602", "A finance export is not in the mapping's encoding"
     E603 = "E603", "A finance export's header lacks a mapped column, or names one twice"
@@ -92,15 +92,25 @@ class Code(StrEnum):
     E606 = "E606", "A finance export amount that cannot be read"
     E607 = "E607", "A debit/credit pair with both or neither holding an amount"
     E608 = "E608", "A month and budget line explained twice in ledger/commentary.yaml"
+    E609 = "E609", "A finance export payment no import rule places on a budget line"
+    # The treasurer's forecast
+    E701 = "E701", "A treasurer's forecast for a budget line the contract does not define"
+    E702 = "E702", "A treasurer's forecast month outside the contract, or before its from month"
     # Warnings
     W301 = "W301", "A child with more than one engaged episode"
     W401 = "W401", "Spend above an area allocation"
     W402 = "W402", "Allocations of a delivery line do not cover its budget"
     W403 = "W403", "Free text that looks like personal data"
+    W404 = "W404", "Spend in an area with no allocation of its line in force on the date"
+    W601 = "W601", "A finance export of which the mapping's keep_rows keeps no row"
 
 
-RECONCILE_CODES: tuple[Code, ...] = tuple(code for code in Code if code.startswith("E6"))
-"""Emitted only where the finance inputs are read (``reconcile``, ``close``)."""
+RECONCILE_CODES: tuple[Code, ...] = tuple(
+    code for code in Code if code[1] == "6" and code is not Code.E608
+)
+"""Emitted only where the finance inputs are read (``reconcile``, ``close``, ``import``).
+``E608`` (commentary explaining a month and line twice) is ``check``'s too, since
+``check`` reads ``ledger/commentary.yaml``."""
 
 CHECK_CODES: tuple[Code, ...] = tuple(code for code in Code if code not in RECONCILE_CODES)
 """Every code ``check`` can emit, in order: JUnit output has one test case for each."""

@@ -14,11 +14,13 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from .forecasts import Forecast, said_by_then
 from .models import (
     Allocation,
     AllocationChange,
     Area,
     BudgetLine,
+    Comment,
     Decision,
     LineKind,
     Measure,
@@ -90,6 +92,8 @@ class Ledger:
     origins: dict[tuple[str, str], list[Origin]] = field(default_factory=dict)
     closes: tuple[MonthClose, ...] = ()  # ledger/closes.yaml, in file order
     shares: tuple[ShareRecord, ...] = ()  # ledger/shares.yaml, in file order
+    forecasts: tuple[Forecast, ...] = ()  # ledger/forecasts.yaml, in file order
+    commentary: tuple[Comment, ...] = ()  # ledger/commentary.yaml, in file order
 
     # ------------------------------------------------------------------ contract
 
@@ -100,15 +104,26 @@ class Ledger:
 
     def known_on(self, day: date) -> Ledger:
         """The contract as it stood on ``day``: decisions and variations approved later are
-        left out (a decision without an approval date counts from its start)."""
+        left out (a decision without an approval date counts from its start), and so are
+        the treasurer's forecasts said later."""
         decisions = tuple(d for d in self.decisions if (d.approved or d.start) <= day)
         if not decisions:
             decisions = self.decisions[:1]  # a report before any approval shows the first plan
         kept = {d.id for d in decisions}
         variations = tuple(v for v in self.variations if v.approved <= day and v.decision in kept)
-        if len(decisions) == len(self.decisions) and len(variations) == len(self.variations):
+        forecasts = said_by_then(self.forecasts, day)
+        if (len(decisions), len(variations), len(forecasts)) == (
+            len(self.decisions),
+            len(self.variations),
+            len(self.forecasts),
+        ):
             return self
-        return replace(self, decisions=decisions, variations=variations)
+        return replace(self, decisions=decisions, variations=variations, forecasts=forecasts)
+
+    def not_yet_approved(self, day: date) -> tuple[Decision, ...]:
+        """Decisions :meth:`known_on` shows on ``day`` though approved later: before the
+        first approval a report shows the first plan, and says it is not yet approved."""
+        return tuple(d for d in self.known_on(day).decisions if d.approved and d.approved > day)
 
     def variations_of(self, decision_id: str) -> list[Variation]:
         return [v for v in self.variations if v.decision == decision_id]

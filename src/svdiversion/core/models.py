@@ -501,6 +501,9 @@ class MonthClose(Frozen):
     totals: dict[str, Money] = {}
     digest: Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")] | None = None
     rows: dict[Id, Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]] = {}
+    # budget line -> short digest of the month's commentary on it; None for a close made
+    # before commentary was locked with the rows (it is then not compared).
+    commentary: dict[Id, Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]] | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> MonthClose:
@@ -513,6 +516,21 @@ class MonthClose(Frozen):
 
 class ClosesFile(Frozen):
     closes: list[MonthClose] = []
+
+
+# -------------------------------------------------------------------- ledger/commentary.yaml
+
+
+class Comment(Frozen):
+    """The treasurer's explanation of a month's variance on a budget line (docs/reconcile.md)."""
+
+    month: MonthText
+    budget_line: Id
+    text: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+class CommentaryFile(Frozen):
+    commentary: tuple[Comment, ...] = ()
 
 
 # ------------------------------------------------------------------------ ledger/shares.yaml

@@ -33,9 +33,14 @@ HEADER = (
 
 
 def close_record(
-    month: MonthRows, at: datetime, by: str, totals: dict[str, int]
+    month: MonthRows,
+    at: datetime,
+    by: str,
+    totals: dict[str, int],
+    commentary: dict[str, str] | None = None,
 ) -> dict[str, object]:
-    """The record ``svdiversion close`` appends, as plain data (``totals`` in pence)."""
+    """The record ``svdiversion close`` appends, as plain data (``totals`` in pence;
+    ``commentary`` the short digest of the month's explanation on each line)."""
     return {
         "action": CloseAction.CLOSE.value,
         "month": str(month.month),
@@ -44,6 +49,7 @@ def close_record(
         "totals": {name: from_pence(pence) for name, pence in totals.items()},
         "digest": month.digest,
         "rows": month.rows,
+        "commentary": commentary or {},
     }
 
 

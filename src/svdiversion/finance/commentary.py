@@ -6,49 +6,28 @@ budget line. ``reconcile`` lists every variance above the threshold that has non
         budget_line: evaluation
         text: The interim report was delivered on 27 September and paid on 11 October.
 
-A missing file is no commentary. Each (month, budget line) is explained once.
+A missing file is no commentary. Each (month, budget line) is explained once. The file is
+read as ``check`` reads it (``load.commentary``); ``check`` also checks its months.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
-
-from pydantic import StringConstraints, ValidationError
 
 from ..core.codes import Code
-from ..core.models import Frozen, LineId, MonthText
 from ..core.problems import Problem
-from ..load.yamldoc import read_yaml, shape_problems
+from ..load.commentary import COMMENTARY, read_commentary
 
-COMMENTARY = "ledger/commentary.yaml"
-
-
-class Comment(Frozen):
-    month: MonthText
-    budget_line: LineId
-    text: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-
-
-class CommentaryFile(Frozen):
-    commentary: tuple[Comment, ...] = ()
+__all__ = ["COMMENTARY", "load_commentary"]
 
 
 def load_commentary(
     root: Path, budget_lines: set[str]
 ) -> tuple[dict[tuple[str, str], str], list[Problem]]:
     """(month, budget line) -> explanation, and located problems."""
-    if not (root / COMMENTARY).exists():
-        return {}, []
-    doc, problems = read_yaml(root / COMMENTARY, COMMENTARY)
+    doc, comments, problems = read_commentary(root)
     if doc is None or problems:
         return {}, problems
-    try:
-        comments = CommentaryFile.model_validate(doc.data).commentary
-    except ValidationError as exc:
-        hint = "each entry has month (YYYY-MM), budget_line and text (see docs/reconcile.md)"
-        return {}, [replace(p, hint=hint) for p in shape_problems(doc, exc)]
     found: dict[tuple[str, str], str] = {}
     first: dict[tuple[str, str], int] = {}
     for index, comment in enumerate(comments):

@@ -36,7 +36,7 @@ from ..core.problems import Problem
 from ..load.excerpts import field_start
 from ..load.limits import MAX_CSV_BYTES, refused
 from .export_text import decode, human_date_format, parse_amount
-from .mapping import FINANCE_IMPORT, PaymentsMapping
+from .mapping import FINANCE_IMPORT, PaymentsMapping, normal
 
 # Problems about the export itself: the file cannot be read at all, so the CLI exits 2.
 UNREADABLE_EXPORT_CODES = frozenset({Code.E601, Code.E602})
@@ -53,6 +53,9 @@ class Payment:
     reference: str
     supplier: str
     description: str
+    account: str = ""
+    cost_centre: str = ""
+    area: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +93,7 @@ def read_export(
     return _ExportReader(display, text, mapping).read()
 
 
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+_key = normal
 
 
 class _ExportReader:
@@ -104,6 +106,8 @@ class _ExportReader:
         self.text = text
         self.problems: list[Problem] = []
         self.index: dict[str, int] = {}
+        self.header_line = mapping.header_line
+        self.kept = 0  # rows keep_rows keeps, read cleanly or not
 
     def read(self) -> tuple[Export | None, list[Problem]]:
         records = self._records()
@@ -111,9 +115,28 @@ class _ExportReader:
         if header is None:
             return None, self.problems
         payments, other, skipped = self._body(records, len(header))
-        if self.problems:
+        if other and not self.kept:
+            self._kept_nothing(other)
+        if any(p.is_error for p in self.problems):
             return None, self.problems
-        return Export(self.display, tuple(payments), other, skipped), []
+        return Export(self.display, tuple(payments), other, skipped), self.problems
+
+    def _kept_nothing(self, other: int) -> None:
+        """W601: a mapping that keeps none of a file's rows is probably the wrong mapping
+        (a cost centre renamed, a prefix mistyped), not a month without payments."""
+        keep = self.mapping.keep_rows
+        assert keep is not None, "only keep_rows leaves rows out as other rows"
+        rows = f"{other} row{'s' * (other != 1)}"
+        self.problems.append(
+            self._field_problem(
+                self.header_line,
+                keep.column,
+                Code.W601,
+                f"keep_rows keeps none of the {rows} of this export (by {keep.column!r})",
+                f"set keep_rows: under payments: in {FINANCE_IMPORT} to this service's "
+                f"{keep.column!r} values (values, prefixes or a pattern)",
+            )
+        )
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         """(first line, values) of every record; a CSV syntax error ends the file."""
@@ -171,7 +194,7 @@ class _ExportReader:
     ) -> list[str] | None:
         names = [_key(name) for name in header]
         missing, doubled = [], []
-        for name in self._mapped_columns():
+        for name in self.mapping.mapped_columns():
             count = names.count(_key(name))
             if count == 0:
                 missing.append(name)
@@ -180,6 +203,7 @@ class _ExportReader:
             else:
                 self.index[_key(name)] = names.index(_key(name))
         if not missing and not doubled:
+            self.header_line = line
             return header
         if missing:
             found = ", ".join(repr(n.strip()) for n in header if n.strip()) or "nothing"
@@ -202,7 +226,7 @@ class _ExportReader:
         records: Iterator[tuple[int, list[str]]],
         seen: list[tuple[int, list[str]]],
     ) -> str:
-        wanted = {_key(name) for name in self._mapped_columns()}
+        wanted = {_key(name) for name in self.mapping.mapped_columns()}
         nearby = [*seen, (line, header)]
         for start, record in records:
             nearby.append((start, record))
@@ -213,20 +237,6 @@ class _ExportReader:
                 return f"the column names are on line {start}: set header_line: {start}"
         return f"correct the column names under payments.columns in {FINANCE_IMPORT}"
 
-    def _mapped_columns(self) -> list[str]:
-        mapping = self.mapping
-        columns = mapping.columns
-        names = [
-            columns.date,
-            columns.reference,
-            *(name for name in (columns.amount, columns.debit, columns.credit) if name),
-            *(name for name in (columns.supplier, columns.description) if name),
-        ]
-        if mapping.keep_rows:
-            names.append(mapping.keep_rows.column)
-        names += [rule.column for rule in mapping.skip_rows.when]
-        return list(dict.fromkeys(names))
-
     # ---------------------------------------------------------------------- body
 
     def _body(
@@ -235,7 +245,6 @@ class _ExportReader:
         payments: list[Payment] = []
         other = skipped = 0
         keep = self.mapping.keep_rows
-        keep_values = {_key(v) for v in keep.values} if keep else set()
         for line, record in records:
             if self._skipped(line, record):
                 skipped += 1
@@ -254,9 +263,10 @@ class _ExportReader:
                     )
                 )
                 continue
-            if keep and _key(self._value(record, keep.column)) not in keep_values:
+            if keep and not keep.keeps(self._value(record, keep.column)):
                 other += 1
                 continue
+            self.kept += 1
             payment = self._payment(line, record)
             if payment is not None:
                 payments.append(payment)
@@ -295,9 +305,15 @@ class _ExportReader:
             day,
             -pence if self.mapping.amounts.negate else pence,
             self._value(record, columns.reference).strip(),
-            self._value(record, columns.supplier).strip() if columns.supplier else "",
-            self._value(record, columns.description).strip() if columns.description else "",
+            self._optional(record, columns.supplier),
+            self._optional(record, columns.description),
+            self._optional(record, columns.account),
+            self._optional(record, columns.cost_centre),
+            self._optional(record, columns.area),
         )
+
+    def _optional(self, record: list[str], column: str | None) -> str:
+        return self._value(record, column).strip() if column else ""
 
     def _date(self, line: int, record: list[str]) -> date | None:
         column = self.mapping.columns.date

@@ -34,6 +34,9 @@ class Columns(Frozen):
     credit: ColumnName | None = None
     supplier: ColumnName | None = None
     description: ColumnName | None = None
+    account: ColumnName | None = None
+    cost_centre: ColumnName | None = None
+    area: ColumnName | None = None
 
     @model_validator(mode="after")
     def _one_amount(self) -> Columns:
@@ -86,10 +89,44 @@ class SkipRows(Frozen):
 
 
 class KeepRows(Frozen):
-    """Only rows whose ``column`` holds one of ``values`` are this service's payments."""
+    """Only rows whose ``column`` holds one of ``values``, starts with one of ``prefixes``
+    (both ignoring case and spacing) or matches ``pattern`` (a regular expression searched
+    in the value) are this service's payments."""
 
     column: ColumnName
-    values: Annotated[list[Annotated[str, StringConstraints(min_length=1)]], Field(min_length=1)]
+    values: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = ()
+    prefixes: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = ()
+    pattern: Annotated[str, StringConstraints(min_length=1)] | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _some_test(self) -> KeepRows:
+        if not (self.values or self.prefixes or self.pattern):
+            raise ValueError("give values, prefixes or a pattern for the rows to keep")
+        return self
+
+    def keeps(self, value: str) -> bool:
+        """Whether a row whose ``column`` holds ``value`` is this service's."""
+        key = normal(value)
+        return (
+            any(key == normal(v) for v in self.values)
+            or any(key.startswith(normal(p)) for p in self.prefixes)
+            or (self.pattern is not None and re.search(self.pattern, value) is not None)
+        )
+
+
+def normal(value: str) -> str:
+    """A value as the mapping compares it: case and spacing ignored."""
+    return " ".join(value.split()).casefold()
 
 
 class PaymentsMapping(Frozen):
@@ -102,6 +139,32 @@ class PaymentsMapping(Frozen):
     amounts: AmountStyle = AmountStyle()
     keep_rows: KeepRows | None = None
     skip_rows: SkipRows = SkipRows()
+
+    def mapped_columns(self) -> list[str]:
+        """Every column the mapping names, once each, in the order it names them."""
+        columns = self.columns
+        names = [
+            columns.date,
+            columns.reference,
+            *(
+                name
+                for name in (
+                    columns.amount,
+                    columns.debit,
+                    columns.credit,
+                    columns.supplier,
+                    columns.description,
+                    columns.account,
+                    columns.cost_centre,
+                    columns.area,
+                )
+                if name
+            ),
+        ]
+        if self.keep_rows:
+            names.append(self.keep_rows.column)
+        names += [rule.column for rule in self.skip_rows.when]
+        return list(dict.fromkeys(names))
 
     @field_validator("files")
     @classmethod
@@ -142,15 +205,65 @@ class ReconcileRules(Frozen):
     explain_variances_above: VarianceRule = VarianceRule()
 
 
+MatchField = Literal["counterparty", "description", "account", "cost_centre", "reference"]
+
+
+class LineRule(Frozen):
+    """``import`` places a payment on ``budget_line`` when its ``field`` (the export's
+    supplier, description, account, cost centre or reference column) equals ``equals``,
+    starts with ``prefix`` (both ignoring case and spacing) or matches ``pattern``.
+    ``counterparty`` is what the ledger rows say (default: the export's supplier)."""
+
+    field: MatchField
+    equals: Annotated[str, StringConstraints(min_length=1)] | None = None
+    prefix: Annotated[str, StringConstraints(min_length=1)] | None = None
+    pattern: Annotated[str, StringConstraints(min_length=1)] | None = None
+    budget_line: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    counterparty: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+
+    @field_validator("pattern")
+    @classmethod
+    def _regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_test(self) -> LineRule:
+        given = [name for name in ("equals", "prefix", "pattern") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of equals, prefix or pattern")
+        return self
+
+
+class ImportRules(Frozen):
+    """How ``import`` turns the export's payments into ledger rows: the first rule that
+    matches a payment places it; ``areas`` maps the values of the export's area column
+    (a cost centre code, say) to area ids (a value not listed is taken as an area id)."""
+
+    rules: tuple[LineRule, ...] = ()
+    areas: dict[str, Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
+        default_factory=dict
+    )
+
+
 class FinanceConfig(Frozen):
-    """``config/finance-import.yaml``: how to read the export, and how to reconcile."""
+    """``config/finance-import.yaml``: how to read the export, how to import it into the
+    ledger, and how to reconcile."""
 
     payments: PaymentsMapping
     reconcile: ReconcileRules = ReconcileRules()
+    import_: ImportRules = Field(default=ImportRules(), alias="import")
 
 
-def load_config(root: Path) -> tuple[FinanceConfig | None, list[Problem]]:
-    """The mapping, or ``None`` and located problems (E001 when the file is missing)."""
+def load_config(
+    root: Path, budget_lines: set[str] | None = None
+) -> tuple[FinanceConfig | None, list[Problem]]:
+    """The mapping, or ``None`` and located problems (E001 when the file is missing).
+    Given the ledger's ``budget_lines``, an import rule naming another line is E201."""
     doc, problems = read_yaml(root / FINANCE_IMPORT, FINANCE_IMPORT)
     if doc is None:
         return None, [
@@ -166,11 +279,24 @@ def load_config(root: Path) -> tuple[FinanceConfig | None, list[Problem]]:
     if problems:
         return None, problems
     try:
-        return FinanceConfig.model_validate(doc.data), []
+        config = FinanceConfig.model_validate(doc.data)
     except ValidationError as exc:
         return None, [
             replace(p, hint=f"correct the mapping (see {DOCS})") for p in shape_problems(doc, exc)
         ]
+    if budget_lines is None:
+        return config, []
+    unknown = [
+        doc.problem(
+            ("import", "rules", index, "budget_line"),
+            Code.E201,
+            f"unknown budget line {rule.budget_line!r}",
+            "use a line id of ledger/contract.yaml: " + ", ".join(sorted(budget_lines)),
+        )
+        for index, rule in enumerate(config.import_.rules)
+        if rule.budget_line not in budget_lines
+    ]
+    return (None, unknown) if unknown else (config, [])
 
 
 def export_files(root: Path, mapping: PaymentsMapping) -> list[Path]:

@@ -31,9 +31,10 @@ from enum import StrEnum
 from functools import cache
 from typing import TypeVar
 
+from ..core.closes import closed_months
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
-from ..core.models import TransactionKind
+from ..core.models import MonthClose, TransactionKind
 from ..core.money import Pence
 from .importer import Export, Payment
 from .mapping import ReconcileRules
@@ -121,6 +122,7 @@ class Reconciliation:
     finance_cash: Pence
     lines: tuple[LineSpend, ...]
     total: LineSpend
+    closed: MonthClose | None = None  # the close in force, when the month is closed
 
     @property
     def cash_difference(self) -> Pence:
@@ -170,7 +172,14 @@ def reconcile(
         finance_cash=sum(p.pence for p in payments if Month.of(p.date) == month),
         lines=tuple(lines),
         total=total,
+        closed=_close_of(ledger, month),
     )
+
+
+def _close_of(ledger: Ledger, month: Month) -> MonthClose | None:
+    closed, _ = closed_months(ledger.closes)
+    found = closed.get(str(month))
+    return found.record if found else None
 
 
 # ----------------------------------------------------------------------------- matching
@@ -184,6 +193,11 @@ def normalise_reference(text: str) -> str:
 def _usable(reference: str, rules: ReconcileRules) -> bool:
     key = normalise_reference(reference)
     return bool(key) and key not in _meaning_none(rules.no_reference)
+
+
+def usable_reference(item: LedgerPayment | Payment, rules: ReconcileRules) -> bool:
+    """Whether ``item`` has a reference to match by (not empty, not one meaning none)."""
+    return _usable(item.reference, rules)
 
 
 @cache

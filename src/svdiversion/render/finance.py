@@ -38,6 +38,13 @@ def title(rec: Reconciliation) -> str:
     return f"Reconciliation of {rec.month} ({rec.month.fy_period}) with the finance system"
 
 
+def closed_text(rec: Reconciliation) -> str:
+    """``closed (on 2024-11-04 by A. Treasurer)`` or ``open (not closed)``."""
+    if rec.closed is None:
+        return "open (not closed)"
+    return f"closed (on {rec.closed.at:%Y-%m-%d} by {rec.closed.by})"
+
+
 def summary(rec: Reconciliation) -> str:
     """One line for stderr, such as ``2024-09 reconciled: 1 payment agrees ...``."""
     if rec.reconciled:
@@ -70,7 +77,14 @@ def _count(number: int, noun: str) -> str:
 
 
 def reconciliation_sheets(rec: Reconciliation) -> list[Sheet]:
-    sheets = [_payments_sheet(rec), _cash_sheet(rec), _spend_sheet(rec)]
+    """The payments (left out, with a one-line note, when there are none), cash, spend
+    and commentary sheets."""
+    cash = _cash_sheet(rec)
+    if rec.matches:
+        sheets = [_payments_sheet(rec), cash, _spend_sheet(rec)]
+    else:
+        cash.notes[:0] = [f"No payments in {rec.month} on either side.", *_source_notes(rec)]
+        sheets = [cash, _spend_sheet(rec)]
     commentary = _commentary_sheet(rec)
     if commentary.rows:
         sheets.append(commentary)
@@ -79,13 +93,17 @@ def reconciliation_sheets(rec: Reconciliation) -> list[Sheet]:
     return sheets
 
 
-def _payments_sheet(rec: Reconciliation) -> Sheet:
-    notes = [
+def _source_notes(rec: Reconciliation) -> list[str]:
+    return [
         f"{s.path}: {_count(s.payments, 'payment')} of this service, {s.in_month} in "
         f"{rec.month}; left out by the mapping: {_count(s.other_rows, 'row')} of other cost "
         f"centres, {s.skipped_rows} blank or total"
         for s in rec.sources
     ]
+
+
+def _payments_sheet(rec: Reconciliation) -> Sheet:
+    notes = _source_notes(rec)
     return Sheet(
         "payments",
         f"Payments in {rec.month}",
@@ -207,6 +225,7 @@ def _commentary_sheet(rec: Reconciliation) -> Sheet:
 def print_reconciliation(rec: Reconciliation, width: int | None) -> None:
     console = make_console(width)
     console.print(title(rec), style="bold")
+    console.print(f"{rec.month} is {closed_text(rec)}.")
     console.print()
     show(console, sheets_group(reconciliation_sheets(rec)))
 
@@ -217,8 +236,10 @@ def reconciliation_text(rec: Reconciliation, fmt: str) -> str:
         return dumps(reconciliation_json(rec))
     sheets = reconciliation_sheets(rec)
     if fmt == "csv":
-        return sheet_csv(sheets[0])
-    return sheets_markdown(sheets, title(rec), [summary(rec)])
+        return sheet_csv(_payments_sheet(rec))
+    return sheets_markdown(
+        sheets, title(rec), [summary(rec), f"{rec.month} is {closed_text(rec)}."]
+    )
 
 
 def reconciliation_json(rec: Reconciliation) -> dict[str, Any]:
@@ -226,6 +247,9 @@ def reconciliation_json(rec: Reconciliation) -> dict[str, Any]:
         "month": str(rec.month),
         "fy_period": rec.month.fy_period,
         "reconciled": rec.reconciled,
+        "closed": None
+        if rec.closed is None
+        else {"at": rec.closed.at.isoformat(), "by": rec.closed.by},
         "sources": [
             {
                 "path": s.path,

@@ -44,12 +44,17 @@ def burndown_json(report: Burndown) -> dict[str, Any]:
         "forecast_outturn": money(report.forecast_outturn),
         "run_rate_forecast": money(report.run_rate_forecast),
         "run_rate_monthly": money(report.run_rate_monthly),
+        "treasurer_forecast": money(report.treasurer_forecast),
         "variance": money(report.variance),
         "variance_to_profile": money(report.variance_to_profile),
         "rag": report.rag.value,
         "rag_basis": report.rag_basis,
         "time_elapsed": fraction(report.time_elapsed),
         "budget_spent": fraction(report.budget_spent),
+        "not_yet_approved": [
+            {"decision": ident, "approved": day.isoformat()}
+            for ident, day in report.not_yet_approved
+        ],
         "periods": [
             {
                 "month": p.month,
@@ -77,6 +82,7 @@ def burndown_json(report: Burndown) -> dict[str, Any]:
                 "actual_to_date": money(line.actual_to_date),
                 "remaining": money(line.remaining),
                 "forecast_outturn": money(line.forecast_outturn),
+                "treasurer_forecast": money(line.treasurer_forecast),
                 "variance": money(line.variance),
                 "rag": line.rag.value,
             }

@@ -6,6 +6,7 @@ from typing import Any
 
 from rich.columns import Columns
 
+from ..finance.reconcile import Reconciliation
 from ..reports.areas import AreasReport
 from ..reports.burndown import Burndown
 from ..reports.disclosure import Disclosure
@@ -13,11 +14,21 @@ from ..reports.outcomes import OutcomesReport
 from ..reports.pack import MonthlyPack
 from ..reports.vfm import VfmReport
 from .console import banner, burndown_chart, make_console, sheet_table, sheets_group, show
+from .finance import (
+    closed_text,
+    print_reconciliation,
+    reconciliation_json,
+    reconciliation_sheets,
+    summary,
+)
 from .json_reports import areas_json, burndown_json, dumps, outcomes_json, vfm_json
 from .outcome_sheets import outcomes_sheets
 from .sheets import Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .tabular import sheet_csv, sheets_markdown
 from .trends import emerging_json, emerging_sheet, print_emerging
+
+MonthEnd = tuple[Reconciliation | None, str | None] | None
+"""For a pack of one month: its reconciliation, or why there is none (``None``: not asked)."""
 
 INTERNAL = "INTERNAL - NOT FOR PUBLICATION: exact counts about children."
 PUBLISHED = "Published figures: disclosure control applied (see the notes under each table)."
@@ -50,6 +61,12 @@ def print_burndown(report: Burndown, width: int | None) -> None:
     console = make_console(width)
     headline, periods, lines = burndown_sheets(report)
     console.print(Columns([sheet_table(headline), burndown_chart(report)], padding=(0, 4)))
+    for ident, day in report.not_yet_approved:
+        console.print(
+            f"Decision {ident} is not yet approved on {report.as_of} (approved {day}): "
+            "the figures show its plan.",
+            markup=False,
+        )
     console.print()
     show(console, sheets_group([periods, lines]))
 
@@ -113,7 +130,7 @@ def _status(pack: MonthlyPack) -> str:
     )
 
 
-def pack_sheets(pack: MonthlyPack) -> list[Sheet]:
+def pack_sheets(pack: MonthlyPack, month_end: MonthEnd = None) -> list[Sheet]:
     outcome_sheets = outcomes_sheets(pack.outcomes)
     return [
         *burndown_sheets(pack.burndown),
@@ -121,10 +138,12 @@ def pack_sheets(pack: MonthlyPack) -> list[Sheet]:
         *outcome_sheets,
         emerging_sheet(pack.trends),
         *vfm_sheets(pack.vfm),
+        *_month_end_sheets(month_end),
     ]
 
 
-def pack_json(pack: MonthlyPack) -> dict[str, Any]:
+def pack_json(pack: MonthlyPack, month_end: MonthEnd = None) -> dict[str, Any]:
+    rec, note = month_end or (None, None)
     return {
         "service": pack.service,
         "as_of": pack.burndown.as_of.isoformat(),
@@ -135,21 +154,36 @@ def pack_json(pack: MonthlyPack) -> dict[str, Any]:
         "outcomes": outcomes_json(pack.outcomes),
         "emerging_trends": emerging_json(pack.trends),
         "vfm": vfm_json(pack.vfm),
+        "reconciliation": reconciliation_json(rec) if rec else None,
+        "reconciliation_note": note,
     }
 
 
-def pack_text(pack: MonthlyPack, fmt: str) -> str:
+def pack_text(pack: MonthlyPack, fmt: str, month_end: MonthEnd = None) -> str:
     heading = f"{pack.service}: monthly pack as of {pack.burndown.as_of}"
     return _text(
         fmt,
-        pack_sheets(pack),
-        pack_json(pack),
+        pack_sheets(pack, month_end),
+        pack_json(pack, month_end),
         heading,
         [_status(pack), *_marking(pack.disclosure)],
     )
 
 
-def print_pack(pack: MonthlyPack, width: int | None) -> None:
+def _month_end_sheets(month_end: MonthEnd) -> list[Sheet]:
+    """The month's reconciliation, its status and whether it is closed in the first note;
+    or one sheet-less note saying why it is not in the pack."""
+    rec, note = month_end or (None, None)
+    if rec is None:
+        if not note:
+            return []
+        return [Sheet("reconciliation", "Reconciliation", (), [], notes=[note])]
+    sheets = reconciliation_sheets(rec)
+    sheets[0].notes[:0] = [summary(rec), f"{rec.month} is {closed_text(rec)}."]
+    return sheets
+
+
+def print_pack(pack: MonthlyPack, width: int | None, month_end: MonthEnd = None) -> None:
     console = make_console(width)
     console.rule(f"[bold]{pack.service}[/bold]: monthly pack as of {pack.burndown.as_of}")
     console.print(_status(pack), style="green" if pack.errors == 0 else "bold red")
@@ -164,3 +198,11 @@ def print_pack(pack: MonthlyPack, width: int | None) -> None:
     console.print()
     console.rule("Value for money")
     print_vfm(pack.vfm, width)
+    rec, note = month_end or (None, None)
+    if rec is not None or note:
+        console.rule("Reconciliation")
+    if rec is not None:
+        print_reconciliation(rec, width)
+        console.print(summary(rec))
+    elif note:
+        console.print(note)

@@ -107,6 +107,7 @@ def lines_sheet(report: Burndown) -> Sheet:
             Column("actual_to_date", "Actual to date", Kind.MONEY),
             Column("remaining", "Remaining", Kind.MONEY),
             Column("forecast_outturn", "Forecast outturn", Kind.MONEY),
+            Column("treasurer_forecast", "Treasurer forecast", Kind.MONEY),
             Column("variance", "Variance", Kind.MONEY),
             Column("rag", "RAG"),
         ),
@@ -120,6 +121,7 @@ def lines_sheet(report: Burndown) -> Sheet:
                 line.actual_to_date,
                 line.remaining,
                 line.forecast_outturn,
+                line.treasurer_forecast,
                 line.variance,
                 line.rag.value,
             ]
@@ -134,6 +136,7 @@ def lines_sheet(report: Burndown) -> Sheet:
             report.actual_to_date,
             report.remaining,
             report.forecast_outturn,
+            report.treasurer_forecast,
             report.variance,
             report.rag.value,
         ],
@@ -141,6 +144,7 @@ def lines_sheet(report: Burndown) -> Sheet:
 
 
 def headline_sheet(report: Burndown) -> Sheet:
+    said = report.treasurer_forecast is not None
     rows: list[tuple[str, Any, Kind]] = [
         ("Budget", report.budget_total, Kind.MONEY),
         ("Planned to date", report.planned_to_date, Kind.MONEY),
@@ -148,7 +152,16 @@ def headline_sheet(report: Burndown) -> Sheet:
         ("Remaining", report.remaining, Kind.MONEY),
         ("Forecast outturn (profile)", report.forecast_outturn, Kind.MONEY),
         ("Forecast outturn (run rate)", report.run_rate_forecast, Kind.MONEY),
-        ("Variance (forecast - budget)", report.variance, Kind.MONEY),
+        *(
+            [("Forecast outturn (treasurer)", report.treasurer_forecast, Kind.MONEY)]
+            if said
+            else []
+        ),
+        (
+            "Variance (treasurer - budget)" if said else "Variance (forecast - budget)",
+            report.variance,
+            Kind.MONEY,
+        ),
         ("Variance to profile", report.variance_to_profile, Kind.MONEY),
         (f"RAG against {report.rag_basis}", report.rag.value, Kind.TEXT),
         ("Time elapsed", report.time_elapsed, Kind.PERCENT),
@@ -159,7 +172,19 @@ def headline_sheet(report: Burndown) -> Sheet:
         f"Headline as of {report.as_of}",
         (Column("measure", "Measure"), Column("value", "Value")),
         [[name, value] for name, value, _ in rows],
-        notes=["Underspend is negative."],
+        notes=[
+            "Underspend is negative.",
+            *(
+                ["Variance and RAG use the treasurer's forecast where one is recorded."]
+                if said
+                else []
+            ),
+            *(
+                f"Decision {ident} is not yet approved on {report.as_of} (approved {day}): "
+                "the figures show its plan."
+                for ident, day in report.not_yet_approved
+            ),
+        ],
         value_kinds=[kind for _, _, kind in rows],
     )
 
@@ -220,9 +245,24 @@ def areas_sheet(report: AreasReport) -> Sheet:
     )
 
 
+NO_UNIT_COSTS = (
+    "No break-even table: config/unit_costs.yaml (optional) is not there or holds no unit "
+    "costs; see docs/ledger-format.md."
+)
+
+
 def vfm_sheets(report: VfmReport) -> list[Sheet]:
     """The unit costs of the window (when there is one), then of the contract to date,
-    then break-even. Each unit-cost table says what it divides by what."""
+    then break-even (left out, with a note, without unit costs). Each unit-cost table says
+    what it divides by what."""
+    sheets = _vfm_sheets(report)
+    if not report.break_even:
+        sheets[-2].notes.append(NO_UNIT_COSTS)
+        return sheets[:-1]
+    return sheets
+
+
+def _vfm_sheets(report: VfmReport) -> list[Sheet]:
     sheets = []
     if report.window is not None:
         sheets.append(

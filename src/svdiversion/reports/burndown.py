@@ -2,7 +2,8 @@
 
 Planned spend comes from the tranches (the payment profile), actual spend from the
 transactions (accruals basis: the sum of every amount). Only transactions dated on or
-before the as-of date count.
+before the as-of date count. Where the treasurer has recorded a forecast for a line
+(``reports.treasurer``), its variance and RAG use it instead of the profile.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..core.ledger import Ledger
 from ..core.money import Pence, ratio, to_pence
 from .options import Bucket, ReportOptions, bucket_label
 from .rag import Rag, rag_against_profile
+from .treasurer import TreasurerLine, treasurer_lines
 
 RUN_RATE_MONTHS = 3
 
@@ -63,8 +65,9 @@ class LineRow:
     actual_to_date: Pence
     remaining: Pence
     forecast_outturn: Pence
-    variance: Pence
-    rag: Rag
+    treasurer_forecast: Pence | None  # None where the treasurer recorded none
+    variance: Pence  # the treasurer's forecast (else the profile forecast) minus budget
+    rag: Rag  # actual against the treasurer's expectation to date, else the profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ class Burndown:
     forecast_outturn: Pence
     run_rate_forecast: Pence
     run_rate_monthly: Pence
+    treasurer_forecast: Pence | None
     variance: Pence
     variance_to_profile: Pence
     rag: Rag
@@ -90,7 +94,10 @@ class Burndown:
     lines: tuple[LineRow, ...]
     rag_basis: str = "profile"
     """What RAG compares actual spend with: ``profile`` (planned to date) during the
-    contract, ``budget`` once it has ended, when all of the budget should be spent."""
+    contract, ``treasurer`` where the treasurer's forecast changes what was expected by
+    then, ``budget`` once the contract has ended, when all of the budget should be spent."""
+    # (decision id, approval date) of each decision shown though approved after the as-of
+    not_yet_approved: tuple[tuple[str, date], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +156,7 @@ class Profile:
 
 def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
     as_of = options.as_of
+    pending = tuple((d.id, d.approved) for d in ledger.not_yet_approved(as_of) if d.approved)
     ledger = ledger.known_on(as_of)
     spend = spend_to_date(ledger, as_of)
     profile = Profile.of(ledger, as_of)
@@ -168,7 +176,18 @@ def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
 
     periods = _periods(months, profile.by_month, spend.by_month, budget, ledger, options)
     ended = as_of > ledger.end
-    against = budget if ended else planned_to_date
+    treasurer = treasurer_lines(ledger, spend.by_line, as_of)
+    lines = _lines(ledger, spend, profile, treasurer, ended)
+    said = [line for line in lines if line.treasurer_forecast is not None]
+    treasurer_forecast = (
+        forecast + sum((line.treasurer_forecast or 0) - line.forecast_outturn for line in said)
+        if said
+        else None
+    )
+    expected_to_date = planned_to_date + sum(
+        treasurer[line.id].expected_to_date - line.planned_to_date for line in said
+    )
+    against = budget if ended else expected_to_date
     return Burndown(
         as_of=as_of,
         currency=ledger.currency,
@@ -182,14 +201,16 @@ def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
         forecast_outturn=forecast,
         run_rate_forecast=run_rate_forecast,
         run_rate_monthly=rate,
-        variance=forecast - budget,
+        treasurer_forecast=treasurer_forecast,
+        variance=(forecast if treasurer_forecast is None else treasurer_forecast) - budget,
         variance_to_profile=actual_to_date - planned_to_date,
         rag=rag_against_profile(actual_to_date, against, ledger.settings.rag),
         time_elapsed=time_elapsed(ledger.start, ledger.end, as_of),
         budget_spent=ratio(actual_to_date, budget),
         periods=periods,
-        lines=_lines(ledger, spend, profile, ended),
-        rag_basis="budget" if ended else "profile",
+        lines=lines,
+        rag_basis="budget" if ended else "treasurer" if said else "profile",
+        not_yet_approved=pending,
     )
 
 
@@ -262,14 +283,22 @@ def _periods(
 
 
 def _lines(
-    ledger: Ledger, spend: SpendTotals, profile: Profile, ended: bool
+    ledger: Ledger,
+    spend: SpendTotals,
+    profile: Profile,
+    treasurer: dict[str, TreasurerLine],
+    ended: bool,
 ) -> tuple[LineRow, ...]:
-    """Each line's figures; its RAG against its budget once the contract has ended."""
+    """Each line's figures; its RAG against what was expected by then (the treasurer's
+    forecast, else the profile), or against its budget once the contract has ended."""
     rows = []
     for line in ledger.line_budgets():
         actual = spend.by_line.get(line.id, 0)
         planned = profile.by_line_to_date.get(line.id, 0)
         forecast = actual + profile.by_line.get(line.id, 0) - planned
+        said = treasurer.get(line.id)
+        expected = planned if said is None else said.expected_to_date
+        outturn = forecast if said is None else said.forecast_outturn
         rows.append(
             LineRow(
                 id=line.id,
@@ -282,9 +311,10 @@ def _lines(
                 actual_to_date=actual,
                 remaining=line.budget - actual,
                 forecast_outturn=forecast,
-                variance=forecast - line.budget,
+                treasurer_forecast=None if said is None else said.forecast_outturn,
+                variance=outturn - line.budget,
                 rag=rag_against_profile(
-                    actual, line.budget if ended else planned, ledger.settings.rag
+                    actual, line.budget if ended else expected, ledger.settings.rag
                 ),
             )
         )

@@ -20,6 +20,7 @@ from collections.abc import Collection, Sequence
 from datetime import date
 
 from ..core.models import Area, EpisodeRow, TransactionRow, WorkshopRow
+from .finance_text import finance_import_yaml
 from .plan import (
     DEFAULT_MEASURES,
     DEFAULT_REFERENCE,
@@ -80,6 +81,7 @@ def new_workspace(
     return {
         "config/areas.yaml": areas_text,
         "config/settings.yaml": settings_yaml(plan.service),
+        "config/finance-import.yaml": finance_import_yaml(plan.line_id),
         "ledger/contract.yaml": contract_yaml(plan, areas),
         "ledger/transactions.csv": csv_header(list(TransactionRow.model_fields)),
         "ledger/outcomes.csv": csv_header([*EpisodeRow.model_fields, *measures]),

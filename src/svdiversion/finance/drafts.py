@@ -1,0 +1,286 @@
+"""``svdiversion import``: the month's payments of the finance export as draft ledger rows.
+
+Pure: it takes the ledger, the exports read by :mod:`.importer` and the mapping, and
+returns the rows it proposes and the problems that stop it. For each payment of the
+month that is not in the ledger yet:
+
+* *already in the ledger*: a payment whose reference (normalised as ``reconcile`` does)
+  is the reference of a ledger payment or refund, in any month, is left out; one without
+  a usable reference is left out when the ledger has a payment of the same amount within
+  ``reconcile``'s date window that no export row names by reference (``reconcile`` would
+  match the two by amount). So importing a month twice adds nothing.
+* *budget line*: the first rule of ``import: rules:`` that matches it; a payment no rule
+  places is a located problem (E609) asking for a rule.
+* *area*: the export's area column where the mapping names one (through ``import:
+  areas:``); otherwise the line's allocations as they stood on the payment date, an area
+  no longer valid then giving its share to its successor, pennies shared out by largest
+  remainder so the rows sum exactly to the payment. A line with no allocations: no area.
+* *kind* from the sign (``payment`` or ``refund``); *tranche*: the line's one tranche
+  due in the payment's month, if there is exactly one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ..core.codes import Code
+from ..core.fiscal import Month
+from ..core.ledger import Ledger
+from ..core.models import Area, TransactionKind
+from ..core.money import Pence, to_pence
+from ..core.problems import Problem
+from .importer import Export, Payment
+from .mapping import FINANCE_IMPORT, FinanceConfig, LineRule
+from .reconcile import LedgerPayment, ledger_payments, normalise_reference, usable_reference
+
+RULE_FIELDS = {
+    "counterparty": "supplier",
+    "description": "description",
+    "account": "account",
+    "cost_centre": "cost_centre",
+    "reference": "reference",
+}
+"""A rule's ``field`` -> the :class:`Payment` attribute it reads."""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """One proposed row of ``ledger/transactions.csv`` (``id`` given when it is written)."""
+
+    date: date
+    kind: TransactionKind
+    budget_line: str
+    area: str | None
+    pence: Pence
+    reference: str
+    counterparty: str
+    description: str
+    tranche: str | None
+    source: Payment
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """What importing ``month`` would add, and why the rest is left out."""
+
+    month: Month
+    drafts: tuple[Draft, ...]
+    in_month: int  # this service's payments in the month, over every export
+    already: int  # of those, already in the ledger
+    zero: int  # of those, of zero amount (not a transaction)
+    problems: tuple[Problem, ...]
+
+    @property
+    def payments(self) -> int:
+        """The payments the drafts come from."""
+        return len({(d.source.path, d.source.line) for d in self.drafts})
+
+
+def propose(
+    ledger: Ledger, month: Month, exports: Sequence[Export], config: FinanceConfig
+) -> Proposal:
+    paid = sorted(
+        (p for e in exports for p in e.payments if Month.of(p.date) == month),
+        key=lambda p: (p.date, p.path, p.line),
+    )
+    fresh = _not_in_ledger(ledger, paid, exports, config)
+    drafts: list[Draft] = []
+    problems: list[Problem] = []
+    zero = 0
+    for payment in fresh:
+        if payment.pence == 0:
+            zero += 1
+            continue
+        rule = placing_rule(payment, config.import_.rules)
+        if rule is None:
+            problems.append(_unplaced(payment))
+            continue
+        split, problem = _areas(ledger, payment, rule.budget_line, config)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        drafts += [_draft(ledger, payment, rule, area, pence) for area, pence in split]
+    already = len(paid) - len(fresh)
+    return Proposal(month, tuple(drafts), len(paid), already, zero, tuple(problems))
+
+
+# ------------------------------------------------------------------------ already there
+
+
+def _not_in_ledger(
+    ledger: Ledger, paid: Sequence[Payment], exports: Sequence[Export], config: FinanceConfig
+) -> list[Payment]:
+    rules = config.reconcile
+    groups = ledger_payments(ledger, rules)
+    known = {normalise_reference(g.reference) for g in groups if usable_reference(g, rules)}
+    # An unreferenced payment may be a ledger payment the export holds without its
+    # reference (as reconcile matches them): any ledger payment no export row names.
+    named = {
+        normalise_reference(p.reference)
+        for e in exports
+        for p in e.payments
+        if usable_reference(p, rules)
+    }
+    lookalikes = [
+        g
+        for g in groups
+        if not usable_reference(g, rules) or normalise_reference(g.reference) not in named
+    ]
+    fresh = []
+    for payment in paid:
+        if usable_reference(payment, rules):
+            if normalise_reference(payment.reference) not in known:
+                fresh.append(payment)
+        elif not _take_lookalike(payment, lookalikes, rules.date_window_days):
+            fresh.append(payment)
+    return fresh
+
+
+def _take_lookalike(payment: Payment, groups: list[LedgerPayment], window: int) -> bool:
+    """Remove and report an unreferenced ledger payment of the same amount near the date."""
+    for group in groups:
+        if group.pence == payment.pence and abs((group.date - payment.date).days) <= window:
+            groups.remove(group)
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- budget line
+
+
+def placing_rule(payment: Payment, rules: Sequence[LineRule]) -> LineRule | None:
+    """The first rule that matches ``payment``: exact and prefix ignore case and spacing;
+    a pattern is a regular expression searched in the value as written."""
+    for rule in rules:
+        value = getattr(payment, RULE_FIELDS[rule.field])
+        if rule.equals is not None and _key(value) == _key(rule.equals):
+            return rule
+        if rule.prefix is not None and _key(value).startswith(_key(rule.prefix)):
+            return rule
+        if rule.pattern is not None and re.search(rule.pattern, value):
+            return rule
+    return None
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _unplaced(payment: Payment) -> Problem:
+    who = payment.supplier or payment.description or payment.reference or "this payment"
+    return Problem(
+        payment.path,
+        payment.line,
+        1,
+        Code.E609,
+        f"no import rule places {who!r} ({payment.reference or 'no reference'}) on a budget line",
+        f"add a rule under import: rules: in {FINANCE_IMPORT}, such as "
+        f"'- {{field: counterparty, equals: {who!r}, budget_line: LINE}}'",
+    )
+
+
+# ---------------------------------------------------------------------------------- areas
+
+
+def _areas(
+    ledger: Ledger, payment: Payment, line: str, config: FinanceConfig
+) -> tuple[list[tuple[str | None, Pence]], Problem | None]:
+    if config.payments.columns.area is None:
+        return split_by_allocation(ledger, line, payment.date, payment.pence), None
+    written = payment.area
+    area = config.import_.areas.get(written, written)
+    if not area:
+        return [(None, payment.pence)], None
+    known = ledger.areas.get(area)
+    if known is None or not known.valid_on(payment.date):
+        why = "is not an area of config/areas.yaml" if known is None else "is not valid then"
+        problem = Problem(
+            payment.path,
+            payment.line,
+            1,
+            Code.E202,
+            f"{config.payments.columns.area}: {written!r} ({area}) {why}",
+            f"map it to an area id valid on {payment.date} under import: areas: in "
+            f"{FINANCE_IMPORT}",
+        )
+        return [], problem
+    return [(area, payment.pence)], None
+
+
+def split_by_allocation(
+    ledger: Ledger, line: str, day: date, pence: Pence
+) -> list[tuple[str | None, Pence]]:
+    """``pence`` across the areas of ``line`` in the shares of its allocations as they
+    stood on ``day``; an area not valid on ``day`` passes its share to its successor."""
+    shares: dict[str, Pence] = defaultdict(int)
+    for _, allocation in ledger.known_on(day).allocations():
+        if allocation.line == line:
+            shares[in_force(ledger.areas, allocation.area, day)] += to_pence(allocation.amount)
+    weights = {area: share for area, share in shares.items() if share > 0}
+    if not weights:
+        return [(None, pence)]
+    return [(area, part) for area, part in largest_remainder(pence, weights).items() if part]
+
+
+def in_force(areas: dict[str, Area], area: str, day: date) -> str:
+    """``area``, or the successor that is valid on ``day`` (followed through renames)."""
+    seen = {area}
+    current = areas.get(area)
+    while current is not None and not current.valid_on(day) and current.successor:
+        if current.successor in seen:
+            break
+        seen.add(current.successor)
+        area, current = current.successor, areas.get(current.successor)
+    return area
+
+
+def largest_remainder(pence: Pence, weights: dict[str, int]) -> dict[str, Pence]:
+    """``pence`` in proportion to ``weights``, each share rounded down and the pennies
+    left over given to the largest remainders (the earlier area on a tie): the shares
+    sum exactly to ``pence``. A negative amount is split as its size, then negated.
+
+    >>> largest_remainder(100, {"a": 1, "b": 1, "c": 1})
+    {'a': 34, 'b': 33, 'c': 33}
+    """
+    sign, size = (-1, -pence) if pence < 0 else (1, pence)
+    total = sum(weights.values())
+    floors = {area: size * weight // total for area, weight in weights.items()}
+    remainders = sorted(weights, key=lambda area: -(size * weights[area] - floors[area] * total))
+    for area in remainders[: size - sum(floors.values())]:
+        floors[area] += 1
+    return {area: sign * share for area, share in floors.items()}
+
+
+# ---------------------------------------------------------------------------------- rows
+
+
+def _draft(
+    ledger: Ledger, payment: Payment, rule: LineRule, area: str | None, pence: Pence
+) -> Draft:
+    return Draft(
+        date=payment.date,
+        kind=TransactionKind.PAYMENT if pence > 0 else TransactionKind.REFUND,
+        budget_line=rule.budget_line,
+        area=area,
+        pence=pence,
+        reference=payment.reference,
+        counterparty=rule.counterparty or payment.supplier,
+        description=payment.description,
+        tranche=tranche_of_month(ledger, rule.budget_line, payment.date),
+        source=payment,
+    )
+
+
+def tranche_of_month(ledger: Ledger, line: str, day: date) -> str | None:
+    """The line's tranche due in the month of ``day``, when there is exactly one."""
+    month = Month.of(day)
+    found = [
+        t.id
+        for _, t in ledger.known_on(day).tranches()
+        if t.line == line and Month.of(t.due) == month
+    ]
+    return found[0] if len(found) == 1 else None

@@ -1,0 +1,129 @@
+"""Finance exports as they come (issue 11, part 5): keep_rows by prefix or pattern, a `-`
+for zero, a bracketed credit, UTF-16, `.xlsx` workbooks, a bad row in another month, and
+mapping messages in the treasurer's words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import inline, make_workspace, run_cli
+from svdiversion.core.problems import Problem
+from svdiversion.finance.importer import Export, read_export
+from svdiversion.finance.mapping import PaymentsMapping
+
+NAME = "ledger/finance/payments.csv"
+
+MAPPING: dict[str, Any] = {
+    "columns": {
+        "date": "Date",
+        "reference": "Reference",
+        "amount": "Amount",
+        "supplier": "Supplier",
+    },
+    "keep_rows": {"column": "Cost Centre", "values": ["PF4410"]},
+}
+
+EXPORT = """
+    Date,Reference,Supplier,Cost Centre,Amount
+    27/09/2024,INV-1,PROVIDER,PF4410,£400.00
+    27/09/2024,INV-2,OFFICE,OP1100,£12.00
+    28/09/2024,INV-3,PROVIDER,PF4411-H,£50.00
+    29/09/2024,INV-4,PROVIDER, pf4410 ,£7.00
+"""
+
+
+def read_text(
+    tmp_path: Path, text: str, name: str = "payments.csv", **changes: Any
+) -> tuple[Export | None, list[Problem]]:
+    path = tmp_path / name
+    path.write_bytes(inline(text).encode("utf-8"))
+    return read_export(path, NAME, PaymentsMapping.model_validate({**MAPPING, **changes}))
+
+
+def references(export: Export | None) -> list[str]:
+    assert export is not None
+    return [p.reference for p in export.payments]
+
+
+# ------------------------------------------------------------------ 1. keep_rows
+
+
+@pytest.mark.parametrize(
+    ("keep", "kept"),
+    [
+        ({"values": ["PF4410"]}, ["INV-1", "INV-4"]),
+        ({"prefixes": ["pf44"]}, ["INV-1", "INV-3", "INV-4"]),
+        ({"prefixes": ["OP", "PF4411"]}, ["INV-2", "INV-3"]),
+        ({"pattern": r"^PF44\d\d-"}, ["INV-3"]),
+        ({"values": ["OP1100"], "pattern": "-H$"}, ["INV-2", "INV-3"]),
+    ],
+)
+def test_keep_rows_by_value_prefix_or_pattern(
+    tmp_path: Path, keep: dict[str, Any], kept: list[str]
+) -> None:
+    export, problems = read_text(tmp_path, EXPORT, keep_rows={"column": "Cost Centre", **keep})
+
+    assert problems == []
+    assert references(export) == kept
+    assert export is not None and export.other_rows == 4 - len(kept)
+
+
+def test_a_mapping_that_keeps_no_row_is_a_located_warning(tmp_path: Path) -> None:
+    export, problems = read_text(
+        tmp_path, EXPORT, keep_rows={"column": "Cost Centre", "prefixes": ["PF99"]}
+    )
+
+    assert export is not None and export.payments == () and export.other_rows == 4
+    assert [(p.path, p.line, p.column, p.code, p.message) for p in problems] == [
+        (
+            NAME,
+            1,
+            25,
+            "W601",
+            "keep_rows keeps none of the 4 rows of this export (by 'Cost Centre')",
+        )
+    ]
+    assert problems[0].hint == (
+        "set keep_rows: under payments: in config/finance-import.yaml to this service's "
+        "'Cost Centre' values (values, prefixes or a pattern)"
+    )
+
+
+def test_an_export_with_no_rows_at_all_is_no_warning(tmp_path: Path) -> None:
+    export, problems = read_text(tmp_path, "Date,Reference,Supplier,Cost Centre,Amount\n")
+
+    assert (problems, references(export)) == ([], [])
+
+
+def test_keep_rows_needs_something_to_keep() -> None:
+    with pytest.raises(ValueError, match="give values, prefixes or a pattern"):
+        PaymentsMapping.model_validate({**MAPPING, "keep_rows": {"column": "Cost Centre"}})
+
+
+def test_cli_reconcile_shows_the_warning_and_goes_on(tmp_path: Path) -> None:
+    mapping = """
+        payments:
+          encoding: utf-8
+          columns: {date: Date, amount: Amount, reference: Reference}
+          keep_rows: {column: Cost Centre, prefixes: [PF99]}
+    """
+    export = """
+        Date,Reference,Cost Centre,Amount
+        30/09/2023,INV-1,PF4410,£400.00
+    """
+    root = make_workspace(
+        tmp_path / "ws",
+        extra={"config/finance-import.yaml": mapping, "ledger/finance/payments.csv": export},
+    )
+
+    code, _, err = run_cli("-C", str(root), "reconcile", "--month", "2023-09")
+
+    assert code == 1  # the ledger's payment is then in the ledger only
+    assert err.startswith(
+        "ledger/finance/payments.csv:1:16: W601 keep_rows keeps none of the 1 row of this "
+        "export (by 'Cost Centre')\n"
+    )
+    assert "2023-09 does not reconcile: 1 payment in the ledger only" in err
