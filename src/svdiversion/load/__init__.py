@@ -11,6 +11,8 @@
     ledger/workshops.csv         group sessions
     ledger/closes.yaml           optional: months closed and reopened (E502 when malformed)
     ledger/shares.yaml           optional: evaluation extracts shared (E503 when malformed)
+    ledger/forecasts.yaml        optional: the treasurer's expected spend by month and line
+    ledger/commentary.yaml       optional: the treasurer's explanations of variances
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ from ..core.models import (
 )
 from ..core.problems import Problem
 from ..core.table import Table
+from .commentary import COMMENTARY, load_commentary_file
+from .forecasts import FORECASTS, load_forecasts
 from .header import TableSpec
 from .shares import SHARES, load_shares
 from .tables import read_table
@@ -65,9 +69,10 @@ class NotAWorkspace(Exception):
 
 def workspace_files(root: Path) -> list[str]:
     """The workspace-relative paths of every file the ledger is made from, in load order."""
-    extensions = (
-        sorted((root / CONTRACT_DIR).glob("*.yaml")) if (root / CONTRACT_DIR).is_dir() else []
-    )
+    try:  # a folder that cannot be looked at is E002 (unreadable_folders), not a crash
+        extensions = sorted((root / CONTRACT_DIR).glob("*.yaml"))
+    except OSError:
+        extensions = []
     names = [
         AREAS,
         SETTINGS,
@@ -78,8 +83,10 @@ def workspace_files(root: Path) -> list[str]:
         WORKSHOPS,
         CLOSES,
         SHARES,
+        FORECASTS,
+        COMMENTARY,
     ]
-    optional = (SETTINGS, CLOSES, SHARES)
+    optional = (SETTINGS, CLOSES, SHARES, FORECASTS, COMMENTARY)
     return [name for name in names if name not in optional or (root / name).exists()]
 
 
@@ -166,6 +173,8 @@ def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
         origins=origins,
         closes=_closes(root, problems, origins),
         shares=load_shares(root, problems, origins),
+        forecasts=load_forecasts(root, problems, origins),
+        commentary=load_commentary_file(root, problems, origins),
     )
     return ledger, problems
 
