@@ -127,3 +127,41 @@ def test_cli_reconcile_shows_the_warning_and_goes_on(tmp_path: Path) -> None:
         "export (by 'Cost Centre')\n"
     )
     assert "2023-09 does not reconcile: 1 payment in the ledger only" in err
+
+
+# ------------------------------------------------------------- 2. a dash for zero
+
+PAIR: dict[str, Any] = {
+    "columns": {"date": "Date", "reference": "Reference", "debit": "Debit", "credit": "Credit"},
+}
+
+
+def read_pair(tmp_path: Path, *rows: str) -> tuple[Export | None, list[Problem]]:
+    text = "Date,Reference,Debit,Credit\n" + "\n".join(rows) + "\n"
+    (tmp_path / "payments.csv").write_text(text, encoding="utf-8")
+    return read_export(tmp_path / "payments.csv", NAME, PaymentsMapping.model_validate(PAIR))
+
+
+def test_a_dash_in_a_debit_or_credit_column_means_zero(tmp_path: Path) -> None:
+    export, problems = read_pair(
+        tmp_path,
+        '01/10/2024,INV-1,"£1,000.00",-',
+        "02/10/2024,CN-1, - ,250.00",
+        "03/10/2024,INV-2,-,-",
+    )
+
+    assert problems == []
+    assert export is not None
+    assert [(p.reference, p.pence) for p in export.payments] == [
+        ("INV-1", 100000),
+        ("CN-1", -25000),
+        ("INV-2", 0),  # zero, as 0.00 in both is: import leaves it out and counts it
+    ]
+
+
+@pytest.mark.parametrize("value", ["--", "-0-", "- -", "—"])
+def test_more_than_a_dash_is_not_zero(tmp_path: Path, value: str) -> None:
+    export, problems = read_pair(tmp_path, f"01/10/2024,INV-1,{value},")
+
+    assert export is None
+    assert [(p.line, p.column, p.code) for p in problems] == [(2, 18, "E606")]

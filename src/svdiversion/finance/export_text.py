@@ -45,6 +45,17 @@ def parse_amount(text: str, style: AmountStyle) -> Pence:
     return -pence if negative else pence
 
 
+def dash_as_zero(text: str) -> str:
+    """A debit or credit value as it is read: a lone ``-`` (what many exports write for
+    nothing in that column) is zero; spaces around a value are dropped.
+
+    >>> dash_as_zero(" - "), dash_as_zero("£5.00 ")
+    ('0', '£5.00')
+    """
+    value = text.strip()
+    return "0" if value == "-" else value
+
+
 def _unsigned_pence(value: str, style: AmountStyle) -> Pence:
     pattern = _number_pattern(style.thousands_separator, style.decimal_point)
     match = pattern.fullmatch(value)

@@ -27,7 +27,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from ..core.codes import Code
@@ -35,7 +35,8 @@ from ..core.money import Pence
 from ..core.problems import Problem
 from ..load.excerpts import field_start
 from ..load.limits import MAX_CSV_BYTES, refused
-from .export_text import decode, human_date_format, parse_amount
+from .export_text import decode
+from .export_values import RowValues
 from .mapping import FINANCE_IMPORT, PaymentsMapping, normal
 
 # Problems about the export itself: the file cannot be read at all, so the CLI exits 2.
@@ -295,8 +296,15 @@ class _ExportReader:
 
     def _payment(self, line: int, record: list[str]) -> Payment | None:
         columns = self.mapping.columns
-        day = self._date(line, record)
-        pence = self._amount(line, record)
+        values = RowValues(
+            self.mapping,
+            lambda column: self._value(record, column),
+            lambda column, code, message, hint: self._field_problem(
+                line, column, code, message, hint
+            ),
+        )
+        day, pence = values.date(), values.amount()
+        self.problems += values.problems
         if day is None or pence is None:
             return None
         return Payment(
@@ -314,74 +322,6 @@ class _ExportReader:
 
     def _optional(self, record: list[str], column: str | None) -> str:
         return self._value(record, column).strip() if column else ""
-
-    def _date(self, line: int, record: list[str]) -> date | None:
-        column = self.mapping.columns.date
-        text = self._value(record, column).strip()
-        pattern = self.mapping.date_format
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            human = human_date_format(pattern)
-            shown = repr(text) if text else "an empty value"
-            self.problems.append(
-                self._field_problem(
-                    line,
-                    column,
-                    Code.E605,
-                    f"{column}: {shown} is not a date written {human}",
-                    f"the mapping reads dates as {human} (date_format: {pattern!r} in "
-                    f"{FINANCE_IMPORT}); correct the value or the format",
-                )
-            )
-            return None
-
-    def _amount(self, line: int, record: list[str]) -> Pence | None:
-        columns = self.mapping.columns
-        if columns.amount:
-            return self._parse(line, record, columns.amount)
-        assert columns.debit and columns.credit, "the mapping names a debit/credit pair"
-        debit_text = self._value(record, columns.debit).strip()
-        credit_text = self._value(record, columns.credit).strip()
-        debit = self._parse(line, record, columns.debit) if debit_text else 0
-        credit = self._parse(line, record, columns.credit) if credit_text else 0
-        if debit is None or credit is None:
-            return None
-        if (debit_text or credit_text) and not (debit and credit):
-            return debit - credit
-        state = "both" if debit_text else "neither"
-        self.problems.append(
-            self._field_problem(
-                line,
-                columns.debit,
-                Code.E607,
-                f"{state} of {columns.debit!r} and {columns.credit!r} "
-                f"{'have' if debit_text else 'has'} an amount",
-                "a row has its amount in exactly one of the two columns",
-            )
-        )
-        return None
-
-    def _parse(self, line: int, record: list[str], column: str) -> Pence | None:
-        text = self._value(record, column)
-        try:
-            return parse_amount(text, self.mapping.amounts)
-        except ValueError as exc:
-            style = self.mapping.amounts
-            example = (
-                f"{style.currency_symbol}1{style.thousands_separator}234{style.decimal_point}50"
-            )
-            self.problems.append(
-                self._field_problem(
-                    line,
-                    column,
-                    Code.E606,
-                    f"{column}: {exc} (got {text.strip()!r})",
-                    f"amounts are read like {example}, -{example} or ({example}) "
-                    f"(amounts: in {FINANCE_IMPORT})",
-                )
-            )
-            return None
 
     # ------------------------------------------------------------------ problems
 
