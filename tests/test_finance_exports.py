@@ -165,3 +165,69 @@ def test_more_than_a_dash_is_not_zero(tmp_path: Path, value: str) -> None:
 
     assert export is None
     assert [(p.line, p.column, p.code) for p in problems] == [(2, 18, "E606")]
+
+
+# ------------------------------------------------------- 3. a bracketed credit
+
+
+@pytest.mark.parametrize(
+    ("credit", "column", "written"),
+    [
+        ('"(£1,250.00)"', 18, "a bracketed amount in the credit column (got '(£1,250.00)')"),
+        ("(1250.00)", 18, "a bracketed amount in the credit column (got '(1250.00)')"),
+        ("-1250.00", 18, "a negative amount in the credit column (got '-1250.00')"),
+        ("1250.00-", 18, "a negative amount in the credit column (got '1250.00-')"),
+    ],
+)
+def test_a_bracketed_or_negative_credit_is_an_error_not_a_sign_flip(
+    tmp_path: Path, credit: str, column: int, written: str
+) -> None:
+    export, problems = read_pair(tmp_path, "01/10/2024,INV-1,100.00,", f"02/10/2024,CN-1,,{credit}")
+
+    assert export is None
+    assert [(p.path, p.line, p.column, p.code, p.message) for p in problems] == [
+        (NAME, 3, column, "E606", f"Credit: {written}")
+    ]
+    assert problems[0].hint == (
+        "write money received as a positive amount in 'Credit' (1250.00); if the row is a "
+        "payment, write it in 'Debit' instead"
+    )
+
+
+def test_a_bracketed_amount_in_an_amount_column_is_still_negative(tmp_path: Path) -> None:
+    export, problems = read_text(
+        tmp_path, "Date,Reference,Supplier,Cost Centre,Amount\n01/10/2024,CN-1,P,PF4410,(£5.00)\n"
+    )
+
+    assert problems == []
+    assert export is not None and export.payments[0].pence == -500
+
+
+def test_cli_reconcile_stops_on_a_bracketed_credit_located(tmp_path: Path) -> None:
+    mapping = """
+        payments:
+          encoding: utf-8
+          columns: {date: Date, reference: Reference, debit: Debit, credit: Credit}
+    """
+    export = """
+        Date,Reference,Debit,Credit
+        30/09/2023,INV-1,£400.00,-
+        30/09/2023,CN-1,-,(£25.00)
+    """
+    root = make_workspace(
+        tmp_path / "ws",
+        extra={"config/finance-import.yaml": mapping, "ledger/finance/payments.csv": export},
+    )
+
+    code, out, err = run_cli("-C", str(root), "reconcile", "--month", "2023-09")
+
+    assert (code, out) == (1, "")
+    assert err.splitlines()[:4] == [
+        "ledger/finance/payments.csv:3:19: E606 Credit: a bracketed amount in the credit "
+        "column (got '(£25.00)')",
+        "  3 | 30/09/2023,CN-1,-,(£25.00)",
+        "    |                   ^",
+        "  hint: write money received as a positive amount in 'Credit' (25.00); if the row "
+        "is a payment, write it in 'Debit' instead",
+    ]
+    assert "Traceback" not in err

@@ -60,6 +60,9 @@ class RowValues:
         credit = self._parse(columns.credit, credit_text) if credit_text else 0
         if debit is None or credit is None:
             return None
+        if credit < 0:
+            self._negative_credit(columns.credit, columns.debit, credit_text, -credit)
+            return None
         if (debit_text or credit_text) and not (debit and credit):
             return debit - credit
         state = "both" if debit_text else "neither"
@@ -73,6 +76,22 @@ class RowValues:
             )
         )
         return None
+
+    def _negative_credit(self, column: str, debit: str, text: str, pence: Pence) -> None:
+        """A credit column holds money coming back, always written positive: a bracketed
+        or signed credit could be a credit reversed (a payment) or a credit written the
+        way an amount column writes one. Neither is guessed."""
+        written = "a bracketed" if text.startswith("(") else "a negative"
+        self.problems.append(
+            self.problem(
+                column,
+                Code.E606,
+                f"{column}: {written} amount in the credit column (got {text!r})",
+                f"write money received as a positive amount in {column!r} "
+                f"({pence // 100}.{pence % 100:02d}); if the row is a payment, write it in "
+                f"{debit!r} instead",
+            )
+        )
 
     def _parse(self, column: str, text: str | None = None) -> Pence | None:
         text = self.value(column) if text is None else text
