@@ -231,3 +231,102 @@ def test_cli_reconcile_stops_on_a_bracketed_credit_located(tmp_path: Path) -> No
         "is a payment, write it in 'Debit' instead",
     ]
     assert "Traceback" not in err
+
+
+# ------------------------------------------------------------------ 4. UTF-16
+
+UTF16_EXPORT = inline(EXPORT).replace("\n", "\r\n")
+
+
+def read_bytes(
+    tmp_path: Path, data: bytes, encoding: str = "windows-1252"
+) -> tuple[Export | None, list[Problem]]:
+    path = tmp_path / "payments.csv"
+    path.write_bytes(data)
+    mapping = PaymentsMapping.model_validate({**MAPPING, "encoding": encoding})
+    return read_export(path, NAME, mapping)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("encoding", ["utf-8", "windows-1252"])
+def test_a_utf16_export_reads_like_a_utf8_one(tmp_path: Path, codec: str, encoding: str) -> None:
+    bom = "\ufeff".encode(codec)
+    utf16, _ = read_bytes(tmp_path, bom + UTF16_EXPORT.encode(codec), encoding)
+    utf8, _ = read_bytes(tmp_path, UTF16_EXPORT.encode("utf-8"), "utf-8")
+
+    assert utf16 is not None and utf16 == utf8
+    assert [p.pence for p in utf16.payments] == [40000, 700]
+
+
+def test_a_second_byte_order_mark_is_dropped(tmp_path: Path) -> None:
+    data = b"\xff\xfe\xff\xfe" + UTF16_EXPORT.encode("utf-16-le")
+
+    export, problems = read_bytes(tmp_path, data)
+
+    assert problems == [] and references(export) == ["INV-1", "INV-4"]
+
+
+@pytest.mark.parametrize(
+    ("data", "where", "message"),
+    [
+        (
+            b"\xff\xfe" + UTF16_EXPORT.encode("utf-16-le")[:-1],
+            (5, 42),
+            "the file starts as UTF-16LE text, but it ends in the middle of a character "
+            "(an odd number of bytes)",
+        ),
+        (
+            b"\xfe\xff\x00",
+            (1, 1),
+            "the file starts as UTF-16BE text, but it ends in the middle "
+            "of a character (an odd number of bytes)",
+        ),
+        (
+            b"\xff\xfe" + "Date\n".encode("utf-16-le") + b"\x00\xd8A\x00",
+            (2, 1),
+            "the file starts as UTF-16LE text, but holds half of a surrogate pair, not a character",
+        ),
+        (
+            b"\xff\xfe\x00\x00" + "Date".encode("utf-32-le"),
+            (1, 1),
+            "the file starts with a UTF-32 byte order mark",
+        ),
+    ],
+)
+def test_broken_utf16_is_a_located_e602(
+    tmp_path: Path, data: bytes, where: tuple[int, int], message: str
+) -> None:
+    export, problems = read_bytes(tmp_path, data)
+
+    assert export is None
+    assert [(p.line, p.column, p.code, p.message) for p in problems] == [(*where, "E602", message)]
+
+
+def test_a_utf16_export_with_only_its_byte_order_mark_has_no_header(tmp_path: Path) -> None:
+    export, problems = read_bytes(tmp_path, b"\xff\xfe")
+
+    assert export is None
+    assert [p.code for p in problems] == ["E603"]
+
+
+def test_cli_reconcile_reads_a_utf16_export(tmp_path: Path) -> None:
+    mapping = """
+        payments:
+          encoding: windows-1252
+          columns: {date: Date, amount: Amount, reference: Reference}
+    """
+    text = "Date,Reference,Amount\r\n30/09/2023,INV-1,£400.00\r\n"
+    root = make_workspace(
+        tmp_path / "ws",
+        extra={
+            "config/finance-import.yaml": mapping,
+            "ledger/finance/payments.csv": b"\xff\xfe" + text.encode("utf-16-le"),
+        },
+    )
+
+    code, _, err = run_cli("-C", str(root), "reconcile", "--month", "2023-09")
+
+    assert (code, err.splitlines()[0]) == (
+        0,
+        "2023-09 reconciled: 1 payment agrees with the finance system",
+    )
