@@ -330,3 +330,185 @@ def test_cli_reconcile_reads_a_utf16_export(tmp_path: Path) -> None:
         0,
         "2023-09 reconciled: 1 payment agrees with the finance system",
     )
+
+
+# ---------------------------------------------------------------- 5. workbooks
+
+XLSX = "ledger/finance/payments.xlsx"
+
+
+def workbook(tmp_path: Path, rows: list[list[Any]], **options: Any) -> Path:
+    """A workbook of one sheet ``Payments`` (after ``Cover`` when ``cover=True``)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    if options.get("cover"):
+        sheet.title = "Cover"
+        sheet.append(["Payments listing"])
+        sheet = book.create_sheet("Payments")
+    else:
+        sheet.title = "Payments"
+    for row in rows:
+        sheet.append(row)
+    if options.get("epoch_1904"):
+        book.epoch = __import__("openpyxl").utils.datetime.CALENDAR_MAC_1904
+    path = tmp_path / "payments.xlsx"
+    book.save(path)
+    return path
+
+
+def read_book(path: Path, **changes: Any) -> tuple[Export | None, list[Problem]]:
+    return read_export(path, XLSX, PaymentsMapping.model_validate({**MAPPING, **changes}))
+
+
+HEADER = ["Date", "Reference", "Supplier", "Cost Centre", "Amount"]
+
+
+def test_a_workbook_reads_like_the_csv_export_of_its_sheet(tmp_path: Path) -> None:
+    from datetime import date, datetime
+
+    path = workbook(
+        tmp_path,
+        [
+            ["Payments listing"],
+            HEADER,
+            [datetime(2024, 9, 27), "INV-1", "PROVIDER", "PF4410", 24796.47],
+            [date(2024, 9, 28), 12345, "PROVIDER", "PF4410", 0.1],
+            [45565, "INV-3", "PROVIDER", "PF4410", -1250],  # 45565 is 30/09/2024
+            ["30/09/2024", "INV-4", "PROVIDER", "PF4410", "£7.00"],
+            [datetime(2024, 9, 30), "INV-5", "OFFICE", "OP1100", 3.5],
+        ],
+    )
+
+    export, problems = read_book(path, header_line=2)
+
+    assert problems == []
+    assert export is not None and export.other_rows == 1
+    assert [(p.line, p.date.isoformat(), p.reference, p.pence) for p in export.payments] == [
+        (3, "2024-09-27", "INV-1", 2479647),
+        (4, "2024-09-28", "12345", 10),
+        (5, "2024-09-30", "INV-3", -125000),
+        (6, "2024-09-30", "INV-4", 700),
+    ]
+
+
+def test_a_named_sheet_and_a_1904_workbook(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path, [HEADER, [44103, "INV-1", "P", "PF4410", 5]], cover=True, epoch_1904=True
+    )
+
+    export, problems = read_book(path, sheet="payments")
+
+    assert problems == []
+    assert export is not None
+    assert [(p.date.isoformat(), p.pence) for p in export.payments] == [("2024-09-30", 500)]
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        (1234.567, "Amount: more than two decimal places (got '1234.567')"),
+        (1.005, "Amount: more than two decimal places (got '1.005')"),
+        (None, "Amount: a value is required (got '')"),
+        ("=SUM(1,2)", "Amount: a value is required (got '')"),  # a formula never calculated
+        ("#DIV/0!", "Amount: not an amount (a letter or another currency symbol) (got '#DIV/0!')"),
+    ],
+)
+def test_a_cell_that_is_not_an_exact_amount_is_located_at_its_cell(
+    tmp_path: Path, amount: Any, message: str
+) -> None:
+    path = workbook(tmp_path, [HEADER, [45565, "INV-1", "P", "PF4410", amount]])
+
+    export, problems = read_book(path)
+
+    assert export is None
+    assert [(p.path, p.line, p.column, p.code, p.message) for p in problems] == [
+        (XLSX, 2, 5, "E606", message)
+    ]
+
+
+def test_huge_numbers_stay_exact(tmp_path: Path) -> None:
+    path = workbook(tmp_path, [HEADER, [45565, "INV-1", "P", "PF4410", 1e20]])
+
+    export, problems = read_book(path)
+
+    assert problems == []
+    assert export is not None and export.payments[0].pence == 10**22
+
+
+def test_a_missing_sheet_is_named_with_the_sheets_there(tmp_path: Path) -> None:
+    path = workbook(tmp_path, [HEADER], cover=True)
+
+    export, problems = read_book(path, sheet="Ledger")
+
+    assert export is None
+    assert [(p.code, p.message) for p in problems] == [
+        ("E603", "no sheet 'Ledger' in the workbook (its sheets: 'Cover', 'Payments')")
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", inline(EXPORT).encode("utf-8"), b"PK\x03\x04 not really a zip", b"\x00" * 100],
+    ids=["empty", "a renamed csv", "a broken zip", "zeros"],
+)
+def test_a_file_that_is_not_a_workbook_is_e601(tmp_path: Path, data: bytes) -> None:
+    (tmp_path / "payments.xlsx").write_bytes(data)
+
+    export, problems = read_book(tmp_path / "payments.xlsx")
+
+    assert export is None
+    assert [(p.path, p.code) for p in problems] == [(XLSX, "E601")]
+    assert problems[0].message.startswith("not an Excel workbook (.xlsx): ")
+    assert "save the export from Excel as an .xlsx workbook" in problems[0].hint
+
+
+def test_cli_reconcile_reads_a_workbook_and_an_unreadable_one_exits_2(tmp_path: Path) -> None:
+    mapping = """
+        payments:
+          files: ledger/finance/*.xlsx
+          sheet: Payments
+          columns: {date: Date, amount: Amount, reference: Reference}
+    """
+    root = make_workspace(tmp_path / "ws", extra={"config/finance-import.yaml": mapping})
+    (root / "ledger" / "finance").mkdir()
+    workbook(root / "ledger" / "finance", [["Date", "Reference", "Amount"], [45199, "INV-1", 400]])
+    before = (root / "ledger/finance/payments.xlsx").read_bytes()
+
+    code, _, err = run_cli("-C", str(root), "reconcile", "--month", "2023-09")
+
+    assert (code, err.splitlines()[0]) == (
+        0,
+        "2023-09 reconciled: 1 payment agrees with the finance system",
+    )
+    assert (root / "ledger/finance/payments.xlsx").read_bytes() == before
+
+    (root / "ledger/finance/payments.xlsx").write_text("Date,Reference,Amount\n")
+    code, _, err = run_cli("-C", str(root), "reconcile", "--month", "2023-09")
+
+    assert code == 2
+    assert err.startswith("ledger/finance/payments.xlsx: E601 not an Excel workbook (.xlsx): ")
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.1 + 0.2, "0.30000000000000004"),  # never rounded into an amount it is not
+        (24796.47, "24796.47"),
+        (-0.0, "0.0"),
+        (1e-7, "0.0000001"),
+        (float("inf"), "inf"),
+        (float("nan"), "nan"),
+        (12345, "12345"),
+        (True, "TRUE"),
+    ],
+)
+def test_a_number_becomes_the_text_of_its_shortest_decimal_form(value: Any, text: str) -> None:
+    from svdiversion.finance.export_sheet import _CellText
+
+    cells = _CellText(PaymentsMapping.model_validate(MAPPING), None)
+
+    assert cells.text(value, "amount") == text

@@ -144,7 +144,7 @@ def stop(root: Path, problems: list[Problem], message: str, code: int | None = N
     """Show located problems on stderr and stop: 2 when a file cannot be read at all."""
     # Export problems carry their excerpt already (decoded in the export's encoding);
     # YAML problems get theirs here.
-    yaml = [p for p in problems if not p.excerpt and not p.path.endswith(".csv")]
+    yaml = [p for p in problems if not p.excerpt and p.path.endswith((".yaml", ".yml"))]
     shown = sort_problems([p for p in problems if p not in yaml] + locate(root, yaml))
     sys.stderr.write(problems_text(shown))
     if code is None:

@@ -35,6 +35,7 @@ from ..core.money import Pence
 from ..core.problems import Problem
 from ..load.excerpts import field_start
 from ..load.limits import MAX_CSV_BYTES, refused
+from .export_sheet import Records, is_workbook_name, read_sheet
 from .export_text import decode
 from .export_values import RowValues
 from .mapping import FINANCE_IMPORT, PaymentsMapping, normal
@@ -88,6 +89,11 @@ def read_export(
                 display, 0, 0, Code.E601, f"cannot read file: {exc.strerror}", "check permissions"
             )
         ]
+    if is_workbook_name(file.name):
+        records, problem = read_sheet(data, display, mapping)
+        if records is None:
+            return None, [problem] if problem else []
+        return _SheetReader(display, records, mapping).read()
     text, problem = decode(data, display, mapping.encoding)
     if problem is not None:
         return None, [problem]
@@ -335,3 +341,22 @@ class _ExportReader:
 
     def _line(self, line: int) -> str:
         return self.lines[line - 1].rstrip("\r") if 0 < line <= len(self.lines) else ""
+
+
+class _SheetReader(_ExportReader):
+    """The rows of a workbook's sheet, already text (see :mod:`.export_sheet`). A problem
+    is located at the row and the cell's column number, without an excerpt: the sheet
+    has no line of text to show."""
+
+    def __init__(self, display: str, records: Records, mapping: PaymentsMapping) -> None:
+        super().__init__(display, "", mapping)
+        self.sheet_records = records
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        yield from self.sheet_records
+
+    def _field_problem(self, line: int, column: str, code: str, message: str, hint: str) -> Problem:
+        return self._problem(line, self.index[_key(column)] + 1, code, message, hint)
+
+    def _line(self, line: int) -> str:
+        return ""

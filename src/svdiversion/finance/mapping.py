@@ -134,6 +134,7 @@ class PaymentsMapping(Frozen):
     encoding: Literal["utf-8", "utf-8-sig", "windows-1252"] = "utf-8"
     delimiter: Literal[",", ";", "\t", "|"] = ","
     header_line: Annotated[int, Field(ge=1)] = 1
+    sheet: ColumnName | None = None
     date_format: str = "%d/%m/%Y"
     columns: Columns
     amounts: AmountStyle = AmountStyle()
