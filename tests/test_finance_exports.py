@@ -512,3 +512,91 @@ def test_a_number_becomes_the_text_of_its_shortest_decimal_form(value: Any, text
     cells = _CellText(PaymentsMapping.model_validate(MAPPING), None)
 
     assert cells.text(value, "amount") == text
+
+
+# ------------------------------------------------- 6. a bad row in another month
+
+YEAR = """
+    Date,Reference,Supplier,Cost Centre,Amount
+    30/09/2023,INV-1,PROVIDER,PF4410,£400.00
+    31/10/2023,INV-2,PROVIDER,PF4410,£400.005
+    3l/10/2023,INV-3,PROVIDER,PF4410,£1.00
+"""
+
+
+def test_read_for_a_month_a_bad_row_of_another_month_is_w602(tmp_path: Path) -> None:
+    from svdiversion.core.fiscal import Month
+
+    path = tmp_path / "payments.csv"
+    path.write_text(inline(YEAR.replace("3l/10", "31/10")), encoding="utf-8")
+    mapping = PaymentsMapping.model_validate(MAPPING)
+
+    whole, problems = read_export(path, NAME, mapping)
+    assert whole is None and [p.code for p in problems] == ["E606"]
+
+    september, problems = read_export(path, NAME, mapping, Month(2023, 9))
+    assert references(september) == ["INV-1", "INV-3"]
+    assert [(p.line, p.column, p.code, p.message) for p in problems] == [
+        (
+            3,
+            34,
+            "W602",
+            "a row of 2023-10, not 2023-09: E606 Amount: more than two decimal places "
+            "(got '£400.005')",
+        )
+    ]
+    assert problems[0].hint.startswith("amounts are read like")
+
+    october, problems = read_export(path, NAME, mapping, Month(2023, 10))
+    assert october is None and [p.code for p in problems] == ["E606"]
+
+
+def test_a_row_whose_date_does_not_read_stops_every_month(tmp_path: Path) -> None:
+    from svdiversion.core.fiscal import Month
+
+    path = tmp_path / "payments.csv"
+    path.write_text(inline(YEAR), encoding="utf-8")
+
+    export, problems = read_export(
+        path, NAME, PaymentsMapping.model_validate(MAPPING), Month(2023, 9)
+    )
+
+    assert export is None
+    assert [(p.line, p.code) for p in problems] == [(3, "W602"), (4, "E605")]
+
+
+def test_cli_import_and_reconcile_of_one_month_go_on_past_another_months_bad_row(
+    tmp_path: Path,
+) -> None:
+    mapping = """
+        payments:
+          encoding: utf-8
+          columns: {date: Date, amount: Amount, reference: Reference, supplier: Supplier}
+        import:
+          rules:
+            - {field: counterparty, equals: PROVIDER, budget_line: delivery}
+    """
+    export = """
+        Date,Reference,Supplier,Amount
+        30/09/2023,INV-1,PROVIDER,£400.00
+        31/10/2023,INV-9,PROVIDER,£12.345
+    """
+    root = make_workspace(
+        tmp_path / "ws",
+        extra={"config/finance-import.yaml": mapping, "ledger/finance/payments.csv": export},
+    )
+    warning = (
+        "ledger/finance/payments.csv:3:27: W602 a row of 2023-10, not 2023-09: E606 Amount: "
+        "more than two decimal places (got '£12.345')"
+    )
+
+    code, _, err = run_cli("-C", str(root), "reconcile", "--month", "2023-09")
+    assert (code, err.splitlines()[0]) == (0, warning)
+    assert "2023-09 reconciled: 1 payment agrees with the finance system" in err
+
+    code, _, err = run_cli("-C", str(root), "import", "--month", "2023-09")
+    assert (code, err.splitlines()[0]) == (0, warning)
+
+    code, _, err = run_cli("-C", str(root), "reconcile", "--month", "2023-10")
+    assert code == 1
+    assert err.startswith("ledger/finance/payments.csv:3:27: E606 Amount: more than two")

@@ -31,6 +31,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.codes import Code
+from ..core.fiscal import Month
 from ..core.money import Pence
 from ..core.problems import Problem
 from ..load.excerpts import field_start
@@ -71,9 +72,11 @@ class Export:
 
 
 def read_export(
-    file: Path, display: str, mapping: PaymentsMapping
+    file: Path, display: str, mapping: PaymentsMapping, month: Month | None = None
 ) -> tuple[Export | None, list[Problem]]:
-    """Read one export. Never raises for bad input: every problem is returned, located."""
+    """Read one export. Never raises for bad input: every problem is returned, located.
+    Read for one ``month``, a row dated in another month that cannot be read is the
+    warning W602 and the export is still returned, without that row."""
     over = refused(file, display, MAX_CSV_BYTES, "finance export")
     if over is not None:
         return None, [replace(over, code=Code.E601)]
@@ -93,11 +96,11 @@ def read_export(
         records, problem = read_sheet(data, display, mapping)
         if records is None:
             return None, [problem] if problem else []
-        return _SheetReader(display, records, mapping).read()
+        return _SheetReader(display, records, mapping, month).read()
     text, problem = decode(data, display, mapping.encoding)
     if problem is not None:
         return None, [problem]
-    return _ExportReader(display, text, mapping).read()
+    return _ExportReader(display, text, mapping, month).read()
 
 
 _key = normal
@@ -106,7 +109,9 @@ _key = normal
 class _ExportReader:
     """One pass over the records of one export, collecting payments and problems."""
 
-    def __init__(self, display: str, text: str, mapping: PaymentsMapping) -> None:
+    def __init__(
+        self, display: str, text: str, mapping: PaymentsMapping, month: Month | None = None
+    ) -> None:
         self.display = display
         self.mapping = mapping
         self.lines = text.split("\n")
@@ -115,6 +120,8 @@ class _ExportReader:
         self.index: dict[str, int] = {}
         self.header_line = mapping.header_line
         self.kept = 0  # rows keep_rows keeps, read cleanly or not
+        self.month = month
+        self.row_months: dict[int, Month] = {}  # the month of each row whose date reads
 
     def read(self) -> tuple[Export | None, list[Problem]]:
         records = self._records()
@@ -124,9 +131,25 @@ class _ExportReader:
         payments, other, skipped = self._body(records, len(header))
         if other and not self.kept:
             self._kept_nothing(other)
+        if self.month is not None:
+            self.problems = [self._elsewhere(p, self.month) for p in self.problems]
         if any(p.is_error for p in self.problems):
             return None, self.problems
         return Export(self.display, tuple(payments), other, skipped), self.problems
+
+    def _elsewhere(self, problem: Problem, month: Month) -> Problem:
+        """A row dated in another month than the one being read for is W602: it is shown,
+        located, but it does not stop ``month`` (a bad November row in a yearly export
+        does not stop October reconciling). A row whose date does not read stays an error:
+        it may be a row of ``month``."""
+        row_month = self.row_months.get(problem.line)
+        if not problem.is_error or row_month is None or row_month == month:
+            return problem
+        return replace(
+            problem,
+            code=Code.W602,
+            message=f"a row of {row_month}, not {month}: {problem.code} {problem.message}",
+        )
 
     def _kept_nothing(self, other: int) -> None:
         """W601: a mapping that keeps none of a file's rows is probably the wrong mapping
@@ -311,6 +334,8 @@ class _ExportReader:
         )
         day, pence = values.date(), values.amount()
         self.problems += values.problems
+        if day is not None:
+            self.row_months[line] = Month.of(day)
         if day is None or pence is None:
             return None
         return Payment(
@@ -348,8 +373,10 @@ class _SheetReader(_ExportReader):
     is located at the row and the cell's column number, without an excerpt: the sheet
     has no line of text to show."""
 
-    def __init__(self, display: str, records: Records, mapping: PaymentsMapping) -> None:
-        super().__init__(display, "", mapping)
+    def __init__(
+        self, display: str, records: Records, mapping: PaymentsMapping, month: Month | None
+    ) -> None:
+        super().__init__(display, "", mapping, month)
         self.sheet_records = records
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
