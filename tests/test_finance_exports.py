@@ -600,3 +600,141 @@ def test_cli_import_and_reconcile_of_one_month_go_on_past_another_months_bad_row
     code, _, err = run_cli("-C", str(root), "reconcile", "--month", "2023-10")
     assert code == 1
     assert err.startswith("ledger/finance/payments.csv:3:27: E606 Amount: more than two")
+
+
+# ------------------------------------------- 7. messages in the treasurer's words
+
+PYDANTIC_WORDING = (
+    "Input should",
+    "should be",
+    "should have",
+    "should match",
+    "Field required",
+    "Value error",
+    "instance of",
+    "valid dictionary",
+    "valid tuple",
+    "RowPattern",
+    "KeepRows",
+    "pattern '",
+    "^[",
+    "type=",
+)
+
+SAYING = ("write", "give", "name", "the thousands separator")
+
+BAD_MAPPINGS = [
+    """
+    payments:
+      files: /etc/*.csv
+      encoding: latin-1
+      delimiter: "::"
+      header_line: 0
+      sheet: ""
+      date_format: "%Q"
+      columns:
+        date: ""
+        reference: [a]
+        amount: Amount
+      amounts:
+        currency_symbol: 5
+        thousands_separator: "x"
+        negate: maybe
+      keep_rows:
+        column: Cost Centre
+        values: PF4410
+        pattern: "("
+      skip_rows:
+        blank: perhaps
+        when:
+          - column: Date
+            matches: "["
+          - nothing
+    reconcile:
+      date_window_days: 40
+      no_reference: N/A
+      explain_variances_above:
+        fraction: 2
+        amount: -5
+    import:
+      rules:
+        - field: supplier
+          equals: X
+          budget_line: ""
+        - field: counterparty
+          pattern: "(("
+          budget_line: delivery
+      areas: [a, b]
+    """,
+    """
+    payments:
+      columns: {date: Date, reference: Ref, amount: Amount, debit: Debit}
+      amounts: {thousands_separator: ",", decimal_point: ","}
+      keep_rows: {column: Cost Centre}
+    import:
+      rules:
+        - {field: reference, equals: X, prefix: Y, budget_line: delivery}
+        - {field: reference, budget_line: delivery}
+      areas: {PF4410-H: ""}
+    reconcile: {explain_variances_above: {amount: lots}}
+    """,
+    "payments: [1, 2]\n",
+    "payments:\n  columns: 5\n",
+]
+
+
+@pytest.mark.parametrize("text", BAD_MAPPINGS)
+def test_a_bad_mapping_says_what_to_write_never_in_pydantic_words(
+    tmp_path: Path, text: str
+) -> None:
+    from svdiversion.finance.mapping import load_config
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "finance-import.yaml").write_text(inline(text), encoding="utf-8")
+
+    config, problems = load_config(tmp_path)
+
+    assert config is None and problems
+    for problem in problems:
+        shown = f"{problem.message} {problem.hint}"
+        assert not [w for w in PYDANTIC_WORDING if w in shown], shown
+        assert problem.line > 0 and problem.column > 0, shown
+        if problem.code == "E110":  # says what to write (or give, or name)
+            said = problem.message
+            assert any(f": {verb} " in said for verb in SAYING) or "such as" in said, shown
+
+
+def test_the_first_bad_mapping_in_words(tmp_path: Path) -> None:
+    from svdiversion.finance.mapping import load_config
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "finance-import.yaml").write_text(
+        inline(BAD_MAPPINGS[0]), encoding="utf-8"
+    )
+
+    _, problems = load_config(tmp_path)
+
+    shown = {p.message.partition(": ")[0]: p.message.partition(": ")[2] for p in problems}
+    assert shown["payments.encoding"] == (
+        "write utf-8, utf-8-sig or windows-1252 (a UTF-16 export is known by itself)"
+    )
+    assert shown["payments.amounts.negate"] == "write true or false"
+    assert shown["reconcile.explain_variances_above.amount"] == (
+        "write plain pounds, 0 or more, such as 1000.00"
+    )
+    assert shown["import.rules.1.pattern"] == (
+        "not a regular expression (missing ), unterminated subpattern at position 1): "
+        'write a regular expression, in quotes, such as "^PF44"'
+    )
+
+
+def test_cli_a_bad_mapping_is_located_and_exits_1_without_pydantic_words(
+    tmp_path: Path,
+) -> None:
+    root = make_workspace(tmp_path / "ws", extra={"config/finance-import.yaml": BAD_MAPPINGS[1]})
+
+    code, out, err = run_cli("-C", str(root), "reconcile", "--month", "2023-09")
+
+    assert (code, out) == (1, "")
+    assert "config/finance-import.yaml:" in err and "Traceback" not in err
+    assert not [w for w in PYDANTIC_WORDING if w in err], err
