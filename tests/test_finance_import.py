@@ -12,7 +12,8 @@ import pytest
 
 from helpers import inline
 from svdiversion.core.problems import Problem
-from svdiversion.finance.importer import Export, Payment, parse_amount, read_export
+from svdiversion.finance.export_text import parse_amount
+from svdiversion.finance.importer import Export, Payment, read_export
 from svdiversion.finance.mapping import AmountStyle, PaymentsMapping, load_config
 
 NAME = "ledger/finance/payments.csv"

@@ -227,7 +227,7 @@ def _reconciliation(
 ) -> Reconciliation:
     """Read the mapping, the export(s) and the commentary, and reconcile ``month``."""
     root = workspace_root(ctx)
-    inputs = finance_inputs(ctx, payments)
+    inputs = finance_inputs(ctx, month, payments)
     if no_export_yet(inputs):
         if need_export:
             fail(

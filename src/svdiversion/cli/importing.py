@@ -96,7 +96,7 @@ def _import(
     ledger = clean_ledger(ctx, as_of)
     within_contract(ledger, month)
     _refuse_closed(ledger, month)
-    inputs = finance_inputs(ctx, files, {line.id for line in ledger.line_budgets()})
+    inputs = finance_inputs(ctx, month, files, {line.id for line in ledger.line_budgets()})
     if no_export_yet(inputs):
         say_no_export(inputs, "--file")
         raise typer.Exit(EXIT_OK)

@@ -102,9 +102,13 @@ def within_contract(ledger: Ledger, month: Month) -> None:
 
 
 def finance_inputs(
-    ctx: typer.Context, payments: list[Path] | None, budget_lines: set[str] | None = None
+    ctx: typer.Context,
+    month: Month,
+    payments: list[Path] | None,
+    budget_lines: set[str] | None = None,
 ) -> FinanceInputs:
-    """Read the mapping (stopping when it cannot be read) and every export."""
+    """Read the mapping (stopping when it cannot be read) and every export, for ``month``:
+    a bad row of another month is a warning (W602), not a problem that stops it."""
     root = workspace_root(ctx)
     config, problems = load_config(root, budget_lines)
     if config is None:
@@ -115,7 +119,7 @@ def finance_inputs(
         files = [(p, p.relative_to(root).as_posix()) for p in export_files(root, config.payments)]
     exports: list[Export] = []
     for path, display in files:
-        export, found = read_export(path, display, config.payments)
+        export, found = read_export(path, display, config.payments, month)
         problems += found
         if export is not None:
             exports.append(export)
@@ -144,7 +148,7 @@ def stop(root: Path, problems: list[Problem], message: str, code: int | None = N
     """Show located problems on stderr and stop: 2 when a file cannot be read at all."""
     # Export problems carry their excerpt already (decoded in the export's encoding);
     # YAML problems get theirs here.
-    yaml = [p for p in problems if not p.excerpt and not p.path.endswith(".csv")]
+    yaml = [p for p in problems if not p.excerpt and p.path.endswith((".yaml", ".yml"))]
     shown = sort_problems([p for p in problems if p not in yaml] + locate(root, yaml))
     sys.stderr.write(problems_text(shown))
     if code is None:
@@ -169,7 +173,8 @@ def window_reconciliation(
         return None, f"{left_out} no finance export mapping ({FINANCE_IMPORT})"
     exports = []
     for path in export_files(root, config.payments):
-        export, found = read_export(path, path.relative_to(root).as_posix(), config.payments)
+        display = path.relative_to(root).as_posix()
+        export, found = read_export(path, display, config.payments, month)
         problems += found
         if export is not None:
             exports.append(export)

@@ -103,6 +103,7 @@ class Code(StrEnum):
     W403 = "W403", "Free text that looks like personal data"
     W404 = "W404", "Spend in an area with no allocation of its line in force on the date"
     W601 = "W601", "A finance export of which the mapping's keep_rows keeps no row"
+    W602 = "W602", "A finance export row of another month that cannot be read"
 
 
 RECONCILE_CODES: tuple[Code, ...] = tuple(

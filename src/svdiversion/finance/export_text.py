@@ -45,6 +45,17 @@ def parse_amount(text: str, style: AmountStyle) -> Pence:
     return -pence if negative else pence
 
 
+def dash_as_zero(text: str) -> str:
+    """A debit or credit value as it is read: a lone ``-`` (what many exports write for
+    nothing in that column) is zero; spaces around a value are dropped.
+
+    >>> dash_as_zero(" - "), dash_as_zero("£5.00 ")
+    ('0', '£5.00')
+    """
+    value = text.strip()
+    return "0" if value == "-" else value
+
+
 def _unsigned_pence(value: str, style: AmountStyle) -> Pence:
     pattern = _number_pattern(style.thousands_separator, style.decimal_point)
     match = pattern.fullmatch(value)
@@ -77,7 +88,27 @@ def human_date_format(pattern: str) -> str:
     return pattern
 
 
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+
 def decode(data: bytes, display: str, encoding: str) -> tuple[str, Problem | None]:
+    """The export's text, or the located problem (E602) that stops it being read. A
+    UTF-16 export (Excel's "Unicode text") is known by its byte order mark and read as
+    such whatever the mapping's ``encoding`` says: the mark cannot begin a CSV file in
+    any of those encodings."""
+    if data.startswith(_UTF32_BOMS):
+        return "", Problem(
+            display,
+            1,
+            1,
+            Code.E602,
+            "the file starts with a UTF-32 byte order mark",
+            "UTF-32 is not read: save the export again as CSV (UTF-8, UTF-16 or Windows-1252)",
+        )
+    codec = _UTF16_BOMS.get(data[:2])
+    if codec is not None:
+        return _utf16(data[2:], display, codec)
     where = f"set 'encoding:' under payments: in {FINANCE_IMPORT}"
     if encoding == "windows-1252" and data.startswith(b"\xef\xbb\xbf"):
         return "", Problem(
@@ -94,9 +125,7 @@ def decode(data: bytes, display: str, encoding: str) -> tuple[str, Problem | Non
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - data.rfind(b"\n", 0, exc.start)
         byte = data[exc.start]
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            hint = "the export is UTF-16: save it again as CSV (UTF-8 or Windows-1252)"
-        elif encoding == "windows-1252":
+        if encoding == "windows-1252":
             hint = f"byte 0x{byte:02X} is not Windows-1252 text: export the file again as CSV"
         elif byte == 0xA3:
             hint = f"byte 0xA3 is £ in Windows-1252: {where} to windows-1252"
@@ -115,3 +144,28 @@ def decode(data: bytes, display: str, encoding: str) -> tuple[str, Problem | Non
             f"{where} to utf-8",
         )
     return text, None
+
+
+def _utf16(data: bytes, display: str, codec: str) -> tuple[str, Problem | None]:
+    """UTF-16 after its byte order mark. A second mark (some tools write one per chunk)
+    is dropped; an odd number of bytes or half a surrogate pair is E602 at the place."""
+    try:
+        return data.decode(codec).lstrip("\ufeff"), None
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start - exc.start % 2].decode(codec, errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        reason = (
+            "it ends in the middle of a character (an odd number of bytes)"
+            if exc.end >= len(data) and len(data) % 2
+            else "holds half of a surrogate pair, not a character"
+        )
+        name = "UTF-16LE" if codec.endswith("le") else "UTF-16BE"
+        return "", Problem(
+            display,
+            line,
+            column,
+            Code.E602,
+            f"the file starts as {name} text, but {reason}",
+            "the file is cut short or damaged: save the export again from the finance system",
+        )

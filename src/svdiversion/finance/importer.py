@@ -27,15 +27,18 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from ..core.codes import Code
+from ..core.fiscal import Month
 from ..core.money import Pence
 from ..core.problems import Problem
 from ..load.excerpts import field_start
 from ..load.limits import MAX_CSV_BYTES, refused
-from .export_text import decode, human_date_format, parse_amount
+from .export_sheet import Records, is_workbook_name, read_sheet
+from .export_text import decode
+from .export_values import RowValues
 from .mapping import FINANCE_IMPORT, PaymentsMapping, normal
 
 # Problems about the export itself: the file cannot be read at all, so the CLI exits 2.
@@ -69,9 +72,11 @@ class Export:
 
 
 def read_export(
-    file: Path, display: str, mapping: PaymentsMapping
+    file: Path, display: str, mapping: PaymentsMapping, month: Month | None = None
 ) -> tuple[Export | None, list[Problem]]:
-    """Read one export. Never raises for bad input: every problem is returned, located."""
+    """Read one export. Never raises for bad input: every problem is returned, located.
+    Read for one ``month``, a row dated in another month that cannot be read is the
+    warning W602 and the export is still returned, without that row."""
     over = refused(file, display, MAX_CSV_BYTES, "finance export")
     if over is not None:
         return None, [replace(over, code=Code.E601)]
@@ -87,10 +92,15 @@ def read_export(
                 display, 0, 0, Code.E601, f"cannot read file: {exc.strerror}", "check permissions"
             )
         ]
+    if is_workbook_name(file.name):
+        records, problem = read_sheet(data, display, mapping)
+        if records is None:
+            return None, [problem] if problem else []
+        return _SheetReader(display, records, mapping, month).read()
     text, problem = decode(data, display, mapping.encoding)
     if problem is not None:
         return None, [problem]
-    return _ExportReader(display, text, mapping).read()
+    return _ExportReader(display, text, mapping, month).read()
 
 
 _key = normal
@@ -99,7 +109,9 @@ _key = normal
 class _ExportReader:
     """One pass over the records of one export, collecting payments and problems."""
 
-    def __init__(self, display: str, text: str, mapping: PaymentsMapping) -> None:
+    def __init__(
+        self, display: str, text: str, mapping: PaymentsMapping, month: Month | None = None
+    ) -> None:
         self.display = display
         self.mapping = mapping
         self.lines = text.split("\n")
@@ -108,6 +120,8 @@ class _ExportReader:
         self.index: dict[str, int] = {}
         self.header_line = mapping.header_line
         self.kept = 0  # rows keep_rows keeps, read cleanly or not
+        self.month = month
+        self.row_months: dict[int, Month] = {}  # the month of each row whose date reads
 
     def read(self) -> tuple[Export | None, list[Problem]]:
         records = self._records()
@@ -117,9 +131,25 @@ class _ExportReader:
         payments, other, skipped = self._body(records, len(header))
         if other and not self.kept:
             self._kept_nothing(other)
+        if self.month is not None:
+            self.problems = [self._elsewhere(p, self.month) for p in self.problems]
         if any(p.is_error for p in self.problems):
             return None, self.problems
         return Export(self.display, tuple(payments), other, skipped), self.problems
+
+    def _elsewhere(self, problem: Problem, month: Month) -> Problem:
+        """A row dated in another month than the one being read for is W602: it is shown,
+        located, but it does not stop ``month`` (a bad November row in a yearly export
+        does not stop October reconciling). A row whose date does not read stays an error:
+        it may be a row of ``month``."""
+        row_month = self.row_months.get(problem.line)
+        if not problem.is_error or row_month is None or row_month == month:
+            return problem
+        return replace(
+            problem,
+            code=Code.W602,
+            message=f"a row of {row_month}, not {month}: {problem.code} {problem.message}",
+        )
 
     def _kept_nothing(self, other: int) -> None:
         """W601: a mapping that keeps none of a file's rows is probably the wrong mapping
@@ -295,8 +325,17 @@ class _ExportReader:
 
     def _payment(self, line: int, record: list[str]) -> Payment | None:
         columns = self.mapping.columns
-        day = self._date(line, record)
-        pence = self._amount(line, record)
+        values = RowValues(
+            self.mapping,
+            lambda column: self._value(record, column),
+            lambda column, code, message, hint: self._field_problem(
+                line, column, code, message, hint
+            ),
+        )
+        day, pence = values.date(), values.amount()
+        self.problems += values.problems
+        if day is not None:
+            self.row_months[line] = Month.of(day)
         if day is None or pence is None:
             return None
         return Payment(
@@ -315,74 +354,6 @@ class _ExportReader:
     def _optional(self, record: list[str], column: str | None) -> str:
         return self._value(record, column).strip() if column else ""
 
-    def _date(self, line: int, record: list[str]) -> date | None:
-        column = self.mapping.columns.date
-        text = self._value(record, column).strip()
-        pattern = self.mapping.date_format
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            human = human_date_format(pattern)
-            shown = repr(text) if text else "an empty value"
-            self.problems.append(
-                self._field_problem(
-                    line,
-                    column,
-                    Code.E605,
-                    f"{column}: {shown} is not a date written {human}",
-                    f"the mapping reads dates as {human} (date_format: {pattern!r} in "
-                    f"{FINANCE_IMPORT}); correct the value or the format",
-                )
-            )
-            return None
-
-    def _amount(self, line: int, record: list[str]) -> Pence | None:
-        columns = self.mapping.columns
-        if columns.amount:
-            return self._parse(line, record, columns.amount)
-        assert columns.debit and columns.credit, "the mapping names a debit/credit pair"
-        debit_text = self._value(record, columns.debit).strip()
-        credit_text = self._value(record, columns.credit).strip()
-        debit = self._parse(line, record, columns.debit) if debit_text else 0
-        credit = self._parse(line, record, columns.credit) if credit_text else 0
-        if debit is None or credit is None:
-            return None
-        if (debit_text or credit_text) and not (debit and credit):
-            return debit - credit
-        state = "both" if debit_text else "neither"
-        self.problems.append(
-            self._field_problem(
-                line,
-                columns.debit,
-                Code.E607,
-                f"{state} of {columns.debit!r} and {columns.credit!r} "
-                f"{'have' if debit_text else 'has'} an amount",
-                "a row has its amount in exactly one of the two columns",
-            )
-        )
-        return None
-
-    def _parse(self, line: int, record: list[str], column: str) -> Pence | None:
-        text = self._value(record, column)
-        try:
-            return parse_amount(text, self.mapping.amounts)
-        except ValueError as exc:
-            style = self.mapping.amounts
-            example = (
-                f"{style.currency_symbol}1{style.thousands_separator}234{style.decimal_point}50"
-            )
-            self.problems.append(
-                self._field_problem(
-                    line,
-                    column,
-                    Code.E606,
-                    f"{column}: {exc} (got {text.strip()!r})",
-                    f"amounts are read like {example}, -{example} or ({example}) "
-                    f"(amounts: in {FINANCE_IMPORT})",
-                )
-            )
-            return None
-
     # ------------------------------------------------------------------ problems
 
     def _field_problem(self, line: int, column: str, code: str, message: str, hint: str) -> Problem:
@@ -395,3 +366,24 @@ class _ExportReader:
 
     def _line(self, line: int) -> str:
         return self.lines[line - 1].rstrip("\r") if 0 < line <= len(self.lines) else ""
+
+
+class _SheetReader(_ExportReader):
+    """The rows of a workbook's sheet, already text (see :mod:`.export_sheet`). A problem
+    is located at the row and the cell's column number, without an excerpt: the sheet
+    has no line of text to show."""
+
+    def __init__(
+        self, display: str, records: Records, mapping: PaymentsMapping, month: Month | None
+    ) -> None:
+        super().__init__(display, "", mapping, month)
+        self.sheet_records = records
+
+    def _records(self) -> Iterator[tuple[int, list[str]]]:
+        yield from self.sheet_records
+
+    def _field_problem(self, line: int, column: str, code: str, message: str, hint: str) -> Problem:
+        return self._problem(line, self.index[_key(column)] + 1, code, message, hint)
+
+    def _line(self, line: int) -> str:
+        return ""

@@ -17,6 +17,7 @@ from ..core.codes import Code
 from ..core.models import Frozen, Money, Share
 from ..core.problems import Problem
 from ..load.yamldoc import read_yaml, shape_problems
+from .mapping_words import in_words
 
 FINANCE_IMPORT = "config/finance-import.yaml"
 DOCS = "docs/reconcile.md"
@@ -134,6 +135,7 @@ class PaymentsMapping(Frozen):
     encoding: Literal["utf-8", "utf-8-sig", "windows-1252"] = "utf-8"
     delimiter: Literal[",", ";", "\t", "|"] = ","
     header_line: Annotated[int, Field(ge=1)] = 1
+    sheet: ColumnName | None = None
     date_format: str = "%d/%m/%Y"
     columns: Columns
     amounts: AmountStyle = AmountStyle()
@@ -282,7 +284,8 @@ def load_config(
         config = FinanceConfig.model_validate(doc.data)
     except ValidationError as exc:
         return None, [
-            replace(p, hint=f"correct the mapping (see {DOCS})") for p in shape_problems(doc, exc)
+            replace(in_words(p), hint=f"correct the mapping (see {DOCS})")
+            for p in shape_problems(doc, exc)
         ]
     if budget_lines is None:
         return config, []

@@ -1,0 +1,166 @@
+"""A finance export saved as an Excel workbook (``.xlsx``): its rows as the text a CSV export
+of the same sheet would hold, so :mod:`.importer` reads both the same way.
+
+The one module outside the render layer that imports openpyxl (see the import-linter
+contract in pyproject.toml): reading a workbook is reading a finance input, and its
+problems are the finance inputs' located problems.
+
+A cell's value becomes text as the mapping reads it:
+
+* a date cell, or a number in the date column (an Excel date serial, in the workbook's
+  own 1900 or 1904 epoch), is written in ``date_format``;
+* a number in an amount, debit or credit column is written exactly from the number Excel
+  stored (``24796.47``), through its shortest decimal form, never through binary
+  arithmetic; more than two decimals stays visible and is E606 like a CSV value;
+* a formula reads as the value Excel last saved for it (a formula never calculated is
+  empty, and reported as an empty value at its cell);
+* any other number is its plain decimal form (an invoice number ``12345``, not
+  ``12345.0``); text is as the cell holds it.
+
+Row numbers are the sheet's own; a problem's column is the cell's column number (A is 1).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
+
+from ..core.codes import Code
+from ..core.problems import Problem
+from ..load.limits import MAX_COLUMNS
+from .mapping import FINANCE_IMPORT, PaymentsMapping, normal
+
+Records = list[tuple[int, list[str]]]
+
+MAX_SHEET_ROWS = 1_000_000
+"""Rows read at most: a workbook is compressed, so its size on disk does not bound it."""
+
+
+def is_workbook_name(name: str) -> bool:
+    return name.lower().endswith(".xlsx")
+
+
+def read_sheet(
+    data: bytes, display: str, mapping: PaymentsMapping
+) -> tuple[Records | None, Problem | None]:
+    """The sheet's rows as text, or the problem that stops it being read: E601 for a file
+    that is not a workbook (a CSV renamed, an empty or damaged file), E603 for a sheet
+    the mapping names that the workbook does not have."""
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        return None, _not_a_workbook(display, exc)
+    try:
+        return _rows(book, display, mapping)
+    except Exception as exc:  # a read-only workbook parses its sheets as they are read
+        return None, _not_a_workbook(display, exc)
+    finally:
+        book.close()
+
+
+def _rows(
+    book: Any, display: str, mapping: PaymentsMapping
+) -> tuple[Records | None, Problem | None]:
+    names: list[str] = list(book.sheetnames)
+    if mapping.sheet is None:
+        sheet = book.worksheets[0]
+    else:
+        found = [name for name in names if normal(name) == normal(mapping.sheet)]
+        if not found:
+            sheets = ", ".join(repr(name) for name in names)
+            return None, Problem(
+                display,
+                0,
+                0,
+                Code.E603,
+                f"no sheet {mapping.sheet!r} in the workbook (its sheets: {sheets})",
+                f"set sheet: under payments: in {FINANCE_IMPORT} to the sheet with the payments",
+            )
+        sheet = book[found[0]]
+    cell_text = _CellText(mapping, getattr(book, "epoch", None))
+    rows: list[tuple[int, list[object]]] = []
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > MAX_SHEET_ROWS:
+            break
+        rows.append((number, list(row)[:MAX_COLUMNS]))
+    return cell_text.records(rows), None
+
+
+class _CellText:
+    """A cell's value as the text the mapping reads, by the column it is in."""
+
+    def __init__(self, mapping: PaymentsMapping, epoch: datetime | None) -> None:
+        self.mapping = mapping
+        self.epoch = epoch
+        columns = mapping.columns
+        self.amounts = {normal(c) for c in (columns.amount, columns.debit, columns.credit) if c}
+        self.date = normal(columns.date)
+
+    def records(self, rows: list[tuple[int, list[object]]]) -> Records:
+        header_at = self.mapping.header_line
+        header = next((row for number, row in rows if number == header_at), [])
+        kinds = [normal(value) if isinstance(value, str) else "" for value in header]
+        width = max((len(row) for _, row in rows), default=0)
+        kinds += [""] * (width - len(kinds))
+        return [
+            (
+                number,
+                [self.text(value, kinds[i]) for i, value in enumerate(row)]
+                + [""] * (width - len(row)),
+            )
+            for number, row in rows
+        ]
+
+    def text(self, value: object, column: str) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        if isinstance(value, datetime | date):
+            return value.strftime(self.mapping.date_format)
+        if isinstance(value, time):
+            return value.isoformat()
+        if isinstance(value, int | float):
+            if column == self.date:
+                return self._serial_date(value)
+            return self._number(value, column in self.amounts)
+        return str(value)
+
+    def _serial_date(self, value: int | float) -> str:
+        try:
+            day = from_excel(value, self.epoch) if self.epoch else from_excel(value)
+        except (ValueError, OverflowError, TypeError):
+            day = None
+        if not isinstance(day, datetime | date):
+            return self._number(value, False)  # read as text: E605 shows the number
+        return day.strftime(self.mapping.date_format)
+
+    def _number(self, value: int | float, amount: bool) -> str:
+        try:
+            exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        except InvalidOperation:
+            return repr(value)
+        if not exact.is_finite():
+            return repr(value)  # 'inf', 'nan': E606 in an amount column
+        text = f"{exact:f}"
+        if text.startswith("-0") and exact == 0:
+            text = text[1:]
+        return text.replace(".", self.mapping.amounts.decimal_point) if amount else text
+
+
+def _not_a_workbook(display: str, exc: Exception) -> Problem:
+    reason = str(exc).strip() or type(exc).__name__
+    return Problem(
+        display,
+        0,
+        0,
+        Code.E601,
+        f"not an Excel workbook (.xlsx): {reason}",
+        "save the export from Excel as an .xlsx workbook; a CSV export is read from a file "
+        "named .csv",
+    )
