@@ -11,7 +11,14 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ..core.codes import Code
 from ..core.models import Frozen, Money, Share
@@ -23,6 +30,18 @@ FINANCE_IMPORT = "config/finance-import.yaml"
 DOCS = "docs/reconcile.md"
 
 ColumnName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+
+
+def _compiles(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a regular expression: {exc}") from None
+    return value
+
+
+Pattern = Annotated[str, StringConstraints(min_length=1), AfterValidator(_compiles)]
+"""A regular expression, searched in a value."""
 
 
 class Columns(Frozen):
@@ -70,16 +89,7 @@ class RowPattern(Frozen):
     """Rows whose ``column`` matches the regular expression ``matches``."""
 
     column: ColumnName
-    matches: Annotated[str, StringConstraints(min_length=1)]
-
-    @field_validator("matches")
-    @classmethod
-    def _regex(cls, value: str) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"not a regular expression: {exc}") from None
-        return value
+    matches: Pattern
 
 
 class SkipRows(Frozen):
@@ -97,17 +107,7 @@ class KeepRows(Frozen):
     column: ColumnName
     values: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = ()
     prefixes: tuple[Annotated[str, StringConstraints(min_length=1)], ...] = ()
-    pattern: Annotated[str, StringConstraints(min_length=1)] | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a regular expression: {exc}") from None
-        return value
+    pattern: Pattern | None = None
 
     @model_validator(mode="after")
     def _some_test(self) -> KeepRows:
@@ -219,19 +219,9 @@ class LineRule(Frozen):
     field: MatchField
     equals: Annotated[str, StringConstraints(min_length=1)] | None = None
     prefix: Annotated[str, StringConstraints(min_length=1)] | None = None
-    pattern: Annotated[str, StringConstraints(min_length=1)] | None = None
+    pattern: Pattern | None = None
     budget_line: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     counterparty: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
-
-    @field_validator("pattern")
-    @classmethod
-    def _regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a regular expression: {exc}") from None
-        return value
 
     @model_validator(mode="after")
     def _one_test(self) -> LineRule:
