@@ -13,6 +13,7 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,7 +26,7 @@ from ..load import UNIT_COSTS
 from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
 from .common import AsOf, fail, workspace_root
-from .output import FolderOut, WorkbookOut, emit, file_target, folder_target, write_into
+from .output import FolderOut, WorkbookOut, emit_file, file_target, folder_target, write_into
 from .reports import Month as MonthOption
 from .reports import Period, Quarter, Year, report_ledger, report_options, unit_costs
 
@@ -109,21 +110,18 @@ def xlsx_export(
         files=ledger_files(ledger),
         reconciliation=status,
     )
-    data = xlsx.workbook_bytes(
-        xlsx.ExcelReturn(
-            cover,
-            shown.burndown,
-            shown.areas,
-            shown.outcomes,
-            transactions_sheet(ledger, options),
-            vfm=shown.vfm,
-            episodes=(
-                episodes_sheet(ledger, options) if disclosure is Disclosure.INTERNAL else None
-            ),
-            reconciliation=reconciliation,
-        )
+    excel = xlsx.ExcelReturn(
+        cover,
+        shown.burndown,
+        shown.areas,
+        shown.outcomes,
+        transactions_sheet(ledger, options),
+        vfm=shown.vfm,
+        episodes=(episodes_sheet(ledger, options) if disclosure is Disclosure.INTERNAL else None),
+        reconciliation=reconciliation,
     )
-    emit(ctx, data, target, "returns/return.xlsx", "the return")
+    write = partial(xlsx.write_workbook, excel)
+    emit_file(ctx, target, write, "returns/return.xlsx", "the return")
     _said(ctx, f"wrote {out} ({disclosure.value}, as of {options.as_of})")
 
 

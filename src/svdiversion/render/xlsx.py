@@ -23,7 +23,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart
@@ -36,6 +36,7 @@ from ..reports.vfm import VfmReport
 from .outcome_sheets import outcomes_sheets
 from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .xlsx_cover import Cover, LedgerFile, cover
+from .xlsx_rows import EXCEL_ROWS, Streamed, splice
 from .xlsx_tab import (
     COUNT_FORMAT,
     DATE_FORMAT,
@@ -60,6 +61,7 @@ __all__ = [
     "LedgerFile",
     "cover",
     "workbook_bytes",
+    "write_workbook",
 ]
 
 
@@ -77,8 +79,18 @@ class ExcelReturn:
     reconciliation: tuple[Sheet, ...] = ()
 
 
-def workbook_bytes(excel: ExcelReturn) -> bytes:
+def workbook_bytes(excel: ExcelReturn, *, max_rows: int = EXCEL_ROWS) -> bytes:
     """The whole return as the bytes of an .xlsx file."""
+    buffer = io.BytesIO()
+    write_workbook(excel, buffer, max_rows=max_rows)
+    return buffer.getvalue()
+
+
+def write_workbook(excel: ExcelReturn, out: IO[bytes], *, max_rows: int = EXCEL_ROWS) -> None:
+    """The whole return as an .xlsx file written to ``out``. openpyxl makes every tab but
+    the rows of the Transactions and Episodes tables, which are written into the file as
+    it is copied to ``out`` (see :mod:`.xlsx_rows`). A table with more rows than a
+    worksheet holds (``max_rows``) is left out, its tab saying where the rows are."""
     book = Workbook()
     book.remove(book.active)
     cover_tab(book, excel.cover)
@@ -88,16 +100,16 @@ def workbook_bytes(excel: ExcelReturn) -> bytes:
     multi_tab(book, excel.cover, "Outcomes", "Referrals and outcomes", outcomes_tables(excel))
     if excel.vfm is not None:
         multi_tab(book, excel.cover, "Value for money", "Value for money", vfm_sheets(excel.vfm))
-    rows_tab(book, excel.cover, "Transactions", excel.transactions)
+    streamed = rows_tab(book, excel.cover, "Transactions", excel.transactions, max_rows)
     if excel.episodes is not None:
-        rows_tab(book, excel.cover, "Episodes", excel.episodes)
+        streamed += rows_tab(book, excel.cover, "Episodes", excel.episodes, max_rows)
     if excel.reconciliation:
         multi_tab(book, excel.cover, "Reconciliation", "Reconciliation", excel.reconciliation)
     _properties(book, excel.cover)
     book.calculation.fullCalcOnLoad = True  # no cached results: work every formula out
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    splice(buffer.getvalue(), streamed, out)
 
 
 def cover_tab(book: Workbook, cover: Cover) -> None:
@@ -223,13 +235,38 @@ def multi_tab(book: Workbook, cover: Cover, name: str, title: str, sheets: Seque
     tab.finish(freeze_after=HEADING_ROWS)
 
 
-def rows_tab(book: Workbook, cover: Cover, name: str, sheet: Sheet) -> None:
-    """Ledger rows as an Excel table with filters; the total follows the filter."""
+def rows_tab(
+    book: Workbook, cover: Cover, name: str, sheet: Sheet, max_rows: int
+) -> list[Streamed]:
+    """Ledger rows as an Excel table with filters; the total follows the filter. Rows that
+    would not fit on a worksheet are left to the CSV export, and the tab says so."""
     tab = Tab(book, name, sheet.title, cover)
+    # The heading rows, a blank, the title, the header, the rows, the total and two notes.
+    if HEADING_ROWS + 3 + len(sheet.rows) + 3 > max_rows:
+        table = tab.table(too_many_rows(sheet, max_rows))
+        tab.finish(freeze_after=HEADING_ROWS)
+        return []
     if sheet.total is not None:
         sheet = replace(sheet, notes=[*sheet.notes, "The total sums the rows the filter shows."])
-    table = tab.table(sheet, excel_table=name)
+    table = tab.table(sheet, excel_table=name, stream=True)
     tab.finish(freeze_after=table.header_row)
+    return tab.streamed
+
+
+def too_many_rows(sheet: Sheet, max_rows: int) -> Sheet:
+    """What a rows tab shows instead of more rows than a worksheet holds."""
+    items: list[tuple[str, Any, Kind]] = [("Rows", len(sheet.rows), Kind.COUNT)]
+    money = [i for i, c in enumerate(sheet.columns) if c.kind is Kind.MONEY]
+    if sheet.total is not None:
+        items += [(f"Total {sheet.columns[i].title}", sheet.total[i], Kind.MONEY) for i in money]
+    found = _key_values(sheet.name, sheet.title, items)
+    found.notes.extend(sheet.notes)
+    found.notes.append(
+        f"{len(sheet.rows):,} rows are more than a worksheet holds ({max_rows:,} rows in "
+        f"all): they are in {sheet.name}.csv of 'svdiversion export csv' with the same "
+        "options."
+    )
+    return found
 
 
 def _key_values(name: str, title: str, items: Sequence[tuple[str, Any, Kind]]) -> Sheet:

@@ -9,23 +9,26 @@ is the one place a value becomes a cell.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from ..core.money import from_pence
 from .cells import human, looks_like_formula
 from .sheets import Column, Kind, Sheet
 from .xlsx_cover import Cover
+from .xlsx_rows import LINE_HEIGHT, MAX_WIDTH, Streamed, column_values, longest
 
 MONEY_FORMAT = "£#,##0.00;-£#,##0.00"
 PERCENT_FORMAT = "0.0%"
@@ -45,8 +48,7 @@ ADDITIVE = {Kind.MONEY, Kind.COUNT}
 
 HEADING_ROWS = 3
 """Title, marking and period: the rows above the first table on every tab."""
-MIN_WIDTH, MAX_WIDTH = 8, 60
-LINE_HEIGHT = 15  # points: one line of the default 11-point font
+MIN_WIDTH = 8
 HEADER_PART = 60
 """Longest service name or marking in a page header or footer: Excel refuses a workbook
 whose header or footer is longer than 255 characters in all."""
@@ -100,6 +102,7 @@ class Tab:
         self.widths: dict[int, int] = {}
         self.notes: set[str] = set()
         self.last_column = 1
+        self.streamed: list[Streamed] = []
         title_cell = write_cell(self.ws.cell(1, 1), f"{cover.service}: {title}", Kind.TEXT)
         title_cell.font, title_cell.alignment = TITLE, ON_ONE_LINE
         marking = write_cell(self.ws.cell(2, 1), f"{cover.marking}. {cover.banner}", Kind.TEXT)
@@ -111,13 +114,18 @@ class Tab:
         period.alignment = ON_ONE_LINE
         self.row = HEADING_ROWS + 2
 
-    def table(self, sheet: Sheet, *, excel_table: str | None = None) -> Placed:
+    def table(
+        self, sheet: Sheet, *, excel_table: str | None = None, stream: bool = False
+    ) -> Placed:
+        """``sheet`` as a table below what is written so far. With ``stream`` its rows are
+        left to :func:`.xlsx_rows.splice` (see :class:`.xlsx_rows.Streamed`)."""
         ws = self.ws
-        rows = sheet.all_rows()
         shown = [
             i
             for i, _ in enumerate(sheet.columns)
-            if i == 0 or any(row[i] is not None for row in rows)
+            if i == 0
+            or any(v is not None for v in column_values(sheet.rows, i))
+            or (sheet.total is not None and sheet.total[i] is not None)
         ]
         heading = write_cell(ws.cell(self.row, 1), sheet.title, Kind.TEXT)
         heading.font, heading.alignment = BOLD, ON_ONE_LINE
@@ -131,13 +139,13 @@ class Tab:
                 cell.alignment = RIGHT
             self._fit(number, column.title)
         first = header + 1
-        for r, row in enumerate(sheet.rows):
-            for number, i in enumerate(shown, 1):
-                column = sheet.columns[i]
-                cell = write_cell(ws.cell(first + r, number), row[i], sheet.kind_of(r, column))
-                self._fit(number, human(row[i], sheet.kind_of(r, column)))
-                if isinstance(row[i], str) and row[i] in RAG_FILLS and _is_rag(sheet, column):
-                    cell.fill = RAG_FILLS[row[i]]
+        if stream:
+            kinds = [sheet.columns[i].kind for i in shown]
+            self.streamed.append(Streamed(ws, first, sheet.rows, shown, kinds, self._styled))
+            for number, (i, kind) in enumerate(zip(shown, kinds, strict=True), 1):
+                self._fit_length(number, longest(column_values(sheet.rows, i), kind))
+        else:
+            self._rows(sheet, shown, first)
         total_row = None
         if sheet.total is not None:
             total_row = first + len(sheet.rows)
@@ -145,10 +153,7 @@ class Tab:
                 self._total(sheet, i, number, total_row, first, subtotal=excel_table is not None)
         end = total_row or first + len(sheet.rows) - 1
         if excel_table and sheet.rows:
-            last = get_column_letter(len(shown))
-            table = Table(displayName=excel_table, ref=f"A{header}:{last}{end - 1}")
-            table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-            ws.add_table(table)
+            self._excel_table(excel_table, sheet, shown, header)
         self.row = max(end, header) + 1
         for note in sheet.notes:
             if note not in self.notes:
@@ -168,6 +173,33 @@ class Tab:
             {sheet.columns[i].key: number for number, i in enumerate(shown, 1)},
         )
 
+    def _excel_table(self, name: str, sheet: Sheet, shown: list[int], header: int) -> None:
+        """The header and rows (not the total) as an Excel table with filters."""
+        ref = f"A{header}:{get_column_letter(len(shown))}{header + len(sheet.rows)}"
+        table = Table(displayName=name, ref=ref, autoFilter=AutoFilter(ref=ref))
+        # Named here: openpyxl would read every cell of the table to find the header.
+        table.tableColumns = [
+            TableColumn(id=n, name=clean_text(sheet.columns[i].title))
+            for n, i in enumerate(shown, 1)
+        ]
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        self.ws.add_table(table)
+
+    def _styled(self, value: Any, kind: Kind, top: bool) -> Any:
+        cell = write_cell(Cell(self.ws), value, kind)
+        if top:
+            cell.alignment = _top(cell.alignment)
+        return cell
+
+    def _rows(self, sheet: Sheet, shown: list[int], first: int) -> None:
+        for r, row in enumerate(sheet.rows):
+            for number, i in enumerate(shown, 1):
+                column = sheet.columns[i]
+                cell = write_cell(self.ws.cell(first + r, number), row[i], sheet.kind_of(r, column))
+                self._fit(number, human(row[i], sheet.kind_of(r, column)))
+                if isinstance(row[i], str) and row[i] in RAG_FILLS and _is_rag(sheet, column):
+                    cell.fill = RAG_FILLS[row[i]]
+
     def _total(
         self, sheet: Sheet, i: int, number: int, row: int, first: int, *, subtotal: bool
     ) -> None:
@@ -175,7 +207,7 @@ class Tab:
         assert sheet.total is not None
         column, value = sheet.columns[i], sheet.total[i]
         cell = self.ws.cell(row, number)
-        above = [r[i] for r in sheet.rows]
+        above = list(column_values(sheet.rows, i))
         if (
             column.kind in ADDITIVE
             and _whole(value)
@@ -201,14 +233,16 @@ class Tab:
         self.ws.add_chart(chart, anchor)
 
     def _fit(self, column: int, text: str) -> None:
-        longest = max((len(line) for line in text.splitlines()), default=0)
-        self.widths[column] = max(self.widths.get(column, 0), longest)
+        self._fit_length(column, max((len(line) for line in text.splitlines()), default=0))
+
+    def _fit_length(self, column: int, length: int) -> None:
+        self.widths[column] = max(self.widths.get(column, 0), length)
 
     def _fit_wrapped_rows(self) -> None:
         """Spreadsheets do not grow a row for wrapped text written by a program: give each
         row with wrapped text the height its longest cell needs, so lines never overlap."""
         ws = self.ws
-        for row in ws.iter_rows():
+        for row in self._written_rows():
             lines = 1
             for cell in row:
                 if not (cell.alignment.wrap_text and isinstance(cell.value, str)):
@@ -222,13 +256,22 @@ class Tab:
             if lines > 1:
                 ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
                 for cell in row:  # the row's other cells line up with its first line
-                    old = cell.alignment
-                    cell.alignment = Alignment(
-                        horizontal=old.horizontal, wrap_text=old.wrap_text, vertical="top"
-                    )
+                    cell.alignment = _top(cell.alignment)
+
+    def _written_rows(self) -> Iterator[tuple[Any, ...]]:
+        """The rows written by openpyxl: streamed rows are sized as they are written (see
+        :mod:`.xlsx_rows`), and asking openpyxl for them would make a cell of each."""
+        start = 1
+        for streamed in self.streamed:
+            yield from self.ws.iter_rows(min_row=start, max_row=streamed.first_row - 1)
+            start = streamed.last_row + 1
+        if start <= self.ws.max_row:
+            yield from self.ws.iter_rows(min_row=start, max_row=self.ws.max_row)
 
     def finish(self, *, freeze_after: int) -> None:
         ws = self.ws
+        for streamed in self.streamed:
+            streamed.register_styles()
         for column, width in self.widths.items():
             ws.column_dimensions[get_column_letter(column)].width = min(
                 max(width + 2, MIN_WIDTH), MAX_WIDTH
@@ -260,7 +303,7 @@ def write_cell(cell: Any, value: Any, kind: Kind) -> Any:
     if value is None or value == "":
         return cell
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        text = clean_text(value)
         cell.value = text
         cell.data_type = "s"  # openpyxl would take "=..." for a formula
         if looks_like_formula(text):
@@ -282,10 +325,19 @@ def write_cell(cell: Any, value: Any, kind: Kind) -> Any:
     return cell
 
 
+def clean_text(text: str) -> str:
+    """Text without the control characters a workbook cannot hold (each becomes U+FFFD)."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("\ufffd", text))
+
+
 def categories(chart: Any, labels: Any) -> None:
     """Text labels along the x axis (openpyxl would refer to them as numbers)."""
     for series in chart.series:
         series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
+
+
+def _top(old: Alignment) -> Alignment:
+    return Alignment(horizontal=old.horizontal, wrap_text=old.wrap_text, vertical="top")
 
 
 def _whole(value: Any) -> bool:
