@@ -526,6 +526,20 @@ def test_frozen_headings_widths_print_set_up(made: dict[str, Made]) -> None:
         assert ws.oddFooter.center.text == "&BOFFICIAL-SENSITIVE"
         assert ws.oddHeader.right.text == "Published figures"
         assert ws.oddFooter.right.text == "Page &P of &N"
+    for ws in book.worksheets:  # headings and notes are wrapped across the tab's columns
+        merged = {r.min_row: (r.min_col, r.max_col) for r in ws.merged_cells.ranges}
+        assert merged[1] == merged[2] == merged[3] == (1, ws.max_column), ws.title
+        notes = [row[0] for row in ws.iter_rows(min_row=4) if row[0].font.i and row[0].value]
+        for note in notes:
+            assert merged[note.row] == (1, ws.max_column), (ws.title, note.value)
+            assert note.alignment.wrap_text
+    outcomes = book["Outcomes"]
+    assert [b.id for b in outcomes.row_breaks.brk]  # each table starts on a page with room
+    for name in ("Burn-down", "Areas"):  # charts below their tables, from column A
+        ws = book[name]
+        [chart] = ws._charts
+        assert chart.anchor._from.col == 0
+        assert chart.anchor._from.row + 1 > table(ws, ws["A5"].value).header_row + 2
     summary = book["Summary"]
     assert summary.print_title_rows == "$1:$3"
     assert summary.column_dimensions["A"].width == 30  # "Variance (forecast - budget)" + 2

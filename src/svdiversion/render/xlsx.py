@@ -196,7 +196,7 @@ def burndown_tab(book: Workbook, excel: ExcelReturn) -> None:
             chart.add_data(table.reference(key, with_header=True), titles_from_data=True)
         categories(chart, table.reference("period"))
         chart.series[2].graphicalProperties.line.dashStyle = "dash"
-        tab.chart(chart, table)
+        tab.chart(chart)
     tab.finish(freeze_after=table.header_row)
 
 
@@ -214,7 +214,7 @@ def areas_tab(book: Workbook, excel: ExcelReturn) -> None:
         for key in ("allocated", "actual"):
             chart.add_data(table.reference(key, with_header=True), titles_from_data=True)
         categories(chart, table.reference("area"))
-        tab.chart(chart, table)
+        tab.chart(chart)
     tab.finish(freeze_after=table.header_row)
 
 

@@ -9,6 +9,7 @@ is the one place a value becomes a cell.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.drawing.text import RichTextProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
@@ -28,6 +30,15 @@ from ..core.money import from_pence
 from .cells import human, looks_like_formula
 from .sheets import Column, Kind, Sheet
 from .xlsx_cover import Cover
+from .xlsx_print import (
+    BODY_POINTS,
+    Block,
+    break_pages,
+    column_points,
+    scale_for,
+    set_up_page,
+    wrap_across,
+)
 from .xlsx_rows import LINE_HEIGHT, MAX_WIDTH, Streamed, column_values, longest
 
 MONEY_FORMAT = "£#,##0.00;-£#,##0.00"
@@ -49,14 +60,17 @@ ADDITIVE = {Kind.MONEY, Kind.COUNT}
 HEADING_ROWS = 3
 """Title, marking and period: the rows above the first table on every tab."""
 MIN_WIDTH = 8
-HEADER_PART = 60
-"""Longest service name or marking in a page header or footer: Excel refuses a workbook
-whose header or footer is longer than 255 characters in all."""
+CHART_HEIGHT = 8.0  # cm
+CHART_WIDTH = (16.0, 26.0)  # cm, least and most: as wide as the tab's columns between
+POINTS_PER_CM = 72 / 2.54
 
-TITLE = Font(bold=True, size=14)
-BOLD = Font(bold=True)
-WARNING = Font(bold=True, color="C00000")
-NOTE = Font(italic=True, color="595959")
+# Named, as the workbook's default font is: a font without a name is printed in whatever
+# the spreadsheet falls back to (LibreOffice: a serif, wider than the widths allow for).
+FONT = "Calibri"
+TITLE = Font(name=FONT, bold=True, size=14)
+BOLD = Font(name=FONT, bold=True, size=BODY_POINTS)
+WARNING = Font(name=FONT, bold=True, size=BODY_POINTS, color="C00000")
+NOTE = Font(name=FONT, italic=True, size=BODY_POINTS, color="595959")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 RAG_FILLS = {
     "green": PatternFill("solid", fgColor="C6EFCE"),
@@ -103,15 +117,15 @@ class Tab:
         self.notes: set[str] = set()
         self.last_column = 1
         self.streamed: list[Streamed] = []
+        self.blocks: list[Block] = []
+        self.charts: list[Any] = []
+        self.texts: dict[int, float] = {1: TITLE.sz, 2: BODY_POINTS, 3: BODY_POINTS}
+        """Rows of one text across the tab (headings, notes): their font's points."""
         title_cell = write_cell(self.ws.cell(1, 1), f"{cover.service}: {title}", Kind.TEXT)
-        title_cell.font, title_cell.alignment = TITLE, ON_ONE_LINE
+        title_cell.font = TITLE
         marking = write_cell(self.ws.cell(2, 1), f"{cover.marking}. {cover.banner}", Kind.TEXT)
         marking.font = WARNING if cover.internal else BOLD
-        marking.alignment = ON_ONE_LINE
-        period = write_cell(
-            self.ws.cell(3, 1), f"As of {cover.as_of}. Period: {cover.period}.", Kind.TEXT
-        )
-        period.alignment = ON_ONE_LINE
+        write_cell(self.ws.cell(3, 1), f"As of {cover.as_of}. Period: {cover.period}.", Kind.TEXT)
         self.row = HEADING_ROWS + 2
 
     def table(
@@ -129,7 +143,7 @@ class Tab:
         ]
         heading = write_cell(ws.cell(self.row, 1), sheet.title, Kind.TEXT)
         heading.font, heading.alignment = BOLD, ON_ONE_LINE
-        header = self.row + 1
+        start, header = self.row, self.row + 1
         for number, i in enumerate(shown, 1):
             column = sheet.columns[i]
             cell = write_cell(ws.cell(header, number), column.title, Kind.TEXT)
@@ -159,8 +173,10 @@ class Tab:
             if note not in self.notes:
                 self.notes.add(note)
                 cell = write_cell(ws.cell(self.row, 1), note, Kind.TEXT)
-                cell.font, cell.alignment = NOTE, ON_ONE_LINE
+                cell.font = NOTE
+                self.texts[self.row] = BODY_POINTS
                 self.row += 1
+        self.blocks.append(Block(start, self.row - 1))
         self.row += 1
         self.last_column = max(self.last_column, len(shown))
         return Placed(
@@ -225,12 +241,19 @@ class Tab:
         cell.border = Border(top=THIN)
         self._fit(number, human(value, column.kind))
 
-    def chart(self, chart: Any, table: Placed) -> None:
+    def chart(self, chart: Any) -> None:
+        """A chart below what is written so far, as wide as the tab (set by ``finish``)."""
         chart.x_axis.delete = False  # openpyxl hides the axes unless told otherwise
         chart.y_axis.delete = False
-        chart.width, chart.height = 24, 12
-        anchor = f"{get_column_letter(self.last_column + 2)}{table.header_row}"
-        self.ws.add_chart(chart, anchor)
+        for axis in (chart.x_axis, chart.y_axis):  # titles read across, never on end
+            if axis.title is not None:
+                axis.title.tx.rich.bodyPr = RichTextProperties(rot=0, vert="horz")
+        chart.height = CHART_HEIGHT
+        self.ws.add_chart(chart, f"A{self.row}")
+        self.charts.append(chart)
+        rows = math.ceil(CHART_HEIGHT * POINTS_PER_CM / LINE_HEIGHT)
+        self.blocks.append(Block(self.row, self.row + rows - 1))
+        self.row += rows + 1
 
     def _fit(self, column: int, text: str) -> None:
         self._fit_length(column, max((len(line) for line in text.splitlines()), default=0))
@@ -269,6 +292,7 @@ class Tab:
             yield from self.ws.iter_rows(min_row=start, max_row=self.ws.max_row)
 
     def finish(self, *, freeze_after: int) -> None:
+        """Column widths, row heights, frozen headings and the printed page."""
         ws = self.ws
         for streamed in self.streamed:
             streamed.register_styles()
@@ -277,25 +301,21 @@ class Tab:
                 max(width + 2, MIN_WIDTH), MAX_WIDTH
             )
         self._fit_wrapped_rows()
+        widths = [
+            ws.column_dimensions[get_column_letter(n)].width or MIN_WIDTH
+            for n in range(1, self.last_column + 1)
+        ]
+        table_cm = sum(column_points(w) for w in widths) / POINTS_PER_CM
+        for chart in self.charts:
+            chart.width = min(max(table_cm, CHART_WIDTH[0]), CHART_WIDTH[1])
+        chart_points = max((c.width for c in self.charts), default=0) * POINTS_PER_CM
+        scale = scale_for([*widths, max(chart_points - sum(map(column_points, widths)), 0)])
+        for row, points in self.texts.items():
+            wrap_across(ws, row, self.last_column, widths, points)
         ws.freeze_panes = f"A{freeze_after + 1}"
-        ws.print_title_rows = f"1:{freeze_after}"
-        setup = ws.page_setup
-        setup.orientation = "landscape"
-        setup.paperSize = ws.PAPERSIZE_A4
-        setup.fitToWidth = 1
-        setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        marking = _header_text(_clip(self.cover.marking, HEADER_PART))
-        ws.oddHeader.left.text = "&A"
-        ws.oddHeader.center.text = f"&B{marking}"
-        ws.oddHeader.right.text = (
-            "INTERNAL - NOT FOR PUBLICATION" if self.cover.internal else "Published figures"
-        )
-        # The service is in the title rows printed on every page; the footer's left part
-        # stays short so it never runs into the centred marking.
-        ws.oddFooter.left.text = f"As of {self.cover.as_of}"
-        ws.oddFooter.center.text = f"&B{marking}"
-        ws.oddFooter.right.text = "Page &P of &N"
+        set_up_page(ws, self.cover, title_rows=freeze_after, scale=scale)
+        if not self.streamed:
+            break_pages(ws, self.blocks, title_rows=freeze_after, scale=scale)
 
 
 def write_cell(cell: Any, value: Any, kind: Kind) -> Any:
@@ -346,12 +366,3 @@ def _whole(value: Any) -> bool:
 
 def _is_rag(sheet: Sheet, column: Column) -> bool:
     return column.key == "rag" or (sheet.value_kinds is not None and column.key == "value")
-
-
-def _clip(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
-
-
-def _header_text(text: str) -> str:
-    """Header and footer text: ``&`` starts a control code there, so it is doubled."""
-    return text.replace("&", "&&")
