@@ -105,7 +105,7 @@ def words(pdf: Path) -> list[list[tuple[str, float, float]]]:
 
 
 def test_a4_landscape_and_the_number_of_pages(pdfs: dict[str, Path]) -> None:
-    for name, expected in (("q2", 12), ("q4", 11)):
+    for name, expected in (("q2", 13), ("q4", 13)):
         info = subprocess.run(["pdfinfo", str(pdfs[name])], capture_output=True, text=True).stdout
         assert re.search(rf"^Pages:\s+{expected}$", info, re.M), (name, info)
         size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)

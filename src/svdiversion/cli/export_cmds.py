@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -119,6 +119,7 @@ def xlsx_export(
         vfm=shown.vfm,
         episodes=(episodes_sheet(ledger, options) if disclosure is Disclosure.INTERNAL else None),
         reconciliation=reconciliation,
+        contract=_whole_contract(ledger, options),
     )
     write = partial(xlsx.write_workbook, excel)
     emit_file(ctx, target, write, "returns/return.xlsx", "the return")
@@ -173,6 +174,13 @@ def return_reports(
     costs = unit_costs(ctx) if has_costs else []
     areas, outcomes, value = disclosed_reports(ledger, options, disclosure, costs)
     return Reports(burndown(ledger, options), areas, outcomes, value if has_costs else None)
+
+
+def _whole_contract(ledger: Ledger, options: ReportOptions) -> Burndown | None:
+    """For a window, the burn-down of the whole contract on the same date (its chart)."""
+    from ..reports.burndown import burndown
+
+    return burndown(ledger, replace(options, window=None)) if options.window else None
 
 
 def ledger_files(ledger: Ledger) -> list[LedgerFile]:

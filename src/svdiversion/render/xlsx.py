@@ -26,7 +26,6 @@ from dataclasses import dataclass, replace
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart
 from openpyxl.packaging.custom import StringProperty
 
 from ..reports.areas import AreasReport
@@ -35,6 +34,7 @@ from ..reports.outcomes import OutcomesReport
 from ..reports.vfm import VfmReport
 from .outcome_sheets import outcomes_sheets
 from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, vfm_sheets
+from .xlsx_charts import areas_chart, contract_sheet, spend_chart
 from .xlsx_cover import Cover, LedgerFile, cover
 from .xlsx_rows import EXCEL_ROWS, Streamed, splice
 from .xlsx_tab import (
@@ -45,7 +45,6 @@ from .xlsx_tab import (
     MONEY_FORMAT,
     PERCENT_FORMAT,
     Tab,
-    categories,
 )
 
 # What the CLI and the tests use: the cover and the files it lists are made in
@@ -77,6 +76,8 @@ class ExcelReturn:
     vfm: VfmReport | None = None
     episodes: Sheet | None = None
     reconciliation: tuple[Sheet, ...] = ()
+    contract: Burndown | None = None
+    """For a window: the whole contract's burn-down, charted to the window's end."""
 
 
 def workbook_bytes(excel: ExcelReturn, *, max_rows: int = EXCEL_ROWS) -> bytes:
@@ -186,18 +187,14 @@ def burndown_tab(book: Workbook, excel: ExcelReturn) -> None:
             ],
         )
     )
+    freeze = table.header_row
+    if excel.contract is not None and table.rows:  # a window: the contract to its end
+        label = excel.cover.period_label
+        table = tab.table(contract_sheet(report, excel.contract, label))
+        freeze = HEADING_ROWS
     if table.rows:
-        chart = LineChart()
-        chart.title = "Cumulative spend against profile"
-        chart.y_axis.title = "£"
-        chart.y_axis.number_format = "£#,##0"
-        chart.y_axis.scaling.min = 0
-        for key in ("cumulative_planned", "cumulative_actual", "budget"):
-            chart.add_data(table.reference(key, with_header=True), titles_from_data=True)
-        categories(chart, table.reference("period"))
-        chart.series[2].graphicalProperties.line.dashStyle = "dash"
-        tab.chart(chart)
-    tab.finish(freeze_after=table.header_row)
+        tab.chart(spend_chart(table, window=excel.contract is not None))
+    tab.finish(freeze_after=freeze)
 
 
 def areas_tab(book: Workbook, excel: ExcelReturn) -> None:
@@ -205,16 +202,7 @@ def areas_tab(book: Workbook, excel: ExcelReturn) -> None:
     tab = Tab(book, "Areas", sheet.title, excel.cover)
     table = tab.table(sheet)
     if table.rows:
-        chart = BarChart()
-        chart.type = "col"
-        chart.grouping = "clustered"
-        chart.title = "Allocation and spend by area"
-        chart.y_axis.title = "£"
-        chart.y_axis.number_format = "£#,##0"
-        for key in ("allocated", "actual"):
-            chart.add_data(table.reference(key, with_header=True), titles_from_data=True)
-        categories(chart, table.reference("area"))
-        tab.chart(chart)
+        tab.chart(areas_chart(table))
     tab.finish(freeze_after=table.header_row)
 
 

@@ -115,7 +115,8 @@ def break_pages(ws: Any, blocks: list[Block], *, title_rows: int, scale: int) ->
     usable -= _height(ws, 1, title_rows)
     used = 0.0
     for block in blocks:
-        height = _height(ws, block.first_row, block.last_row)
+        # A one-table tab's title and column headers are among the rows on every page.
+        height = _height(ws, max(block.first_row, title_rows + 1), block.last_row)
         gap = _height(ws, title_rows + 1, block.first_row - 1) if block is blocks[0] else 0.0
         used += gap
         if used + height > usable and height <= usable and used > 0:

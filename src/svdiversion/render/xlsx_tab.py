@@ -60,7 +60,7 @@ ADDITIVE = {Kind.MONEY, Kind.COUNT}
 HEADING_ROWS = 3
 """Title, marking and period: the rows above the first table on every tab."""
 MIN_WIDTH = 8
-CHART_HEIGHT = 8.0  # cm
+CHART_HEIGHT = 8.5  # cm
 CHART_WIDTH = (16.0, 26.0)  # cm, least and most: as wide as the tab's columns between
 POINTS_PER_CM = 72 / 2.54
 
@@ -249,11 +249,13 @@ class Tab:
             if axis.title is not None:
                 axis.title.tx.rich.bodyPr = RichTextProperties(rot=0, vert="horz")
         chart.height = CHART_HEIGHT
-        self.ws.add_chart(chart, f"A{self.row}")
+        # A row below the block's first: a chart starting right at a page break would
+        # print the top of its frame at the foot of the page before.
+        self.ws.add_chart(chart, f"A{self.row + 1}")
         self.charts.append(chart)
         rows = math.ceil(CHART_HEIGHT * POINTS_PER_CM / LINE_HEIGHT)
-        self.blocks.append(Block(self.row, self.row + rows - 1))
-        self.row += rows + 1
+        self.blocks.append(Block(self.row, self.row + rows))
+        self.row += rows + 2
 
     def _fit(self, column: int, text: str) -> None:
         self._fit_length(column, max((len(line) for line in text.splitlines()), default=0))
