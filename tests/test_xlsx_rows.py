@@ -1,6 +1,7 @@
 """The ledger rows of a workbook, written as XML by ``render.xlsx_rows`` rather than cell
 by cell by openpyxl: every cell must read back exactly as openpyxl's own would, and a
-table longer than a worksheet is left to the CSV export, saying so."""
+table longer than a worksheet is left to the CSV export, saying so. And how a tab too
+wide for the page prints."""
 
 from __future__ import annotations
 
@@ -131,3 +132,28 @@ def test_a_table_longer_than_a_worksheet_is_left_to_the_csv_export() -> None:
         ],
     ]
     assert ws.tables == {}
+
+
+def test_a_tab_too_wide_for_eight_points_runs_on_to_further_pages() -> None:
+    """Fitting ten 60-character columns to an A4 width would print 11-point text at about
+    4 points: the tab prints at 73% instead, the first column on every page."""
+    wide = Sheet(
+        "wide",
+        "Wide",
+        tuple(Column(f"c{n}", f"c{n}") for n in range(10)),
+        [["x" * 58] * 10],
+    )
+    narrow = Sheet("narrow", "Narrow", (Column("a", "a"), Column("b", "b")), [["x", "y"]])
+    book = Workbook()
+    for sheet in (wide, narrow):
+        tab = Tab(book, sheet.title, sheet.title, COVER)
+        tab.finish(freeze_after=tab.table(sheet).header_row)
+    wide_ws, narrow_ws = book["Wide"], book["Narrow"]
+    assert wide_ws.page_setup.scale == 73
+    assert wide_ws.sheet_properties.pageSetUpPr.fitToPage is False
+    assert (wide_ws.print_title_cols, wide_ws.print_title_rows) == ("$A:$A", "$1:$6")
+    assert narrow_ws.sheet_properties.pageSetUpPr.fitToPage is True
+    assert (narrow_ws.page_setup.fitToWidth, narrow_ws.page_setup.fitToHeight) == (1, 0)
+    assert narrow_ws.print_title_cols is None
+    for ws in (wide_ws, narrow_ws):
+        assert (ws.page_setup.orientation, ws.page_setup.paperSize) == ("landscape", 9)  # 9 is A4
