@@ -17,10 +17,12 @@ their totals.
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import IO, Any
@@ -48,6 +50,9 @@ ZIP64_FROM = 500_000
 """Rows from which the worksheet part may pass 2 GiB and is written as ZIP64."""
 _EPOCH = date(1899, 12, 30).toordinal()
 _CR = {"\r": "&#13;"}  # else an XML reader reads a carriage return as a line feed
+# Text that needs no escaping, cannot be read as a formula and keeps its spaces: it starts
+# and ends with no space, starts with none of = + - @, and holds no & < > or control.
+_PLAIN = re.compile(r"(?:[^\s=+\-@&<>\x00-\x1f\x7f][^&<>\x00-\x1f\x7f]*)?(?<!\s)")
 _ROW_NUMBER = re.compile(r'<row r="(\d+)"')
 _NAMESPACES = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -176,6 +181,10 @@ _SAMPLES = (
 def render(value: Any, kind: Kind) -> Rendered:
     """A value as ``write_cell`` would write it: its style key, XML and lines."""
     if isinstance(value, str):
+        if _PLAIN.fullmatch(value):  # most ledger text: nothing to escape or watch for
+            wrapped = kind is Kind.TEXT and len(value) > MAX_WIDTH
+            xml = f' t="inlineStr"><is><t>{value}</t></is></c>'
+            return ("text", kind is Kind.TEXT, False, wrapped), xml, _lines(value) if wrapped else 1
         text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         wrapped = kind is Kind.TEXT and len(text) > MAX_WIDTH
         keep = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
@@ -201,8 +210,13 @@ def _lines(text: str) -> int:
 
 
 def splice(book: bytes, streamed: Sequence[Streamed], out: IO[bytes]) -> None:
-    """Copy the workbook ``book`` to ``out`` with each streamed tab's rows put in place."""
+    """Copy the workbook ``book`` to ``out`` with each streamed tab's rows put in place.
+
+    Python's cyclic garbage collector is paused meanwhile: the rows' strings make no
+    reference cycles, and its passes over the ledger's millions of objects cost about a
+    tenth of the time at a million rows."""
     with (
+        _collector_paused(),
         zipfile.ZipFile(io.BytesIO(book)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
     ):
@@ -218,6 +232,17 @@ def splice(book: bytes, streamed: Sequence[Streamed], out: IO[bytes]) -> None:
             big = len(rows.rows) >= ZIP64_FROM
             with target.open(info.filename, "w", force_zip64=big) as part:
                 _write(part.write, head, rows.xml_rows(), tail)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def _write(write: Callable[[bytes], Any], head: str, blocks: Iterable[str], tail: str) -> None:
