@@ -469,6 +469,9 @@ def test_internal_return_is_exact_and_says_so_on_every_tab(made: dict[str, Made]
     assert episodes.titles[:4] == ["episode_id", "cyp_ref", "area", "referral_date"]
     assert all(c.number_format == DATE_FORMAT for c in episodes.column("referral_date"))
     assert list(book["Episodes"].tables) == ["Episodes"]
+    # The filter takes in every episode, the last one too.
+    last = episodes.header_row + len(episodes.rows)
+    assert book["Episodes"].tables["Episodes"].ref.endswith(f"{last}")
 
 
 def test_reconciliation_of_the_month(made: dict[str, Made]) -> None:
