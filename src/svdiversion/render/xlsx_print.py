@@ -35,7 +35,6 @@ WIDER_FONT = 1.1
 HEADER_PART = 60
 """Longest service name or marking in a page header or footer: Excel refuses a workbook
 whose header or footer is longer than 255 characters in all."""
-WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,9 @@
 
 A :class:`Tab` writes the heading rows (service, protective marking, period), then one
 :class:`~.sheets.Sheet` after another as a table: typed cells with number formats, live
-totals where the report's total is the sum above it, notes once each; then fits the
-columns and rows, freezes the headings and sets up the printed page. :func:`write_cell`
+totals where the report's total is the sum above it, notes once each, charts below;
+then fits the columns and rows, freezes the headings and sets up the printed page
+(:mod:`.xlsx_print`). Rows of a long table may be left to :mod:`.xlsx_rows`. :func:`write_cell`
 is the one place a value becomes a cell.
 """
 
@@ -80,7 +81,7 @@ RAG_FILLS = {
 THIN = Side(style="thin")
 RIGHT = Alignment(horizontal="right")
 WRAP = Alignment(wrap_text=True, vertical="top")
-# Titles, markings and notes run on across the empty cells to their right.
+# A table's title runs on across the empty cells to its right.
 ON_ONE_LINE = Alignment(wrap_text=False, vertical="top")
 
 
