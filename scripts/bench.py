@@ -609,7 +609,12 @@ def targets(timings: list[Timing], sizes: list[int]) -> list[str]:
 
 
 def merged(
-    path: Path, timings: list[Timing], info: dict[str, str], sizes: list[int], only: str
+    path: Path,
+    timings: list[Timing],
+    info: dict[str, str],
+    sizes: list[int],
+    only: str,
+    load: float,
 ) -> tuple[list[Timing], dict[str, str], list[int]]:
     """The timings of the document at ``path`` with the rows of ``timings`` put in their
     place, its machine section saying when and at which commit they were measured."""
@@ -638,7 +643,8 @@ def merged(
     everything = sorted(kept + timings, key=lambda t: (t.size, order(t.tool, old)))
     note = (
         f"{info['date']} at {info['commit']} (`scripts/bench.py --only '{only}'`), "
-        f"load average {os.getloadavg()[0]:.2f} when it started"
+        f"load average {load:.2f} when it started and {os.getloadavg()[0]:.2f} when it "
+        "ended (on a machine shared with other work, a load over 1 makes wall times longer)"
     )
     kept_info[f"'{only}' rows measured"] = note
     every_size = sorted({t.size for t in everything if t.size} | set(sizes))
@@ -672,10 +678,11 @@ def main() -> None:
     )
     args = parser.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    load = os.getloadavg()[0]
     timings, _ = bench(sizes, args.runs, args.tool_runs, args.cache, args.only)
     info = machine()
     if args.only:
-        timings, info, sizes = merged(args.out, timings, info, sizes, args.only)
+        timings, info, sizes = merged(args.out, timings, info, sizes, args.only, load)
     text = report(timings, info, sizes, args.runs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     temporary = args.out.with_name(f".{args.out.name}.tmp")
