@@ -87,3 +87,41 @@ def test_a_whole_process_flushes_its_output_and_keeps_its_exit_code(tmp_path: Pa
     )
     assert failed.returncode == 1
     assert failed.stdout.startswith("ledger/transactions.csv:1:1: E007 ")
+
+
+def test_only_some_commands_are_measured_again_and_the_rest_kept(tmp_path: Path) -> None:
+    """``--only WORDS`` times the commands whose name holds the words and puts their rows
+    into the document, every other row as it was."""
+    out = tmp_path / "performance.md"
+    before = (REPO / "docs/performance.md").read_text(encoding="utf-8")
+    out.write_text(before, encoding="utf-8")
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts/bench.py"),
+            "--only",
+            "export xlsx",
+            "--sizes",
+            "1000",
+            "--runs",
+            "1",
+            "--cache",
+            str(tmp_path / "cache"),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    old = [line for line in before.splitlines() if line.startswith("| ")]
+    assert next(r for r in rows if r.startswith("| 1,000 | ")).startswith(
+        "| 1,000 | svdiversion export xlsx | "
+    )
+    kept = [r for r in old if " | svdiversion check | " in r]
+    assert kept and all(r in rows for r in kept)
+    assert "- 'export xlsx' rows measured: " in text
+    assert "export xlsx --as-of 2026-06-30" in text

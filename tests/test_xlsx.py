@@ -330,6 +330,17 @@ def test_burndown_tab_rows_total_and_chart(made: dict[str, Made]) -> None:
         ("'Burn-down'!J6", "'Burn-down'!$J$7:$J$27", "'Burn-down'!$A$7:$A$27"),
     ]
     assert chart.series[2].graphicalProperties.line.prstDash == "dash"
+    assert_reads_right(chart, "Month")
+
+
+def assert_reads_right(chart: Any, category: str) -> None:
+    """Straight lines, the category axis at the foot with a title, whole pounds from £0."""
+    assert all(s.smooth is False for s in chart.series) or type(chart).__name__ == "BarChart"
+    assert (chart.x_axis.axPos, chart.x_axis.tickLblPos, chart.x_axis.delete) == ("b", "low", False)
+    assert chart.x_axis.title.tx.rich.p[0].r[0].t == category
+    assert (chart.y_axis.axPos, chart.y_axis.delete) == ("l", False)
+    assert chart.y_axis.numFmt.formatCode == "£#,##0"
+    assert chart.y_axis.scaling.min == 0
 
 
 def test_a_quarter_shows_its_three_months(made: dict[str, Made]) -> None:
@@ -338,8 +349,29 @@ def test_a_quarter_shows_its_three_months(made: dict[str, Made]) -> None:
     assert [r[0].value for r in found.rows] == ["2024-07", "2024-08", "2024-09", "Total"]
     assert [pence(c.value) for c in found.column("Actual")[:3]] == [2584782, 2471954, 2479647]
     assert sum_formula(ws, found.column("Actual")[3]) == 7536383
+    # The chart shows the contract from its start to the quarter's end, the quarter marked.
+    contract = table(ws, "The contract to the end of 2024/25 Q2, cumulative")
+    assert contract.titles == ["Month", "Cum. planned", "Cum. actual", "Budget ceiling",
+                               "2024/25 Q2"]  # fmt: skip
+    months = [r[0].value for r in contract.rows]
+    assert (months[0], months[-1], len(months)) == ("2023-07", "2024-09", 15)
+    marked = [(r[0].value, r[4].value) for r in contract.rows if r[4].value is not None]
+    assert [(m, pence(v)) for m, v in marked] == [
+        ("2024-07", 31871222),
+        ("2024-08", 34343176),
+        ("2024-09", 36822823),
+    ]
+    assert ws.freeze_panes == "A4"  # two tables: the heading rows stay in view
     [chart] = ws._charts
-    assert chart.series[0].val.numRef.f == "'Burn-down'!$E$7:$E$9"
+    first, last = contract.header_row + 1, contract.header_row + 15
+    assert [(s.tx.strRef.f, s.val.numRef.f) for s in chart.series] == [
+        (f"'Burn-down'!{c}{contract.header_row}", f"'Burn-down'!${c}${first}:${c}${last}")
+        for c in "BCDE"
+    ]
+    window = chart.series[3]
+    assert window.marker.symbol == "circle"
+    assert window.graphicalProperties.line.w > chart.series[1].graphicalProperties.line.w
+    assert_reads_right(chart, "Month")
 
 
 def test_areas_tab_agrees_with_areas_json_and_has_a_bar_chart(made: dict[str, Made]) -> None:
@@ -370,6 +402,7 @@ def test_areas_tab_agrees_with_areas_json_and_has_a_bar_chart(made: dict[str, Ma
         ("'Areas'!B6", "'Areas'!$B$7:$B$13", "'Areas'!$A$7:$A$13"),
         ("'Areas'!C6", "'Areas'!$C$7:$C$13", "'Areas'!$A$7:$A$13"),
     ]
+    assert_reads_right(chart, "Area")
 
 
 def test_outcomes_tab_is_disclosure_controlled(made: dict[str, Made]) -> None:
@@ -448,6 +481,9 @@ def test_internal_return_is_exact_and_says_so_on_every_tab(made: dict[str, Made]
     assert episodes.titles[:4] == ["episode_id", "cyp_ref", "area", "referral_date"]
     assert all(c.number_format == DATE_FORMAT for c in episodes.column("referral_date"))
     assert list(book["Episodes"].tables) == ["Episodes"]
+    # The filter takes in every episode, the last one too.
+    last = episodes.header_row + len(episodes.rows)
+    assert book["Episodes"].tables["Episodes"].ref.endswith(f"{last}")
 
 
 def test_reconciliation_of_the_month(made: dict[str, Made]) -> None:
@@ -524,7 +560,7 @@ def test_frozen_headings_widths_print_set_up(made: dict[str, Made]) -> None:
     assert {ws.title: ws.freeze_panes for ws in book.worksheets} == {
         "Cover": "A4",
         "Summary": "A4",
-        "Burn-down": "A7",
+        "Burn-down": "A4",
         "Areas": "A7",
         "Outcomes": "A4",
         "Value for money": "A4",
@@ -538,9 +574,26 @@ def test_frozen_headings_widths_print_set_up(made: dict[str, Made]) -> None:
         assert ws.oddFooter.center.text == "&BOFFICIAL-SENSITIVE"
         assert ws.oddHeader.right.text == "Published figures"
         assert ws.oddFooter.right.text == "Page &P of &N"
+    for ws in book.worksheets:  # headings and notes are wrapped across the tab's columns
+        merged = {r.min_row: (r.min_col, r.max_col) for r in ws.merged_cells.ranges}
+        assert merged[1] == merged[2] == merged[3] == (1, ws.max_column), ws.title
+        notes = [row[0] for row in ws.iter_rows(min_row=4) if row[0].font.i and row[0].value]
+        for note in notes:
+            assert merged[note.row] == (1, ws.max_column), (ws.title, note.value)
+            assert note.alignment.wrap_text
+    outcomes = book["Outcomes"]
+    assert [b.id for b in outcomes.row_breaks.brk]  # each table starts on a page with room
+    for name in ("Burn-down", "Areas"):  # charts below their tables, from column A
+        ws = book[name]
+        [chart] = ws._charts
+        assert chart.anchor._from.col == 0
+        assert chart.anchor._from.row + 1 > table(ws, ws["A5"].value).header_row + 2
     summary = book["Summary"]
     assert summary.print_title_rows == "$1:$3"
-    assert summary.column_dimensions["A"].width == 31  # "Variance (treasurer - budget)" + 2
+    # Fitted to its text ("Variance (treasurer - budget)" + 2 is 31), the Summary would not
+    # fit A4 at 8 points; its widest text columns are narrowed and wrap instead.
+    assert summary.column_dimensions["A"].width == 25
+    assert summary.page_setup.fitToWidth == 1
     assert book["Transactions"].column_dimensions["I"].width == 37
 
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -26,7 +27,7 @@ from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
 from .common import AsOf, fail, workspace_root
 from .month_end import window_reconciliation
-from .output import FolderOut, WorkbookOut, emit, file_target, folder_target, write_into
+from .output import FolderOut, WorkbookOut, emit_file, file_target, folder_target, write_into
 from .reports import Month as MonthOption
 from .reports import (
     Period,
@@ -118,21 +119,19 @@ def xlsx_export(
         files=ledger_files(ledger, [*([UNIT_COSTS] if shown.vfm else []), *read]),
         reconciliation=status,
     )
-    data = xlsx.workbook_bytes(
-        xlsx.ExcelReturn(
-            cover,
-            shown.burndown,
-            shown.areas,
-            shown.outcomes,
-            transactions_sheet(ledger, options),
-            vfm=shown.vfm,
-            episodes=(
-                episodes_sheet(ledger, options) if disclosure is Disclosure.INTERNAL else None
-            ),
-            reconciliation=reconciliation,
-        )
+    excel = xlsx.ExcelReturn(
+        cover,
+        shown.burndown,
+        shown.areas,
+        shown.outcomes,
+        transactions_sheet(ledger, options),
+        vfm=shown.vfm,
+        episodes=(episodes_sheet(ledger, options) if disclosure is Disclosure.INTERNAL else None),
+        reconciliation=reconciliation,
+        contract=_whole_contract(ledger, options),
     )
-    emit(ctx, data, target, "returns/return.xlsx", "the return")
+    write = partial(xlsx.write_workbook, excel)
+    emit_file(ctx, target, write, "returns/return.xlsx", "the return")
     _said(ctx, f"wrote {out} ({disclosure.value}, as of {options.as_of})")
 
 
@@ -220,6 +219,13 @@ def return_reports(
     costs = unit_costs(ctx) if has_costs else []
     areas, outcomes, value = disclosed_reports(ledger, options, disclosure, costs)
     return Reports(burndown(ledger, options), areas, outcomes, value if has_costs else None)
+
+
+def _whole_contract(ledger: Ledger, options: ReportOptions) -> Burndown | None:
+    """For a window, the burn-down of the whole contract on the same date (its chart)."""
+    from ..reports.burndown import burndown
+
+    return burndown(ledger, replace(options, window=None)) if options.window else None
 
 
 def ledger_files(ledger: Ledger, also: list[str] | None = None) -> list[LedgerFile]:

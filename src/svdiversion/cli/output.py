@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, BinaryIO, NoReturn
 
 import typer
 
@@ -67,6 +67,23 @@ def emit_chunks(
             for chunk in chunks:
                 stream.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
                 written()
+    except OSError as exc:
+        _cannot_write(out, exc)
+
+
+def emit_file(
+    ctx: typer.Context,
+    out: Path,
+    write: Callable[[BinaryIO], None],
+    example: str,
+    what: str = "it",
+) -> None:
+    """What ``write`` writes to a stream, into the file ``out`` through the guard: for a
+    file format (a workbook) that is made straight into its file rather than in memory."""
+    target = file_target(ctx, out, example, what)
+    try:
+        with atomic_writer(target) as stream:
+            write(stream)
     except OSError as exc:
         _cannot_write(out, exc)
 

@@ -8,6 +8,7 @@ are in :mod:`.outcome_sheets`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -41,7 +42,7 @@ class Sheet:
     name: str
     title: str
     columns: tuple[Column, ...]
-    rows: list[list[Any]]
+    rows: Sequence[list[Any]]
     total: list[Any] | None = None
     notes: list[str] = field(default_factory=list)
     value_kinds: list[Kind] | None = None

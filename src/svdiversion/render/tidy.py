@@ -23,8 +23,6 @@ import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
-from enum import Enum
-from typing import Any
 
 from ..core.ledger import Ledger
 from ..reports.areas import AreasReport
@@ -34,6 +32,7 @@ from ..reports.options import ReportOptions
 from ..reports.outcomes import OutcomesReport
 from ..reports.vfm import VfmReport
 from .cells import CsvWriter, inert, machine
+from .lazy_rows import ColumnRows
 from .outcome_sheets import outcomes_sheets
 from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .tabular import sheet_csv
@@ -224,7 +223,7 @@ def transactions_sheet(ledger: Ledger, options: ReportOptions) -> Sheet:
         "transactions",
         f"Transactions {_scope(options)}",
         TRANSACTION_COLUMNS,
-        [[_plain(source[c.key][i]) for c in TRANSACTION_COLUMNS] for i in kept],
+        ColumnRows([source[c.key] for c in TRANSACTION_COLUMNS], kept),
         total=[
             "Total",
             None,
@@ -257,7 +256,7 @@ def episodes_sheet(ledger: Ledger, options: ReportOptions) -> Sheet:
         "episodes",
         f"Referral episodes {_scope(options)}",
         columns,
-        [[_plain(column[i]) for column in values] for i in kept],
+        ColumnRows(values, kept),
         notes=[
             "Rows of ledger/outcomes.csv referred in the period covered and on or before the "
             "as-of date, as the ledger records them now: a start, end or status recorded "
@@ -278,7 +277,3 @@ def _rows_in(days: Sequence[date], options: ReportOptions) -> list[int]:
         for i, day in enumerate(days)
         if day <= options.as_of and (window is None or day in window)
     ]
-
-
-def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, Enum) else value

@@ -2,30 +2,48 @@
 
 A :class:`Tab` writes the heading rows (service, protective marking, period), then one
 :class:`~.sheets.Sheet` after another as a table: typed cells with number formats, live
-totals where the report's total is the sum above it, notes once each; then fits the
-columns and rows, freezes the headings and sets up the printed page. :func:`write_cell`
+totals where the report's total is the sum above it, notes once each, charts below;
+then fits the columns and rows, freezes the headings and sets up the printed page
+(:mod:`.xlsx_print`). Rows of a long table may be left to :mod:`.xlsx_rows`. :func:`write_cell`
 is the one place a value becomes a cell.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.drawing.text import RichTextProperties
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from ..core.money import from_pence
 from .cells import human, looks_like_formula
 from .sheets import Column, Kind, Sheet
 from .xlsx_cover import Cover
+from .xlsx_print import (
+    BODY_POINTS,
+    SMALLEST_SCALE,
+    Block,
+    break_pages,
+    column_points,
+    narrowed,
+    scale_for,
+    scale_of,
+    set_up_page,
+    wrap_across,
+)
+from .xlsx_rows import LINE_HEIGHT, MAX_WIDTH, Streamed, column_values, longest
 
 MONEY_FORMAT = "£#,##0.00;-£#,##0.00"
 PERCENT_FORMAT = "0.0%"
@@ -45,16 +63,18 @@ ADDITIVE = {Kind.MONEY, Kind.COUNT}
 
 HEADING_ROWS = 3
 """Title, marking and period: the rows above the first table on every tab."""
-MIN_WIDTH, MAX_WIDTH = 8, 60
-LINE_HEIGHT = 15  # points: one line of the default 11-point font
-HEADER_PART = 60
-"""Longest service name or marking in a page header or footer: Excel refuses a workbook
-whose header or footer is longer than 255 characters in all."""
+MIN_WIDTH = 8
+CHART_HEIGHT = 8.5  # cm
+CHART_WIDTH = (16.0, 26.0)  # cm, least and most: as wide as the tab's columns between
+POINTS_PER_CM = 72 / 2.54
 
-TITLE = Font(bold=True, size=14)
-BOLD = Font(bold=True)
-WARNING = Font(bold=True, color="C00000")
-NOTE = Font(italic=True, color="595959")
+# Named, as the workbook's default font is: a font without a name is printed in whatever
+# the spreadsheet falls back to (LibreOffice: a serif, wider than the widths allow for).
+FONT = "Calibri"
+TITLE = Font(name=FONT, bold=True, size=14)
+BOLD = Font(name=FONT, bold=True, size=BODY_POINTS)
+WARNING = Font(name=FONT, bold=True, size=BODY_POINTS, color="C00000")
+NOTE = Font(name=FONT, italic=True, size=BODY_POINTS, color="595959")
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 RAG_FILLS = {
     "green": PatternFill("solid", fgColor="C6EFCE"),
@@ -64,7 +84,7 @@ RAG_FILLS = {
 THIN = Side(style="thin")
 RIGHT = Alignment(horizontal="right")
 WRAP = Alignment(wrap_text=True, vertical="top")
-# Titles, markings and notes run on across the empty cells to their right.
+# A table's title runs on across the empty cells to its right.
 ON_ONE_LINE = Alignment(wrap_text=False, vertical="top")
 
 
@@ -100,28 +120,34 @@ class Tab:
         self.widths: dict[int, int] = {}
         self.notes: set[str] = set()
         self.last_column = 1
+        self.streamed: list[Streamed] = []
+        self.blocks: list[Block] = []
+        self.charts: list[Any] = []
+        self.texts: dict[int, float] = {1: TITLE.sz, 2: BODY_POINTS, 3: BODY_POINTS}
+        """Rows of one text across the tab (headings, notes): their font's points."""
         title_cell = write_cell(self.ws.cell(1, 1), f"{cover.service}: {title}", Kind.TEXT)
-        title_cell.font, title_cell.alignment = TITLE, ON_ONE_LINE
+        title_cell.font = TITLE
         marking = write_cell(self.ws.cell(2, 1), f"{cover.marking}. {cover.banner}", Kind.TEXT)
         marking.font = WARNING if cover.internal else BOLD
-        marking.alignment = ON_ONE_LINE
-        period = write_cell(
-            self.ws.cell(3, 1), f"As of {cover.as_of}. Period: {cover.period}.", Kind.TEXT
-        )
-        period.alignment = ON_ONE_LINE
+        write_cell(self.ws.cell(3, 1), f"As of {cover.as_of}. Period: {cover.period}.", Kind.TEXT)
         self.row = HEADING_ROWS + 2
 
-    def table(self, sheet: Sheet, *, excel_table: str | None = None) -> Placed:
+    def table(
+        self, sheet: Sheet, *, excel_table: str | None = None, stream: bool = False
+    ) -> Placed:
+        """``sheet`` as a table below what is written so far. With ``stream`` its rows are
+        left to :func:`.xlsx_rows.splice` (see :class:`.xlsx_rows.Streamed`)."""
         ws = self.ws
-        rows = sheet.all_rows()
         shown = [
             i
             for i, _ in enumerate(sheet.columns)
-            if i == 0 or any(row[i] is not None for row in rows)
+            if i == 0
+            or any(v is not None for v in column_values(sheet.rows, i))
+            or (sheet.total is not None and sheet.total[i] is not None)
         ]
         heading = write_cell(ws.cell(self.row, 1), sheet.title, Kind.TEXT)
         heading.font, heading.alignment = BOLD, ON_ONE_LINE
-        header = self.row + 1
+        start, header = self.row, self.row + 1
         for number, i in enumerate(shown, 1):
             column = sheet.columns[i]
             cell = write_cell(ws.cell(header, number), column.title, Kind.TEXT)
@@ -131,13 +157,13 @@ class Tab:
                 cell.alignment = RIGHT
             self._fit(number, column.title)
         first = header + 1
-        for r, row in enumerate(sheet.rows):
-            for number, i in enumerate(shown, 1):
-                column = sheet.columns[i]
-                cell = write_cell(ws.cell(first + r, number), row[i], sheet.kind_of(r, column))
-                self._fit(number, human(row[i], sheet.kind_of(r, column)))
-                if isinstance(row[i], str) and row[i] in RAG_FILLS and _is_rag(sheet, column):
-                    cell.fill = RAG_FILLS[row[i]]
+        if stream:
+            kinds = [sheet.columns[i].kind for i in shown]
+            self.streamed.append(Streamed(ws, first, sheet.rows, shown, kinds, self._styled))
+            for number, (i, kind) in enumerate(zip(shown, kinds, strict=True), 1):
+                self._fit_length(number, longest(column_values(sheet.rows, i), kind))
+        else:
+            self._rows(sheet, shown, first)
         total_row = None
         if sheet.total is not None:
             total_row = first + len(sheet.rows)
@@ -145,17 +171,16 @@ class Tab:
                 self._total(sheet, i, number, total_row, first, subtotal=excel_table is not None)
         end = total_row or first + len(sheet.rows) - 1
         if excel_table and sheet.rows:
-            last = get_column_letter(len(shown))
-            table = Table(displayName=excel_table, ref=f"A{header}:{last}{end - 1}")
-            table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-            ws.add_table(table)
+            self._excel_table(excel_table, sheet, shown, header)
         self.row = max(end, header) + 1
         for note in sheet.notes:
             if note not in self.notes:
                 self.notes.add(note)
                 cell = write_cell(ws.cell(self.row, 1), note, Kind.TEXT)
-                cell.font, cell.alignment = NOTE, ON_ONE_LINE
+                cell.font = NOTE
+                self.texts[self.row] = BODY_POINTS
                 self.row += 1
+        self.blocks.append(Block(start, self.row - 1))
         self.row += 1
         self.last_column = max(self.last_column, len(shown))
         return Placed(
@@ -168,6 +193,33 @@ class Tab:
             {sheet.columns[i].key: number for number, i in enumerate(shown, 1)},
         )
 
+    def _excel_table(self, name: str, sheet: Sheet, shown: list[int], header: int) -> None:
+        """The header and rows (not the total) as an Excel table with filters."""
+        ref = f"A{header}:{get_column_letter(len(shown))}{header + len(sheet.rows)}"
+        table = Table(displayName=name, ref=ref, autoFilter=AutoFilter(ref=ref))
+        # Named here: openpyxl would read every cell of the table to find the header.
+        table.tableColumns = [
+            TableColumn(id=n, name=clean_text(sheet.columns[i].title))
+            for n, i in enumerate(shown, 1)
+        ]
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+        self.ws.add_table(table)
+
+    def _styled(self, value: Any, kind: Kind, top: bool) -> Any:
+        cell = write_cell(Cell(self.ws), value, kind)
+        if top:
+            cell.alignment = _top(cell.alignment)
+        return cell
+
+    def _rows(self, sheet: Sheet, shown: list[int], first: int) -> None:
+        for r, row in enumerate(sheet.rows):
+            for number, i in enumerate(shown, 1):
+                column = sheet.columns[i]
+                cell = write_cell(self.ws.cell(first + r, number), row[i], sheet.kind_of(r, column))
+                self._fit(number, human(row[i], sheet.kind_of(r, column)))
+                if isinstance(row[i], str) and row[i] in RAG_FILLS and _is_rag(sheet, column):
+                    cell.fill = RAG_FILLS[row[i]]
+
     def _total(
         self, sheet: Sheet, i: int, number: int, row: int, first: int, *, subtotal: bool
     ) -> None:
@@ -175,7 +227,7 @@ class Tab:
         assert sheet.total is not None
         column, value = sheet.columns[i], sheet.total[i]
         cell = self.ws.cell(row, number)
-        above = [r[i] for r in sheet.rows]
+        above = list(column_values(sheet.rows, i))
         if (
             column.kind in ADDITIVE
             and _whole(value)
@@ -193,22 +245,53 @@ class Tab:
         cell.border = Border(top=THIN)
         self._fit(number, human(value, column.kind))
 
-    def chart(self, chart: Any, table: Placed) -> None:
+    def chart(self, chart: Any) -> None:
+        """A chart below what is written so far, as wide as the tab (set by ``finish``)."""
         chart.x_axis.delete = False  # openpyxl hides the axes unless told otherwise
         chart.y_axis.delete = False
-        chart.width, chart.height = 24, 12
-        anchor = f"{get_column_letter(self.last_column + 2)}{table.header_row}"
-        self.ws.add_chart(chart, anchor)
+        for axis in (chart.x_axis, chart.y_axis):  # titles read across, never on end
+            if axis.title is not None:
+                axis.title.tx.rich.bodyPr = RichTextProperties(rot=0, vert="horz")
+        chart.height = CHART_HEIGHT
+        # A row below the block's first: a chart starting right at a page break would
+        # print the top of its frame at the foot of the page before.
+        self.ws.add_chart(chart, f"A{self.row + 1}")
+        self.charts.append(chart)
+        rows = math.ceil(CHART_HEIGHT * POINTS_PER_CM / LINE_HEIGHT)
+        self.blocks.append(Block(self.row, self.row + rows))
+        self.row += rows + 2
 
     def _fit(self, column: int, text: str) -> None:
-        longest = max((len(line) for line in text.splitlines()), default=0)
-        self.widths[column] = max(self.widths.get(column, 0), longest)
+        self._fit_length(column, max((len(line) for line in text.splitlines()), default=0))
+
+    def _fit_length(self, column: int, length: int) -> None:
+        self.widths[column] = max(self.widths.get(column, 0), length)
+
+    def _narrow_text(self, widths: list[float]) -> list[float]:
+        """A tab too wide for the page at 8 points: its widest text columns narrower, their
+        long text wrapped, so that it fits (see :func:`.xlsx_print.narrowed`)."""
+        long_text = {
+            cell.column
+            for row in self._written_rows()
+            if row and row[0].row not in self.texts
+            for cell in row
+            if isinstance(cell.value, str) and len(cell.value) > 20
+        }
+        fitted = narrowed(widths, long_text)
+        for number, (old, new) in enumerate(zip(widths, fitted, strict=True), 1):
+            if new < old:
+                self.ws.column_dimensions[get_column_letter(number)].width = new
+                for (cell,) in self.ws.iter_rows(min_col=number, max_col=number):
+                    if isinstance(cell.value, str) and len(cell.value) > new - 2:
+                        cell.alignment = WRAP
+        self._fit_wrapped_rows()
+        return fitted
 
     def _fit_wrapped_rows(self) -> None:
         """Spreadsheets do not grow a row for wrapped text written by a program: give each
         row with wrapped text the height its longest cell needs, so lines never overlap."""
         ws = self.ws
-        for row in ws.iter_rows():
+        for row in self._written_rows():
             lines = 1
             for cell in row:
                 if not (cell.alignment.wrap_text and isinstance(cell.value, str)):
@@ -222,37 +305,45 @@ class Tab:
             if lines > 1:
                 ws.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
                 for cell in row:  # the row's other cells line up with its first line
-                    old = cell.alignment
-                    cell.alignment = Alignment(
-                        horizontal=old.horizontal, wrap_text=old.wrap_text, vertical="top"
-                    )
+                    cell.alignment = _top(cell.alignment)
+
+    def _written_rows(self) -> Iterator[tuple[Any, ...]]:
+        """The rows written by openpyxl: streamed rows are sized as they are written (see
+        :mod:`.xlsx_rows`), and asking openpyxl for them would make a cell of each."""
+        start = 1
+        for streamed in self.streamed:
+            yield from self.ws.iter_rows(min_row=start, max_row=streamed.first_row - 1)
+            start = streamed.last_row + 1
+        if start <= self.ws.max_row:
+            yield from self.ws.iter_rows(min_row=start, max_row=self.ws.max_row)
 
     def finish(self, *, freeze_after: int) -> None:
+        """Column widths, row heights, frozen headings and the printed page."""
         ws = self.ws
+        for streamed in self.streamed:
+            streamed.register_styles()
         for column, width in self.widths.items():
             ws.column_dimensions[get_column_letter(column)].width = min(
                 max(width + 2, MIN_WIDTH), MAX_WIDTH
             )
         self._fit_wrapped_rows()
+        widths = [
+            ws.column_dimensions[get_column_letter(n)].width or MIN_WIDTH
+            for n in range(1, self.last_column + 1)
+        ]
+        if scale_for(widths) < SMALLEST_SCALE and not self.streamed:
+            widths = self._narrow_text(widths)
+        table_cm = sum(column_points(w) for w in widths) / POINTS_PER_CM
+        for chart in self.charts:
+            chart.width = min(max(table_cm, CHART_WIDTH[0]), CHART_WIDTH[1])
+        chart_points = max((c.width for c in self.charts), default=0) * POINTS_PER_CM
+        scale = scale_of(max(sum(map(column_points, widths)), chart_points))
+        for row, points in self.texts.items():
+            wrap_across(ws, row, self.last_column, widths, points)
         ws.freeze_panes = f"A{freeze_after + 1}"
-        ws.print_title_rows = f"1:{freeze_after}"
-        setup = ws.page_setup
-        setup.orientation = "landscape"
-        setup.paperSize = ws.PAPERSIZE_A4
-        setup.fitToWidth = 1
-        setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        marking = _header_text(_clip(self.cover.marking, HEADER_PART))
-        ws.oddHeader.left.text = "&A"
-        ws.oddHeader.center.text = f"&B{marking}"
-        ws.oddHeader.right.text = (
-            "INTERNAL - NOT FOR PUBLICATION" if self.cover.internal else "Published figures"
-        )
-        # The service is in the title rows printed on every page; the footer's left part
-        # stays short so it never runs into the centred marking.
-        ws.oddFooter.left.text = f"As of {self.cover.as_of}"
-        ws.oddFooter.center.text = f"&B{marking}"
-        ws.oddFooter.right.text = "Page &P of &N"
+        set_up_page(ws, self.cover, title_rows=freeze_after, scale=scale)
+        if not self.streamed:
+            break_pages(ws, self.blocks, title_rows=freeze_after, scale=scale)
 
 
 def write_cell(cell: Any, value: Any, kind: Kind) -> Any:
@@ -260,7 +351,7 @@ def write_cell(cell: Any, value: Any, kind: Kind) -> Any:
     if value is None or value == "":
         return cell
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        text = clean_text(value)
         cell.value = text
         cell.data_type = "s"  # openpyxl would take "=..." for a formula
         if looks_like_formula(text):
@@ -282,10 +373,19 @@ def write_cell(cell: Any, value: Any, kind: Kind) -> Any:
     return cell
 
 
+def clean_text(text: str) -> str:
+    """Text without the control characters a workbook cannot hold (each becomes U+FFFD)."""
+    return str(ILLEGAL_CHARACTERS_RE.sub("\ufffd", text))
+
+
 def categories(chart: Any, labels: Any) -> None:
     """Text labels along the x axis (openpyxl would refer to them as numbers)."""
     for series in chart.series:
         series.cat = AxDataSource(strRef=StrRef(f=str(labels)))
+
+
+def _top(old: Alignment) -> Alignment:
+    return Alignment(horizontal=old.horizontal, wrap_text=old.wrap_text, vertical="top")
 
 
 def _whole(value: Any) -> bool:
@@ -294,12 +394,3 @@ def _whole(value: Any) -> bool:
 
 def _is_rag(sheet: Sheet, column: Column) -> bool:
     return column.key == "rag" or (sheet.value_kinds is not None and column.key == "value")
-
-
-def _clip(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
-
-
-def _header_text(text: str) -> str:
-    """Header and footer text: ``&`` starts a control code there, so it is doubled."""
-    return text.replace("&", "&&")
