@@ -31,7 +31,7 @@ from ..outcomes import OutcomesReport, QuarterRow, publish
 from ..outcomes.cells import TOTAL, Key, ReleaseCells, release_cells, with_cells
 from ..outcomes.counting import MonthEnds
 from ..outcomes.publishing import with_rates
-from ..outcomes.windows import window_report
+from ..outcomes.windows import window_difference, window_report
 from .intervals import Range, System, Unknown
 from .linking import History
 from .linking import Release as Linked
@@ -164,8 +164,7 @@ class Publisher:
             cells: list[Cell] = []
             for column in QUARTER_COLUMNS:
                 late, early = _total(end, column), _total(before, column)
-                both = isinstance(late, int) and isinstance(early, int)
-                cells.append(int(late) - int(early) if both else symbol)
+                cells.append(window_difference(late, early, symbol, True))
             rows.append(QuarterRow(row.label, *cells))
         outcomes = replace(release.outcomes, quarters=tuple(rows))
         return replace(release, outcomes=with_rates(outcomes))

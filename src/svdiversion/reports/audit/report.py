@@ -18,6 +18,7 @@ from ...core.fiscal import DateRange, Month, parse_fy, parse_month, parse_quarte
 from ...core.ledger import Ledger
 from ..disclosure import Cell
 from ..outcomes.cells import Key, is_flow, release_cells
+from ..outcomes.windows import window_difference
 from .intervals import Range
 from .release import Exposure, Publisher, exposures, linked
 
@@ -118,12 +119,7 @@ def _is_difference(publisher: Publisher, window: DateRange) -> bool:
     symbol = publisher.policy.suppressed_symbol
     for key, cell in shown.items():
         late, early = end.get(key, 0), before.get(key, 0)
-        if not is_flow(key):
-            expected = late
-        elif isinstance(late, str) or isinstance(early, str):
-            expected = symbol
-        else:
-            expected = late - early
+        expected = window_difference(late, early, symbol, True) if is_flow(key) else late
         if cell != expected:
             return False
     return True

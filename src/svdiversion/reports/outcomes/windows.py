@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ...core.fiscal import DateRange, Month, months_between
-from ..disclosure import Cell
+from ..disclosure import Cell, Disclosure
 from .cells import BY_AREA, Key, is_flow, release_cells, with_cells
 from .publishing import with_rates
 from .shapes import OutcomesReport, WorkshopRow
@@ -26,16 +26,14 @@ def window_report(
     """``end``: cumulative to the window's last day; ``before``: cumulative to the day
     before it starts (``None`` when nothing can come before it)."""
     symbol = end.policy.suppressed_symbol
+    published = end.disclosure is Disclosure.PUBLISHED
     late = release_cells(end).cells
     early = release_cells(before).cells if before is not None else {}
 
     def difference(key: Key, value: Cell) -> Cell:
         if not is_flow(key):
             return value
-        earlier = early.get(key, 0)
-        if isinstance(value, str) or isinstance(earlier, str):
-            return symbol
-        return value - earlier
+        return window_difference(value, early.get(key, 0), symbol, published)
 
     cells = {key: difference(key, value) for key, value in late.items()}
     shown = with_cells(end, cells)
@@ -59,6 +57,17 @@ def window_report(
         ),
     )
     return with_rates(report)
+
+
+def window_difference(late: Cell, early: Cell, symbol: str, published: bool) -> Cell:
+    """A window's count from the counts at its ends. Published, a hidden end hides it, and
+    so does a difference of 0 between two rounded counts: the true count is then 0 to 4,
+    and a 0 would read as none (a window's 0 is shown only where both ends are a true 0)."""
+    if isinstance(late, str) or isinstance(early, str):
+        return symbol
+    if published and late == early != 0:
+        return symbol
+    return late - early
 
 
 def _workshops_in(shown: OutcomesReport, before: OutcomesReport | None) -> tuple[WorkshopRow, ...]:
