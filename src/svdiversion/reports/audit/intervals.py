@@ -123,21 +123,33 @@ class System:
         return {u for i in self._of.get(unknown, []) for u, _ in self.constraints[i].terms}
 
     def derive(self, max_rounds: int = 200) -> dict[Unknown, Range]:
-        """Every unknown's interval after propagation to a fixed point. Only what changed
-        since the last call is looked at first: adding constraints to a system at a fixed
-        point and deriving again reaches the fixed point of the whole."""
-        pending, self._fresh = self._fresh, set()
+        """Every unknown's interval after propagation to a fixed point."""
+        self.narrow(max_rounds)
+        return {u: Range(self.lo[u], self.hi[u]) for u in self.lo}
+
+    def narrow(self, max_rounds: int = 200) -> set[Unknown]:
+        """Propagate to a fixed point; the unknowns whose interval changed. Only what
+        changed since the last call is looked at first: adding constraints to a system at a
+        fixed point and propagating again reaches the fixed point of the whole."""
+        pending = self._fresh
+        changed = {u for i in pending for u, _ in self.constraints[i].terms}
+        self._fresh = set()
         rounds = 0
         while pending and rounds < max_rounds:
             rounds += 1
             touched: set[Unknown] = set()
             for index in sorted(pending):
                 touched |= self._narrow(self.constraints[index])
+            changed |= touched
             pending = {i for u in touched for i in self._of[u]}
-        crossed = [u for u in self.lo if self.lo[u] > self.hi[u]]
+        crossed = [u for u in changed if self.lo[u] > self.hi[u]]
         if crossed:
             raise Inconsistent(crossed)
-        return {u: Range(self.lo[u], self.hi[u]) for u in self.lo}
+        return changed
+
+    def range(self, unknown: Unknown) -> Range | None:
+        """The interval of ``unknown`` as propagated so far (``None`` if it is not one)."""
+        return Range(self.lo[unknown], self.hi[unknown]) if unknown in self.lo else None
 
     def _narrow(self, constraint: Constraint) -> set[Unknown]:
         """Bound each unknown of one constraint by what the others allow."""

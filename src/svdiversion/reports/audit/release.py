@@ -145,7 +145,7 @@ class Publisher:
         while True:
             trial = self._history.copy()
             trial.add(linked(release))
-            found = exposures_in(trial)
+            found = exposures_in(trial, since=len(trial.releases) - 1)
             hide = _to_hide(trial.system, found, exact, release) if found else set()
             if not hide:
                 self._history = trial
@@ -211,25 +211,32 @@ def exposures(policy: DisclosurePolicy, releases: list[Linked]) -> tuple[System,
     return history.system, exposures_in(history)
 
 
-def exposures_in(history: History) -> list[Exposure]:
+def exposures_in(history: History, since: int = 0) -> list[Exposure]:
     """A hidden count is exposed when fewer than ``protection_interval`` values remain for
     it; so is a rounded count (the reader would know it better than rounding says); a
     change between two period ends when it is known to be a small count (1 to 4) to
-    fewer than ``protection_interval`` values."""
-    policy = history.policy
-    ranges = history.system.derive()
+    fewer than ``protection_interval`` values.
+
+    With ``since``, the releases before that index were free of exposures when the system
+    last stood still, so only their counts narrowed since then are looked at again."""
+    policy, system = history.policy, history.system
+    changed = system.narrow()
     found: list[Exposure] = []
-    for release in history.releases:
+    for index, release in enumerate(history.releases):
+        new = index >= since
         for key, cell in release.shown.cells.items():
-            got = ranges.get((release.tag, key))
-            if got is None:
-                continue  # a quarter's row: a difference of published totals
-            if cell != 0 and got.values < policy.protection_interval:
-                found.append(Exposure(release.tag, key, cell, got, (release.tag, key)))
-    for unknown, got in ranges.items():
-        if _is_change(unknown) and _small(got, policy):
-            assert isinstance(unknown, tuple)
-            found.append(Exposure(unknown[2], unknown[3], None, got, unknown))
+            unknown = (release.tag, key)
+            if cell == 0 or not (new or unknown in changed):
+                continue
+            got = system.range(unknown)
+            if got is not None and got.values < policy.protection_interval:
+                found.append(Exposure(release.tag, key, cell, got, unknown))
+    flows = changed if since else system.lo.keys()
+    for flow in flows:
+        if isinstance(flow, tuple) and _is_change(flow):
+            got = system.range(flow)
+            if got is not None and _small(got, policy):
+                found.append(Exposure(flow[2], flow[3], None, got, flow))
     return found
 
 
