@@ -286,7 +286,9 @@ def bench(
             timings.append(measure(0, tool, argv, 0, runs))
     for size in sizes:
         tx = workspace(cache, "tx", size)
-        ep = workspace(cache, "ep", size) if not only else tx
+        # The episode workspaces are made only when a command timed on them is asked for.
+        on_episodes = not only or any(w in only for w in ("episodes", "outcomes", "disclosure"))
+        ep = workspace(cache, "ep", size) if on_episodes else tx
         spend = journal(tx) if not only else tx
         slow = tool_runs if size < 1_000_000 else 1
         mixed = shuffled(tx) if not only else tx

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import TX_HEADER, WORKSHOP_HEADER, inline
+from helpers import EPISODE_HEADER, TX_HEADER, WORKSHOP_HEADER, inline, load_ledger, make_workspace
 from svdiversion.core.models import MeasureValue, TransactionKind, TransactionRow, WorkshopRow
 from svdiversion.load.header import TableSpec
 from svdiversion.load.tables import read_table
@@ -335,3 +335,27 @@ def test_missing_file(tmp_path: Path) -> None:
             "create ledger/transactions.csv with its header row (see docs/ledger-format.md)",
         )
     ]
+
+
+def test_first_counts_count_each_group_once_at_its_smallest_value(tmp_path: Path) -> None:
+    """Children who first started on each day, by area and in all: a child with two
+    episodes in one area counts once, on the earlier start; one who moved counts in each
+    area, and once in all."""
+    root = make_workspace(
+        tmp_path,
+        outcomes=f"""
+        {EPISODE_HEADER}
+        EP-1,CYP-00001,north,2023-08-01,police,12,group,completed,2023-08-10,2023-09-30,Y,N
+        EP-2,CYP-00001,north,2023-10-01,police,12,group,engaged,2023-10-05,,,
+        EP-3,CYP-00001,south,2023-11-01,police,12,group,engaged,2023-11-07,,,
+        EP-4,CYP-00002,south,2023-11-02,school,14,group,referred,,,,
+        EP-5,CYP-00003,south,2023-08-01,school,15,group,engaged,2023-08-10,,,
+        """,
+    )
+    table = load_ledger(root).episodes
+    assert table.first_counts(["area", "cyp_ref"], "start_date", ["area"]) == {
+        ("north", date(2023, 8, 10)): 1,
+        ("south", date(2023, 11, 7)): 1,
+        ("south", date(2023, 8, 10)): 1,
+    }
+    assert table.first_counts(["cyp_ref"], "start_date") == {(date(2023, 8, 10),): 2}

@@ -113,6 +113,14 @@ class Columns(Protocol):
         the column ``value`` per name in ``how`` ("sum" of integers; "min", "max")."""
         ...
 
+    def first_counts(
+        self, keys: Sequence[str], value: str, by: Sequence[str]
+    ) -> dict[tuple[Any, ...], int]:
+        """How many distinct combinations of ``keys`` have each smallest (first) value of
+        ``value``, by the keys in ``by`` (a part of ``keys``): ``{(*by, first): groups}``.
+        Rows where ``value`` is None are left out."""
+        ...
+
     def without(self, rows: set[int]) -> Columns: ...
 
 
@@ -179,6 +187,14 @@ class Table:
         else:
             found = self.store.aggregate(keys, None, ("count",), where)
         return {key: totals[0] for key, totals in found.items()}
+
+    def first_counts(
+        self, keys: Sequence[str], value: str, by: Sequence[str] = ()
+    ) -> dict[tuple[Any, ...], int]:
+        """How many distinct combinations of ``keys`` first have each value of ``value``
+        (its smallest), by ``by`` (some of ``keys``): the children who first started on
+        each day, by area, say. Rows where ``value`` is None are left out."""
+        return self.store.first_counts(keys, value, by)
 
     def _used(self, keys: Sequence[Key | None]) -> set[str]:
         return set().union(*(_names(key) for key in keys if key is not None))
@@ -282,6 +298,19 @@ class ListColumns:
                 for i, fold in enumerate(folds):
                     totals[i] = fold(totals[i], number)
         return {key: tuple(totals) for key, totals in found.items()}
+
+    def first_counts(
+        self, keys: Sequence[str], value: str, by: Sequence[str]
+    ) -> dict[tuple[Any, ...], int]:
+        first: dict[tuple[Any, ...], Any] = {}
+        for *key, found in zip(*(self.data[k] for k in keys), self.data[value], strict=True):
+            if found is None:
+                continue
+            group = tuple(key)
+            if group not in first or found < first[group]:
+                first[group] = found
+        where = [list(keys).index(b) for b in by]
+        return dict(Counter((*(g[i] for i in where), v) for g, v in first.items()))
 
     def without(self, rows: set[int]) -> ListColumns:
         count = len(next(iter(self.data.values()), ()))

@@ -125,6 +125,30 @@ class ArrowColumns:
         rows = zip(*key_values, strict=True) if keys else [()] * found.num_rows
         return dict(zip(rows, zip(*results, strict=True), strict=True))
 
+    def first_counts(
+        self, keys: Sequence[str], value: str, by: Sequence[str]
+    ) -> dict[tuple[Any, ...], int]:
+        arrays: dict[str, pa.Array] = {"v": self._arrow(value)}
+        lookups: dict[str, list[Any] | None] = {}
+        for i, key in enumerate(keys):
+            arrays[f"k{i}"], lookups[f"k{i}"] = self._key(key)
+        table = pa.table(arrays)
+        table = kernel("filter", table, kernel("is_valid", table.column("v")))
+        if table.num_rows == 0:
+            return {}
+        names = [f"k{i}" for i in range(len(keys))]
+        firsts = group_by(table, names, [("v", "min")])
+        kept = [names[list(keys).index(b)] for b in by]
+        found = group_by(firsts, [*kept, "v_min"], [([], "count_all")])
+        columns = []
+        for name in kept:
+            codes = found.column(name).to_pylist()
+            lookup = lookups[name]
+            columns.append(codes if lookup is None else [lookup[c] for c in codes])
+        columns.append(found.column("v_min").to_pylist())
+        counts = found.column("count_all").to_pylist()
+        return dict(zip(zip(*columns, strict=True), counts, strict=True))
+
     def without(self, rows: set[int]) -> ArrowColumns:
         keep = pa.array([i not in rows for i in range(self._length())], pa.bool_())
         return ArrowColumns(

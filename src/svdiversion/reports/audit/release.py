@@ -175,17 +175,14 @@ class _Children:
     month end: each child's first start month, counted once and summed."""
 
     def __init__(self, ledger: Ledger) -> None:
-        first_in: dict[tuple[str, str], int] = {}
-        first: dict[str, int] = {}
-        for (area, child, month), _ in ledger.episodes.counts(
-            ["area", "cyp_ref", ("start_date", _month_index)]
+        table = ledger.episodes
+        started: Counter[tuple[int, str]] = Counter()
+        for (area, day), count in table.first_counts(
+            ["area", "cyp_ref"], "start_date", ["area"]
         ).items():
-            if month is None:
-                continue
-            first_in[area, child] = min(month, first_in.get((area, child), month))
-            first[child] = min(month, first.get(child, month))
-        started = Counter((m, area) for (area, _), m in first_in.items())
-        started.update((m, TOTAL) for m in first.values())
+            started[_month_index(day), area] += count
+        for (day,), count in table.first_counts(["cyp_ref"], "start_date").items():
+            started[_month_index(day), TOTAL] += count
         self._by_month = sorted(started.items())
 
     def at(self, month_end: date) -> dict[str, int]:
@@ -198,8 +195,8 @@ class _Children:
         return found
 
 
-def _month_index(day: date | None) -> int | None:
-    return day.year * 12 + day.month - 1 if day is not None else None
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
 
 
 def exposures(policy: DisclosurePolicy, releases: list[Linked]) -> tuple[System, list[Exposure]]:
