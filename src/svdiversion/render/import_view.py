@@ -14,27 +14,16 @@ from typing import Any
 from ..finance.drafts import Proposal
 from .console import make_console, sheets_group, show
 from .json_reports import dumps, money
-from .sheets import Column, Kind, Sheet
+from .sheets import Column, Sheet
 from .tabular import sheet_csv
+from .tidy import TRANSACTION_COLUMNS
 
 
 def proposal_sheet(proposal: Proposal, ids: Sequence[str]) -> Sheet:
     return Sheet(
         "import",
         f"Rows to import for {proposal.month} ({proposal.month.fy_period})",
-        (
-            Column("id", "id"),
-            Column("date", "date", Kind.DATE),
-            Column("kind", "kind"),
-            Column("budget_line", "budget_line"),
-            Column("area", "area"),
-            Column("amount", "amount", Kind.MONEY),
-            Column("reference", "reference"),
-            Column("counterparty", "counterparty"),
-            Column("description", "description"),
-            Column("tranche", "tranche"),
-            Column("source", "source"),
-        ),
+        (*TRANSACTION_COLUMNS, Column("source", "source")),
         [
             [
                 row_id,
