@@ -108,8 +108,7 @@ def test_any_day_publishes_the_month_end_before_it() -> None:
 
 def _linked(days: dict[date, dict[tuple[str, ...], Any]]) -> list[Release]:
     return [
-        Release(f"as of {day}", day, ReleaseCells(cells, window=False))
-        for day, cells in sorted(days.items())
+        Release(f"as of {day}", day, ReleaseCells(cells)) for day, cells in sorted(days.items())
     ]
 
 

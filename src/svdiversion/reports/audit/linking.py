@@ -9,7 +9,6 @@ are differences of these releases, so they add nothing: see :mod:`..outcomes.win
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from math import ceil
@@ -90,14 +89,6 @@ class History:
             children = {k for r in (earlier, release) for k in r.shown.cells if k[0] == "children"}
             _consecutive(self.system, earlier, release, self._keys | children)
         self.releases.append(release)
-
-
-def linked_system(releases: Sequence[Release], policy: DisclosurePolicy) -> System:
-    """Every release's cells as unknowns, tied by every sum a reader knows."""
-    history = History(policy)
-    for release in sorted(releases, key=lambda r: r.as_of):
-        history.add(release)
-    return history.system
 
 
 def _within(system: System, release: Release, keys: set[Key]) -> None:

@@ -43,7 +43,6 @@ class ReleaseCells:
     """The cells of one release, by name, as shown (or exact, for the truth)."""
 
     cells: Mapping[Key, Cell]
-    window: bool
 
 
 def release_cells(
@@ -74,7 +73,7 @@ def release_cells(
             cells["workshop", workshop.kind, who] = getattr(workshop, who)
     for area, value in (children or {}).items():
         cells["children", area] = value
-    return ReleaseCells(cells, window=report.window is not None)
+    return ReleaseCells(cells)
 
 
 def additive_sums(cells: Mapping[Key, Cell]) -> list[tuple[Key, list[Key]]]:
