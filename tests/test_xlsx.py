@@ -207,7 +207,9 @@ def test_cover_says_whose_return_and_which_files_made_it(made: dict[str, Made]) 
         "--disclosure published --out FILE"
     )
     assert "Reconciliation" not in about
-    files = table(book["Cover"], "Ledger files it was made from")
+    files = table(
+        book["Cover"], "Files it was made from (ledger, settings, unit costs, finance inputs)"
+    )
     expected = [
         "config/areas.yaml",
         "config/settings.yaml",

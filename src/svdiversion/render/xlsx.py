@@ -139,7 +139,7 @@ def cover_tab(book: Workbook, cover: Cover) -> None:
     tab.table(
         Sheet(
             "files",
-            "Ledger files it was made from",
+            "Files it was made from (ledger, settings, unit costs, finance inputs)",
             (
                 Column("path", "File"),
                 Column("sha256", "SHA-256"),
