@@ -90,7 +90,7 @@ def run_batch(batch: Batch, examples: int, batch_seed: int) -> None:
             batch.tally.examples += 1
         with tempfile.TemporaryDirectory() as tmp:
             try:
-                fuzzing.check_case(case, Path(tmp))
+                fuzzing.check_case(case, Path(tmp), fuzzing.TIME_LIMIT)
             except fuzzing.ContractBroken as broken:
                 if broken.signature in batch.known:
                     batch.tally.repeats[broken.signature] += 1

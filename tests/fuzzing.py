@@ -14,8 +14,10 @@ The contract (:func:`check_contract`), for every command run on a case:
 * the exit code is 0, 1 or 2, and no exception but ``SystemExit`` escapes (no traceback,
   and none printed either);
 * no file of the workspace changes (same SHA-256 before and after) and none appears;
-* each command finishes within :data:`TIME_LIMIT` seconds and grows the process by less
-  than :data:`MEMORY_LIMIT` bytes;
+* each command grows the process by less than :data:`MEMORY_LIMIT` bytes and is
+  interrupted after :data:`WATCHDOG` seconds (a hang, not a speed test); the long run
+  (``make fuzz``) also holds each command to :data:`TIME_LIMIT` seconds, which ``make
+  test`` does not: no test asserts wall-clock time on a machine it does not know;
 * ``check --format json`` prints the documented JSON (``ok``, ``problems``, ``counts``)
   that agrees with its exit code (2 exactly when a file is missing or unreadable: E001,
   E002), and every problem has a line, except those two codes (docs/checks.md: only "a
@@ -1222,16 +1224,20 @@ EXCERPT = re.compile(r"^ +\d+ \| ")  # the quoted line under a problem: `  3 | T
 
 
 def check_contract(
-    root: Path, commands: Sequence[Sequence[str]], fault: Fault | None = None
+    root: Path,
+    commands: Sequence[Sequence[str]],
+    fault: Fault | None = None,
+    time_limit: float | None = None,
 ) -> list[Run]:
     """Run ``commands`` on the workspace at ``root`` and assert the contract of the module
-    docstring; raise :class:`ContractBroken` at the first clause broken."""
+    docstring; raise :class:`ContractBroken` at the first clause broken. ``time_limit``
+    (seconds a command may take) is for the long run on a known machine."""
     before = snapshot(root)
     runs: list[Run] = []
     for args in commands:
         result = run(root, tuple(args))
         runs.append(result)
-        check_run(result)
+        check_run(result, time_limit)
         check_untouched(result, before, snapshot(root))
         if result.args == CHECK_JSON:
             check_json_problems(result, fault)
@@ -1243,8 +1249,9 @@ def check_contract(
     return runs
 
 
-def check_run(result: Run) -> None:
-    """Exit 0, 1 or 2 in bounded time; no exception but SystemExit, and no traceback."""
+def check_run(result: Run, time_limit: float | None = None) -> None:
+    """Exit 0, 1 or 2 without hanging (within ``time_limit`` seconds when one is given);
+    no exception but SystemExit, and no traceback."""
     exc = result.exception
     if isinstance(exc, Overran):
         clause = "slow" if exc.what == "time" else "memory"
@@ -1259,8 +1266,8 @@ def check_run(result: Run) -> None:
             raise ContractBroken(result, "traceback", "printed", stream[-2000:])
     if result.exit_code not in (0, 1, 2):
         raise ContractBroken(result, "exit-code", str(result.exit_code), result.stderr[-500:])
-    if result.seconds > TIME_LIMIT:
-        detail = f"took {result.seconds:.1f} s, over the {TIME_LIMIT:.0f} s limit"
+    if time_limit is not None and result.seconds > time_limit:
+        detail = f"took {result.seconds:.1f} s, over the {time_limit:.0f} s limit"
         raise ContractBroken(result, "slow", "time", detail)
 
 
@@ -1388,12 +1395,12 @@ def describe_exception(exc: BaseException) -> str:
     return "\n".join(lines[-24:])
 
 
-def check_case(case: Case, root: Path) -> list[Run]:
+def check_case(case: Case, root: Path, time_limit: float | None = None) -> list[Run]:
     """Write ``case`` into the empty folder ``root`` and check the contract on it; the
     message of a failure lists the mutations."""
     write_workspace(root, case.overlay)
     try:
-        return check_contract(root, case.commands, case.fault)
+        return check_contract(root, case.commands, case.fault, time_limit)
     except ContractBroken as broken:
         broken.args = (f"{broken.args[0]}\nmutations:\n  " + "\n  ".join(case.describe()),)
         raise
