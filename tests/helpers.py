@@ -231,30 +231,15 @@ def run_cli(*args: str, env: Mapping[str, str | None] | None = None) -> CliResul
     return CliResult(result.exit_code, result.stdout, result.stderr)
 
 
-NOBODY = 65534
-
-
-def readable_by_everyone(root: Path) -> Path:
-    """``root`` and everything in it readable by any user, and the folders above it that
-    this user owns passable (pytest's temporary folders are private to their owner)."""
-    import os
-
-    for folder in root.parents:
-        if folder == Path("/") or folder.stat().st_uid != os.geteuid():
-            break
-        folder.chmod(folder.stat().st_mode | 0o011)  # others may pass through, not list
-    for path in [root, *root.rglob("*")]:
-        path.chmod(path.stat().st_mode | (0o555 if path.is_dir() else 0o444))
-    return root
-
-
 def run_unprivileged(*args: str) -> subprocess.CompletedProcess[str]:
-    """``svdiversion ARGS`` in a process that obeys file permissions: as root (who reads
-    and writes anywhere) it runs as the user ``nobody``, without capabilities."""
+    """``svdiversion ARGS`` in a process that obeys file permissions. As root (who reads
+    and writes anywhere) it keeps its user and drops every capability, so a folder's mode
+    bits bind it as they bind the folder's owner; it stays the owner of the clone, so it
+    imports the package wherever the clone is, however private the folders above it."""
     import os
     import sys
 
-    drop = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+    drop = ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"]
     return subprocess.run(
         [*(drop if os.geteuid() == 0 else []), sys.executable, "-m", "svdiversion", *args],
         capture_output=True,

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import readable_by_everyone, run_cli, run_unprivileged
+from helpers import run_cli, run_unprivileged
 
 AS_OF = "2025-03-31"
 
@@ -207,12 +207,6 @@ def test_out_with_the_terminal_table_is_a_usage_error(
 # --------------------------------------------------------------- a folder we may not write
 
 
-@pytest.fixture
-def open_workspace_copy(shipped: Path) -> Path:
-    """The shipped workspace in a folder every user can read (pytest's own is private)."""
-    return readable_by_everyone(shipped)
-
-
 @pytest.mark.slow  # processes of their own
 @pytest.mark.parametrize(
     "args",
@@ -224,14 +218,14 @@ def open_workspace_copy(shipped: Path) -> Path:
     ids=["check", "report", "export xlsx"],
 )
 def test_out_in_a_read_only_folder_is_exit_2_and_writes_nothing(
-    open_workspace_copy: Path, args: tuple[str, ...]
+    shipped: Path, args: tuple[str, ...]
 ) -> None:
-    folder = open_workspace_copy / "returns"
+    folder = shipped / "returns"
     folder.mkdir()
     (folder / "old.xlsx").write_bytes(b"old")
     folder.chmod(0o555)
     target = folder / "old.xlsx"
-    done = run_unprivileged("-C", str(open_workspace_copy), *args, "--out", str(target))
+    done = run_unprivileged("-C", str(shipped), *args, "--out", str(target))
     assert done.returncode == 2, done.stderr
     assert f"cannot write {target}: permission denied" in done.stderr
     assert "Traceback" not in done.stderr
