@@ -208,6 +208,7 @@ def test_megabytes_of_trailing_blank_lines_are_never_parsed_by_pyarrow(
     code, _, err = check_json(shipped)
     assert (code, parsed) == (0, []), err
 
+
 @pytest.mark.slow  # a million columns: the size is the point
 def test_a_header_with_a_million_columns_is_refused_up_front(shipped: Path) -> None:
     table = rows(shipped)

@@ -23,6 +23,7 @@ from .. import __version__
 from ..core.fiscal import DateRange, Month
 from ..core.ledger import Ledger
 from ..load import UNIT_COSTS
+from ..load.presence import present
 from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
 from .common import AsOf, fail, workspace_root
@@ -215,7 +216,7 @@ def return_reports(
     from ..reports.burndown import burndown
     from ..reports.pack import disclosed_reports
 
-    has_costs = (workspace_root(ctx) / UNIT_COSTS).exists()
+    has_costs = present(workspace_root(ctx) / UNIT_COSTS)
     costs = unit_costs(ctx) if has_costs else []
     areas, outcomes, value = disclosed_reports(ledger, options, disclosure, costs)
     return Reports(burndown(ledger, options), areas, outcomes, value if has_costs else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from datetime import date
 from enum import StrEnum
@@ -13,14 +14,24 @@ import typer
 
 from ..core.fiscal import DateRange, parse_fy, parse_month, parse_period, parse_quarter
 from ..core.ledger import Ledger
-from ..core.models import UnitCost
+from ..core.models import FIRST_DATE, LAST_DATE, UnitCost
 from ..core.problems import Problem
 from ..load import load_unit_costs
+from ..load.presence import present
 from ..render.problems import problems_text
 from ..reports.disclosure import Disclosure
 from ..reports.options import Bucket, ReportOptions
 from . import output
-from .common import EXIT_PROBLEMS, AsOf, fail, load_clean, workspace_root
+from .common import (
+    EXIT_PROBLEMS,
+    AsOf,
+    exit_code,
+    fail,
+    load_clean,
+    outside_range,
+    within_range,
+    workspace_root,
+)
 from .month_end import window_reconciliation
 from .output import OutFile
 
@@ -34,10 +45,15 @@ class Format(StrEnum):
 
 def _window_parser(parse: Any) -> Any:
     def parser(text: str) -> DateRange:
+        year = re.match(r"\s*(\d{4})", text)
+        if year and not FIRST_DATE.year <= int(year[1]) <= LAST_DATE.year:
+            raise outside_range(text)  # before the window: 9999's December has no end
         try:
-            return parse(text)  # type: ignore[no-any-return]
+            window: DateRange = parse(text)
         except ValueError as exc:
             raise typer.BadParameter(str(exc)) from None
+        within_range(text, window.start, window.end)
+        return window
 
     return parser
 
@@ -149,7 +165,7 @@ def unit_costs(ctx: typer.Context) -> list[UnitCost]:
     """config/unit_costs.yaml (optional: none when the file is not there), or the command
     stops with its located problems."""
     root = workspace_root(ctx)
-    if not (root / "config/unit_costs.yaml").exists():
+    if not present(root / "config/unit_costs.yaml"):
         return []
     costs, problems = load_unit_costs(root)
     if costs is None or problems:
@@ -158,7 +174,7 @@ def unit_costs(ctx: typer.Context) -> list[UnitCost]:
             "config/unit_costs.yaml has problems; correct it, or remove it to leave the "
             "break-even table out",
             "see docs/ledger-format.md",
-            EXIT_PROBLEMS,
+            exit_code(problems) or EXIT_PROBLEMS,
         )
     return costs
 

@@ -45,6 +45,7 @@ from ..core.table import Table
 from .commentary import COMMENTARY, load_commentary_file
 from .forecasts import FORECASTS, load_forecasts
 from .header import TableSpec
+from .presence import present
 from .shares import SHARES, load_shares
 from .tables import read_table
 from .yamldoc import YamlDoc, as_written_by_the_tool, read_yaml, shape_problems
@@ -87,7 +88,7 @@ def workspace_files(root: Path) -> list[str]:
         COMMENTARY,
     ]
     optional = (SETTINGS, CLOSES, SHARES, FORECASTS, COMMENTARY)
-    return [name for name in names if name not in optional or (root / name).exists()]
+    return [name for name in names if name not in optional or present(root / name)]
 
 
 def _is_folder(path: Path) -> bool:
@@ -193,7 +194,7 @@ def _yaml_files(
 
     areas_file = _model(root, AREAS, AreasFile, problems, remember)
     settings = (
-        _model(root, SETTINGS, Settings, problems) if (root / SETTINGS).exists() else Settings()
+        _model(root, SETTINGS, Settings, problems) if present(root / SETTINGS) else Settings()
     )
     contract_names = [name for name in workspace_files(root) if name.startswith("ledger/contract")]
     contracts = [_model(root, name, ContractFile, problems, remember) for name in contract_names]
@@ -222,7 +223,7 @@ def load_unit_costs(root: Path) -> tuple[list[UnitCost] | None, list[Problem]]:
 
 def _closes(root: Path, problems: list[Problem], origins: Origins) -> tuple[MonthClose, ...]:
     """``ledger/closes.yaml``: a malformed file is E502 and counts as no closes."""
-    if not (root / CLOSES).exists():
+    if not present(root / CLOSES):
         return ()
 
     def remember(doc: YamlDoc) -> None:

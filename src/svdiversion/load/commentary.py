@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from ..core.models import Comment, CommentaryFile
 from ..core.problems import Problem
+from .presence import present
 from .yamldoc import YamlDoc, read_yaml, shape_problems
 
 COMMENTARY = "ledger/commentary.yaml"
@@ -32,7 +33,7 @@ Origins = dict[tuple[str, str], list[tuple[str, int, int]]]
 
 def read_commentary(root: Path) -> tuple[YamlDoc | None, tuple[Comment, ...], list[Problem]]:
     """The document (for locating entries), its entries and the located problems."""
-    if not (root / COMMENTARY).exists():
+    if not present(root / COMMENTARY):
         return None, (), []
     doc, problems = read_yaml(root / COMMENTARY, COMMENTARY)
     if doc is None or problems:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from ..core.codes import Code
 from ..core.forecasts import Forecast, ForecastsFile, month_key
 from ..core.problems import Problem
+from .presence import present
 from .yamldoc import YamlDoc, read_yaml, shape_problems
 
 FORECASTS = "ledger/forecasts.yaml"
@@ -40,7 +41,7 @@ PYDANTIC_WORDS = ("Input should", "should match", "should have", "Field required
 def load_forecasts(root: Path, problems: list[Problem], origins: Origins) -> tuple[Forecast, ...]:
     """The workspace's forecasts (none when the file is absent or malformed); problems and
     the place of each entry, line and month (``("forecast", "0")``...) are added."""
-    if not (root / FORECASTS).exists():
+    if not present(root / FORECASTS):
         return ()
     doc, found = read_yaml(root / FORECASTS, FORECASTS)
     if doc is None or found:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from ..core.codes import Code
 from ..core.models import ShareRecord, SharesFile
 from ..core.problems import Problem
+from .presence import present
 from .yamldoc import as_written_by_the_tool, read_yaml, shape_problems
 
 SHARES = "ledger/shares.yaml"
@@ -35,7 +36,7 @@ def read_shares(
 def load_shares(root: Path, problems: list[Problem], origins: Origins) -> tuple[ShareRecord, ...]:
     """The workspace's shares (none when the file is absent or malformed); problems and
     the place of every record (``("share", "0")``...) are added to those given."""
-    if not (root / SHARES).exists():
+    if not present(root / SHARES):
         return ()
     records, found, places = _read(root / SHARES, SHARES)
     problems += found

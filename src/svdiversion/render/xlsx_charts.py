@@ -65,7 +65,10 @@ def spend_chart(table: Placed, *, window: bool) -> Any:
     """Cumulative planned and actual against the budget ceiling, by month."""
     chart = LineChart()
     chart.title = "Cumulative spend against profile"
-    keys = ["cumulative_planned", "cumulative_actual", "budget"] + (["window"] if window else [])
+    # Before the first month with actuals (an as-of date before the contract) the table
+    # has no actual columns: the chart draws the profile and the ceiling alone.
+    wanted = ["cumulative_planned", "cumulative_actual", "budget"] + (["window"] if window else [])
+    keys = [key for key in wanted if key in table.columns]
     for key in keys:
         chart.add_data(table.reference(key, with_header=True), titles_from_data=True)
     categories(chart, table.reference("period"))

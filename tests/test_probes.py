@@ -1,0 +1,116 @@
+"""Crashes by cause: a date option outside the years svdiversion works with, and an
+optional file whose folder cannot be looked at.
+
+Every option that takes a date, a month or a financial window is found by walking the
+command tree, so an option added later is held to the same rule without a test of its own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+
+from helpers import AS_OF, run_cli, run_unprivileged
+from svdiversion.cli import app
+
+# An option's metavar says what it takes; each gets one value before 1900, one after 2199.
+OUTSIDE = {
+    "DATE": ("0001-01-01", "9999-12-31"),
+    "YYYY-MM": ("0001-01", "9999-12"),
+    "YYYY/YY-QN": ("1899/00-Q1", "2199/00-Q4"),
+    "YYYY/YY-PNN": ("1899/00-P01", "2199/00-P12"),
+    "YYYY/YY": ("1899/00", "2199/00"),
+}
+
+
+def date_options() -> list[tuple[tuple[str, ...], str, str]]:
+    """``(command path, option, metavar)`` for every option that takes a date."""
+    found = []
+
+    def walk(command: Any, path: tuple[str, ...]) -> None:
+        if hasattr(command, "commands"):  # a group (typer keeps a click of its own)
+            for name, sub in sorted(command.commands.items()):
+                walk(sub, (*path, name))
+            return
+        for param in command.params:
+            if param.param_type_name == "option" and param.metavar in OUTSIDE:
+                found.append((path, param.opts[0], param.metavar))
+
+    walk(typer.main.get_command(app), ())
+    return found
+
+
+CASES = [
+    (path, option, value) for path, option, metavar in date_options() for value in OUTSIDE[metavar]
+]
+
+
+def test_the_walk_finds_the_date_options_of_the_reports() -> None:
+    names = {(" ".join(path), option) for path, option, _ in date_options()}
+    assert {
+        ("report", "--as-of"),
+        ("report", "--month"),
+        ("burndown", "--quarter"),
+        ("trends", "--as-of"),
+        ("disclosure-audit", "--as-of"),
+        ("export xlsx", "--as-of"),
+        ("close", "--month"),
+        ("init", "--start"),
+    } <= names
+
+
+@pytest.mark.parametrize(
+    ("path", "option", "value"), CASES, ids=[f"{' '.join(p)} {o} {v}" for p, o, v in CASES]
+)
+def test_a_date_outside_1900_to_2199_is_a_usage_error_naming_the_range(
+    shipped: Path, path: tuple[str, ...], option: str, value: str
+) -> None:
+    code, _, err = run_cli("-C", str(shipped), *path, option, value)
+    assert code == 2, err
+    assert f"'{value}' is outside the dates svdiversion works with, 1900-01-01 to " in err
+    assert "2199-12-31" in err
+
+
+@pytest.mark.parametrize("as_of", ["1900-01-01", "1900-01-31"])
+@pytest.mark.parametrize(
+    "args",
+    [("report",), ("burndown",), ("trends",), ("export", "xlsx"), ("export", "csv")],
+    ids=["report", "burndown", "trends", "export xlsx", "export csv"],
+)
+def test_the_first_day_svdiversion_works_with_reports_an_empty_ledger(
+    shipped: Path, tmp_path: Path, args: tuple[str, ...], as_of: str
+) -> None:
+    """Before the contract there is nothing to show, and that is what is shown."""
+    name = "out.xlsx" if args[-1] == "xlsx" else "out"
+    out = ["--out", str(tmp_path / name)] if args[0] == "export" else []
+    code, _, err = run_cli("-C", str(shipped), *args, "--as-of", as_of, *out)
+    assert code == 0, err
+
+
+@pytest.mark.slow  # processes of their own, bound by file permissions
+@pytest.mark.parametrize(
+    ("mode_of", "mode", "expected"),
+    [
+        ("config", 0o000, "config/: E002 cannot read folder: permission denied"),
+        ("config", 0o100, "config/: E002 cannot read folder: permission denied"),
+        ("config/settings.yaml", 0o000, "config/settings.yaml: E002 cannot read file"),
+        ("ledger/closes.yaml", 0o000, "ledger/closes.yaml: E002 cannot read file"),
+    ],
+    ids=["config unlistable", "config only passable", "settings unreadable", "closes unreadable"],
+)
+def test_an_optional_file_that_cannot_be_looked_at_is_e002_not_a_traceback(
+    shipped: Path, mode_of: str, mode: int, expected: str
+) -> None:
+    (shipped / "ledger" / "closes.yaml").write_text("closes: []\n", encoding="utf-8")
+    target = shipped / mode_of
+    target.chmod(mode)
+    try:
+        done = run_unprivileged("-C", str(shipped), "check", "--as-of", str(AS_OF))
+    finally:
+        target.chmod(0o755)
+    assert "Traceback" not in done.stderr + done.stdout
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert expected in done.stdout + done.stderr
