@@ -25,6 +25,7 @@ def by_basis(report: dict[str, Any], basis: str) -> dict[str, dict[str, Any]]:
     return {r["per"]: r for r in report["unit_costs"] if r["basis"] == basis}
 
 
+@pytest.mark.slow  # published reports of a quarter
 def test_a_quarter_spends_the_quarter_and_the_contract_to_date_separately(shipped: Path) -> None:
     report = cli_json(shipped, "vfm", "--quarter", "2024/25-Q2")
     burndown = cli_json(shipped, "burndown", "--quarter", "2024/25-Q2")
@@ -124,6 +125,7 @@ def test_a_window_overlapping_the_contract_is_reported(shipped: Path) -> None:
     assert by_basis(report, "window")["referral"]["spend"] == report["spend_in_window"]
 
 
+@pytest.mark.slow  # published reports of a quarter
 def test_the_q4_areas_total_is_like_for_like_and_shows_no_overspend(
     shipped: Path, tmp_path: Path
 ) -> None:

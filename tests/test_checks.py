@@ -1132,6 +1132,7 @@ def by_row(root: Path, as_of: date) -> tuple[set[tuple[str, str, str]], dict[str
     return problems, dict(sums)
 
 
+@pytest.mark.slow  # 40 generated ledgers on both stores
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(ROW, min_size=1, max_size=12), seed=st.integers(0, 2**32 - 1))
 def test_reordering_rows_changes_neither_problems_nor_sums(
@@ -1151,6 +1152,7 @@ def test_reordering_rows_changes_neither_problems_nor_sums(
     )
 
 
+@pytest.mark.slow  # 40 generated ledgers on both stores
 @settings(max_examples=40, deadline=None)
 @given(rows=st.lists(ROW, min_size=1, max_size=8), data=st.data())
 def test_splitting_a_row_keeps_the_sums(

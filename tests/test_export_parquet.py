@@ -45,6 +45,7 @@ def as_csv(record: dict[str, Any]) -> dict[str, str]:
     return shown
 
 
+@pytest.mark.slow  # two exports per case
 @pytest.mark.parametrize(
     "options",
     [

@@ -367,6 +367,7 @@ def both_loads(
     return plain, fast
 
 
+@pytest.mark.slow  # every rule on a large file, twice
 @pytest.mark.parametrize("quoted", [False, True], ids=["split-by-pyarrow", "quoted"])
 def test_every_rule_finds_the_same_problems_on_either_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quoted: bool

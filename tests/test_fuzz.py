@@ -42,6 +42,7 @@ def test_a_saved_case_keeps_the_contract(folder: Path, tmp_path: Path) -> None:
     fuzzing.replay(folder, tmp_path)
 
 
+@pytest.mark.slow  # every command on the shipped workspace
 def test_the_shipped_workspace_keeps_the_contract(tmp_path: Path) -> None:
     """The harness itself: the shipped workspace with two months closed (the valid
     closes.yaml the mutators start from), every command, nothing to report."""

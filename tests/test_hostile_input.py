@@ -129,6 +129,7 @@ def test_yaml_nested_too_deep_is_a_located_problem(shipped: Path, name: str, tex
 # ---------------------------------------------------------------------- 7. optional column
 
 
+@pytest.mark.slow  # a close and a check
 def test_transactions_without_the_tranche_column_and_a_closed_month(shipped: Path) -> None:
     """The optional column left out: a closed month's digest reads it as empty."""
     write_rows(shipped, [row[:-1] for row in rows(shipped)])  # tranche is the last column

@@ -262,7 +262,7 @@ def _update(example: Example, results: list[tuple[Command, Ran]]) -> None:
         lines = handle.read().splitlines()
         current = next(e for e in examples("\n".join(lines)) if _same(e, example))
         body: list[str] = []
-        for (command, ran), original in zip(results, current.commands, strict=True):
+        for (_, ran), original in zip(results, current.commands, strict=True):
             body.append(f"$ {_as_written(lines, current, original)}")
             body += rendered(ran)
             if original is not current.commands[-1]:

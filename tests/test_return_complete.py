@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
 from helpers import run_cli
@@ -40,6 +41,7 @@ def tidy(root: Path, out: Path, *options: str) -> dict[str, list[dict[str, str]]
     return files
 
 
+@pytest.mark.slow  # every report in two formats
 def test_tidy_columns_are_the_json_keys_and_pathways_are_there(
     shipped: Path, tmp_path: Path
 ) -> None:

@@ -54,6 +54,7 @@ def aimed_at(args: tuple[str, ...], target: Path | str) -> list[str]:
 # --------------------------------------------------------------- outputs never hit inputs
 
 
+@pytest.mark.slow  # a whole report per output
 @pytest.mark.parametrize("args", FILE_OUTPUTS, ids=NAMES)
 def test_out_at_a_ledger_file_is_refused(shipped: Path, args: tuple[str, ...]) -> None:
     before = digests(shipped)
@@ -64,6 +65,7 @@ def test_out_at_a_ledger_file_is_refused(shipped: Path, args: tuple[str, ...]) -
     assert digests(shipped) == before
 
 
+@pytest.mark.slow  # a whole report per output
 @pytest.mark.parametrize("args", FILE_OUTPUTS, ids=NAMES)
 def test_out_through_a_symlinked_ledger_folder_is_refused(
     tmp_path: Path, shipped: Path, args: tuple[str, ...]
