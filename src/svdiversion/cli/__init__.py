@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from .. import __version__
+from ..reports.registry import REPORTS
 from .check import check
 from .disclosure import disclosure_audit
 from .export import export_app
@@ -15,6 +16,7 @@ from .finance import close, reconcile, reopen
 from .generate import generate
 from .importing import import_payments
 from .init import init
+from .registered import command_for
 from .reports import areas, burndown, outcomes, report, vfm
 from .trends import trends
 
@@ -67,6 +69,8 @@ app.command()(areas)
 app.command()(outcomes)
 app.command()(vfm)
 app.command()(report)
+for kind in REPORTS:
+    app.command(kind.name)(command_for(kind))
 app.command()(trends)
 app.command("disclosure-audit")(disclosure_audit)
 app.command(name="import")(import_payments)

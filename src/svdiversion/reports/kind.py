@@ -1,0 +1,51 @@
+"""What a report is, for the registry (``reports.registry``): what it computes and what
+tables it shows.
+
+A :class:`ReportKind` names a report's command, its help, its computation and its
+tables (format-neutral :class:`~svdiversion.core.sheet.Sheet` values). One runner in
+the CLI (``cli.registered``) serves every registered report in every format: the
+terminal, JSON, CSV and Markdown all come from the sheets, and the options every report
+takes (``--as-of``, one window, ``--format``, ``--out``) are declared once there.
+
+A report about children must say how it is published: ``publish`` computes the edition
+that goes through disclosure control, and the runner is the one place that chooses it.
+A report about money alone has none, and no ``--disclosure`` option.
+
+Adding a report is one module that defines its ``REPORT`` and one line in
+``reports.registry.REPORTS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..core.ledger import Ledger
+from ..core.sheet import Sheet
+from .options import ReportOptions
+
+
+@dataclass(frozen=True, slots=True)
+class ReportKind:
+    """One report: ``svdiversion NAME`` and ``svdiversion.api.Workspace.report(NAME)``."""
+
+    name: str
+    summary: str
+    """The first line of the command's help."""
+    example: str
+    """A command line that shows it, for the help."""
+    heading: str
+    """The Markdown document's heading."""
+    compute: Callable[[Ledger, ReportOptions], Any]
+    """The report's value (a frozen dataclass), exact."""
+    sheets: Callable[[Any], list[Sheet]]
+    """Its tables, in the order they are shown; the first is the CSV."""
+    as_of: Callable[[Any], str]
+    """The as-of date a value stands at, for the JSON document."""
+    publish: Callable[[Ledger, ReportOptions], Any] | None = None
+    """For a report with counts about children: the published edition."""
+
+    @property
+    def about_children(self) -> bool:
+        return self.publish is not None
