@@ -27,7 +27,8 @@ def test_the_commands_are_the_documented_ones() -> None:
     assert commands() == sorted([
         "areas", "burndown", "check", "close", "disclosure-audit", "export csv",
         "export evaluation", "export journal", "export parquet", "export xlsx", "generate",
-        "import", "init", "outcomes", "reconcile", "reopen", "report", "trends", "vfm",
+        "import", "init", "outcomes", "reconcile", "reopen", "report", "suppliers", "trends",
+        "vfm",
     ])  # fmt: skip
 
 

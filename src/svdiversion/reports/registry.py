@@ -5,9 +5,10 @@ command of each and the API a method call (``Workspace.report(NAME)``).
 
 from __future__ import annotations
 
+from . import suppliers
 from .kind import ReportKind
 
-REPORTS: tuple[ReportKind, ...] = ()
+REPORTS: tuple[ReportKind, ...] = (suppliers.REPORT,)
 """Every registered report, in the order ``--help`` lists them."""
 
 
