@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
 from enum import StrEnum
 from pathlib import Path, PurePath
 from typing import Annotated
@@ -13,6 +12,7 @@ from typing import Annotated
 import typer
 
 from ..changes import ChangesUnavailable, changed_since
+from ..clock import today
 from ..core.codes import CHECK_CODES
 from ..core.problems import Problem
 from ..load import workspace_files
@@ -67,7 +67,7 @@ def check(
       svdiversion -C ledger check --format github --changed-since origin/main
       svdiversion check --format junit --out check-results.xml
     """
-    result = load(ctx, as_of or date.today())
+    result = load(ctx, as_of or today())
     problems = result.problems
     if since is not None:
         problems = _touched_by_change(workspace_root(ctx), since, problems)

@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from ..clock import today
 from ..core.fiscal import Month
 from ..core.models import FIRST_DATE, LAST_DATE
 from ..core.problems import UNREADABLE_CODES, Problem
@@ -103,7 +104,7 @@ def fail(message: str, hint: str = "", code: int = EXIT_USAGE) -> NoReturn:
 def load(ctx: typer.Context, as_of: date | None) -> LoadResult:
     root = workspace_root(ctx)
     try:
-        return open_workspace(root, as_of=as_of or date.today())
+        return open_workspace(root, as_of=as_of or today())
     except NotAWorkspace:
         fail(
             f"{root} is not a workspace: it needs config/ and ledger/ folders",

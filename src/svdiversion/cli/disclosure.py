@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from ..clock import today
 from .common import EXIT_PROBLEMS, AsOf
 from .reports import report_ledger
 
@@ -38,7 +38,7 @@ def disclosure_audit(
     from ..reports.audit.report import disclosure_audit as attack
 
     ledger, _ = report_ledger(ctx)
-    report = attack(ledger, as_of or date.today())
+    report = attack(ledger, as_of or today())
     sys.stdout.write(audit_json(report) if output is AuditFormat.JSON else audit_text(report))
     if not report.safe:
         raise typer.Exit(EXIT_PROBLEMS)

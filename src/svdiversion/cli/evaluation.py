@@ -13,13 +13,14 @@ import contextlib
 import os
 import sys
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from ..atomic import write_atomic
+from ..clock import now, today
 from ..core.models import EvaluationSettings, QuasiIdentifier
 from ..evaluation.pseudonyms import ENV_KEY, KeyRefused, Pseudonyms, key_from
 from ..lock import LockUnavailable, ledger_lock
@@ -159,7 +160,7 @@ def _share(
 
     ledger, _ = report_ledger(ctx)
     settings = _settings(ledger.settings.evaluation, request.wanted)
-    day = request.as_of or date.today()
+    day = request.as_of or today()
     try:
         extract = evaluation_extract(ledger, day, Pseudonyms(request.key), settings)
     except SettingsRefused as exc:
@@ -181,11 +182,6 @@ def _share(
             EXIT_USAGE if exc.io else EXIT_PROBLEMS,
         )
     return extract, settings, files
-
-
-def now() -> datetime:
-    """The time a share is stamped with: local time with its UTC offset, to the second."""
-    return datetime.now().astimezone().replace(microsecond=0)
 
 
 def _key(root: Path, key_file: Path | None) -> bytes:

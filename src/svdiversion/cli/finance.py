@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from ..appendlog import NotAppended
+from ..clock import now, today
 from ..core.closes import closed_months, month_commentary, month_rows
 from ..core.codes import Code
 from ..core.fiscal import Month
@@ -39,7 +40,6 @@ from .month_end import (
     clean_ledger,
     finance_inputs,
     no_export_yet,
-    now,
     say_no_export,
     show_warnings,
     stop,
@@ -90,7 +90,7 @@ def reconcile(
     else:
         emit(ctx, reconciliation_text(rec, output.value), out)
     sys.stderr.write(f"{summary(rec)}\n{month} is {closed_text(rec)}\n")
-    if rec.reconciled and rec.closed is None and month.last_day < (as_of or date.today()):
+    if rec.reconciled and rec.closed is None and month.last_day < (as_of or today()):
         sys.stderr.write(f"next: svdiversion close --month {month}\n")
     raise typer.Exit(EXIT_OK if rec.reconciled else EXIT_PROBLEMS)
 
@@ -112,10 +112,10 @@ def close(
     Example: svdiversion close --month 2024-09 --by "A. Treasurer"
     """
     name = who(by)
-    today = as_of or date.today()
-    if today <= month.last_day:
+    day = as_of or today()
+    if day <= month.last_day:
         fail(
-            f"{month} has not ended yet (as of {today})",
+            f"{month} has not ended yet (as of {day})",
             "close a month once it is over and its payments are in the finance export",
             EXIT_PROBLEMS,
         )

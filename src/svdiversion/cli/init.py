@@ -14,6 +14,7 @@ import typer
 from pydantic import ValidationError
 
 from ..atomic import write_atomic
+from ..clock import today
 from ..core.models import Area, AreasFile
 from ..core.money import Pence, parse_pence
 from ..core.problems import Problem
@@ -134,7 +135,7 @@ def init(
             total=total,
             start=start,
             end=end,
-            today=date.today(),
+            today=today(),
         )
     except ScaffoldError as exc:
         fail(exc.message, exc.hint)
@@ -203,7 +204,7 @@ def _must_pass_check(files: dict[str, str], areas_file: Path | None) -> None:
         for name, text in files.items():
             (Path(scratch) / name).parent.mkdir(parents=True, exist_ok=True)
             (Path(scratch) / name).write_text(text, encoding="utf-8")
-        result = open_workspace(Path(scratch), as_of=date.today())
+        result = open_workspace(Path(scratch), as_of=today())
     if result.errors:
         source = f" (config/areas.yaml is a copy of {areas_file})" if areas_file else ""
         _refuse(result.errors, f"the new workspace would not pass check{source}; nothing written")
@@ -211,7 +212,7 @@ def _must_pass_check(files: dict[str, str], areas_file: Path | None) -> None:
 
 def _add_decision(root: Path, plan: DecisionPlan, *, service_given: bool) -> None:
     try:
-        result = open_workspace(root, as_of=date.today())
+        result = open_workspace(root, as_of=today())
     except NotAWorkspace:
         fail(
             f"{root} is not a workspace: it needs config/ and ledger/ folders",

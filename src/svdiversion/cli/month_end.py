@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -68,11 +68,6 @@ def writing(ctx: typer.Context) -> Iterator[None]:
             "wait for the other command to finish (or check the folder's permissions), "
             "then run this again",
         )
-
-
-def now() -> datetime:
-    """The time a record is stamped with: local time with its UTC offset, to the second."""
-    return datetime.now().astimezone().replace(microsecond=0)
 
 
 def who(by: str | None) -> str:

@@ -46,6 +46,7 @@ def run_report(
     out: Any,
 ) -> None:
     """Load, compute (or publish), render, in the format asked for."""
+    from .. import api
     from ..render.registered import print_registered, registered_text
 
     file_format(output, out)
@@ -55,8 +56,7 @@ def run_report(
     if kind.publish is not None:
         mode = disclosure_for(output, disclosure)
         options = standing(options, mode, as_of)
-    compute = kind.publish if kind.publish is not None and mode is Disclosure.PUBLISHED else None
-    value = (compute or kind.compute)(ledger, options)
+    value = api.registered(kind, ledger, options, mode)
     if output is Format.TABLE:
         print_registered(kind, value, mode, console_width())
     else:

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..clock import today
 from ..core.fiscal import DateRange, parse_fy, parse_month, parse_period, parse_quarter
 from ..core.ledger import Ledger
 from ..core.models import FIRST_DATE, LAST_DATE, UnitCost
@@ -114,7 +115,7 @@ def report_options(
         fail("give only one of --month, --period, --quarter and --fy")
     window = chosen[0] if chosen else None
     if as_of is None:
-        as_of = min(window.end, date.today()) if window else date.today()
+        as_of = min(window.end, today()) if window else today()
     return ReportOptions(as_of=as_of, window=window, bucket=bucket)
 
 
@@ -221,13 +222,13 @@ def burndown(
 
     Example: svdiversion burndown --as-of 2024-09-30 --by quarter
     """
+    from .. import api
     from ..render import report_views
-    from ..reports.burndown import burndown as compute
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy], by)
     ledger, _ = report_ledger(ctx, options)
-    report = compute(ledger, options)
+    report = api.burndown(ledger, options)
     if output is Format.TABLE:
         report_views.print_burndown(report, console_width())
     else:
@@ -259,19 +260,15 @@ def areas(
 
     Example: svdiversion areas --apportion --format json --disclosure internal
     """
+    from .. import api
     from ..render import report_views
-    from ..reports.areas import areas_report
-    from ..reports.audit.release import Publisher
-    from ..reports.pack import published_reports
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
     options = standing(options, mode, as_of)
-    report = areas_report(ledger, options, apportion=apportion, successors=successors)
-    if mode is Disclosure.PUBLISHED:
-        _, report = published_reports(Publisher(ledger), options, report)
+    report = api.areas(ledger, options, mode, apportion=apportion, successors=successors)
     if output is Format.TABLE:
         report_views.print_areas(report, mode, console_width())
     else:
@@ -293,19 +290,15 @@ def outcomes(
 
     Example: svdiversion outcomes --quarter 2024/25-Q2 --format markdown --out q2.md
     """
+    from .. import api
     from ..render import report_views
-    from ..reports.audit.release import Publisher
-    from ..reports.outcomes import outcomes as compute
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
     options = standing(options, mode, as_of)
-    if mode is Disclosure.PUBLISHED:
-        report = Publisher(ledger).report(options).outcomes
-    else:
-        report = compute(ledger, options)
+    report = api.outcomes(ledger, options, mode)
     if output is Format.TABLE:
         report_views.print_outcomes(report, console_width())
     else:
@@ -327,15 +320,15 @@ def vfm(
 
     Example: svdiversion vfm --as-of 2025-03-31
     """
+    from .. import api
     from ..render import report_views
-    from ..reports.pack import disclosed_reports
 
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
     options = standing(options, mode, as_of)
-    _, _, report = disclosed_reports(ledger, options, mode, unit_costs(ctx))
+    report = api.vfm(ledger, options, mode, unit_costs(ctx))
     if output is Format.TABLE:
         report_views.print_vfm(report, console_width())
     else:
@@ -357,8 +350,8 @@ def report(
 
     Example: svdiversion report --month 2024-09
     """
+    from .. import api
     from ..render import report_views
-    from ..reports.pack import monthly_pack
 
     if output is Format.CSV:
         fail(
@@ -370,7 +363,7 @@ def report(
     ledger, problems = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
     options = standing(options, mode, as_of)
-    pack = monthly_pack(ledger, options, mode, problems, unit_costs(ctx))
+    pack = api.pack(ledger, options, mode, problems, unit_costs(ctx))
     month_end = window_reconciliation(ctx, ledger, options) if month else None
     if output is Format.TABLE:
         report_views.print_pack(pack, console_width(), month_end)

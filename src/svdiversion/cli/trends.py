@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 
+from ..clock import today
 from ..core.fiscal import Month
 from ..reports.options import ReportOptions
 from .common import AsOf, fail, parse_month_option
@@ -62,14 +62,14 @@ def trends(
 
     Example: svdiversion trends --as-of 2025-03-31 --baseline-from 2023-08 --baseline-to 2024-07
     """
+    from .. import api
     from ..reports.trends import BaselineOutsideData
-    from ..reports.trends import trends as compute
 
     ledger, _ = report_ledger(ctx)
     mode = disclosure_for(output, disclosure)
     try:
-        day = standing(ReportOptions(as_of or date.today()), mode, as_of).as_of
-        report = compute(ledger, day, mode, baseline_from, baseline_to)
+        day = standing(ReportOptions(as_of or today()), mode, as_of).as_of
+        report = api.trends(ledger, day, mode, baseline_from, baseline_to)
     except BaselineOutsideData as exc:
         fail(str(exc), "give --baseline-from and --baseline-to within the months listed")
     from ..render import trends as views

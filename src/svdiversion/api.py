@@ -1,0 +1,355 @@
+"""svdiversion as a library: open a workspace, check it, and get each report as data.
+
+The reports are the same frozen dataclasses the CLI renders (``Burndown``,
+``AreasReport``, ``OutcomesReport``, ``VfmReport``, ``TrendsReport``, ``MonthlyPack``,
+a registered report's value), worked out by the same functions: the CLI calls this
+module, so a notebook and a command cannot disagree. Money is integer pence; counts are
+integers, or in a published report the disclosure symbol.
+
+>>> from datetime import date
+>>> from svdiversion import api
+>>> ws = api.open_workspace("path/to/workspace", as_of=date(2025, 3, 31))  # doctest: +SKIP
+>>> ws.ok, len(ws.problems)  # doctest: +SKIP
+(True, 0)
+>>> ws.burndown(window="2024/25-Q2").actual_to_date  # doctest: +SKIP
+36822823
+>>> ws.outcomes(window="2024/25-Q2", disclosure="published").totals.referrals  # doctest: +SKIP
+95
+
+Counts about children are **published** (rounded, small counts hidden, audited) unless
+``disclosure="internal"`` is asked for: a notebook is a place figures get copied from.
+See ``docs/api.md``.
+
+The module-level functions (``outcomes(ledger, options, disclosure)`` and the rest)
+are the one place a disclosure mode is applied to a report; :class:`Workspace` is the
+convenient front of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .core.fiscal import DateRange, Month, parse_fy, parse_month, parse_period, parse_quarter
+from .core.models import FIRST_DATE, LAST_DATE
+from .load import UNIT_COSTS, NotAWorkspace
+from .reports.disclosure import Disclosure
+from .reports.options import Bucket, ReportOptions
+
+if TYPE_CHECKING:  # each report's modules are imported when it is asked for
+    from .core.ledger import Ledger
+    from .core.models import UnitCost
+    from .core.problems import Problem
+    from .reports.areas import AreasReport
+    from .reports.audit.report import AuditReport
+    from .reports.burndown import Burndown
+    from .reports.kind import ReportKind
+    from .reports.outcomes import OutcomesReport
+    from .reports.pack import MonthlyPack
+    from .reports.trends import TrendsReport
+    from .reports.vfm import VfmReport
+
+__all__ = [
+    "LedgerHasErrors",
+    "NotAWorkspace",
+    "Workspace",
+    "areas",
+    "burndown",
+    "open_workspace",
+    "outcomes",
+    "pack",
+    "parse_window",
+    "registered",
+    "trends",
+    "vfm",
+]
+
+
+class LedgerHasErrors(Exception):
+    """A report was asked of a ledger with errors: ``problems`` says what they are."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        errors = [p for p in problems if p.is_error]
+        message = f"the ledger has {len(errors)} error{'s' * (len(errors) != 1)}"
+        if errors:
+            first = errors[0]
+            message += f"; the first: {first.path}:{first.line}: {first.code} {first.message}"
+        super().__init__(message)
+
+
+class UnitCostsHaveErrors(Exception):
+    """``config/unit_costs.yaml`` has problems (the value-for-money break-even needs it)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{UNIT_COSTS} has {len(problems)} problems")
+
+
+# ---------------------------------------------------------------- the one place per report
+
+
+def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
+    """Planned against actual spend, forecasts and RAG (money only: no disclosure)."""
+    from .reports.burndown import burndown as burndown_report
+
+    return burndown_report(ledger, options)
+
+
+def areas(
+    ledger: Ledger,
+    options: ReportOptions,
+    disclosure: Disclosure,
+    *,
+    apportion: bool = False,
+    successors: bool = False,
+) -> AreasReport:
+    """Allocation, spend and reach per area; published, its counts are the release's."""
+    from .reports.areas import areas_report
+    from .reports.audit.release import Publisher
+    from .reports.pack import published_reports
+
+    report = areas_report(ledger, options, apportion=apportion, successors=successors)
+    if disclosure is Disclosure.PUBLISHED:
+        _, report = published_reports(Publisher(ledger), options, report)
+    return report
+
+
+def outcomes(ledger: Ledger, options: ReportOptions, disclosure: Disclosure) -> OutcomesReport:
+    """Referrals, engagement, outcome measures and workshops; published, the audited
+    release for the options' window or date."""
+    from .reports.audit.release import Publisher
+    from .reports.outcomes import outcomes as exact
+
+    if disclosure is Disclosure.PUBLISHED:
+        return Publisher(ledger).report(options).outcomes
+    return exact(ledger, options)
+
+
+def vfm(
+    ledger: Ledger, options: ReportOptions, disclosure: Disclosure, unit_costs: list[UnitCost]
+) -> VfmReport:
+    """Cost per referral, engaged child, completion and positive outcome; break-even."""
+    from .reports.pack import disclosed_reports
+
+    return disclosed_reports(ledger, options, disclosure, unit_costs)[2]
+
+
+def trends(
+    ledger: Ledger,
+    as_of: date,
+    disclosure: Disclosure,
+    baseline_from: Month | None = None,
+    baseline_to: Month | None = None,
+) -> TrendsReport:
+    """Referrals and outcome rates on process control charts, with their signals."""
+    from .reports.trends import trends as trends_report
+
+    return trends_report(ledger, as_of, disclosure, baseline_from, baseline_to)
+
+
+def pack(
+    ledger: Ledger,
+    options: ReportOptions,
+    disclosure: Disclosure,
+    problems: list[Problem],
+    unit_costs: list[UnitCost],
+) -> MonthlyPack:
+    """The treasurer's monthly pack: every report as of one date, with the check status."""
+    from .reports.pack import monthly_pack
+
+    return monthly_pack(ledger, options, disclosure, problems, unit_costs)
+
+
+def registered(
+    kind: ReportKind, ledger: Ledger, options: ReportOptions, disclosure: Disclosure
+) -> Any:
+    """A registered report's value (``reports.registry``): published through its own
+    ``publish`` when it counts children and the mode says so."""
+    if kind.publish is not None and disclosure is Disclosure.PUBLISHED:
+        return kind.publish(ledger, options)
+    return kind.compute(ledger, options)
+
+
+# ---------------------------------------------------------------- options from plain values
+
+
+def parse_window(text: str | DateRange | None) -> DateRange | None:
+    """``"2024-09"`` (a month), ``"2024/25-P06"`` (a period), ``"2024/25-Q2"`` (a
+    quarter) or ``"2024/25"`` (a financial year) as the span of days it names."""
+    if text is None or isinstance(text, DateRange):
+        return text
+    year = int(text.strip()[:4]) if text.strip()[:4].isdigit() else None
+    if year is not None and not FIRST_DATE.year <= year <= LAST_DATE.year:
+        raise ValueError(f"{text!r} is outside {FIRST_DATE} to {LAST_DATE}")
+    for parse in (parse_month, parse_period, parse_quarter, parse_fy):
+        try:
+            found = parse(text)
+        except ValueError:
+            continue
+        if found.start < FIRST_DATE or found.end > LAST_DATE:
+            raise ValueError(f"{text!r} is outside {FIRST_DATE} to {LAST_DATE}")
+        return found
+    raise ValueError(
+        f"{text!r} is not a window; write a month (2024-09), a period (2024/25-P06), "
+        "a quarter (2024/25-Q2) or a financial year (2024/25)"
+    )
+
+
+def _disclosure(value: str | Disclosure) -> Disclosure:
+    return value if isinstance(value, Disclosure) else Disclosure(value)
+
+
+# ---------------------------------------------------------------- the workspace front
+
+
+@dataclass
+class Workspace:
+    """A loaded and checked workspace. Reports stand at ``as_of`` unless a call says
+    otherwise; a window without ``as_of`` stands at the window's end (as the CLI does)."""
+
+    root: Path
+    as_of: date
+    problems: list[Problem]
+    _ledger: Ledger | None = field(repr=False)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        """No errors (warnings allowed), as ``svdiversion check`` exits 0."""
+        return not self.errors
+
+    @property
+    def ledger(self) -> Ledger:
+        """The validated ledger; :class:`LedgerHasErrors` while it has errors."""
+        if self._ledger is None or self.errors:
+            raise LedgerHasErrors(self.problems)
+        return self._ledger
+
+    def options(
+        self, window: str | DateRange | None = None, as_of: date | None = None, by: str = "month"
+    ) -> ReportOptions:
+        span = parse_window(window)
+        if as_of is None:
+            as_of = min(span.end, self.as_of) if span else self.as_of
+        return ReportOptions(as_of=as_of, window=span, bucket=Bucket(by))
+
+    def _published_options(self, options: ReportOptions, mode: Disclosure) -> ReportOptions:
+        return options.at_period_end() if mode is Disclosure.PUBLISHED else options
+
+    def unit_costs(self) -> list[UnitCost]:
+        """``config/unit_costs.yaml`` (none when the file is not there)."""
+        from .load import load_unit_costs
+        from .load.presence import present
+
+        if not present(self.root / UNIT_COSTS):
+            return []
+        costs, problems = load_unit_costs(self.root)
+        if costs is None or problems:
+            raise UnitCostsHaveErrors(problems)
+        return costs
+
+    def burndown(
+        self, window: str | DateRange | None = None, as_of: date | None = None, by: str = "month"
+    ) -> Burndown:
+        return burndown(self.ledger, self.options(window, as_of, by))
+
+    def areas(
+        self,
+        window: str | DateRange | None = None,
+        as_of: date | None = None,
+        disclosure: str | Disclosure = Disclosure.PUBLISHED,
+        apportion: bool = False,
+        successors: bool = False,
+    ) -> AreasReport:
+        mode = _disclosure(disclosure)
+        options = self._published_options(self.options(window, as_of), mode)
+        return areas(self.ledger, options, mode, apportion=apportion, successors=successors)
+
+    def outcomes(
+        self,
+        window: str | DateRange | None = None,
+        as_of: date | None = None,
+        disclosure: str | Disclosure = Disclosure.PUBLISHED,
+    ) -> OutcomesReport:
+        mode = _disclosure(disclosure)
+        return outcomes(
+            self.ledger, self._published_options(self.options(window, as_of), mode), mode
+        )
+
+    def vfm(
+        self,
+        window: str | DateRange | None = None,
+        as_of: date | None = None,
+        disclosure: str | Disclosure = Disclosure.PUBLISHED,
+    ) -> VfmReport:
+        mode = _disclosure(disclosure)
+        options = self._published_options(self.options(window, as_of), mode)
+        return vfm(self.ledger, options, mode, self.unit_costs())
+
+    def trends(
+        self,
+        as_of: date | None = None,
+        disclosure: str | Disclosure = Disclosure.PUBLISHED,
+        baseline_from: str | None = None,
+        baseline_to: str | None = None,
+    ) -> TrendsReport:
+        mode = _disclosure(disclosure)
+        day = self._published_options(ReportOptions(as_of or self.as_of), mode).as_of
+        first = Month.parse(baseline_from) if baseline_from else None
+        last = Month.parse(baseline_to) if baseline_to else None
+        return trends(self.ledger, day, mode, first, last)
+
+    def pack(
+        self,
+        window: str | DateRange | None = None,
+        as_of: date | None = None,
+        disclosure: str | Disclosure = Disclosure.PUBLISHED,
+    ) -> MonthlyPack:
+        mode = _disclosure(disclosure)
+        options = self._published_options(self.options(window, as_of), mode)
+        return pack(self.ledger, options, mode, self.problems, self.unit_costs())
+
+    def report(
+        self,
+        name: str,
+        window: str | DateRange | None = None,
+        as_of: date | None = None,
+        disclosure: str | Disclosure = Disclosure.PUBLISHED,
+    ) -> Any:
+        """A registered report by its command's name, e.g. ``ws.report("suppliers")``."""
+        from .reports.registry import report_kind
+
+        kind = report_kind(name)
+        mode = _disclosure(disclosure) if kind.about_children else Disclosure.INTERNAL
+        options = self._published_options(self.options(window, as_of), mode)
+        return registered(kind, self.ledger, options, mode)
+
+    def disclosure_audit(self, as_of: date | None = None) -> AuditReport:
+        """Every published release to ``as_of`` attacked together (``.safe`` says)."""
+        from .reports.audit.report import disclosure_audit as audit
+
+        return audit(self.ledger, as_of or self.as_of)
+
+
+def open_workspace(root: str | Path, *, as_of: date | None = None) -> Workspace:
+    """Load the workspace at ``root`` and run every check as of today, as a report
+    command does; ``as_of`` (default today) is the date reports stand at unless a call
+    says otherwise, and only hides later rows. Raises :class:`NotAWorkspace` when
+    ``root`` has no ``config/`` and ``ledger/``; problems in the files are in
+    ``.problems``, never raised (``svdiversion check --as-of`` checks as of another day)."""
+    from .clock import today
+    from .workspace import open_workspace as load_and_check
+
+    folder = Path(root)
+    result = load_and_check(folder, as_of=today())
+    return Workspace(folder, as_of or today(), result.problems, result.ledger)

@@ -1,0 +1,87 @@
+"""``svdiversion.api``: the library the CLI is built on. The example in docs/api.md runs
+here, and a report from the library is the report the CLI prints."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from helpers import run_cli
+from svdiversion import api
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_the_example_in_docs_api_md_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    code = re.search(r"```python\n(.*?)```", text, re.DOTALL)
+    assert code is not None
+    monkeypatch.chdir(REPO)
+    exec(compile(code[1], "docs/api.md", "exec"), {})
+
+
+def test_published_outcomes_are_what_the_cli_prints(shipped: Path) -> None:
+    ws = api.open_workspace(shipped, as_of=date(2025, 3, 31))
+    report = ws.outcomes(window="2024/25-Q2")
+    code, out, _ = run_cli(
+        "-C", str(shipped), "outcomes", "--quarter", "2024/25-Q2", "--format", "json"
+    )
+    assert code == 0
+    printed = json.loads(out)
+    assert printed["as_of"] == report.as_of.isoformat()
+    assert printed["totals"]["referrals"] == report.totals.referrals
+    assert printed["totals"]["engaged"] == report.totals.engaged
+
+
+def test_a_published_report_stands_at_a_month_end(shipped: Path) -> None:
+    ws = api.open_workspace(shipped, as_of=date(2024, 9, 14))
+    assert ws.outcomes().as_of == date(2024, 8, 31)
+    assert ws.outcomes(disclosure="internal").as_of == date(2024, 9, 14)
+
+
+def test_a_ledger_with_errors_raises_with_its_problems(shipped: Path) -> None:
+    file = shipped / "ledger" / "transactions.csv"
+    file.write_text(file.read_text(encoding="utf-8").replace(",2488.09,", ",x,", 1))
+    ws = api.open_workspace(shipped, as_of=date(2025, 3, 31))
+    assert not ws.ok
+    assert [p.code for p in ws.errors] == ["E103"]
+    with pytest.raises(api.LedgerHasErrors, match=r"1 error; the first: ledger/transactions"):
+        ws.burndown()
+
+
+def test_a_folder_that_is_not_a_workspace(tmp_path: Path) -> None:
+    with pytest.raises(api.NotAWorkspace):
+        api.open_workspace(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("2024-09", "2024-09 (2024/25 P06)"), ("2024/25-Q2", "2024/25 Q2"), ("2024/25", "2024/25")],
+)
+def test_windows_are_written_as_on_the_command_line(text: str, label: str) -> None:
+    found = api.parse_window(text)
+    assert found is not None
+    assert found.label == label
+
+
+def test_a_window_that_is_none_of_them_says_what_to_write() -> None:
+    with pytest.raises(ValueError, match="write a month"):
+        api.parse_window("Q2")
+    with pytest.raises(ValueError, match="outside"):
+        api.parse_window("9999-12")
+
+
+def test_today_is_the_one_clock(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SVDIVERSION_TODAY", "2025-04-30")
+    assert api.open_workspace(shipped).as_of == date(2025, 4, 30)
+    code, out, err = run_cli("-C", str(shipped), "burndown", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["as_of"] == "2025-04-30"
+    monkeypatch.setenv("SVDIVERSION_TODAY", "2024-10-31")  # the ledger is ahead of it
+    code, out, _ = run_cli("-C", str(shipped), "check")
+    assert code == 1
+    assert "is after the as-of date 2024-10-31" in out
