@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -12,6 +13,7 @@ import typer
 
 from ..clock import today
 from ..core.fiscal import Month
+from ..core.ledger import Ledger
 from ..core.models import FIRST_DATE, LAST_DATE
 from ..core.problems import UNREADABLE_CODES, Problem
 from ..render.problems import problems_text
@@ -112,7 +114,15 @@ def load(ctx: typer.Context, as_of: date | None) -> LoadResult:
         )
 
 
-def load_clean(ctx: typer.Context, as_of: date | None) -> LoadResult:
+@dataclass(frozen=True, slots=True)
+class CleanLoad:
+    """A ledger that loaded with no errors, and its warnings."""
+
+    ledger: Ledger
+    problems: list[Problem]
+
+
+def load_clean(ctx: typer.Context, as_of: date | None) -> CleanLoad:
     """Load for a report: any error stops the command with the problems on stderr."""
     result = load(ctx, as_of)
     if result.ledger is None or result.errors:
@@ -126,4 +136,4 @@ def load_clean(ctx: typer.Context, as_of: date | None) -> LoadResult:
             "run 'svdiversion check' for the full list",
             exit_code(result.problems),
         )
-    return result
+    return CleanLoad(result.ledger, result.problems)

@@ -36,7 +36,6 @@ def journal(ctx: typer.Context, as_of: AsOf = None, out: OutFile = None) -> None
     from ..render.journal import journal_chunks
 
     ledger = load_clean(ctx, as_of).ledger
-    assert ledger is not None
     quiet = bool(ctx.obj and ctx.obj.get("quiet"))
     rows = len(ledger.transactions)
     with progress_bar("Writing journal", rows, terminal_progress(quiet)) as advance:

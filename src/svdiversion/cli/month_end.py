@@ -78,9 +78,7 @@ def who(by: str | None) -> str:
 
 
 def clean_ledger(ctx: typer.Context, as_of: date | None) -> Ledger:
-    ledger = load_clean(ctx, as_of).ledger
-    assert ledger is not None, "load_clean stops the command when the ledger did not load"
-    return ledger
+    return load_clean(ctx, as_of).ledger
 
 
 def within_contract(ledger: Ledger, month: Month) -> None:

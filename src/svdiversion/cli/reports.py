@@ -188,7 +188,6 @@ def report_ledger(
     and (exit 2) when the window of ``options`` has no day in the contract."""
     result = load_clean(ctx, None)
     ledger = result.ledger
-    assert ledger is not None
     if not ledger.decisions:
         fail(
             "the ledger has no decisions yet: nothing to report",

@@ -30,9 +30,7 @@ def parse_distinct(annotation: Any, values: list[str]) -> tuple[dict[str, Any], 
     except ValidationError as exc:
         errors: dict[str, str] = {}
         for error in exc.errors(include_url=False):
-            index = error["loc"][0]
-            assert isinstance(index, int)
-            value = distinct[index]
+            value = distinct[int(error["loc"][0])]
             errors.setdefault(value, "a value is required" if value == "" else _error_text(error))
     good = [v for v in distinct if v not in errors]
     return dict(zip(good, adapter.validate_python(good), strict=True)), errors

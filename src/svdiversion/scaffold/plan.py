@@ -136,12 +136,7 @@ def plan_decision(
     }
     if start is None and end is None:
         placeholders.add("period")
-        start, end = financial_year(today)
-    elif start is None:
-        assert end is not None
-        start = financial_year(end)[0]
-    elif end is None:
-        end = financial_year(start)[1]
+    start, end = _period(start, end, today)
     if end < start:
         raise ScaffoldError(
             f"the period ends ({end}) before it starts ({start})", "correct --start or --end"
@@ -161,3 +156,14 @@ def plan_decision(
         end=end,
         placeholders=frozenset(placeholders),
     )
+
+
+def _period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """The period asked for, a missing end filled from the financial year of the other."""
+    if start is not None and end is not None:
+        return start, end
+    if start is not None:
+        return start, financial_year(start)[1]
+    if end is not None:
+        return financial_year(end)[0], end
+    return financial_year(today)
