@@ -114,3 +114,36 @@ def test_an_optional_file_that_cannot_be_looked_at_is_e002_not_a_traceback(
     assert "Traceback" not in done.stderr + done.stdout
     assert done.returncode == 2, done.stdout + done.stderr
     assert expected in done.stdout + done.stderr
+
+
+# ---------------------------------------------------------------- --quiet
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("outcomes", "--as-of", "2024-09-15", "--format", "json", "--out", "o.json"),
+        ("areas", "--as-of", "2024-09-15", "--format", "csv", "--out", "a.csv"),
+        ("trends", "--as-of", "2024-09-15", "--format", "json", "--out", "t.json"),
+        ("report", "--as-of", "2024-09-15", "--format", "markdown", "--out", "r.md"),
+        ("suppliers", "--format", "csv", "--out", "s.csv"),
+        ("export", "csv", "--as-of", "2024-09-15", "--out", "csv"),
+        ("export", "xlsx", "--as-of", "2024-09-15", "--out", "r.xlsx"),
+        ("export", "journal", "--out", "j.journal"),
+    ],
+    ids=lambda args: " ".join(args[:2]),
+)
+def test_quiet_writes_no_note_and_the_file_is_written(
+    shipped: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Without --quiet each says what it wrote (and that published figures stand at a
+    month end); with it, nothing on stderr at all."""
+    out = str(tmp_path / args[-1])
+    loud = run_cli("-C", str(shipped), *args[:-1], out)
+    assert loud.exit_code == 0, loud.stderr
+    assert "wrote " in loud.stderr
+    (tmp_path / "quiet").mkdir()
+    written = tmp_path / "quiet" / args[-1]
+    quiet = run_cli("-C", str(shipped), "--quiet", *args[:-1], str(written))
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
+    assert written.exists()

@@ -18,6 +18,7 @@ from .importing import import_payments
 from .init import init
 from .registered import command_for
 from .reports import areas, burndown, outcomes, report, vfm
+from .state import CliState
 from .trends import trends
 
 app = typer.Typer(
@@ -60,7 +61,7 @@ def main(
     ] = False,
 ) -> None:
     """A budget and outcomes ledger for a commissioned prevention service."""
-    ctx.obj = {"root": directory, "quiet": quiet}
+    ctx.obj = CliState(root=directory, quiet=quiet)
 
 
 app.command()(check)

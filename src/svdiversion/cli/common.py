@@ -18,6 +18,7 @@ from ..core.models import FIRST_DATE, LAST_DATE
 from ..core.problems import UNREADABLE_CODES, Problem
 from ..render.problems import problems_text
 from ..workspace import LoadResult, NotAWorkspace, open_workspace
+from .state import state
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -90,8 +91,7 @@ AsOf = Annotated[
 
 
 def workspace_root(ctx: typer.Context) -> Path:
-    root: Path = ctx.obj["root"] if ctx.obj else Path(".")
-    return root
+    return state(ctx).root
 
 
 def fail(message: str, hint: str = "", code: int = EXIT_USAGE) -> NoReturn:

@@ -28,6 +28,7 @@ from ..outputs import describe_os_error
 from .common import EXIT_PROBLEMS, EXIT_USAGE, AsOf, fail, workspace_root
 from .output import FolderOut, folder_target
 from .reports import report_ledger
+from .state import state
 
 if TYPE_CHECKING:
     from ..evaluation.extract import Extract
@@ -140,7 +141,7 @@ def evaluation_export(
             extract, settings, files = _share(ctx, root, folder, out, request)
     except LockUnavailable as exc:
         fail(f"{exc}; nothing was written", "wait for the other command to finish, then retry")
-    if not (ctx.obj and ctx.obj.get("quiet")):
+    if not state(ctx).quiet:
         sys.stderr.write(
             f"wrote {', '.join(files)} in {out}: {extract.referred - extract.withheld} episodes "
             f"({extract.withheld} of {extract.referred} withheld for k-anonymity, "

@@ -15,6 +15,7 @@ import typer
 from ..render.progress import Advance, progress_bar, terminal_progress
 from .common import AsOf, load_clean
 from .output import OutFile, emit_chunks
+from .state import state
 
 export_app = typer.Typer(
     name="export",
@@ -36,7 +37,7 @@ def journal(ctx: typer.Context, as_of: AsOf = None, out: OutFile = None) -> None
     from ..render.journal import journal_chunks
 
     ledger = load_clean(ctx, as_of).ledger
-    quiet = bool(ctx.obj and ctx.obj.get("quiet"))
+    quiet = state(ctx).quiet
     rows = len(ledger.transactions)
     with progress_bar("Writing journal", rows, terminal_progress(quiet)) as advance:
         write_chunks(ctx, out, journal_chunks(ledger), advance)

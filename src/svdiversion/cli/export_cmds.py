@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
@@ -39,6 +38,7 @@ from .reports import (
     standing,
     unit_costs,
 )
+from .state import say
 
 if TYPE_CHECKING:  # the modules behind these load when a command runs, not at start-up
     from ..render.sheets import Sheet
@@ -101,7 +101,7 @@ def xlsx_export(
     from ..render import xlsx
     from ..render.tidy import episodes_sheet, transactions_sheet
 
-    options = standing(report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
+    options = standing(ctx, report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     if out.suffix.lower() != ".xlsx":
         fail(f"{out} does not end in .xlsx", "name the workbook FILE.xlsx")
     ledger, _ = report_ledger(ctx, options)
@@ -159,7 +159,7 @@ def csv_export(
     """
     from ..render.tidy import rows_files, tidy_files
 
-    options = standing(report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
+    options = standing(ctx, report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     ledger, _ = report_ledger(ctx, options)
     folder = _folder(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
@@ -305,5 +305,4 @@ def _window_option(window: DateRange | None) -> list[str]:
 
 
 def _said(ctx: typer.Context, text: str) -> None:
-    if not (ctx.obj and ctx.obj.get("quiet")):
-        sys.stderr.write(text + "\n")
+    say(ctx, text)

@@ -11,6 +11,7 @@ import typer
 from ..render.progress import progress_bar, terminal_progress
 from ..synthetic import generate as generate_workspace
 from .common import fail
+from .state import state
 
 
 def generate(
@@ -46,7 +47,7 @@ def generate(
             "choose a new folder; generate never writes over files",
         )
     sessions = episodes // 10 if workshops is None else workshops
-    quiet = bool(ctx.obj and ctx.obj.get("quiet"))
+    quiet = state(ctx).quiet
     total = transactions + episodes + sessions
     with progress_bar("Generating rows", total, terminal_progress(quiet)) as advance:
         generate_workspace(

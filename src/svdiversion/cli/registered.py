@@ -55,7 +55,7 @@ def run_report(
     mode = Disclosure.INTERNAL
     if kind.publish is not None:
         mode = disclosure_for(output, disclosure)
-        options = standing(options, mode, as_of)
+        options = standing(ctx, options, mode, as_of)
     value = api.registered(kind, ledger, options, mode)
     if output is Format.TABLE:
         print_registered(kind, value, mode, console_width())

@@ -35,6 +35,7 @@ from .common import (
 )
 from .month_end import window_reconciliation
 from .output import OutFile
+from .state import say
 
 
 class Format(StrEnum):
@@ -135,7 +136,9 @@ def disclosure_for(output: Format, chosen: Disclosure | None) -> Disclosure:
     return Disclosure.INTERNAL if output is Format.TABLE else Disclosure.PUBLISHED
 
 
-def standing(options: ReportOptions, mode: Disclosure, asked: date | None) -> ReportOptions:
+def standing(
+    ctx: typer.Context, options: ReportOptions, mode: Disclosure, asked: date | None
+) -> ReportOptions:
     """A published report stands at the last month end on or before --as-of (or today);
     when --as-of names another day, a note on stderr says so. An internal report stands
     at the day asked for."""
@@ -143,9 +146,10 @@ def standing(options: ReportOptions, mode: Disclosure, asked: date | None) -> Re
         return options
     moved = options.at_period_end()
     if asked is not None and moved.as_of != asked:
-        sys.stderr.write(
+        say(
+            ctx,
             f"note: published figures stand at a month end: as of {moved.as_of}, "
-            f"the last one on or before {options.as_of}\n"
+            f"the last one on or before {options.as_of}",
         )
     return moved
 
@@ -154,7 +158,7 @@ def emit(ctx: typer.Context, text: str, out: Path | None) -> None:
     """Data to stdout, or atomically to ``out``; never over a ledger input file."""
     output.emit(ctx, text, out, "out/report.json", "reports")
     if out is not None and str(out) != "-":
-        sys.stderr.write(f"wrote {out}\n")
+        say(ctx, f"wrote {out}")
 
 
 def console_width() -> int | None:
@@ -266,7 +270,7 @@ def areas(
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
-    options = standing(options, mode, as_of)
+    options = standing(ctx, options, mode, as_of)
     report = api.areas(ledger, options, mode, apportion=apportion, successors=successors)
     if output is Format.TABLE:
         report_views.print_areas(report, mode, console_width())
@@ -296,7 +300,7 @@ def outcomes(
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
-    options = standing(options, mode, as_of)
+    options = standing(ctx, options, mode, as_of)
     report = api.outcomes(ledger, options, mode)
     if output is Format.TABLE:
         report_views.print_outcomes(report, console_width())
@@ -326,7 +330,7 @@ def vfm(
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
-    options = standing(options, mode, as_of)
+    options = standing(ctx, options, mode, as_of)
     report = api.vfm(ledger, options, mode, unit_costs(ctx))
     if output is Format.TABLE:
         report_views.print_vfm(report, console_width())
@@ -361,7 +365,7 @@ def report(
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, problems = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
-    options = standing(options, mode, as_of)
+    options = standing(ctx, options, mode, as_of)
     pack = api.pack(ledger, options, mode, problems, unit_costs(ctx))
     month_end = window_reconciliation(ctx, ledger, options) if month else None
     if output is Format.TABLE:

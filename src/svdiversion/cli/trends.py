@@ -68,7 +68,7 @@ def trends(
     ledger, _ = report_ledger(ctx)
     mode = disclosure_for(output, disclosure)
     try:
-        day = standing(ReportOptions(as_of or today()), mode, as_of).as_of
+        day = standing(ctx, ReportOptions(as_of or today()), mode, as_of).as_of
         report = api.trends(ledger, day, mode, baseline_from, baseline_to)
     except BaselineOutsideData as exc:
         fail(str(exc), "give --baseline-from and --baseline-to within the months listed")
