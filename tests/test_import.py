@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from helpers import CliResult, run_cli
-from svdiversion.finance.drafts import largest_remainder
+from svdiversion.core.money import apportion
 from svdiversion.finance.posting import next_ids
 
 TRANSACTIONS = "ledger/transactions.csv"
@@ -264,9 +264,9 @@ def test_a_killed_import_leaves_the_ledger_as_it_was(shipped: Path) -> None:
 
 
 def test_largest_remainder_sums_exactly() -> None:
-    assert largest_remainder(100, {"a": 1, "b": 1, "c": 1}) == {"a": 34, "b": 33, "c": 33}
-    assert largest_remainder(-100, {"a": 1, "b": 1, "c": 1}) == {"a": -34, "b": -33, "c": -33}
-    assert sum(largest_remainder(2641196, {"h": 95000, "t": 123496}).values()) == 2641196
+    assert apportion(100, {"a": 1, "b": 1, "c": 1}) == {"a": 34, "b": 33, "c": 33}
+    assert apportion(-100, {"a": 1, "b": 1, "c": 1}) == {"a": -34, "b": -33, "c": -33}
+    assert sum(apportion(2641196, {"h": 95000, "t": 123496}).values()) == 2641196
 
 
 def test_ids_continue_the_sequence() -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TypeVar
 
 Pence = int
+K = TypeVar("K", bound=Hashable)
 
 PENNY = Decimal("0.01")
 # A canonical ledger amount: optional minus, digits without separators, at most two decimals.
@@ -63,3 +66,30 @@ def divide_pence(pence: Pence, count: int) -> Pence | None:
     if count == 0:
         return None
     return int((Decimal(pence) / Decimal(count)).to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+def apportion(pence: Pence, weights: Mapping[K, int]) -> dict[K, Pence]:
+    """``pence`` shared in proportion to ``weights``, exactly to the penny: each share is
+    rounded down and the pennies left over go one each to the largest remainders; on a
+    tie, to the key that comes first in ``weights`` (an area file's order, say). A
+    negative amount is shared as its size, then negated; zero weights get nothing, and
+    with no weight at all nothing is shared (an empty result).
+
+    The one rule for splitting money: import splits a payment over areas by it, and the
+    areas report apportions costs not tied to an area by it.
+
+    >>> apportion(100, {"a": 1, "b": 1, "c": 1})
+    {'a': 34, 'b': 33, 'c': 33}
+    >>> apportion(-5, {"x": 2, "y": 1})
+    {'x': -3, 'y': -2}
+    """
+    total = sum(weights.values())
+    if total <= 0:
+        return {}
+    sign, size = (-1, -pence) if pence < 0 else (1, pence)
+    shares = {key: size * weight // total for key, weight in weights.items()}
+    order = {key: i for i, key in enumerate(weights)}
+    by_remainder = sorted(weights, key=lambda key: (-(size * weights[key] % total), order[key]))
+    for key in by_remainder[: size - sum(shares.values())]:
+        shares[key] += 1
+    return {key: sign * share for key, share in shares.items()}

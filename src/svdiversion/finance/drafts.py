@@ -31,7 +31,7 @@ from ..core.codes import Code
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
 from ..core.models import Area, TransactionKind
-from ..core.money import Pence, to_pence
+from ..core.money import Pence, apportion, to_pence
 from ..core.problems import Problem
 from .importer import Export, Payment
 from .mapping import FINANCE_IMPORT, FinanceConfig, LineRule
@@ -223,7 +223,7 @@ def split_by_allocation(
     weights = {area: share for area, share in shares.items() if share > 0}
     if not weights:
         return [(None, pence)]
-    return [(area, part) for area, part in largest_remainder(pence, weights).items() if part]
+    return [(area, part) for area, part in apportion(pence, weights).items() if part]
 
 
 def in_force(areas: dict[str, Area], area: str, day: date) -> str:
@@ -236,23 +236,6 @@ def in_force(areas: dict[str, Area], area: str, day: date) -> str:
         seen.add(current.successor)
         area, current = current.successor, areas.get(current.successor)
     return area
-
-
-def largest_remainder(pence: Pence, weights: dict[str, int]) -> dict[str, Pence]:
-    """``pence`` in proportion to ``weights``, each share rounded down and the pennies
-    left over given to the largest remainders (the earlier area on a tie): the shares
-    sum exactly to ``pence``. A negative amount is split as its size, then negated.
-
-    >>> largest_remainder(100, {"a": 1, "b": 1, "c": 1})
-    {'a': 34, 'b': 33, 'c': 33}
-    """
-    sign, size = (-1, -pence) if pence < 0 else (1, pence)
-    total = sum(weights.values())
-    floors = {area: size * weight // total for area, weight in weights.items()}
-    remainders = sorted(weights, key=lambda area: -(size * weights[area] - floors[area] * total))
-    for area in remainders[: size - sum(floors.values())]:
-        floors[area] += 1
-    return {area: sign * share for area, share in floors.items()}
 
 
 # ---------------------------------------------------------------------------------- rows

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from ..core.ledger import Ledger
 from ..core.money import Pence, divide_pence, ratio, to_pence
+from ..core.money import apportion as apportion_pence
 from .disclosure import Cell
 from .options import ReportOptions
 from .outcomes.cells import TOTAL
@@ -74,8 +75,8 @@ def areas_report(
     others = _other_lines(ledger, tallies)
     weights = {a: tallies.allocated.get(a, 0) for a in order}
     apportion = apportion and sum(weights.values()) > 0
-    shares = _apportion(sum(o.actual for o in others), weights) if apportion else {}
-    budget_shares = _apportion(sum(o.allocated for o in others), weights) if apportion else {}
+    shares = apportion_pence(sum(o.actual for o in others), weights) if apportion else {}
+    budget_shares = apportion_pence(sum(o.allocated for o in others), weights) if apportion else {}
     populations = [ledger.areas[a].population_10_17 for a in order]
     totals = _Totals(
         allocated=sum(tallies.allocated.get(a, 0) for a in order),
@@ -283,21 +284,6 @@ def _successor_map(ledger: Ledger, as_of: date) -> dict[str, str]:
         if current.id != area.id:
             result[area.id] = current.id
     return result
-
-
-def _apportion(amount: Pence, weights: dict[str, Pence]) -> dict[str, Pence]:
-    """Split ``amount`` by ``weights`` exactly to the penny (largest remainder)."""
-    total = sum(weights.values())
-    if total == 0 or amount == 0:
-        return {}
-    if amount < 0:
-        return {k: -v for k, v in _apportion(-amount, weights).items()}
-    shares = {k: amount * w // total for k, w in weights.items()}
-    leftover = amount - sum(shares.values())
-    by_remainder = sorted(weights, key=lambda k: (-(amount * weights[k] % total), k))
-    for k in by_remainder[:leftover]:
-        shares[k] += 1
-    return shares
 
 
 def publish_areas(
