@@ -20,6 +20,14 @@ resident set (wait4). The table, the ratios and the machine go to docs/performan
 times only the commands whose name contains the words and puts their rows into the
 existing docs/performance.md, leaving the others as they were measured (the machine
 section says when and at which commit each part was measured).
+
+    python scripts/bench.py --baseline 29ffffa      # the default: PREVIOUS_RELEASE
+
+times every svdiversion command a second time with the source of the previous release
+(``git archive`` of its ``src/`` under .bench/, run by the same interpreter and
+virtualenv, PYTHONPATH first), in the same run, interleaved with the current one, and
+writes both medians and their ratio ("Against the previous release"). A command the
+previous release does not have is left out of that table. ``--baseline ''`` skips it.
 """
 
 from __future__ import annotations
@@ -46,6 +54,9 @@ REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2026-06-30"  # after every synthetic contract ends
 DEFAULT_SIZES = (10_000, 100_000, 200_000, 1_000_000)
 COMPARE_AT = 200_000
+PREVIOUS_RELEASE = "29ffffa"
+"""The release the figures are compared with; moved on at each release."""
+SLOWER = 1.10  # a command this much slower than the previous release is named
 TARGETS = {
     "check_1m_s": 3.0,
     "burndown_1m_s": 3.0,
@@ -88,11 +99,13 @@ def svdiversion() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "svdiversion"]
 
 
-def run_once(argv: list[str], cwd: Path | None = None) -> tuple[float, float, int, str]:
+def run_once(
+    argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float, int, str]:
     """Wall seconds, peak resident MB, exit code and stderr of one run."""
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd)
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, cwd=cwd, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -101,7 +114,9 @@ def run_once(argv: list[str], cwd: Path | None = None) -> tuple[float, float, in
     return elapsed, usage.ru_maxrss / 1024, process.returncode, message
 
 
-def hyperfine(argv: list[str], runs: int, cwd: Path | None) -> list[float] | None:
+def hyperfine(
+    argv: list[str], runs: int, cwd: Path | None, env: dict[str, str] | None = None
+) -> list[float] | None:
     if shutil.which("hyperfine") is None:
         return None
     with tempfile.TemporaryDirectory() as folder:
@@ -120,6 +135,7 @@ def hyperfine(argv: list[str], runs: int, cwd: Path | None) -> list[float] | Non
             ],
             check=True,
             cwd=cwd,
+            env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -128,27 +144,85 @@ def hyperfine(argv: list[str], runs: int, cwd: Path | None) -> list[float] | Non
 
 
 def measure(
-    size: int, tool: str, argv: list[str], rows: int, runs: int, cwd: Path | None = None
+    size: int,
+    tool: str,
+    argv: list[str],
+    rows: int,
+    runs: int,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> Timing:
     """One run for peak memory (and as a warm-up), then ``runs`` timed runs."""
-    seconds, peak, code, message = run_once(argv, cwd)
+    seconds, peak, code, message = run_once(argv, cwd, env)
     if code != 0:
         raise SystemExit(f"bench: {' '.join(argv)} exited {code}:\n{message}")
     timing = Timing(size, tool, rows, peak_mb=peak)
-    timed = hyperfine(argv, runs, cwd)
+    timed = hyperfine(argv, runs, cwd, env)
     if timed is None:
         timed = [seconds]
         for _ in range(runs - 1):
-            seconds, peak, _, _ = run_once(argv, cwd)
+            seconds, peak, _, _ = run_once(argv, cwd, env)
             timed.append(seconds)
             timing.peak_mb = max(timing.peak_mb, peak)
     timing.seconds = timed
     timing.exact = subprocess.list2cmdline(argv)
+    if env is not None and "PYTHONPATH" in env:
+        timing.exact = f"PYTHONPATH={env['PYTHONPATH']} {timing.exact}"
     print(
         f"{size:>9,} {tool:<34} median {timing.median:7.3f} s  peak {timing.peak_mb:6.0f} MB",
         flush=True,
     )
     return timing
+
+
+BEFORE = " [previous release]"
+"""A row of the previous release is named as the current one with this after it."""
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The previous release's source, run by this interpreter with PYTHONPATH first."""
+
+    ref: str
+    commit: str
+    src: Path
+
+    def argv(self, argv: list[str], sv: list[str]) -> list[str]:
+        return [sys.executable, "-m", "svdiversion", *argv[len(sv) :]]
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "PYTHONPATH": str(self.src)}
+
+    def works(self, argv: list[str], cwd: Path | None = None) -> bool:
+        """Whether the previous release has the command at all (it may be newer)."""
+        _, _, code, _ = run_once(argv, cwd, self.env())
+        return code == 0
+
+
+def baseline(ref: str, cache: Path) -> Baseline | None:
+    """The previous release's ``src/`` under ``cache`` (``git archive``), compiled."""
+    if not ref:
+        return None
+    found = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", f"{ref}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if found.returncode != 0:
+        raise SystemExit(f"bench: no commit {ref!r} to compare with: {found.stderr.strip()}")
+    commit = found.stdout.strip()
+    tree = cache / f"baseline-{commit}"
+    if not (tree / "src" / "svdiversion").is_dir():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", "--format=tar", commit, "src"],
+            capture_output=True,
+            check=True,
+        )
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    compileall.compile_dir(str(tree / "src"), quiet=1)
+    return Baseline(ref, commit, tree / "src")
 
 
 def has_command(*words: str) -> bool:
@@ -259,11 +333,26 @@ def compile_bytecode() -> None:
 
 
 def bench(
-    sizes: list[int], runs: int, tool_runs: int, cache: Path, only: str = ""
+    sizes: list[int],
+    runs: int,
+    tool_runs: int,
+    cache: Path,
+    only: str = "",
+    previous: Baseline | None = None,
 ) -> tuple[list[Timing], dict]:
     cache.mkdir(parents=True, exist_ok=True)
     compile_bytecode()
     sv = svdiversion()
+
+    def timed(size: int, tool: str, argv: list[str], rows: int, count: int) -> None:
+        """The command, then (for svdiversion's own) the previous release's, back to back."""
+        timings.append(measure(size, tool, argv, rows, count))
+        if previous is None or not tool.startswith("svdiversion"):
+            return
+        old = previous.argv(argv, sv)
+        if previous.works(old):
+            timings.append(measure(size, tool + BEFORE, old, rows, count, env=previous.env()))
+
     available = {
         "burndown": has_command("burndown"),
         "outcomes": has_command("outcomes"),
@@ -283,7 +372,7 @@ def bench(
         ),
     ):
         if only in tool:
-            timings.append(measure(0, tool, argv, 0, runs))
+            timed(0, tool, argv, 0, runs)
     for size in sizes:
         tx = workspace(cache, "tx", size)
         # The episode workspaces are made only when a command timed on them is asked for.
@@ -368,7 +457,7 @@ def bench(
             plan.append(("ledger bal", ["ledger", "-f", str(spend), "bal"], size, tool_runs))
         for tool, argv, rows, count in plan:
             if only in tool:
-                timings.append(measure(size, tool, argv, rows, count))
+                timed(size, tool, argv, rows, count)
     return timings, available
 
 
@@ -469,6 +558,7 @@ def report(timings: list[Timing], info: dict[str, str], sizes: list[int], runs: 
             f"| {ratio(find(timings, size, 'ledger bal'), check)} "
             f"| {ratio(find(timings, size, 'ledger bal'), burndown)} |"
         )
+    lines += against_previous(timings, info)
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---:|:-:|"]
     lines += targets(timings, sizes)
     lines += ["", *HOW.splitlines()]
@@ -534,6 +624,39 @@ HOW = """## Where the time goes, and what keeps it down
   XML, a Python string a cell.
 - What remains at 1,000,000 transactions: reading and validating the file (0.6 to
   0.9 s), start-up (about 0.25 s, pyarrow included) and the rules (about 0.2 s)."""
+
+
+def against_previous(timings: list[Timing], info: dict[str, str]) -> list[str]:
+    """Each command beside the previous release's run of it, and the ratio; a command
+    more than 10% slower is marked, to be named (with its reason) when it lands."""
+    pairs = [
+        (t, find(timings, t.size, t.tool + BEFORE))
+        for t in timings
+        if t.tool.startswith("svdiversion") and not t.tool.endswith(BEFORE)
+    ]
+    pairs = [(now, old) for now, old in pairs if old is not None]
+    if not pairs:
+        return []
+    lines = [
+        "",
+        "## Against the previous release",
+        "",
+        f"The previous release is {info.get('previous release', 'n/a')}, timed in the same "
+        "run by the same interpreter and virtualenv. Ratio: this release's median over the "
+        "previous one's (under 1 is faster).",
+        "",
+        "| rows | command | this s | previous s | ratio |",
+        "|---:|---|---:|---:|---:|",
+    ]
+    for now, old in pairs:
+        assert old is not None
+        size = f"{now.size:,}" if now.size else "-"
+        value = now.median / old.median
+        mark = " slower" if value > SLOWER else ""
+        lines.append(
+            f"| {size} | {now.tool} | {now.median:.3f} | {old.median:.3f} | {value:.2f}{mark} |"
+        )
+    return lines
 
 
 def targets(timings: list[Timing], sizes: list[int]) -> list[str]:
@@ -664,7 +787,9 @@ def merged(
             size, tool, seconds, _, peak = (cell.strip() for cell in line.strip("|").split("|"))
             rows = 0 if size == "-" else int(size.replace(",", ""))
             old.append(Timing(rows, tool, rows, [float(seconds)], float(peak), line=line))
-        elif section == "Commands" and line.startswith((".venv", "hledger", "ledger")):
+        elif section == "Commands" and line.startswith(
+            (".venv", "hledger", "ledger", "PYTHONPATH")
+        ):
             commands[line] = line
     fresh = {(t.size, t.tool) for t in timings}
     kept = [t for t in old if (t.size, t.tool) not in fresh]
@@ -677,6 +802,8 @@ def merged(
         "ended (on a machine shared with other work, a load over 1 makes wall times longer)"
     )
     kept_info[f"'{only}' rows measured"] = note
+    if "previous release" in info:
+        kept_info["previous release"] = info["previous release"]
     every_size = sorted({t.size for t in everything if t.size} | set(sizes))
     return everything, kept_info, every_size
 
@@ -706,11 +833,20 @@ def main() -> None:
         help="time only the commands whose name contains WORDS, and update their rows in "
         "the existing --out, keeping the others",
     )
+    parser.add_argument(
+        "--baseline",
+        default=PREVIOUS_RELEASE,
+        metavar="REF",
+        help="the previous release to time beside this one (default: %(default)s; '' skips)",
+    )
     args = parser.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     load = os.getloadavg()[0]
-    timings, _ = bench(sizes, args.runs, args.tool_runs, args.cache, args.only)
+    previous = baseline(args.baseline, args.cache)
+    timings, _ = bench(sizes, args.runs, args.tool_runs, args.cache, args.only, previous)
     info = machine()
+    if previous is not None:
+        info["previous release"] = f"{previous.commit} (`--baseline {previous.ref}`)"
     if args.only:
         timings, info, sizes = merged(args.out, timings, info, sizes, args.only, load)
     text = report(timings, info, sizes, args.runs)

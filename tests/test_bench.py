@@ -33,6 +33,8 @@ def test_bench_runs_on_a_thousand_rows(tmp_path: Path) -> None:
             str(tmp_path / "cache"),
             "--out",
             str(out),
+            "--baseline",
+            "",
         ],
         capture_output=True,
         text=True,
@@ -125,3 +127,41 @@ def test_only_some_commands_are_measured_again_and_the_rest_kept(tmp_path: Path)
     assert kept and all(r in rows for r in kept)
     assert "- 'export xlsx' rows measured: " in text
     assert "export xlsx --as-of 2026-06-30" in text
+
+
+def test_the_previous_release_is_timed_beside_this_one(tmp_path: Path) -> None:
+    """With --baseline, each command is run a second time from that commit's source (here
+    HEAD, so the two are the same code) and the table pairs them with their ratio."""
+    out = tmp_path / "performance.md"
+    shutil.copy(REPO / "docs/performance.md", out)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts/bench.py"),
+            "--runs",
+            "1",
+            "--cache",
+            str(tmp_path / "cache"),
+            "--out",
+            str(out),
+            "--only",
+            "svdiversion --version",
+            "--baseline",
+            "HEAD",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "| - | svdiversion --version [previous release] | " in text
+    section = text.split("## Against the previous release", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| - |")]
+    assert [row[1] for row in rows] == ["svdiversion --version"]
+    assert float(rows[0][4].split()[0].rstrip(" |")) > 0
+    head = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    assert f"- previous release: {head} (`--baseline HEAD`)" in text
+    assert (tmp_path / "cache" / f"baseline-{head}" / "src" / "svdiversion").is_dir()
