@@ -3,9 +3,10 @@ restructure, spend booked to the successor area before the contract gives it a s
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from ..core.codes import Code
 from ..core.ledger import Ledger
@@ -19,26 +20,34 @@ def spend_on_allocated_areas(ledger: Ledger, context: CheckContext) -> Iterable[
     (the contract as known that day: decisions covering the date, variations approved by
     then)."""
     table = ledger.transactions
-    in_force: dict[date, tuple[set[str], set[tuple[str, str]]]] = {}
+    changes = _change_days(ledger)
+    in_force: dict[int, tuple[set[str], set[tuple[str, str]]]] = {}
 
-    def allocations_on(day: date) -> tuple[set[str], set[tuple[str, str]]]:
-        if day not in in_force:
+    def epoch(day: date) -> int:
+        """Which span between two days the contract or an area changes ``day`` is in:
+        within one, the answer for every row is the same."""
+        return bisect_right(changes, day)
+
+    def allocations_in(span: int) -> tuple[set[str], set[tuple[str, str]]]:
+        if span not in in_force:
+            day = changes[span - 1] if span else date.min
             known = ledger.known_on(day)
             covering = {d.id for d in known.decisions if d.start <= day <= known.decision_end(d)}
             pairs = {(a.line, a.area) for d, a in known.allocations() if d in covering}
-            in_force[day] = ({line for line, _ in pairs}, pairs)
-        return in_force[day]
+            in_force[span] = ({line for line, _ in pairs}, pairs)
+        return in_force[span]
 
-    def unallocated(line: str, area: str | None, day: date) -> bool:
+    def unallocated(line: str, area: str | None, span: int) -> bool:
         # An unknown area, or one used outside its dates, is already an error (E202, E205).
         known = ledger.areas.get(area) if area is not None else None
+        day = changes[span - 1] if span else date.min
         if known is None or not known.valid_on(day):
             return False
-        lines, pairs = allocations_on(day)
+        lines, pairs = allocations_in(span)
         return line in lines and (line, area) not in pairs
 
     rows: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for row in table.rows_where(["budget_line", "area", "date"], unallocated):
+    for row in table.rows_where(["budget_line", "area", ("date", epoch)], unallocated):
         rows[(table.column("budget_line")[row], table.column("area")[row])].append(row)
     for (line, area), found in rows.items():
         first = found[0]
@@ -53,6 +62,26 @@ def spend_on_allocated_areas(ledger: Ledger, context: CheckContext) -> Iterable[
             f"to {area} is in force on that date",
             _hint(ledger, line, area),
         )
+
+
+def _change_days(ledger: Ledger) -> list[date]:
+    """Every day on which what is in force can change: a decision is approved, starts or
+    ends (at any end a variation gives it), a variation is approved, an area becomes
+    valid or stops being so. Between two of them every row's answer is the same, so the
+    rule asks once per span, not once per day (a ledger of years has hundreds of days)."""
+    after = timedelta(days=1)
+    days: set[date] = set()
+    for decision in ledger.decisions:
+        days |= {decision.approved or decision.start, decision.start, decision.end + after}
+    for variation in ledger.variations:
+        days.add(variation.approved)
+        if variation.new_end:
+            days.add(variation.new_end + after)
+    for area in ledger.areas.values():
+        days.add(area.valid_from)
+        if area.valid_to is not None:
+            days.add(area.valid_to + after)
+    return sorted(days)
 
 
 def _hint(ledger: Ledger, line: str, area: str) -> str:

@@ -43,7 +43,19 @@ def area_problems(ledger: Ledger, table: Table, date_column: str, what: str) -> 
         area = ledger.areas.get(area_id) if area_id is not None else None
         return area_id is not None and (area is None or not area.valid_on(day))
 
-    for row in table.rows_where(["area", date_column], wrong):
+    # An area is valid over one span of dates, so its first and last date clear it whole;
+    # only the areas they do not clear are asked of day by day.
+    unclear = {
+        area_id
+        for (area_id,), (first, last) in table.bounds(["area"], date_column).items()
+        if wrong(area_id, first) or wrong(area_id, last)
+    }
+    if not unclear:
+        return
+    for row in table.rows_where(
+        [("area", unclear.__contains__), "area", date_column],
+        lambda asked, area_id, day: asked and wrong(area_id, day),
+    ):
         area_id, day = table.column("area")[row], table.column(date_column)[row]
         area = ledger.areas.get(area_id)
         if area is None:

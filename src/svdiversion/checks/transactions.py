@@ -128,7 +128,18 @@ def transaction_dates(ledger: Ledger, context: CheckContext) -> Iterable[Problem
     def wrong(line: str, day: date) -> bool:
         return outside(line, day) or day > late
 
-    for row in table.rows_where(["budget_line", "date"], wrong):
+    # A line's period is one span: its first and last date clear the line whole.
+    unclear = {
+        line
+        for (line,), (first, last) in table.bounds(["budget_line"], "date").items()
+        if wrong(line, first) or wrong(line, last)
+    }
+    if not unclear:
+        return
+    for row in table.rows_where(
+        [("budget_line", unclear.__contains__), "budget_line", "date"],
+        lambda asked, line, day: asked and wrong(line, day),
+    ):
         line, day = table.column("budget_line")[row], table.column("date")[row]
         if outside(line, day):
             first, last = line_period[line]

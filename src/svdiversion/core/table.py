@@ -206,6 +206,13 @@ class Table:
         found = self.store.aggregate(keys, value, ("sum",), where)
         return {key: totals[0] for key, totals in found.items()}
 
+    def bounds(self, keys: Sequence[Key], value: str) -> dict[tuple[Any, ...], tuple[Any, Any]]:
+        """The least and greatest value of the column ``value`` (every row has one) per
+        distinct combination of ``keys``: a rule whose answer holds over a span of dates
+        can clear a whole group from its first and last date."""
+        found = self.store.aggregate(keys, value, ("min", "max"), None)
+        return {key: (low, high) for key, (low, high) in found.items()}
+
     def rows_where(self, keys: Sequence[Key], predicate: Callable[..., bool]) -> Iterator[int]:
         """The rows whose values of ``keys`` make ``predicate`` true, in row order.
 

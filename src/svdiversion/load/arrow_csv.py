@@ -29,9 +29,6 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.csv as pcsv
-from pyarrow.compute import (
-    SetLookupOptions,
-)
 from pydantic.types import StringConstraints
 
 from ..core.models import LedgerAmount
@@ -41,6 +38,7 @@ from .arrow_store import (
     Coded,
     Column,
     Plain,
+    SetLookupOptions,
     cast,
     int32_codes,
     kernel,

@@ -18,14 +18,32 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
-from pyarrow.acero import AggregateNodeOptions, Declaration, TableSourceNodeOptions
-from pyarrow.compute import (
-    CastOptions,
-    MatchSubstringOptions,
-    SetLookupOptions,
-    SortOptions,
-    call_function,
-)
+
+try:
+    # The kernels themselves: pyarrow.compute (its Python wrappers of every kernel, about
+    # 0.2 s to build on a loaded machine) and pyarrow.acero (which imports pyarrow.dataset)
+    # are start-up a command never needs. ``kernel`` calls the kernels by name.
+    from pyarrow._acero import AggregateNodeOptions, Declaration, TableSourceNodeOptions
+    from pyarrow._compute import (
+        CastOptions,
+        MatchSubstringOptions,
+        SortOptions,
+        call_function,
+    )
+    from pyarrow._compute import (
+        SetLookupOptions as SetLookupOptions,
+    )
+except ImportError:  # pragma: no cover - a pyarrow that keeps them elsewhere
+    from pyarrow.acero import AggregateNodeOptions, Declaration, TableSourceNodeOptions
+    from pyarrow.compute import (
+        CastOptions,
+        MatchSubstringOptions,
+        SortOptions,
+        call_function,
+    )
+    from pyarrow.compute import (
+        SetLookupOptions as SetLookupOptions,
+    )
 
 from ..core.table import Key, Less, Matches, Sign
 
