@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
@@ -97,7 +97,7 @@ def write_workbook(excel: ExcelReturn, out: IO[bytes], *, max_rows: int = EXCEL_
     it is copied to ``out`` (see :mod:`.xlsx_rows`). A table with more rows than a
     worksheet holds (``max_rows``) is left out, its tab saying where the rows are."""
     book = Workbook()
-    book.remove(book.active)
+    book.remove(book.worksheets[0])  # the empty sheet a new workbook has
     cover_tab(book, excel.cover)
     summary_tab(book, excel)
     burndown_tab(book, excel)
@@ -294,5 +294,6 @@ def _properties(book: Workbook, cover: Cover) -> None:
     properties.keywords = cover.marking
     properties.category = cover.marking
     properties.description = cover.banner
-    book.custom_doc_props.append(StringProperty(name="Protective marking", value=cover.marking))
-    book.custom_doc_props.append(StringProperty(name="Disclosure", value=cover.disclosure.value))
+    custom = cast(Any, book).custom_doc_props  # openpyxl 3.1's; its type stubs lag behind
+    custom.append(StringProperty(name="Protective marking", value=cover.marking))
+    custom.append(StringProperty(name="Disclosure", value=cover.disclosure.value))

@@ -25,17 +25,20 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import IO, Any
+from typing import IO, Any, cast
 from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
+from openpyxl.utils.datetime import to_excel as untyped_to_excel
 
 from .cells import human, looks_like_formula
 from .lazy_rows import ColumnRows
 from .sheets import Kind
+
+# openpyxl's serial date for a datetime (its 1900 leap-year rule included), typed.
+to_excel = cast("Callable[[datetime], float]", untyped_to_excel)
 
 EXCEL_ROWS = 1_048_576
 """The most rows a worksheet holds (Excel 2007 and later, LibreOffice 7.4 and later)."""

@@ -71,7 +71,8 @@ POINTS_PER_CM = 72 / 2.54
 # Named, as the workbook's default font is: a font without a name is printed in whatever
 # the spreadsheet falls back to (LibreOffice: a serif, wider than the widths allow for).
 FONT = "Calibri"
-TITLE = Font(name=FONT, bold=True, size=14)
+TITLE_POINTS = 14.0
+TITLE = Font(name=FONT, bold=True, size=TITLE_POINTS)
 BOLD = Font(name=FONT, bold=True, size=BODY_POINTS)
 WARNING = Font(name=FONT, bold=True, size=BODY_POINTS, color="C00000")
 NOTE = Font(name=FONT, italic=True, size=BODY_POINTS, color="595959")
@@ -123,7 +124,7 @@ class Tab:
         self.streamed: list[Streamed] = []
         self.blocks: list[Block] = []
         self.charts: list[Any] = []
-        self.texts: dict[int, float] = {1: TITLE.sz, 2: BODY_POINTS, 3: BODY_POINTS}
+        self.texts: dict[int, float] = {1: TITLE_POINTS, 2: BODY_POINTS, 3: BODY_POINTS}
         """Rows of one text across the tab (headings, notes): their font's points."""
         title_cell = write_cell(self.ws.cell(1, 1), f"{cover.service}: {title}", Kind.TEXT)
         title_cell.font = TITLE
@@ -206,7 +207,7 @@ class Tab:
         self.ws.add_table(table)
 
     def _styled(self, value: Any, kind: Kind, top: bool) -> Any:
-        cell = write_cell(Cell(self.ws), value, kind)
+        cell = write_cell(Cell(self.ws, row=1, column=1), value, kind)  # a style, not placed
         if top:
             cell.alignment = _top(cell.alignment)
         return cell
