@@ -257,6 +257,42 @@ def test_an_earlier_as_of_date_shows_the_ledger_as_it_stood(
     }  # fmt: skip
 
 
+def snippet(readme: str) -> str:
+    """The Python block of the README's Loading section."""
+    block = readme.split("## Loading", 1)[1].split("```python\n", 1)[1]
+    return block.split("```", 1)[0]
+
+
+def test_the_readme_snippet_loads_the_extract_in_pandas_and_duckdb(
+    shipped: Path, key_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "extract"
+    assert export(shipped, out, "--key-file", str(key_file))[0] == 0
+    monkeypatch.chdir(out)
+    found: dict[str, object] = {}
+
+    exec(snippet((out / "README.md").read_text(encoding="utf-8")), found)  # noqa: S102
+
+    episodes, completed = found["episodes"], found["completed"]
+    assert str(episodes.dtypes["risk_reduction"]) == "boolean"  # type: ignore[attr-defined]
+    assert str(episodes.dtypes["days_start_to_end"]) == "Int64"  # type: ignore[attr-defined]
+    assert str(found["spend"].dtypes["amount"]) == "float64"  # type: ignore[attr-defined]
+    shown = rows(out / "episodes.csv")
+    assert sum(completed["completed"]) == sum(e["status"] == "completed" for e in shown)  # type: ignore[index]
+    assert sum(completed["risk_reduction"]) == sum(  # type: ignore[index]
+        e["status"] == "completed" and e["risk_reduction"] == "true" for e in shown
+    )
+
+
+def test_outcomes_are_true_or_false(shipped: Path, key_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "extract"
+    assert export(shipped, out, "--key-file", str(key_file))[0] == 0
+    episodes = rows(out / "episodes.csv")
+    assert {e["entered_cjs"] for e in episodes} == {"true", "false", ""}
+    package = (out / "datapackage.json").read_text(encoding="utf-8")
+    assert "trueValues" not in package and '"Y"' not in package
+
+
 # ------------------------------------------------------------------ the generalisation
 
 

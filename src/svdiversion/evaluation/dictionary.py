@@ -178,10 +178,8 @@ def _measure_fields(ledger: Ledger) -> list[Field]:
                 measure.id,
                 "boolean",
                 f"Outcome '{measure.name}' (better {measure.better.value}{target}), assessed "
-                f"when the episode ended: Y achieved, N not, empty not assessed or not "
-                f"ended.{detail}",
-                trueValues=["Y"],
-                falseValues=["N"],
+                f"when the episode ended: true achieved, false not, empty not assessed or "
+                f"not ended.{detail}",
             )
         )
     return fields

@@ -36,7 +36,11 @@ from .anonymity import (
 from .dictionary import ATTENDEES, episode_fields, spend_fields, workshop_fields
 from .pseudonyms import Pseudonyms
 
-Value = str | int | None
+Value = str | int | bool | None
+"""A cell of a table; a boolean is written ``true`` or ``false``."""
+
+OUTCOME = {"Y": True, "N": False}
+"""The ledger's ``Y``/``N`` as the extract's booleans."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +163,7 @@ def _episode_rows(
                 period_label(month_of(ended), level.period) if ended else None,
                 (started - e["referral_date"]).days if started else None,
                 (ended - started).days if ended and started else None,
-                *(e[m.id] if ended else None for m in measures),
+                *(OUTCOME.get(e[m.id]) if ended else None for m in measures),
             ]
         )
     rows.sort(key=lambda row: str(row[1]))

@@ -61,8 +61,16 @@ def table_csv(resource: Resource) -> bytes:
     writer = CsvWriter(buffer)
     writer.writerow([field["name"] for field in resource.fields])
     for row in resource.rows:
-        writer.writerow([_inert(v) if isinstance(v, str) else v for v in row])
+        writer.writerow([_cell_text(v) for v in row])
     return buffer.getvalue().encode("utf-8")
+
+
+def _cell_text(value: object) -> object:
+    """Booleans as ``true``/``false`` (what the Table Schema, pandas and DuckDB read as
+    booleans); text made inert."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _inert(value) if isinstance(value, str) else value
 
 
 def _inert(text: str) -> str:
@@ -137,6 +145,7 @@ def readme(extract: Extract, files: dict[str, bytes], share: Share) -> str:
     lines = [
         *_about(extract, share),
         *_files_table(extract, files),
+        *_loading(extract),
         *_pseudonyms(extract),
         *_generalised(extract),
         *DISCLOSURE_NOTES,
@@ -232,6 +241,54 @@ def _generalised(extract: Extract) -> list[str]:
         "are complete.",
         "",
     ]
+
+
+def _loading(extract: Extract) -> list[str]:
+    """A snippet that loads the tables with their types in pandas and DuckDB (the tests
+    run it on an extract)."""
+    episodes = next(r for r in extract.resources if r.name == "episodes")
+    measure = next((f["name"] for f in episodes.fields if f["type"] == "boolean"), None)
+    lines = list(LOADING)
+    if measure is not None:
+        lines[-3:-3] = [
+            "completed = duckdb.sql(",
+            f'    "SELECT area, count(*) AS completed, sum({measure}::int) AS {measure} "',
+            "    \"FROM read_csv('episodes.csv') WHERE status = 'completed' "
+            'GROUP BY area ORDER BY area"',
+            ").df()",
+        ]
+    return lines
+
+
+LOADING = (
+    "## Loading",
+    "",
+    "Outcomes are `true`/`false`, counts and days are integers, and an empty value is "
+    "missing, so the tables load with their types. In Python, from this folder, with "
+    "the types the data dictionary gives (pandas) or as DuckDB detects them:",
+    "",
+    "```python",
+    "import json",
+    "",
+    "import duckdb",
+    "import pandas as pd",
+    "",
+    'package = json.load(open("datapackage.json", encoding="utf-8"))',
+    'dtypes = {"boolean": "boolean", "integer": "Int64", "number": "float64"}',
+    "",
+    "",
+    "def table(name):",
+    '    resource = next(r for r in package["resources"] if r["name"] == name)',
+    '    fields = resource["schema"]["fields"]',
+    '    types = {f["name"]: dtypes.get(f["type"], "string") for f in fields}',
+    '    return pd.read_csv(resource["path"], dtype=types, keep_default_na=False, na_values=[""])',
+    "",
+    "",
+    'episodes = table("episodes")',
+    'spend = table("spend")',
+    "```",
+    "",
+)
 
 
 DISCLOSURE_NOTES = (
