@@ -271,7 +271,7 @@ def test_the_readme_snippet_loads_the_extract_in_pandas_and_duckdb(
     monkeypatch.chdir(out)
     found: dict[str, object] = {}
 
-    exec(snippet((out / "README.md").read_text(encoding="utf-8")), found)  # noqa: S102
+    exec(snippet((out / "README.md").read_text(encoding="utf-8")), found)
 
     episodes, completed = found["episodes"], found["completed"]
     assert str(episodes.dtypes["risk_reduction"]) == "boolean"  # type: ignore[attr-defined]
