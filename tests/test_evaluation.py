@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from frictionless import Package, validate
 from helpers import load_ledger, make_workspace, run_cli
 from svdiversion.cli import evaluation as evaluation_cli
 from svdiversion.core.fiscal import Month
-from svdiversion.evaluation.anonymity import Level, Quasi, anonymise, levels
+from svdiversion.evaluation.anonymity import Level, Quasi, anonymise, information_lost, levels
 from svdiversion.load.shares import read_shares
 
 AT = datetime(2025, 4, 2, 10, 15, tzinfo=timezone(timedelta(hours=1)))
@@ -78,19 +79,25 @@ def test_the_extract_of_the_shipped_ledger(shipped: Path, key_file: Path, tmp_pa
 
     assert (code, stdout) == (0, "")
     assert stderr == (
-        f"wrote {', '.join(FILES)} in {out}: 436 episodes (24 of 460 withheld for "
-        "k-anonymity, k = 5; periods withheld; age withheld); recorded in ledger/shares.yaml\n"
+        f"wrote {', '.join(FILES)} in {out}: 440 episodes (20 of 460 withheld for "
+        "k-anonymity and l-diversity, k = 5, smallest class 5; periods by financial quarter; "
+        "age withheld; referral source withheld); recorded in ledger/shares.yaml\n"
     )
     assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
     episodes = rows(out / "episodes.csv")
-    assert len(episodes) == 436
+    assert len(episodes) == 440  # at most 5% of 460 withheld
     assert list(episodes[0]) == [
         "person_key", "episode_key", "area", "age_band", "referral_period", "referral_source",
         "pathway", "status", "start_period", "end_period", "days_referral_to_start",
-        "days_start_to_end", "risk_reduction", "increased_awareness", "positive_activity",
-        "progress_key_areas", "entered_cjs",
+        "days_start_to_end", "days_since_previous_referral", "rereferred_within_365",
+        "risk_reduction", "increased_awareness", "positive_activity", "progress_key_areas",
+        "entered_cjs",
     ]  # fmt: skip
-    assert {e["referral_period"] for e in episodes} == {"all"}
+    # A referral time field that varies: the seven financial quarters of the contract.
+    assert {e["referral_period"] for e in episodes} == {
+        "2023/24 Q2", "2023/24 Q3", "2023/24 Q4",
+        "2024/25 Q1", "2024/25 Q2", "2024/25 Q3", "2024/25 Q4",
+    }  # fmt: skip
     assert {e["age_band"] for e in episodes} == {"10-17"}
     assert [e["episode_key"] for e in episodes] == sorted(e["episode_key"] for e in episodes)
 
@@ -105,7 +112,7 @@ def test_the_package_validates_with_frictionless_and_reads_back(
 
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert [(t.name, t.stats["rows"]) for t in report.tasks] == [
-        ("episodes", 436),
+        ("episodes", 440),
         ("spend", 108),
         ("workshops", 61),
     ]
@@ -200,10 +207,98 @@ def test_k_anonymity_holds_on_the_default_quasi_identifiers(
     out = tmp_path / "extract"
     assert export(shipped, out, "--key-file", str(key_file))[0] == 0
     classes = Counter(tuple(e[q] for q in QUASI) for e in rows(out / "episodes.csv"))
-    assert min(classes.values()) >= 5
+    assert min(classes.values()) == 5
     readme = (out / "README.md").read_text(encoding="utf-8")
-    assert "| 6 | periods withheld; age withheld | 24 | used |" in readme
-    assert "Withheld: **24 of 460** episodes referred by 2025-03-31 (5.2%)" in readme
+    assert (
+        "| 2.50 | periods by financial quarter; age withheld; referral source withheld | 10 | "
+        "10 | used |" in readme
+    )
+    assert "Withheld: **20** episodes referred by 2025-03-31 (rounded to the nearest 5)" in readme
+
+
+def test_no_class_tells_a_status_or_entry_to_the_cjs_of_all_its_members(
+    shipped: Path, key_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "extract"
+    assert export(shipped, out, "--key-file", str(key_file))[0] == 0
+    statuses: dict[tuple[str, ...], set[str]] = {}
+    entered: dict[tuple[str, ...], list[bool]] = {}
+    for e in rows(out / "episodes.csv"):
+        key = tuple(e[q] for q in QUASI)
+        statuses.setdefault(key, set()).add(e["status"])
+        entered.setdefault(key, []).append(e["entered_cjs"] == "true")
+    assert min(len(s) for s in statuses.values()) >= 2
+    assert not any(all(flags) for flags in entered.values())
+
+
+def test_time_is_worked_out_before_it_is_generalised(
+    shipped: Path, key_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "extract"
+    assert export(shipped, out, "--key-file", str(key_file))[0] == 0
+    ledger = [r for r in rows(shipped / "ledger/outcomes.csv") if r["referral_date"] <= AS_OF]
+    dates: dict[str, list[datetime]] = {}
+    for r in ledger:
+        dates.setdefault(r["cyp_ref"], []).append(datetime.fromisoformat(r["referral_date"]))
+
+    def mac(kind: bytes, text: str) -> str:
+        return hmac.new(KEY, kind + b"\x00" + text.encode(), hashlib.sha256).hexdigest()
+
+    by_key = {mac(b"episode_id", r["episode_id"]): r for r in ledger}
+    shown = rows(out / "episodes.csv")
+    for e in shown:
+        source = by_key[e["episode_key"]]
+        day = datetime.fromisoformat(source["referral_date"])
+        before = [d for d in dates[source["cyp_ref"]] if d < day]
+        after = [d for d in dates[source["cyp_ref"]] if d > day]
+        expected = str((day - max(before)).days) if before else ""
+        assert e["days_since_previous_referral"] == expected
+        if after and (min(after) - day).days <= 365:
+            assert e["rereferred_within_365"] == "true"
+        elif (datetime.fromisoformat(AS_OF) - day).days >= 365:
+            assert e["rereferred_within_365"] == "false"
+        else:
+            assert e["rereferred_within_365"] == ""
+    assert sum(e["rereferred_within_365"] == "true" for e in shown) == 19
+    assert sum(e["days_since_previous_referral"] != "" for e in shown) == 20
+
+
+def test_the_readme_gives_control_totals_under_the_published_rules(
+    shipped: Path, key_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "extract"
+    assert export(shipped, out, "--key-file", str(key_file))[0] == 0
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    # No exact total a published table hides: neither the referrals nor the withheld.
+    assert "460" not in readme and " of 460" not in readme
+    assert "\n| **Total** | **20** |\n" in readme
+    sections = ["| Status | Withheld |", "| Area | Withheld |"]
+    sections += ["| Referral source | Withheld |", "| Age band | Withheld |"]
+    for heading in sections:
+        table = readme.split(heading, 1)[1].split("\n\n", 1)[0]
+        cells = [line.rsplit("|", 2)[1].strip() for line in table.splitlines()[2:]]
+        assert cells[-1] == "**20**"
+        for cell in cells[:-1]:
+            assert cell == "[c]" or int(cell) % 5 == 0, (heading, cell)
+    assert "| police | 10 |" in readme and "| 12-14 | 10 |" in readme
+
+
+def test_too_many_withheld_is_refused_unless_allowed(
+    shipped: Path, key_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "extract"
+    code, stdout, err = export(shipped, out, "--key-file", str(key_file), "--k", "100")
+    assert (code, stdout) == (1, "")
+    assert "svdiversion: error: the extract would withhold " in err
+    assert "more than evaluation.max_withheld (5%)" in err and "nothing was written" in err
+    assert "hint: use fewer quasi-identifiers (--quasi-identifiers), a smaller --k" in err
+    assert nothing_written(shipped, out)
+
+    code, _, err = export(
+        shipped, out, "--key-file", str(key_file), "--k", "100", "--allow-withheld"
+    )
+    assert code == 0
+    assert "withheld for k-anonymity and l-diversity, k = 100" in err
 
 
 def test_fewer_quasi_identifiers_keep_more_detail(
@@ -211,24 +306,17 @@ def test_fewer_quasi_identifiers_keep_more_detail(
 ) -> None:
     out = tmp_path / "extract"
     code, _, err = export(
-        shipped, out, "--key-file", str(key_file), "--quasi-identifiers", "area,age,referral_period"
+        shipped, out, "--key-file", str(key_file), "--quasi-identifiers", "area,referral_period"
     )
     assert code == 0
-    assert (
-        "437 episodes (23 of 460 withheld for k-anonymity, k = 5; periods by financial year;" in err
-    )
+    assert "periods by financial quarter; age in years); recorded" in err
     episodes = rows(out / "episodes.csv")
-    assert {e["referral_period"] for e in episodes} == {"2023/24", "2024/25"}
-    assert {e["age_band"] for e in episodes} == {"10-11", "12-14", "15-17"}
+    assert len({e["referral_period"] for e in episodes}) == 7
+    assert {e["age_at_referral"] for e in episodes} == {str(a) for a in range(10, 18)}
     # start and end periods are generalised like the referral period
-    assert {e["start_period"] for e in episodes} <= {"", "2023/24", "2024/25"}
-    classes = Counter((e["area"], e["age_band"], e["referral_period"]) for e in episodes)
+    assert {e["start_period"][:4] for e in episodes} <= {"", "2023", "2024", "2025"}
+    classes = Counter((e["area"], e["referral_period"]) for e in episodes)
     assert min(classes.values()) >= 5
-    readme = (out / "README.md").read_text(encoding="utf-8")
-    assert "| 3 | periods by financial year; age in years | 83 |  |" in readme
-    assert (
-        "| 4 | periods by financial year; age in bands 10-11, 12-14, 15-17 | 23 | used |" in readme
-    )
 
 
 def test_an_earlier_as_of_date_shows_the_ledger_as_it_stood(
@@ -296,44 +384,91 @@ def test_outcomes_are_true_or_false(shipped: Path, key_file: Path, tmp_path: Pat
 # ------------------------------------------------------------------ the generalisation
 
 
-def test_generalisation_follows_the_documented_order() -> None:
-    assert levels(["area", "age", "referral_period", "referral_source"]) == [
-        Level("month", "exact"),
-        Level("quarter", "exact"),
-        Level("year", "exact"),
-        Level("year", "band"),
-        Level("year", "all"),
-        Level("all", "all"),
-    ]
+def test_every_level_of_the_ladders_is_tried() -> None:
     assert levels(["area", "age"]) == [
         Level("month", "exact"),
         Level("month", "band"),
         Level("month", "all"),
     ]
     assert levels(["area"]) == [Level("month", "exact")]
+    everything = levels(["area", "age", "referral_period", "referral_source"], 4)
+    assert len(everything) == 5 * 3 * 4  # sources: all four, two kept, one kept, none
+    assert Level("half", "band", 2) in everything
+    assert Level("half", "band", 3) not in everything  # 3 of 4 kept is all of them
 
 
-def test_the_first_level_withholding_few_enough_is_used() -> None:
-    def record(age: int, month: Month) -> Quasi:
-        return Quasi("north", age, month, "police", "group")
+def test_information_lost_counts_the_period_twice() -> None:
+    quasi = ["area", "age", "referral_period", "referral_source"]
+    assert information_lost(Level("month", "exact"), quasi, 8) == 0
+    assert information_lost(Level("quarter", "all"), quasi, 8) == Fraction(3, 2)
+    assert information_lost(Level("quarter", "all", 0), quasi, 8) == Fraction(5, 2)
+    assert information_lost(Level("all", "exact", 6), quasi, 8) == Fraction(9, 4)
 
+
+def record(age: int, month: Month, status: str = "completed", cjs: bool = False) -> Quasi:
+    return Quasi("north", age, month, "police", "group", status, cjs)
+
+
+BANDS = ["10-11", "12-14", "15-17"]
+
+
+def test_the_level_losing_least_within_the_limit_is_used() -> None:
     # Five children referred in the same quarter, in different months, one older.
-    records = [record(12, Month(2024, 4 + i % 3)) for i in range(4)] + [record(16, Month(2024, 5))]
-    bands = ["10-11", "12-14", "15-17"]
+    records = [
+        record(12, Month(2024, 4 + i % 3), ("completed", "declined")[i % 2]) for i in range(4)
+    ]
+    records.append(record(16, Month(2024, 5), "disengaged"))
     quasi = ["area", "age", "referral_period"]
 
-    strict = anonymise(records, quasi, 4, bands, "10-17", Decimal(0))
-    assert [(a.level, a.withheld) for a in strict.attempts] == [
-        (Level("month", "exact"), 5),
-        (Level("quarter", "exact"), 1),
-        (Level("year", "exact"), 1),
-        (Level("year", "band"), 1),
-        (Level("year", "all"), 0),
-        (Level("all", "all"), 0),
-    ]
-    assert (strict.level, strict.withheld) == (Level("year", "all"), frozenset())
-    lenient = anonymise(records, quasi, 4, bands, "10-17", Decimal("0.2"))
+    strict = anonymise(records, quasi, 4, BANDS, "10-17", Decimal(0))
+    assert (strict.level, strict.withheld, strict.within_limit) == (
+        Level("quarter", "all"), frozenset(), True
+    )  # fmt: skip
+    assert strict.smallest == 5
+    lenient = anonymise(records, quasi, 4, BANDS, "10-17", Decimal("0.2"))
     assert (lenient.level, lenient.withheld) == (Level("quarter", "exact"), frozenset({4}))
+
+
+def test_a_class_whose_members_share_a_status_is_not_kept() -> None:
+    # k-anonymous by quarter, but every child in it completed: not l-diverse.
+    records = [record(12, Month(2024, 4 + i % 3)) for i in range(6)]
+    records += [
+        record(12, Month(2024, 7 + i % 3), ("completed", "declined")[i % 2]) for i in range(6)
+    ]
+    chosen = anonymise(records, ["area", "referral_period"], 5, BANDS, "10-17", Decimal("0.5"))
+    assert chosen.level == Level("quarter", "exact")
+    assert chosen.withheld == frozenset(range(6))  # the quarter everyone completed in
+    attempt = chosen.chosen
+    assert attempt is not None and (attempt.under_k, attempt.not_diverse) == (0, 6)
+    # With no room to withhold, the half-year is used: its one class is diverse.
+    strict = anonymise(records, ["area", "referral_period"], 5, BANDS, "10-17", Decimal(0))
+    assert (strict.level, strict.withheld) == (Level("half", "exact"), frozenset())
+
+
+def test_a_class_whose_members_all_entered_the_cjs_is_not_kept() -> None:
+    records = [
+        record(12, Month(2024, 4), ("completed", "disengaged")[i % 2], True) for i in range(5)
+    ]
+    chosen = anonymise(records, ["area"], 5, BANDS, "10-17", Decimal(1))
+    assert chosen.withheld == frozenset(range(5))
+    assert not anonymise(records, ["area"], 5, BANDS, "10-17", Decimal(0)).within_limit
+
+
+def test_rare_referral_sources_are_recoded_as_other() -> None:
+    common = [
+        Quasi("north", 12, Month(2024, 4), "police", "group", s)
+        for s in ["completed", "declined"] * 3
+    ]
+    rare = [
+        Quasi("north", 12, Month(2024, 4), source, "group", status)
+        for source, status in [("health", "completed"), ("community", "declined"), ("school", "completed"),
+                               ("health", "declined"), ("community", "completed")]
+    ]  # fmt: skip
+    chosen = anonymise(common + rare, ["area", "referral_source"], 5, BANDS, "10-17", Decimal(0))
+    assert chosen.ranking == ("police", "community", "health", "school")
+    assert chosen.level == Level("month", "exact", 1)
+    assert chosen.level.source_label("health", chosen.ranking) == "other"
+    assert chosen.withheld == frozenset()
 
 
 # ------------------------------------------------------------------- the share record
@@ -354,8 +489,8 @@ def test_the_share_is_recorded_and_check_reads_it(
     assert (record.as_of.isoformat(), record.k, record.episodes, record.withheld) == (
         AS_OF,
         5,
-        436,
-        24,
+        440,
+        20,
     )
     assert record.quasi_identifiers == ["area", "age", "referral_period", "referral_source"]
     assert record.files == {

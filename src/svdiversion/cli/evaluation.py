@@ -84,6 +84,14 @@ QuasiIdentifiers = Annotated[
         "(area,age,referral_period,referral_source).",
     ),
 ]
+AllowWithheld = Annotated[
+    bool,
+    typer.Option(
+        "--allow-withheld",
+        help="Make the extract even when it withholds more than evaluation.max_withheld "
+        "of the episodes (the README says how many, and of which kinds).",
+    ),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,7 @@ class _Request:
     by: str
     recipient: str
     purpose: str
+    allow_withheld: bool = False
 
 
 def evaluation_export(
@@ -109,6 +118,7 @@ def evaluation_export(
     by: By = None,
     k: K = None,
     quasi_identifiers: QuasiIdentifiers = None,
+    allow_withheld: AllowWithheld = False,
 ) -> None:
     """The evaluator's extract: pseudonymised episodes, spend and workshops, with a data
     dictionary, recorded in ledger/shares.yaml.
@@ -130,6 +140,7 @@ def evaluation_export(
         by=_text(by or os.environ.get("SVDIVERSION_USER") or os.environ.get("USER"), "--by NAME"),
         recipient=_text(recipient, "--recipient TEXT"),
         purpose=_text(purpose, "--purpose TEXT"),
+        allow_withheld=allow_withheld,
     )
     folder = folder_target(ctx, out, "evaluation/extract-2025-03")
     if folder.is_dir() and any(folder.iterdir()):
@@ -142,8 +153,9 @@ def evaluation_export(
     if not (ctx.obj and ctx.obj.get("quiet")):
         sys.stderr.write(
             f"wrote {', '.join(files)} in {out}: {extract.referred - extract.withheld} episodes "
-            f"({extract.withheld} of {extract.referred} withheld for k-anonymity, "
-            f"k = {settings.k}; {extract.generalisation}); recorded in ledger/shares.yaml\n"
+            f"({extract.withheld} of {extract.referred} withheld for k-anonymity and "
+            f"l-diversity, k = {settings.k}, smallest class {extract.anonymised.smallest}; "
+            f"{extract.generalisation}); recorded in ledger/shares.yaml\n"
         )
 
 
@@ -164,6 +176,8 @@ def _share(
         extract = evaluation_extract(ledger, day, Pseudonyms(request.key), settings)
     except SettingsRefused as exc:
         fail(str(exc), "make the age bands cover age_min to age_max")
+    if not (extract.anonymised.within_limit or request.allow_withheld):
+        _too_many_withheld(extract, settings)
     made = now()
     who, recipient, purpose = request.by, request.recipient, request.purpose
     files = package_files(extract, Share(made, who, recipient, purpose))
@@ -181,6 +195,19 @@ def _share(
             EXIT_USAGE if exc.io else EXIT_PROBLEMS,
         )
     return extract, settings, files
+
+
+def _too_many_withheld(extract: Extract, settings: EvaluationSettings) -> NoReturn:
+    share = (extract.withheld * 100 / extract.referred) if extract.referred else 0
+    fail(
+        f"the extract would withhold {extract.withheld} of {extract.referred} episodes "
+        f"({share:.1f}%), more than evaluation.max_withheld "
+        f"({(settings.max_withheld * 100).normalize():f}%), at the level losing least "
+        f"information ({extract.generalisation}); nothing was written",
+        "use fewer quasi-identifiers (--quasi-identifiers), a smaller --k, or make it anyway "
+        "with --allow-withheld (the README counts what is withheld)",
+        EXIT_PROBLEMS,
+    )
 
 
 def now() -> datetime:

@@ -17,12 +17,14 @@ HEX64 = "^[0-9a-f]{64}$"
 PERIOD_FORMATS: dict[str, dict[str, Any]] = {
     "month": {"type": "yearmonth"},
     "quarter": {"type": "string", "constraints": {"pattern": r"^[0-9]{4}/[0-9]{2} Q[1-4]$"}},
+    "half": {"type": "string", "constraints": {"pattern": r"^[0-9]{4}/[0-9]{2} H[12]$"}},
     "year": {"type": "string", "constraints": {"pattern": r"^[0-9]{4}/[0-9]{2}$"}},
     "all": {"type": "string", "constraints": {"enum": ["all"]}},
 }
 PERIOD_WORDS = {
     "month": "the calendar month, YYYY-MM",
     "quarter": "the financial quarter, e.g. 2024/25 Q2 (Q1 is April to June)",
+    "half": "the financial half-year, e.g. 2024/25 H1 (H1 is April to September)",
     "year": "the financial year, e.g. 2024/25 (April to March)",
     "all": "withheld for k-anonymity: always 'all'",
 }
@@ -56,15 +58,22 @@ def period_field(name: str, level: str, what: str, required: bool) -> Field:
 
 
 def episode_fields(
-    ledger: Ledger, settings: EvaluationSettings, period: str, age: str, age_range: str
+    ledger: Ledger,
+    settings: EvaluationSettings,
+    period: str,
+    age: str,
+    age_range: str,
+    sources: list[str],
 ) -> list[Field]:
     """The columns of ``episodes.csv`` with the generalisation chosen: ``period`` and
-    ``age`` are the levels (``month``/``quarter``/... and ``exact``/``band``/``all``)."""
+    ``age`` are the levels (``month``/``quarter``/... and ``exact``/``band``/``all``),
+    ``sources`` the referral sources it may show (``other`` and ``all`` included)."""
     return [
         *_key_fields(ledger),
         _age_field(ledger, settings, age, age_range),
-        *_referral_fields(ledger, period),
+        *_referral_fields(period, sources),
         *_progress_fields(period),
+        *_history_fields(),
         *_measure_fields(ledger),
     ]
 
@@ -119,16 +128,14 @@ def _age_field(ledger: Ledger, settings: EvaluationSettings, age: str, age_range
     )
 
 
-def _referral_fields(ledger: Ledger, period: str) -> list[Field]:
-    sources = ledger.settings.referral_sources or sorted(
-        {str(s) for s in ledger.episodes.distinct("referral_source")}
-    )
+def _referral_fields(period: str, sources: list[str]) -> list[Field]:
     return [
         period_field("referral_period", period, "When the child was referred", True),
         field(
             "referral_source",
             "string",
-            "Who referred the child.",
+            "Who referred the child; 'other' for the rarer sources, recoded together for "
+            "k-anonymity, and 'all' when the source is withheld.",
             constraints={"required": True, "enum": sources},
         ),
         field(
@@ -160,10 +167,38 @@ def _progress_fields(period: str) -> list[Field]:
         field(
             "days_start_to_end",
             "integer",
-            "Days from engagement to the end of the episode; empty if it has not ended.",
+            "Days in service: from engagement to the end of the episode; empty if it has not "
+            "ended.",
             constraints={"minimum": 0},
         ),
     ]
+
+
+def _history_fields() -> list[Field]:
+    return [
+        field(
+            "days_since_previous_referral",
+            "integer",
+            "Days from the same child's previous referral to this one, worked out on the "
+            "exact dates before anything was generalised (the previous episode may be "
+            "withheld from this extract); empty for a child's first referral.",
+            constraints={"minimum": 0},
+        ),
+        field(
+            "rereferred_within_365",
+            "boolean",
+            "Re-referral: true when the same child was referred again within 365 days of "
+            "this referral; false when 365 days passed by the as-of date without one; "
+            "empty when the 365 days had not yet passed and no new referral had come. "
+            "Worked out on the exact dates, before anything was generalised.",
+        ),
+    ]
+
+
+POSITIVE = (
+    " A positive outcome is a measure achieved in its better direction: true where "
+    "higher is better, false where lower is better."
+)
 
 
 def _measure_fields(ledger: Ledger) -> list[Field]:
@@ -179,7 +214,7 @@ def _measure_fields(ledger: Ledger) -> list[Field]:
                 "boolean",
                 f"Outcome '{measure.name}' (better {measure.better.value}{target}), assessed "
                 f"when the episode ended: true achieved, false not, empty not assessed or "
-                f"not ended.{detail}",
+                f"not ended.{detail}{POSITIVE}",
             )
         )
     return fields
