@@ -459,11 +459,9 @@ def test_rare_referral_sources_are_recoded_as_other() -> None:
         Quasi("north", 12, Month(2024, 4), "police", "group", s)
         for s in ["completed", "declined"] * 3
     ]
-    rare = [
-        Quasi("north", 12, Month(2024, 4), source, "group", status)
-        for source, status in [("health", "completed"), ("community", "declined"), ("school", "completed"),
-                               ("health", "declined"), ("community", "completed")]
-    ]  # fmt: skip
+    pairs = [("health", "completed"), ("community", "declined"), ("school", "completed")]
+    pairs += [("health", "declined"), ("community", "completed")]
+    rare = [Quasi("north", 12, Month(2024, 4), source, "group", status) for source, status in pairs]
     chosen = anonymise(common + rare, ["area", "referral_source"], 5, BANDS, "10-17", Decimal(0))
     assert chosen.ranking == ("police", "community", "health", "school")
     assert chosen.level == Level("month", "exact", 1)
