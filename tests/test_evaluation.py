@@ -345,6 +345,19 @@ def test_an_earlier_as_of_date_shows_the_ledger_as_it_stood(
     }  # fmt: skip
 
 
+def test_spend_says_what_each_line_is_for(shipped: Path, key_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "extract"
+    assert export(shipped, out, "--key-file", str(key_file))[0] == 0
+    spend = rows(out / "spend.csv")
+    assert list(spend[0]) == ["month", "fy_period", "budget_line", "purpose", "area", "amount"]
+    by_purpose: Counter[str] = Counter()
+    for row in spend:
+        by_purpose[row["purpose"]] += int(Decimal(row["amount"]) * 100)
+    assert {r["budget_line"] for r in spend if r["purpose"] == "evaluation"} == {"evaluation"}
+    # The evaluation's three milestones, and delivery: vfm's 'without evaluation spend'.
+    assert (by_purpose["evaluation"], by_purpose["delivery"]) == (5_000_000, 50_932_143)
+
+
 def snippet(readme: str) -> str:
     """The Python block of the README's Loading section."""
     block = readme.split("## Loading", 1)[1].split("```python\n", 1)[1]

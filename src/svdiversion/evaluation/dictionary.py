@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.ledger import Ledger
-from ..core.models import EvaluationSettings, Status
+from ..core.models import EvaluationSettings, LineKind, Status
 
 HEX64 = "^[0-9a-f]{64}$"
 PERIOD_FORMATS: dict[str, dict[str, Any]] = {
@@ -238,6 +238,14 @@ def spend_fields(ledger: Ledger) -> tuple[Field, ...]:
             "string",
             "Budget line of the contract.",
             constraints={"required": True, "enum": lines},
+        ),
+        field(
+            "purpose",
+            "string",
+            "What the line pays for, from its kind in the contract: delivery (the service), "
+            "evaluation (the independent evaluation, which delivers no episode: leave it out "
+            "for the cost of delivery), unallocated or other.",
+            constraints={"required": True, "enum": [kind.value for kind in LineKind]},
         ),
         field(
             "area",

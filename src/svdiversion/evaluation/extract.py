@@ -309,8 +309,9 @@ def _spend(ledger: Ledger, as_of: date) -> Resource:
     sums = table.sums(
         [("date", Month.of), "budget_line", "area"], "pence", ("date", lambda d: d <= as_of)
     )
+    purposes = {line.id: line.kind.value for line in ledger.line_budgets()}
     rows: list[list[Value]] = [
-        [str(month), month.fy_period, line, area, format_money(pence)]
+        [str(month), month.fy_period, line, purposes.get(str(line)), area, format_money(pence)]
         for (month, line, area), pence in sorted(
             sums.items(), key=lambda item: (item[0][0], item[0][1], item[0][2] or "")
         )
@@ -319,7 +320,8 @@ def _spend(ledger: Ledger, as_of: date) -> Resource:
         "spend",
         "Actual spend",
         "Actual spend (accruals basis: payments, accruals, reversals and refunds) by month, "
-        "budget line and area, up to the as-of date.",
+        "budget line and area, up to the as-of date; each line's purpose (delivery or "
+        "evaluation) beside it.",
         spend_fields(ledger),
         rows,
     )
