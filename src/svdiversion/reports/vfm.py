@@ -21,8 +21,8 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 
-from ..core.ledger import Ledger
 from ..core.fiscal import Month
+from ..core.ledger import Ledger
 from ..core.models import Better, LineKind, UnitCost
 from ..core.money import Pence, divide_pence, to_pence
 from .burndown import spend_to_date
