@@ -41,6 +41,7 @@ def key_file(tmp_path: Path) -> Path:
     path = tmp_path / "keys" / "evaluation.key"
     path.parent.mkdir()
     path.write_bytes(KEY + b"\n")
+    path.chmod(0o600)
     return path
 
 
@@ -163,6 +164,7 @@ def test_pseudonyms_are_the_documented_hmac_and_follow_the_key(
     first, again, other = tmp_path / "first", tmp_path / "again", tmp_path / "other"
     other_key = tmp_path / "keys" / "other.key"
     other_key.write_bytes(OTHER_KEY)
+    other_key.chmod(0o600)
     assert export(shipped, first, "--key-file", str(key_file))[0] == 0
     assert export(shipped, again, "--key-file", str(key_file))[0] == 0
     assert export(shipped, other, "--key-file", str(other_key))[0] == 0
@@ -589,6 +591,7 @@ def test_a_missing_or_short_key_writes_nothing(
     file = tmp_path / "short.key"
     if key is not None:
         file.write_bytes(key)
+        file.chmod(0o600)
         args = ["--key-file", str(file)]
     code, stdout, err = export(shipped, out, *args)
     assert (code, stdout) == (2, "")
@@ -600,6 +603,7 @@ def test_a_missing_or_short_key_writes_nothing(
 def test_a_key_inside_the_workspace_is_refused(shipped: Path, tmp_path: Path) -> None:
     inside = shipped / "evaluation.key"
     inside.write_bytes(KEY)
+    inside.chmod(0o600)
     out = tmp_path / "extract"
     code, _, err = export(shipped, out, "--key-file", str(inside))
     assert code == 2
@@ -612,7 +616,8 @@ def test_a_key_inside_the_workspace_is_refused(shipped: Path, tmp_path: Path) ->
     [
         (["--k", "1"], "--k 1: k must be at least 2"),
         (["--quasi-identifiers", "area,postcode"], "--quasi-identifiers: unknown 'postcode'"),
-        (["--recipient", " "], "say recipient with --recipient TEXT"),
+        (["--recipient", " "], "--recipient is empty\n  hint: say who receives the extract, e.g."),
+        (["--purpose", ""], "--purpose is empty\n  hint: say what it is shared for, e.g."),
     ],
 )
 def test_bad_options_write_nothing(
@@ -678,3 +683,91 @@ def test_age_bands_that_miss_an_age_write_nothing(key_file: Path, tmp_path: Path
         "10-11, 12-14, 15-17" in err
     )
     assert nothing_written(root, out)
+
+
+# ------------------------------------------------------------------ the hostile trial
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
+def test_a_key_file_others_may_read_is_refused(
+    shipped: Path, key_file: Path, tmp_path: Path, mode: int
+) -> None:
+    key_file.chmod(mode)
+    out = tmp_path / "extract"
+    code, stdout, err = export(shipped, out, "--key-file", str(key_file))
+    assert (code, stdout) == (2, "")
+    assert (
+        f"svdiversion: error: refusing the key in {key_file}: its group or others may read or "
+        f"change it (mode {mode:04o})\n  hint: make it yours alone with 'chmod 600 {key_file}'"
+    ) in err
+    assert nothing_written(shipped, out)
+
+
+def test_with_no_name_the_message_says_what_to_write(
+    shipped: Path, key_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "extract"
+    code, _, err = run_cli(
+        "-C", str(shipped), "export", "evaluation", "--out", str(out), "--as-of", AS_OF,
+        *SHARE, "--key-file", str(key_file), env={"USER": None, "SVDIVERSION_USER": None},
+    )  # fmt: skip
+    assert code == 2
+    assert err == (
+        "svdiversion: error: no name for the record of the share\n"
+        '  hint: say who makes the share with --by NAME (e.g. --by "A. Analyst"), or set '
+        "SVDIVERSION_USER; it is written in ledger/shares.yaml\n"
+    )
+    assert nothing_written(shipped, out)
+
+
+KILLED = """
+import os, signal, sys
+from svdiversion.cli import evaluation
+from svdiversion.evaluation import shares
+from svdiversion.__main__ import main
+
+def killed(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+if sys.argv[1] == "before-record":
+    shares.append_share = killed
+else:
+    evaluation._move_into_place = killed
+sys.argv = ["svdiversion", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", ["before-record", "before-move"])
+def test_a_kill_leaves_no_extract_without_its_record(
+    shipped: Path, key_file: Path, tmp_path: Path, moment: str
+) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "extract"
+    args = ["-C", str(shipped), "export", "evaluation", "--out", str(out), "--as-of", AS_OF]
+    args += ["--by", "A. Analyst", *SHARE, "--key-file", str(key_file)]
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED, moment, *args], capture_output=True, check=False
+    )
+    assert done.returncode == -9  # killed right after the last file landed
+    assert not out.exists()
+    [staging] = tmp_path.glob(".extract.*.partial")
+    assert sorted(p.name for p in staging.iterdir()) == sorted(FILES)
+    records, _ = read_shares(shipped / "ledger/shares.yaml")
+    if moment == "before-record":
+        assert records is None  # no record, and no extract under --out either
+    else:
+        assert records is not None and len(records) == 1  # recorded; the move is left to do
+
+
+def test_an_empty_folder_is_filled_in_one_rename(
+    shipped: Path, key_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "extract"
+    out.mkdir()
+    assert export(shipped, out, "--key-file", str(key_file))[0] == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)
+    assert list(tmp_path.glob(".*.partial")) == []
