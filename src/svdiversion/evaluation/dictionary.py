@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.ledger import Ledger
-from ..core.models import EvaluationSettings, LineKind, Status
+from ..core.models import Better, EvaluationSettings, LineKind, Status
 
 HEX64 = "^[0-9a-f]{64}$"
 PERIOD_FORMATS: dict[str, dict[str, Any]] = {
@@ -196,8 +196,9 @@ def _history_fields() -> list[Field]:
 
 
 POSITIVE = (
-    " A positive outcome is a measure achieved in its better direction: true where "
-    "higher is better, false where lower is better."
+    "A positive outcome is a measure in its better direction: true where higher is "
+    "better, false where lower is better (not entering the criminal justice system, say); "
+    "the service's positive outcomes are counted over episodes that ended and were assessed."
 )
 
 
@@ -214,7 +215,8 @@ def _measure_fields(ledger: Ledger) -> list[Field]:
                 "boolean",
                 f"Outcome '{measure.name}' (better {measure.better.value}{target}), assessed "
                 f"when the episode ended: true achieved, false not, empty not assessed or "
-                f"not ended.{detail}{POSITIVE}",
+                f"not ended.{detail} A positive outcome here is "
+                f"{'true' if measure.better is Better.HIGHER else 'false'}. {POSITIVE}",
             )
         )
     return fields

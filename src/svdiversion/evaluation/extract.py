@@ -110,7 +110,7 @@ def evaluation_extract(
                 "episodes",
                 "Referral episodes",
                 "One row per referral episode referred by the as-of date and not withheld "
-                "for k-anonymity, in no meaningful order.",
+                "for k-anonymity or l-diversity, in no meaningful order.",
                 tuple(
                     episode_fields(
                         ledger, settings, level.period, level.age, age_range, kept_sources
