@@ -147,21 +147,9 @@ def evaluation_export(
         key=_key(root, key_file),
         wanted=_overrides(k, quasi_identifiers),
         as_of=as_of,
-        by=_text(
-            by or os.environ.get("SVDIVERSION_USER") or os.environ.get("USER"),
-            "no name for the record of the share",
-            BY_HINT,
-        ),
-        recipient=_text(
-            recipient,
-            "--recipient is empty",
-            'say who receives the extract, e.g. --recipient "University evaluation team"',
-        ),
-        purpose=_text(
-            purpose,
-            "--purpose is empty",
-            'say what it is shared for, e.g. --purpose "Interim evaluation report"',
-        ),
+        by=_text(by or os.environ.get("SVDIVERSION_USER") or os.environ.get("USER"), "--by"),
+        recipient=_text(recipient, "--recipient"),
+        purpose=_text(purpose, "--purpose"),
         allow_withheld=allow_withheld,
     )
     folder = folder_target(ctx, out, "evaluation/extract-2025-03")
@@ -304,9 +292,24 @@ def _settings(configured: EvaluationSettings, wanted: dict[str, object]) -> Eval
     return configured.model_copy(update=wanted) if wanted else configured
 
 
-def _text(value: str | None, problem: str, hint: str) -> str:
+TEXT_MISSING = {
+    "--by": ("no name for the record of the share", BY_HINT),
+    "--recipient": (
+        "--recipient is empty",
+        'say who receives the extract, e.g. --recipient "University evaluation team"',
+    ),
+    "--purpose": (
+        "--purpose is empty",
+        'say what it is shared for, e.g. --purpose "Interim evaluation report"',
+    ),
+}
+
+
+def _text(value: str | None, option: str) -> str:
+    """The option's text with its spaces tidied; when there is none, a message that says
+    what to write."""
     if value is None or not value.strip():
-        fail(problem, hint)
+        fail(*TEXT_MISSING[option])
     return " ".join(value.split())
 
 
