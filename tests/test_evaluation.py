@@ -303,6 +303,57 @@ def test_too_many_withheld_is_refused_unless_allowed(
     assert "withheld for k-anonymity and l-diversity, k = 100" in err
 
 
+def with_equality_columns(root: Path) -> None:
+    """The shipped ledger with sex, ethnicity, sessions and assessment dates filled in
+    (illustrative, from each row's position)."""
+    path = root / "ledger/outcomes.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    end = header.index("end_date")
+    out = [lines[0] + ",sex,ethnicity,sessions_attended,outcome_assessed_date"]
+    for n, line in enumerate(lines[1:]):
+        ended = line.split(",")[end]
+        assessed = ended if ended else ""
+        sessions = str(n % 12) if ended else ""
+        out.append(f"{line},{('female', 'male')[n % 2]},{('white', 'asian', 'not_known')[n % 3]},"
+                   f"{sessions},{assessed}")  # fmt: skip
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    settings = root / "config/settings.yaml"
+    settings.write_text(
+        settings.read_text(encoding="utf-8")
+        + "evaluation:\n  attributes: [sessions_attended, outcome_assessed_date]\n",
+        encoding="utf-8",
+    )
+
+
+def test_equality_fields_are_offered_as_quasi_identifiers_or_attributes(
+    shipped: Path, key_file: Path, tmp_path: Path
+) -> None:
+    with_equality_columns(shipped)
+    assert run_cli("-C", str(shipped), "check", "--as-of", AS_OF)[0] == 0
+    out = tmp_path / "extract"
+    code, _, err = export(
+        shipped, out, "--key-file", str(key_file), "--quasi-identifiers", "area,referral_period,sex"
+    )
+    assert code == 0, err
+    episodes = rows(out / "episodes.csv")
+    assert list(episodes[0])[12:17] == [
+        "days_since_previous_referral", "rereferred_within_365", "sex", "sessions_attended",
+        "days_end_to_outcome_assessed",
+    ]  # fmt: skip
+    assert {e["sex"] for e in episodes} == {"female", "male"}
+    assert {e["days_end_to_outcome_assessed"] for e in episodes} <= {"0", ""}
+    classes = Counter((e["area"], e["referral_period"], e["sex"]) for e in episodes)
+    assert min(classes.values()) >= 5
+    report = validate(out / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    fields = {
+        f.name: f.type
+        for f in Package(out / "datapackage.json").get_resource("episodes").schema.fields
+    }  # type: ignore[attr-defined]
+    assert (fields["sex"], fields["sessions_attended"]) == ("string", "integer")
+
+
 def test_fewer_quasi_identifiers_keep_more_detail(
     shipped: Path, key_file: Path, tmp_path: Path
 ) -> None:
@@ -563,7 +614,8 @@ def test_settings_are_checked_with_the_ledger(tmp_path: Path) -> None:
     assert [line for line in out.splitlines() if not line.startswith(" ")] == [
         "config/settings.yaml:4:6: E110 evaluation.k: must be at least 2, not 1",
         "config/settings.yaml:5:29: E110 evaluation.quasi_identifiers.1: must be one of 'area', "
-        "'age', 'referral_period', 'referral_source' or 'pathway', not 'postcode'",
+        "'age', 'referral_period', 'referral_source', 'pathway', 'sex', 'ethnicity', "
+        "'care_experienced' or 'send', not 'postcode'",
     ]
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from ..core.codes import Code
 from ..core.ledger import Ledger
-from ..core.models import Status
+from ..core.models import CODED_COLUMNS, Status
 from ..core.problems import Problem
 from ..core.table import Key, Less, Matches, Table
 from .common import area_problems, date_problems, duplicate_id_problems, repeated
@@ -190,6 +191,52 @@ def configured_vocabularies(ledger: Ledger, context: CheckContext) -> Iterable[P
             )
 
 
+def equality_vocabularies(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """The optional coded columns (sex, ethnicity, ...) hold a value of their vocabulary in
+    ``equality`` of config/settings.yaml, or nothing (not recorded)."""
+    table = ledger.episodes
+    for column in CODED_COLUMNS:
+        if column not in table.columns:
+            continue
+        allowed = getattr(ledger.settings.equality, column)
+        known = set(allowed)
+        for row in table.rows_where(
+            [column], lambda value, known=known: value is not None and value not in known
+        ):
+            yield table.problem(
+                row,
+                column,
+                Code.E207,
+                f"unknown {column} {table.column(column)[row]!r}",
+                f"use one of {', '.join(allowed)} (or leave it empty when not recorded), or "
+                f"add it to equality.{column} in config/settings.yaml",
+            )
+
+
+def follow_up_dates(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """An outcome is assessed, and a follow-up for entry to the criminal justice system
+    ends, on or after the end of the episode, and only on an episode that ended."""
+    table = ledger.episodes
+    for column in ("outcome_assessed_date", "cjs_follow_up_end"):
+        if column not in table.columns:
+            continue
+        for row in table.rows_where(["end_date", column], _before_the_end):
+            value, ended = table.column(column)[row], table.column("end_date")[row]
+            yield table.problem(
+                row,
+                column,
+                Code.E303,
+                f"{column} {value} is before end_date {ended}"
+                if ended
+                else f"{column} {value} is set on an episode that has not ended",
+                "correct the date, or clear it until the episode has ended",
+            )
+
+
+def _before_the_end(ended: date | None, day: date | None) -> bool:
+    return day is not None and (ended is None or day < ended)
+
+
 def one_engagement_per_child(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     """The service is for children who have not used it before: flag repeat engagements."""
     table = ledger.episodes
@@ -222,5 +269,7 @@ EPISODE_CHECKS = (
     episode_order,
     eligible_ages,
     configured_vocabularies,
+    equality_vocabularies,
+    follow_up_dates,
     one_engagement_per_child,
 )

@@ -14,7 +14,8 @@ Each quasi-identifier has a ladder of generalisations:
 * referral source: every source; the most common sources kept and the rarer ones
   recoded as ``other`` (one rung per source given up, rarest first); all.
 
-Area and pathway are kept as they are. A *level* is one rung of every ladder. The
+Area, pathway and the optional quasi-identifiers of the ledger (sex, ethnicity, care
+experienced, SEND) are kept as they are. A *level* is one rung of every ladder. The
 information a level loses is the sum, over its quasi-identifiers, of how far up the
 ladder each is (0 at the bottom, 1 at the top), with the referral period counted twice:
 without time there is no cohort, trend or follow-up to evaluate. Every level is tried;
@@ -104,6 +105,8 @@ class Quasi:
     pathway: str
     status: str
     entered_cjs: bool = False
+    more: tuple[tuple[str, object], ...] = ()
+    """Optional quasi-identifiers (sex, ethnicity, ...) by name, kept as they are."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +243,7 @@ class _Generaliser:
         for record in records:
             key = Quasi(
                 record.area, record.age, record.referral_month, record.referral_source,
-                record.pathway, "",
+                record.pathway, "", False, record.more,
             )  # fmt: skip
             found = self.exact.setdefault(key, _Class())
             found.add(1, {record.status}, int(record.entered_cjs))
@@ -257,8 +260,9 @@ class _Generaliser:
             "referral_period": period,
             "referral_source": level.source_label(record.referral_source, self.ranking),
             "pathway": record.pathway,
+            **dict(record.more),
         }
-        return tuple(columns[name] for name in self.quasi_identifiers)
+        return tuple(columns.get(name) for name in self.quasi_identifiers)
 
     def classes(self, level: Level) -> dict[Key, _Class]:
         found: dict[Key, _Class] = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.ledger import Ledger
-from ..core.models import Better, EvaluationSettings, LineKind, Status
+from ..core.models import EQUALITY_COLUMNS, Better, EvaluationSettings, LineKind, Status
 
 HEX64 = "^[0-9a-f]{64}$"
 PERIOD_FORMATS: dict[str, dict[str, Any]] = {
@@ -74,8 +74,50 @@ def episode_fields(
         *_referral_fields(period, sources),
         *_progress_fields(period),
         *_history_fields(),
+        *_optional_fields(ledger, settings),
         *_measure_fields(ledger),
     ]
+
+
+def optional_fields(settings: EvaluationSettings) -> list[str]:
+    """The ledger's optional columns the extract carries: the optional quasi-identifiers,
+    then ``evaluation.attributes``, each once."""
+    quasi = [q for q in settings.quasi_identifiers if q in EQUALITY_COLUMNS]
+    return list(dict.fromkeys([*quasi, *settings.attributes]))
+
+
+OPTIONAL_WORDS = {
+    "sex": "Sex, as recorded by the provider.",
+    "ethnicity": "Ethnic group: the ONS five groups (asian, black, mixed, white, other) or "
+    "not_known.",
+    "care_experienced": "true when the child is or has been looked after (care experienced).",
+    "send": "true when the child has special educational needs or a disability (SEND).",
+    "education_status": "Education, employment or training at referral.",
+    "referral_reason": "Why the child was referred.",
+    "closure_reason": "Why the episode was declined or closed.",
+    "sessions_attended": "Sessions the child attended in the episode.",
+    "outcome_assessed_date": "Days from the end of the episode to the day its outcomes were "
+    "assessed (a day count: an exact date would undo the generalised periods); empty if not "
+    "recorded or not ended.",
+    "cjs_follow_up_end": "Days from the end of the episode to the end of the follow-up window "
+    "for entering the criminal justice system; empty if not recorded or not ended.",
+}
+
+
+def _optional_fields(ledger: Ledger, settings: EvaluationSettings) -> list[Field]:
+    found = []
+    for name in optional_fields(settings):
+        words = OPTIONAL_WORDS[name] + " Empty when not recorded."
+        if name in ("care_experienced", "send"):
+            found.append(field(name, "boolean", words))
+        elif name in ("sessions_attended",):
+            found.append(field(name, "integer", words, constraints={"minimum": 0}))
+        elif name in ("outcome_assessed_date", "cjs_follow_up_end"):
+            found.append(field(f"days_end_to_{name.removesuffix('_date')}", "integer", words))
+        else:
+            allowed = list(getattr(ledger.settings.equality, name))
+            found.append(field(name, "string", words, constraints={"enum": allowed}))
+    return found
 
 
 def _key_fields(ledger: Ledger) -> list[Field]:

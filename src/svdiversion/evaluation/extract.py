@@ -24,7 +24,7 @@ from typing import Any
 
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
-from ..core.models import DisclosurePolicy, EvaluationSettings, Status
+from ..core.models import EQUALITY_COLUMNS, DisclosurePolicy, EvaluationSettings, Status
 from ..core.money import format_money
 from .anonymity import (
     AgeBandsIncomplete,
@@ -35,7 +35,13 @@ from .anonymity import (
     anonymise,
     period_label,
 )
-from .dictionary import ATTENDEES, episode_fields, spend_fields, workshop_fields
+from .dictionary import (
+    ATTENDEES,
+    episode_fields,
+    optional_fields,
+    spend_fields,
+    workshop_fields,
+)
 from .pseudonyms import Pseudonyms
 
 Value = str | int | bool | None
@@ -166,6 +172,7 @@ def _anonymise(
 ) -> Anonymised:
     """The generalisation that makes the episodes k-anonymous, and those withheld."""
     month_of = _months()
+    optional_quasi = [q for q in settings.quasi_identifiers if q in EQUALITY_COLUMNS]
     quasi = [
         Quasi(
             e["area"],
@@ -175,6 +182,7 @@ def _anonymise(
             e["pathway"],
             e["as_of_status"],
             e["entered_cjs_as_of"],
+            tuple((name, e.get(name)) for name in optional_quasi),
         )
         for e in episodes
     ]
@@ -221,11 +229,23 @@ def _episode_rows(
                 (ended - started).days if ended and started else None,
                 e["days_since_previous_referral"],
                 e["rereferred_within_365"],
+                *(_optional_value(name, e) for name in optional_fields(settings)),
                 *(OUTCOME.get(e[m.id]) if ended else None for m in measures),
             ]
         )
     rows.sort(key=lambda row: str(row[1]))
     return rows
+
+
+def _optional_value(name: str, e: dict[str, Any]) -> Value:
+    """An optional column as the extract shows it: Y/N as booleans; a date as the days
+    from the end of the episode (an exact date would undo the generalised periods)."""
+    value = e.get(name)
+    if name in ("care_experienced", "send"):
+        return OUTCOME.get(value or "")
+    if isinstance(value, date):
+        return (value - e["end_date"]).days if e["ended"] else None
+    return value if value is None else value if isinstance(value, int) else str(value)
 
 
 def _months() -> Callable[[date], Month]:
@@ -259,7 +279,8 @@ def _episode_table(ledger: Ledger, as_of: date) -> list[dict[str, Any]]:
         "age_at_referral", "pathway", "status", "start_date", "end_date",
     ]  # fmt: skip
     measures = [m.id for m in ledger.measures if m.id in table.columns]
-    columns = {name: table.column(name) for name in [*names, *measures]}
+    optional = [name for name in EQUALITY_COLUMNS if name in table.columns]
+    columns = {name: table.column(name) for name in [*names, *measures, *optional]}
     found = []
     for i, referred in enumerate(columns["referral_date"]):
         if referred > as_of:

@@ -32,6 +32,10 @@ NAMES = {
     "referral_period": "referral period",
     "referral_source": "referral source",
     "pathway": "pathway",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "care_experienced": "care experience",
+    "send": "SEND",
 }
 
 
