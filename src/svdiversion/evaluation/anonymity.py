@@ -226,8 +226,9 @@ Key = tuple[object, ...]
 
 
 class _Generaliser:
-    """The records grouped once by their exact quasi-identifiers, so that each level
-    generalises each distinct combination once, not each record."""
+    """The records grouped once by their exact quasi-identifiers; for each field and rung,
+    the label of every group worked out once; so trying a level is zipping columns of
+    labels and counting, not generalising each record again."""
 
     def __init__(
         self,
@@ -239,38 +240,79 @@ class _Generaliser:
         self.quasi_identifiers = list(quasi_identifiers)
         self.bands, self.whole = bands, whole
         self.ranking = source_ranking(records)
-        self.exact: dict[Quasi, _Class] = {}
+        groups: dict[Quasi, int] = {}
+        self.of_record: list[int] = []
+        self.groups: list[_Class] = []
+        self.exact: list[Quasi] = []
         for record in records:
             key = Quasi(
                 record.area, record.age, record.referral_month, record.referral_source,
                 record.pathway, "", False, record.more,
             )  # fmt: skip
-            found = self.exact.setdefault(key, _Class())
-            found.add(1, {record.status}, int(record.entered_cjs))
-        self._periods: dict[tuple[Month, str], str] = {}
+            index = groups.get(key)
+            if index is None:
+                index = groups[key] = len(self.exact)
+                self.exact.append(key)
+                self.groups.append(_Class())
+            self.groups[index].add(1, {record.status}, int(record.entered_cjs))
+            self.of_record.append(index)
+        self._columns: dict[tuple[str, object], list[object]] = {}
 
-    def key(self, record: Quasi, level: Level) -> Key:
-        period = self._periods.get((record.referral_month, level.period))
-        if period is None:
-            period = period_label(record.referral_month, level.period)
-            self._periods[(record.referral_month, level.period)] = period
-        columns = {
-            "area": record.area,
-            "age": age_label(record.age, level.age, self.bands, self.whole),
-            "referral_period": period,
-            "referral_source": level.source_label(record.referral_source, self.ranking),
-            "pathway": record.pathway,
-            **dict(record.more),
+    def keys(self, level: Level) -> list[Key]:
+        """Each group's class at ``level``."""
+        rungs = {
+            "referral_period": level.period,
+            "age": level.age,
+            "referral_source": level.sources,
         }
-        return tuple(columns.get(name) for name in self.quasi_identifiers)
+        columns = [self._column(name, rungs.get(name)) for name in self.quasi_identifiers]
+        return list(zip(*columns, strict=True)) if columns else [() for _ in self.exact]
 
-    def classes(self, level: Level) -> dict[Key, _Class]:
-        found: dict[Key, _Class] = {}
-        for record, exact in self.exact.items():
-            found.setdefault(self.key(record, level), _Class()).add(
-                exact.size, exact.statuses, exact.entered_cjs
-            )
+    def _column(self, name: str, rung: object) -> list[object]:
+        found = self._columns.get((name, rung))
+        if found is None:
+            labels: dict[object, object] = {}
+            found = []
+            for record in self.exact:
+                value = _field(record, name)
+                if value not in labels:
+                    labels[value] = self._label(name, rung, value)
+                found.append(labels[value])
+            self._columns[(name, rung)] = found
         return found
+
+    def _label(self, name: str, rung: object, value: object) -> object:
+        if name == "referral_period":
+            assert isinstance(value, Month) and isinstance(rung, str)
+            return period_label(value, rung)
+        if name == "age":
+            assert isinstance(value, int) and isinstance(rung, str)
+            return age_label(value, rung, self.bands, self.whole)
+        if name == "referral_source":
+            assert isinstance(value, str)
+            kept = rung if isinstance(rung, int) else None
+            return Level("all", "all", kept).source_label(value, self.ranking)
+        return value
+
+    def classes(self, level: Level) -> tuple[list[Key], dict[Key, _Class]]:
+        keys = self.keys(level)
+        found: dict[Key, _Class] = {}
+        for key, group in zip(keys, self.groups, strict=True):
+            merged = found.get(key)
+            if merged is None:
+                merged = found[key] = _Class()
+            merged.add(group.size, group.statuses, group.entered_cjs)
+        return keys, found
+
+
+def _field(record: Quasi, name: str) -> object:
+    if name == "referral_period":
+        return record.referral_month
+    if name == "referral_source":
+        return record.referral_source
+    if name in ("area", "age", "pathway"):
+        return getattr(record, name)
+    return dict(record.more).get(name)
 
 
 def anonymise(
@@ -287,7 +329,7 @@ def anonymise(
     sources = len(generaliser.ranking)
     attempts = []
     for level in levels(quasi_identifiers, sources):
-        classes = generaliser.classes(level)
+        _, classes = generaliser.classes(level)
         under_k = sum(c.size for c in classes.values() if c.size < k)
         not_diverse = sum(c.size for c in classes.values() if c.size >= k and not c.diverse)
         loss = information_lost(level, quasi_identifiers, sources)
@@ -299,9 +341,9 @@ def anonymise(
         chosen = min(allowed, key=lambda a: (a.loss, a.withheld))
     else:
         chosen = min(attempts, key=lambda a: (a.withheld, a.loss))
-    classes = generaliser.classes(chosen.level)
-    keys = [generaliser.key(r, chosen.level) for r in records]
-    withheld = frozenset(i for i, key in enumerate(keys) if classes[key].fails(k))
+    keys, classes = generaliser.classes(chosen.level)
+    failing = [classes[key].fails(k) for key in keys]
+    withheld = frozenset(i for i, group in enumerate(generaliser.of_record) if failing[group])
     kept = [c.size for c in classes.values() if not c.fails(k)]
     return Anonymised(
         level=chosen.level,
