@@ -267,6 +267,7 @@ def equality_values(
     cyp_ref: str,
     status: str,
     pathway: str,
+    referred: date,
     end: date | None,
 ) -> list[str]:
     """The optional columns of one episode, drawn from a generator of their own (so the
@@ -285,6 +286,9 @@ def equality_values(
     elif status == "disengaged":
         sessions = str(rng.randint(1, 6))
     assessed = min(end + timedelta(days=rng.randint(0, 14)), END) if end else None
+    # The follow-up for entering the criminal justice system: a year from the end, or from
+    # the referral for a declined one (the comparison group).
+    follow_up = end or (referred if status == "declined" else None)
     return [
         *known[cyp_ref],
         str(pick(rng, EDUCATION_WEIGHTS)),
@@ -292,7 +296,7 @@ def equality_values(
         CLOSURE.get(status, ""),
         sessions,
         assessed.isoformat() if assessed else "",
-        (end + timedelta(days=365)).isoformat() if end else "",
+        (follow_up + timedelta(days=365)).isoformat() if follow_up else "",
     ]
 
 
@@ -352,7 +356,7 @@ def episodes(rng: random.Random, measures: list[str]) -> list[list[str]]:
                 start.isoformat() if start else "",
                 end.isoformat() if end else "",
                 *outcomes,
-                *equality_values(equality_rng, known, cyp_ref, status, pathway, end),
+                *equality_values(equality_rng, known, cyp_ref, status, pathway, referred, end),
             ]
         )
     rows.sort(key=lambda row: (row[3], row[0]))

@@ -214,27 +214,47 @@ def equality_vocabularies(ledger: Ledger, context: CheckContext) -> Iterable[Pro
 
 
 def follow_up_dates(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
-    """An outcome is assessed, and a follow-up for entry to the criminal justice system
-    ends, on or after the end of the episode, and only on an episode that ended."""
+    """Outcomes are assessed on or after the end of an episode that ended. A follow-up
+    window for entering the criminal justice system ends after the episode ended, or, for
+    a declined referral (the comparison group), after the referral."""
     table = ledger.episodes
-    for column in ("outcome_assessed_date", "cjs_follow_up_end"):
-        if column not in table.columns:
-            continue
-        for row in table.rows_where(["end_date", column], _before_the_end):
-            value, ended = table.column(column)[row], table.column("end_date")[row]
-            yield table.problem(
-                row,
-                column,
-                Code.E303,
-                f"{column} {value} is before end_date {ended}"
-                if ended
-                else f"{column} {value} is set on an episode that has not ended",
-                "correct the date, or clear it until the episode has ended",
-            )
+    if "outcome_assessed_date" in table.columns:
+        for row in table.rows_where(["end_date", "outcome_assessed_date"], _before_the_end):
+            yield _follow_up_problem(table, row, "outcome_assessed_date", "end_date")
+    if "cjs_follow_up_end" in table.columns:
+        keys: list[Key] = ["status", "referral_date", "end_date", "cjs_follow_up_end"]
+        for row in table.rows_where(keys, _follow_up_too_soon):
+            declined = table.column("status")[row] is Status.DECLINED
+            since = "referral_date" if declined else "end_date"
+            yield _follow_up_problem(table, row, "cjs_follow_up_end", since)
+
+
+def _follow_up_problem(table: Table, row: int, column: str, since: str) -> Problem:
+    value, base = table.column(column)[row], table.column(since)[row]
+    return table.problem(
+        row,
+        column,
+        Code.E303,
+        f"{column} {value} is before {since} {base}"
+        if base
+        else f"{column} {value} is set on an episode that has not ended",
+        "correct the date, or clear it until the episode has ended (a declined referral's "
+        "follow-up runs from its referral_date)",
+    )
 
 
 def _before_the_end(ended: date | None, day: date | None) -> bool:
     return day is not None and (ended is None or day < ended)
+
+
+def _follow_up_too_soon(
+    status: Status, referred: date, ended: date | None, day: date | None
+) -> bool:
+    if day is None:
+        return False
+    if status is Status.DECLINED:
+        return day < referred
+    return ended is None or day < ended
 
 
 def one_engagement_per_child(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:

@@ -99,8 +99,9 @@ OPTIONAL_WORDS = {
     "outcome_assessed_date": "Days from the end of the episode to the day its outcomes were "
     "assessed (a day count: an exact date would undo the generalised periods); empty if not "
     "recorded or not ended.",
-    "cjs_follow_up_end": "Days from the end of the episode to the end of the follow-up window "
-    "for entering the criminal justice system; empty if not recorded or not ended.",
+    "cjs_follow_up_end": "Days from the end of the episode (from the referral, for a declined "
+    "one: the comparison group) to the end of the follow-up window for entering the "
+    "criminal justice system; empty if not recorded.",
 }
 
 

@@ -239,12 +239,18 @@ def _episode_rows(
 
 def _optional_value(name: str, e: dict[str, Any]) -> Value:
     """An optional column as the extract shows it: Y/N as booleans; a date as the days
-    from the end of the episode (an exact date would undo the generalised periods)."""
+    from the end of the episode, or for a declined referral's follow-up from the referral
+    (an exact date would undo the generalised periods)."""
     value = e.get(name)
     if name in ("care_experienced", "send"):
         return OUTCOME.get(value or "")
     if isinstance(value, date):
-        return (value - e["end_date"]).days if e["ended"] else None
+        ended: date | None = e["ended"]
+        if ended is not None:
+            return (value - ended).days
+        declined = e["as_of_status"] == Status.DECLINED.value
+        referred: date = e["referral_date"]
+        return (value - referred).days if declined and name == "cjs_follow_up_end" else None
     return value if value is None else value if isinstance(value, int) else str(value)
 
 
