@@ -16,11 +16,21 @@ from pathlib import Path
 
 import pytest
 from frictionless import Package, validate
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import load_ledger, make_workspace, run_cli
 from svdiversion.cli import evaluation as evaluation_cli
 from svdiversion.core.fiscal import Month
-from svdiversion.evaluation.anonymity import Level, Quasi, anonymise, information_lost, levels
+from svdiversion.evaluation.anonymity import (
+    Level,
+    Quasi,
+    age_label,
+    anonymise,
+    information_lost,
+    levels,
+    period_label,
+)
 from svdiversion.load.shares import read_shares
 
 AT = datetime(2025, 4, 2, 10, 15, tzinfo=timezone(timedelta(hours=1)))
@@ -518,6 +528,65 @@ def test_rare_referral_sources_are_recoded_as_other() -> None:
     assert chosen.level == Level("month", "exact", 1)
     assert chosen.level.source_label("health", chosen.ranking) == "other"
     assert chosen.withheld == frozenset()
+
+
+STATUSES = ["completed", "disengaged", "declined", "engaged", "referred"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["north", "south"]),
+            st.integers(10, 17),
+            st.integers(0, 23),
+            st.sampled_from(["police", "school", "health", "community"]),
+            st.sampled_from(STATUSES),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=120,
+    ),
+    st.integers(2, 6),
+    st.sampled_from([Decimal(0), Decimal("0.05"), Decimal("0.3")]),
+)
+def test_every_class_kept_is_k_anonymous_and_l_diverse(
+    drawn: list[tuple[str, int, int, str, str, bool]], k: int, limit: Decimal
+) -> None:
+    records = [
+        Quasi(
+            area,
+            age,
+            Month(2023 + (7 + month) // 12, (7 + month) % 12 + 1),
+            source,
+            "group",
+            status,
+            cjs,
+        )
+        for area, age, month, source, status, cjs in drawn
+    ]
+    quasi = ["area", "age", "referral_period", "referral_source"]
+    chosen = anonymise(records, quasi, k, BANDS, "10-17", limit)
+    level = chosen.level
+    kept = [r for i, r in enumerate(records) if i not in chosen.withheld]
+    classes: dict[tuple[object, ...], list[Quasi]] = {}
+    for r in kept:
+        key = (
+            r.area,
+            age_label(r.age, level.age, BANDS, "10-17"),
+            period_label(r.referral_month, level.period),
+            level.source_label(r.referral_source, chosen.ranking),
+        )
+        classes.setdefault(key, []).append(r)
+    for members in classes.values():
+        assert len(members) >= k
+        assert len({m.status for m in members}) >= 2
+        assert not all(m.entered_cjs for m in members)
+    assert chosen.smallest == min((len(m) for m in classes.values()), default=0)
+    if chosen.within_limit:
+        assert len(chosen.withheld) <= limit * len(records)
+    else:  # none was within the limit: the level withholding fewest
+        assert len(chosen.withheld) == min(a.withheld for a in chosen.attempts)
 
 
 # ------------------------------------------------------------------- the share record
