@@ -213,8 +213,8 @@ def _too_many_withheld(extract: Extract, settings: EvaluationSettings) -> NoRetu
     fail(
         f"the extract would withhold {extract.withheld} of {extract.referred} episodes "
         f"({share:.1f}%), more than evaluation.max_withheld "
-        f"({(settings.max_withheld * 100).normalize():f}%), at the level losing least "
-        f"information ({extract.generalisation}); nothing was written",
+        f"({(settings.max_withheld * 100).normalize():f}%), even at the level withholding "
+        f"fewest ({extract.generalisation}); nothing was written",
         "use fewer quasi-identifiers (--quasi-identifiers), a smaller --k, or make it anyway "
         "with --allow-withheld (the README counts what is withheld)",
         EXIT_PROBLEMS,
