@@ -233,7 +233,75 @@ def pick(rng: random.Random, weights: dict) -> object:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+EQUALITY_SEED = 20240401  # the day the equality fields were first recorded
+EQUALITY_COLUMNS = [
+    "sex",
+    "ethnicity",
+    "care_experienced",
+    "send",
+    "education_status",
+    "referral_reason",
+    "closure_reason",
+    "sessions_attended",
+    "outcome_assessed_date",
+    "cjs_follow_up_end",
+]
+# ILLUSTRATIVE shares, not the service's: the equality fields exist so that the tables and
+# the extract that use them have something to show.
+SEX_WEIGHTS = {"male": 62, "female": 36, "not_known": 2}
+ETHNICITY_WEIGHTS = {"white": 84, "asian": 5, "black": 3, "mixed": 5, "other": 1, "not_known": 2}
+EDUCATION_WEIGHTS = {"in_education": 85, "neet": 8, "training": 3, "employment": 1, "not_known": 3}
+REASON_WEIGHTS = {
+    "violence": 40,
+    "weapon_carrying": 20,
+    "exploitation_risk": 20,
+    "antisocial_behaviour": 15,
+    "other": 5,
+}
+CLOSURE = {"declined": "declined", "disengaged": "disengaged", "completed": "plan_completed"}
+
+
+def equality_values(
+    rng: random.Random,
+    known: dict[str, list[str]],
+    cyp_ref: str,
+    status: str,
+    pathway: str,
+    referred: date,
+    end: date | None,
+) -> list[str]:
+    """The optional columns of one episode, drawn from a generator of their own (so the
+    rest of the sample does not change with them); a child's sex, ethnicity, care
+    experience and SEND are the same in every episode."""
+    if cyp_ref not in known:
+        known[cyp_ref] = [
+            str(pick(rng, SEX_WEIGHTS)),
+            str(pick(rng, ETHNICITY_WEIGHTS)),
+            "Y" if rng.random() < 0.15 else "N",
+            "Y" if rng.random() < 0.25 else "N",
+        ]
+    sessions = ""
+    if status == "completed":
+        sessions = str(rng.randint(8, 20) if pathway == "one_to_one" else 2)
+    elif status == "disengaged":
+        sessions = str(rng.randint(1, 6))
+    assessed = min(end + timedelta(days=rng.randint(0, 14)), END) if end else None
+    # The follow-up for entering the criminal justice system: a year from the end, or from
+    # the referral for a declined one (the comparison group).
+    follow_up = end or (referred if status == "declined" else None)
+    return [
+        *known[cyp_ref],
+        str(pick(rng, EDUCATION_WEIGHTS)),
+        str(pick(rng, REASON_WEIGHTS)),
+        CLOSURE.get(status, ""),
+        sessions,
+        assessed.isoformat() if assessed else "",
+        (follow_up + timedelta(days=365)).isoformat() if follow_up else "",
+    ]
+
+
 def episodes(rng: random.Random, measures: list[str]) -> list[list[str]]:
+    equality_rng, known = random.Random(EQUALITY_SEED), {}
     rows = []
     child = 0
     referral_window = (date(2023, 8, 1), date(2025, 1, 31))
@@ -288,6 +356,7 @@ def episodes(rng: random.Random, measures: list[str]) -> list[list[str]]:
                 start.isoformat() if start else "",
                 end.isoformat() if end else "",
                 *outcomes,
+                *equality_values(equality_rng, known, cyp_ref, status, pathway, referred, end),
             ]
         )
     rows.sort(key=lambda row: (row[3], row[0]))
@@ -616,6 +685,7 @@ def main() -> None:
             "start_date",
             "end_date",
             *measures,
+            *EQUALITY_COLUMNS,
         ],
         episodes(rng, measures),
     )

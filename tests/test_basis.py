@@ -40,11 +40,18 @@ def test_a_quarter_spends_the_quarter_and_the_contract_to_date_separately(shippe
             "referral",
             "engaged child",
             "completed episode",
+            "completed episode, without evaluation spend",
             "positive outcome",
         ]
     )
-    assert {r["spend"] for r in window.values()} == {"75363.83"}
-    assert {r["spend"] for r in cumulative.values()} == {"368228.23"}
+    assert {r["spend"] for r in window.values()} == {"75363.83"}  # no evaluation spend in Q2
+    without = "completed episode, without evaluation spend"
+    assert {r["spend"] for p, r in cumulative.items() if p != without} == {"368228.23"}
+    # The inception milestone of the evaluation (£10,000) is left out of delivery spend.
+    assert (cumulative[without]["spend"], cumulative[without]["cost_each"]) == (
+        "358228.23",
+        "3115.03",
+    )
     # Published: each cost is the spend over the published (rounded) count.
     for row in [*window.values(), *cumulative.values()]:
         if row["count"] == "[c]":  # a hidden count: no cost each

@@ -58,6 +58,8 @@ from svdiversion.checks.episodes import (
     episode_areas,
     episode_dates,
     episode_order,
+    equality_vocabularies,
+    follow_up_dates,
     one_engagement_per_child,
     pseudonymous_refs,
 )
@@ -1079,6 +1081,64 @@ def test_configured_vocabularies_kinds_and_sources(tmp_path: Path) -> None:
         tmp_path / "b", outcomes=swap(OUTCOMES, ",school,", ",gp,"), settings="{}\n"
     )
     assert run_check(configured_vocabularies, open_sources) == []
+
+
+EQUALITY = f"""
+    {EPISODE_HEADER},sex,ethnicity,care_experienced,send,sessions_attended,outcome_assessed_date,cjs_follow_up_end
+    EP-1,CYP-00001,north,2023-08-01,police,14,one_to_one,completed,2023-08-15,2024-02-15,Y,N,female,white,Y,N,9,2024-02-20,2025-02-15
+    EP-2,CYP-00002,south,2023-09-01,school,12,group,referred,,,,,male,,,,,,
+"""
+
+
+def test_equality_vocabularies_unknown_values(tmp_path: Path) -> None:
+    assert run_check(equality_vocabularies, make_workspace(tmp_path / "a", outcomes=EQUALITY)) == []
+    root = make_workspace(
+        tmp_path / "b", outcomes=swap(swap(EQUALITY, ",white,", ",british,"), ",male,", ",boy,")
+    )
+    problems = run_check(equality_vocabularies, root)
+    assert found(problems) == [
+        (EP, 3, 13, "E207", "unknown sex 'boy'"),
+        (EP, 2, 14, "E207", "unknown ethnicity 'british'"),
+    ]
+    assert problems[1].hint == (
+        "use one of asian, black, mixed, white, other, not_known (or leave it empty when not "
+        "recorded), or add it to equality.ethnicity in config/settings.yaml"
+    )
+
+
+def test_equality_columns_of_the_wrong_shape_are_located(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path, outcomes=swap(swap(EQUALITY, ",9,", ",nine,"), ",Y,N,nine", ",yes,N,nine")
+    )
+    problems = check_workspace(root)
+    assert [(p.line, p.column, p.code, p.message) for p in problems if p.path == EP] == [
+        (2, 103, "E101", "care_experienced: input should be 'Y' or 'N' (got 'yes')"),
+        (
+            2,
+            109,
+            "E101",
+            "sessions_attended: input should be a valid integer, unable to parse string as an "
+            "integer (got 'nine')",
+        ),
+    ]
+
+
+def test_follow_up_dates_before_the_end(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        outcomes=swap(swap(EQUALITY, ",2024-02-20,", ",2024-02-10,"), ",,,,,,", ",,,,,2024-01-01,"),
+    )
+    problems = run_check(follow_up_dates, root)
+    assert found(problems) == [
+        (EP, 2, 18, "E303", "outcome_assessed_date 2024-02-10 is before end_date 2024-02-15"),
+        (
+            EP,
+            3,
+            18,
+            "E303",
+            "outcome_assessed_date 2024-01-01 is set on an episode that has not ended",
+        ),
+    ]
 
 
 def test_one_engagement_per_child_repeat_engagement(tmp_path: Path) -> None:

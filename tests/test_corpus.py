@@ -29,6 +29,7 @@ import pytest
 from helpers import make_workspace, run_cli
 from svdiversion.core.forecasts import ForecastsFile
 from svdiversion.core.models import (
+    EQUALITY_COLUMNS,
     AreasFile,
     ContractFile,
     EpisodeRow,
@@ -231,7 +232,8 @@ def test_documented_csv_examples_read_without_problems(tmp_path: Path) -> None:
     specs = {
         "id,": TableSpec(TransactionRow),
         "episode_id,": TableSpec(
-            EpisodeRow, extra=lambda n: MeasureValue if n in measures else None
+            EpisodeRow,
+            extra=lambda n: MeasureValue if n in measures else EQUALITY_COLUMNS.get(n),
         ),
         "session_id,": TableSpec(WorkshopRow),
     }

@@ -13,8 +13,8 @@ terminal width. What it printed is compared with the lines under it:
 An HTML comment right above the block names the copy it runs on when that is not the
 shipped workspace as it is: ``<!-- example: broken-rows -->`` (see :data:`SETUPS`).
 
-``pytest --update-golden`` rewrites each block's output from what the commands print
-(a block with ``...`` in it is left to be updated by hand); review the diff.
+``pytest --update-golden`` rewrites each block's output from what the commands print,
+shortened where the README shortened it (see ``_elided``); review the diff.
 """
 
 from __future__ import annotations
@@ -250,13 +250,6 @@ def _update(example: Example, results: list[tuple[Command, Ran]]) -> None:
     """Write the block's output from what ran (under a lock: workers share the README)."""
     import fcntl
 
-    if any("..." in command.expected for command, _ in results):
-        for command, ran in results:
-            out, err = split_expected(command.expected)
-            assert matches(out, ran.stdout) and matches(err, ran.stderr), (
-                f"README.md line {example.line} elides output with '...': update it by hand"
-            )
-        return
     with open(README, "r+", encoding="utf-8") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         lines = handle.read().splitlines()
@@ -264,13 +257,36 @@ def _update(example: Example, results: list[tuple[Command, Ran]]) -> None:
         body: list[str] = []
         for (_, ran), original in zip(results, current.commands, strict=True):
             body.append(f"$ {_as_written(lines, current, original)}")
-            body += rendered(ran)
+            body += _elided(original, ran, example.line)
             if original is not current.commands[-1]:
                 body.append("")
         lines[current.line : current.end - 1] = body
         handle.seek(0)
         handle.truncate()
         handle.write("\n".join(lines) + "\n")
+
+
+def _elided(command: Command, ran: Ran, line: int) -> list[str]:
+    """What ran, shortened as the README shortened it: a block ending in ``...`` keeps its
+    first table (the lines up to the first blank one after as many as it showed), a block
+    starting with ``...`` keeps as many last lines as it showed; any other ``...`` is for
+    a person to update."""
+    out, err = split_expected(command.expected)
+    stderr = [f"{text}   (stderr)" for text in ran.stderr]
+    if "..." not in out:
+        return rendered(ran)
+    if out.count("...") == 1 and out[-1] == "...":
+        end = next(
+            (i for i in range(len(out) - 1, len(ran.stdout)) if not ran.stdout[i]),
+            len(ran.stdout),
+        )
+        return [*ran.stdout[:end], "...", *stderr]
+    if out.count("...") == 1 and out[0] == "...":
+        return ["...", *ran.stdout[len(ran.stdout) - (len(out) - 1) :], *stderr]
+    assert matches(out, ran.stdout) and matches(err, ran.stderr), (
+        f"README.md line {line} elides output with '...' in the middle: update it by hand"
+    )
+    return command.expected
 
 
 def _same(a: Example, b: Example) -> bool:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 from ..core.codes import Code
 from ..core.ledger import Ledger
-from ..core.models import Status
+from ..core.models import CODED_COLUMNS, Status
 from ..core.problems import Problem
 from ..core.table import Key, Less, Matches, Table
 from .common import area_problems, date_problems, duplicate_id_problems, repeated
@@ -190,6 +191,72 @@ def configured_vocabularies(ledger: Ledger, context: CheckContext) -> Iterable[P
             )
 
 
+def equality_vocabularies(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """The optional coded columns (sex, ethnicity, ...) hold a value of their vocabulary in
+    ``equality`` of config/settings.yaml, or nothing (not recorded)."""
+    table = ledger.episodes
+    for column in CODED_COLUMNS:
+        if column not in table.columns:
+            continue
+        allowed = getattr(ledger.settings.equality, column)
+        known = set(allowed)
+        for row in table.rows_where(
+            [column], lambda value, known=known: value is not None and value not in known
+        ):
+            yield table.problem(
+                row,
+                column,
+                Code.E207,
+                f"unknown {column} {table.column(column)[row]!r}",
+                f"use one of {', '.join(allowed)} (or leave it empty when not recorded), or "
+                f"add it to equality.{column} in config/settings.yaml",
+            )
+
+
+def follow_up_dates(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """Outcomes are assessed on or after the end of an episode that ended. A follow-up
+    window for entering the criminal justice system ends after the episode ended, or, for
+    a declined referral (the comparison group), after the referral."""
+    table = ledger.episodes
+    if "outcome_assessed_date" in table.columns:
+        for row in table.rows_where(["end_date", "outcome_assessed_date"], _before_the_end):
+            yield _follow_up_problem(table, row, "outcome_assessed_date", "end_date")
+    if "cjs_follow_up_end" in table.columns:
+        keys: list[Key] = ["status", "referral_date", "end_date", "cjs_follow_up_end"]
+        for row in table.rows_where(keys, _follow_up_too_soon):
+            declined = table.column("status")[row] is Status.DECLINED
+            since = "referral_date" if declined else "end_date"
+            yield _follow_up_problem(table, row, "cjs_follow_up_end", since)
+
+
+def _follow_up_problem(table: Table, row: int, column: str, since: str) -> Problem:
+    value, base = table.column(column)[row], table.column(since)[row]
+    return table.problem(
+        row,
+        column,
+        Code.E303,
+        f"{column} {value} is before {since} {base}"
+        if base
+        else f"{column} {value} is set on an episode that has not ended",
+        "correct the date, or clear it until the episode has ended (a declined referral's "
+        "follow-up runs from its referral_date)",
+    )
+
+
+def _before_the_end(ended: date | None, day: date | None) -> bool:
+    return day is not None and (ended is None or day < ended)
+
+
+def _follow_up_too_soon(
+    status: Status, referred: date, ended: date | None, day: date | None
+) -> bool:
+    if day is None:
+        return False
+    if status is Status.DECLINED:
+        return day < referred
+    return ended is None or day < ended
+
+
 def one_engagement_per_child(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
     """The service is for children who have not used it before: flag repeat engagements."""
     table = ledger.episodes
@@ -222,5 +289,7 @@ EPISODE_CHECKS = (
     episode_order,
     eligible_ages,
     configured_vocabularies,
+    equality_vocabularies,
+    follow_up_dates,
     one_engagement_per_child,
 )

@@ -1,17 +1,21 @@
 """``svdiversion export evaluation``: the evaluator's pseudonymised, k-anonymous extract.
 
 The order matters: everything that can be refused (the key, the options, the folder, the
-ledger, the settings) is refused before a byte is written; the files are then written
-and the share recorded in ``ledger/shares.yaml`` under the ledger lock, and if the
-record cannot be made the files written are removed again, so no extract leaves
-without its record.
+ledger, the settings, too many episodes withheld) is refused before a byte is written.
+The files are then written into a staging folder beside ``--out`` (``.NAME.*.partial``),
+the share is recorded in ``ledger/shares.yaml`` under the ledger lock, and only then is
+the staging folder renamed to ``--out``. If the record cannot be made the staging folder
+is removed; if the command is killed before the record, what is left is a ``.partial``
+folder, never an extract, so no extract is left without its record.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
+import shutil
+import stat
 import sys
+import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -36,8 +40,14 @@ if TYPE_CHECKING:
 KNOWN_QUASI_IDENTIFIERS: tuple[str, ...] = QuasiIdentifier.__args__  # type: ignore[attr-defined]
 KEY_HINT = (
     f"give --key-file FILE or set {ENV_KEY}; make a key once with e.g. "
-    "'openssl rand -hex 32 > evaluation.key', keep it outside the workspace, "
-    "and use the same key for every extract"
+    "'(umask 077; openssl rand -hex 32 > evaluation.key)', keep it outside the workspace, "
+    "readable by you alone, and use the same key for every extract"
+)
+PRIVATE = stat.S_IRWXG | stat.S_IRWXO
+"""A key file with any of these permission bits is refused: others could read the key."""
+BY_HINT = (
+    'say who makes the share with --by NAME (e.g. --by "A. Analyst"), or set '
+    "SVDIVERSION_USER; it is written in ledger/shares.yaml"
 )
 
 MAX_KEY_FILE_BYTES = 4096
@@ -86,6 +96,14 @@ QuasiIdentifiers = Annotated[
         "(area,age,referral_period,referral_source).",
     ),
 ]
+AllowWithheld = Annotated[
+    bool,
+    typer.Option(
+        "--allow-withheld",
+        help="Make the extract even when it withholds more than evaluation.max_withheld "
+        "of the episodes (the README says how many, and of which kinds).",
+    ),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +117,7 @@ class _Request:
     by: str
     recipient: str
     purpose: str
+    allow_withheld: bool = False
 
 
 def evaluation_export(
@@ -111,6 +130,7 @@ def evaluation_export(
     by: By = None,
     k: K = None,
     quasi_identifiers: QuasiIdentifiers = None,
+    allow_withheld: AllowWithheld = False,
 ) -> None:
     """The evaluator's extract: pseudonymised episodes, spend and workshops, with a data
     dictionary, recorded in ledger/shares.yaml.
@@ -129,9 +149,10 @@ def evaluation_export(
         key=_key(root, key_file),
         wanted=_overrides(k, quasi_identifiers),
         as_of=as_of,
-        by=_text(by or os.environ.get("SVDIVERSION_USER") or os.environ.get("USER"), "--by NAME"),
-        recipient=_text(recipient, "--recipient TEXT"),
-        purpose=_text(purpose, "--purpose TEXT"),
+        by=_text(by or os.environ.get("SVDIVERSION_USER") or os.environ.get("USER"), "--by"),
+        recipient=_text(recipient, "--recipient"),
+        purpose=_text(purpose, "--purpose"),
+        allow_withheld=allow_withheld,
     )
     folder = folder_target(ctx, out, "evaluation/extract-2025-03")
     if folder.is_dir() and any(folder.iterdir()):
@@ -144,8 +165,9 @@ def evaluation_export(
     if not state(ctx).quiet:
         sys.stderr.write(
             f"wrote {', '.join(files)} in {out}: {extract.referred - extract.withheld} episodes "
-            f"({extract.withheld} of {extract.referred} withheld for k-anonymity, "
-            f"k = {settings.k}; {extract.generalisation}); recorded in ledger/shares.yaml\n"
+            f"({extract.withheld} of {extract.referred} withheld for k-anonymity and "
+            f"l-diversity, k = {settings.k}, smallest class {extract.anonymised.smallest}; "
+            f"{extract.generalisation}); recorded in ledger/shares.yaml\n"
         )
 
 
@@ -166,23 +188,39 @@ def _share(
         extract = evaluation_extract(ledger, day, Pseudonyms(request.key), settings)
     except SettingsRefused as exc:
         fail(str(exc), "make the age bands cover age_min to age_max")
+    if not (extract.anonymised.within_limit or request.allow_withheld):
+        _too_many_withheld(extract, settings)
     made = now()
     who, recipient, purpose = request.by, request.recipient, request.purpose
     files = package_files(extract, Share(made, who, recipient, purpose))
-    created = _write(folder, out, files)
+    staging = _write(folder, out, files)
     record = share_record(
         extract, made, who, recipient, purpose, {n: digest(d) for n, d in files.items()}
     )
     try:
         append_share(root, record)
     except NotAppended as exc:
-        _remove(folder, created, files)
+        shutil.rmtree(staging, ignore_errors=True)
         fail(
             f"{exc}; the extract was not kept",
             "check 'svdiversion check' and the folder's permissions, then run this again",
             EXIT_USAGE if exc.io else EXIT_PROBLEMS,
         )
+    _move_into_place(staging, folder, out)
     return extract, settings, files
+
+
+def _too_many_withheld(extract: Extract, settings: EvaluationSettings) -> NoReturn:
+    share = (extract.withheld * 100 / extract.referred) if extract.referred else 0
+    fail(
+        f"the extract would withhold {extract.withheld} of {extract.referred} episodes "
+        f"({share:.1f}%), more than evaluation.max_withheld "
+        f"({(settings.max_withheld * 100).normalize():f}%), even at the level withholding "
+        f"fewest ({extract.generalisation}); nothing was written",
+        "use fewer quasi-identifiers (--quasi-identifiers), a smaller --k, or make it anyway "
+        "with --allow-withheld (the README counts what is withheld)",
+        EXIT_PROBLEMS,
+    )
 
 
 def _key(root: Path, key_file: Path | None) -> bytes:
@@ -197,6 +235,7 @@ def _key(root: Path, key_file: Path | None) -> bytes:
                 )
             try:
                 with key_file.open("rb") as handle:  # a pipe too: --key-file <(pass show k)
+                    _private(key_file, os.fstat(handle.fileno()))
                     data = handle.read(MAX_KEY_FILE_BYTES + 1)
             except OSError as exc:
                 fail(f"cannot read the key file {key_file}: {describe_os_error(exc)}", KEY_HINT)
@@ -209,6 +248,20 @@ def _key(root: Path, key_file: Path | None) -> bytes:
         return key_from(value.encode("utf-8"), ENV_KEY)
     except KeyRefused as exc:
         fail(str(exc), KEY_HINT)
+
+
+def _private(key_file: Path, status: os.stat_result) -> None:
+    """Refuse a key file (a regular file; not a pipe) that its group or others may read
+    or change: whoever can read the key can turn any reference into its pseudonym."""
+    if os.name != "posix" or not stat.S_ISREG(status.st_mode) or not status.st_mode & PRIVATE:
+        return
+    mode = stat.S_IMODE(status.st_mode)
+    fail(
+        f"refusing the key in {key_file}: its group or others may read or change it "
+        f"(mode {mode:04o})",
+        f"make it yours alone with 'chmod 600 {key_file}', then run this again; anyone who "
+        "has read the key can link every pseudonym to a reference",
+    )
 
 
 def _overrides(k: int | None, listed: str | None) -> dict[str, object]:
@@ -236,35 +289,63 @@ def _settings(configured: EvaluationSettings, wanted: dict[str, object]) -> Eval
     return configured.model_copy(update=wanted) if wanted else configured
 
 
+TEXT_MISSING = {
+    "--by": ("no name for the record of the share", BY_HINT),
+    "--recipient": (
+        "--recipient is empty",
+        'say who receives the extract, e.g. --recipient "University evaluation team"',
+    ),
+    "--purpose": (
+        "--purpose is empty",
+        'say what it is shared for, e.g. --purpose "Interim evaluation report"',
+    ),
+}
+
+
 def _text(value: str | None, option: str) -> str:
+    """The option's text with its spaces tidied; when there is none, a message that says
+    what to write."""
     if value is None or not value.strip():
-        fail(f"say {option.split()[0][2:]} with {option}")
+        fail(*TEXT_MISSING[option])
     return " ".join(value.split())
 
 
-def _write(folder: Path, out: Path, files: dict[str, bytes]) -> bool:
-    """Each file into ``folder``, atomically; whether the folder was made. On failure
-    what was written is removed and the command stops (exit 2)."""
-    created = not folder.exists()
-    done: dict[str, bytes] = {}
+def _write(folder: Path, out: Path, files: dict[str, bytes]) -> Path:
+    """Each file into a new staging folder beside ``folder``; the staging folder. On
+    failure it is removed and the command stops (exit 2)."""
+    staging: Path | None = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".partial", dir=folder.parent)
+        )
         for name, data in files.items():
-            write_atomic(folder / name, data)
-            done[name] = data
+            write_atomic(staging / name, data)
     except OSError as exc:
-        _remove(folder, created, done)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
         _cannot_write(out, exc)
-    return created
+    return staging
 
 
-def _remove(folder: Path, created: bool, files: dict[str, bytes]) -> None:
-    for name in files:
-        with contextlib.suppress(OSError):
-            (folder / name).unlink()
-    if created:
-        with contextlib.suppress(OSError):
-            folder.rmdir()
+def _move_into_place(staging: Path, folder: Path, out: Path) -> None:
+    """The recorded extract renamed from its staging folder to ``folder`` (new, or empty:
+    a rename replaces an empty folder)."""
+    try:
+        staging.chmod(0o755 & ~_umask())
+        os.replace(staging, folder)
+    except OSError as exc:
+        fail(
+            f"the share is recorded in ledger/shares.yaml, but {staging} could not be renamed "
+            f"to {out}: {describe_os_error(exc)}",
+            f"rename it yourself (mv {staging} {out}); its files are the ones recorded",
+        )
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _cannot_write(out: Path, exc: OSError) -> NoReturn:

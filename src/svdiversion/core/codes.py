@@ -58,7 +58,7 @@ class Code(StrEnum):
     E204 = "E204", "Unknown tranche"
     E205 = "E205", "An area used outside the dates it is valid for"
     E206 = "E206", "Unknown decision"
-    E207 = "E207", "Unknown workshop kind or referral source"
+    E207 = "E207", "Unknown workshop kind, referral source or coded value"
     E208 = "E208", "A variation changes an allocation that is not recorded"
     # Dates
     E301 = "E301", "A date outside the contract period"

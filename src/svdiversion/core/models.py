@@ -15,7 +15,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -282,8 +282,33 @@ def _regex(value: str) -> str:
     return value
 
 
-QuasiIdentifier = Literal["area", "age", "referral_period", "referral_source", "pathway"]
-"""An episode field an outsider might know about a child, used for k-anonymity."""
+QuasiIdentifier = Literal[
+    "area",
+    "age",
+    "referral_period",
+    "referral_source",
+    "pathway",
+    "sex",
+    "ethnicity",
+    "care_experienced",
+    "send",
+]
+"""An episode field an outsider might know about a child, used for k-anonymity. The last
+four are optional columns of ``ledger/outcomes.csv`` (:data:`EQUALITY_COLUMNS`)."""
+
+EqualityColumn = Literal[
+    "sex",
+    "ethnicity",
+    "care_experienced",
+    "send",
+    "education_status",
+    "referral_reason",
+    "closure_reason",
+    "sessions_attended",
+    "outcome_assessed_date",
+    "cjs_follow_up_end",
+]
+"""An optional column of ``ledger/outcomes.csv``: equality and follow-up fields."""
 
 AgeBand = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,2}-[0-9]{1,2}$")]
 """Ages ``LOW-HIGH`` inclusive, e.g. ``12-14``."""
@@ -307,6 +332,12 @@ def _distinct(values: list[str]) -> list[str]:
     return values
 
 
+def _listed_once(values: list[str]) -> list[str]:
+    if len(set(values)) != len(values):
+        raise ValueError("each value is listed once")
+    return values
+
+
 class EvaluationSettings(Frozen):
     """The evaluator's extract (docs/evaluation.md): k-anonymity on the quasi-identifiers,
     reached by generalising periods, then ages into ``age_bands``, then withholding rows."""
@@ -321,6 +352,46 @@ class EvaluationSettings(Frozen):
         "15-17",
     ]
     max_withheld: Share = Decimal("0.05")
+    attributes: Annotated[list[EqualityColumn], AfterValidator(_listed_once)] = []
+    """Optional columns of the ledger exported as they are, beside the quasi-identifiers:
+    not generalised, so only what an outsider could not know."""
+
+
+Vocabulary = Annotated[
+    list[Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]],
+    Field(min_length=1),
+    AfterValidator(_listed_once),
+]
+
+
+class EqualitySettings(Frozen):
+    """The values the optional coded columns of ``ledger/outcomes.csv`` may hold (an empty
+    value is not recorded). Ethnicity is the ONS five groups plus not known."""
+
+    sex: Vocabulary = ["female", "male", "other", "not_known"]
+    ethnicity: Vocabulary = ["asian", "black", "mixed", "white", "other", "not_known"]
+    education_status: Vocabulary = [
+        "in_education",
+        "employment",
+        "training",
+        "neet",
+        "not_known",
+    ]
+    referral_reason: Vocabulary = [
+        "weapon_carrying",
+        "violence",
+        "exploitation_risk",
+        "antisocial_behaviour",
+        "other",
+    ]
+    closure_reason: Vocabulary = [
+        "plan_completed",
+        "declined",
+        "disengaged",
+        "moved_away",
+        "entered_custody",
+        "other",
+    ]
 
 
 class TrendsSettings(Frozen):
@@ -345,6 +416,7 @@ class Settings(Frozen):
     rag: RagThresholds = RagThresholds()
     disclosure: DisclosurePolicy = DisclosurePolicy()
     evaluation: EvaluationSettings = EvaluationSettings()
+    equality: EqualitySettings = EqualitySettings()
     trends: TrendsSettings = TrendsSettings()
 
     def cyp_ref_regex(self) -> re.Pattern[str]:
@@ -442,6 +514,31 @@ class EpisodeRow(Frozen):
     status: Status
     start_date: OptionalIsoDate
     end_date: OptionalIsoDate
+
+
+OptionalCode = Annotated[
+    Annotated[str, StringConstraints(min_length=1, max_length=64)] | None,
+    BeforeValidator(_empty_to_none),
+]
+OptionalCount = Annotated[
+    Annotated[int, Field(ge=0, strict=False)] | None, BeforeValidator(_empty_to_none)
+]
+
+EQUALITY_COLUMNS: dict[str, Any] = {
+    "sex": OptionalCode,
+    "ethnicity": OptionalCode,
+    "care_experienced": MeasureValue,
+    "send": MeasureValue,
+    "education_status": OptionalCode,
+    "referral_reason": OptionalCode,
+    "closure_reason": OptionalCode,
+    "sessions_attended": OptionalCount,
+    "outcome_assessed_date": OptionalIsoDate,
+    "cjs_follow_up_end": OptionalIsoDate,
+}
+"""The optional columns of ``ledger/outcomes.csv`` and the type each is read with; the
+coded ones take their values from ``equality`` in ``config/settings.yaml``."""
+CODED_COLUMNS = ("sex", "ethnicity", "education_status", "referral_reason", "closure_reason")
 
 
 class WorkshopRow(Frozen):

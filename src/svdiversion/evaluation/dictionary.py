@@ -11,18 +11,20 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.ledger import Ledger
-from ..core.models import EvaluationSettings, Status
+from ..core.models import EQUALITY_COLUMNS, Better, EvaluationSettings, LineKind, Status
 
 HEX64 = "^[0-9a-f]{64}$"
 PERIOD_FORMATS: dict[str, dict[str, Any]] = {
     "month": {"type": "yearmonth"},
     "quarter": {"type": "string", "constraints": {"pattern": r"^[0-9]{4}/[0-9]{2} Q[1-4]$"}},
+    "half": {"type": "string", "constraints": {"pattern": r"^[0-9]{4}/[0-9]{2} H[12]$"}},
     "year": {"type": "string", "constraints": {"pattern": r"^[0-9]{4}/[0-9]{2}$"}},
     "all": {"type": "string", "constraints": {"enum": ["all"]}},
 }
 PERIOD_WORDS = {
     "month": "the calendar month, YYYY-MM",
     "quarter": "the financial quarter, e.g. 2024/25 Q2 (Q1 is April to June)",
+    "half": "the financial half-year, e.g. 2024/25 H1 (H1 is April to September)",
     "year": "the financial year, e.g. 2024/25 (April to March)",
     "all": "withheld for k-anonymity: always 'all'",
 }
@@ -56,17 +58,67 @@ def period_field(name: str, level: str, what: str, required: bool) -> Field:
 
 
 def episode_fields(
-    ledger: Ledger, settings: EvaluationSettings, period: str, age: str, age_range: str
+    ledger: Ledger,
+    settings: EvaluationSettings,
+    period: str,
+    age: str,
+    age_range: str,
+    sources: list[str],
 ) -> list[Field]:
     """The columns of ``episodes.csv`` with the generalisation chosen: ``period`` and
-    ``age`` are the levels (``month``/``quarter``/... and ``exact``/``band``/``all``)."""
+    ``age`` are the levels (``month``/``quarter``/... and ``exact``/``band``/``all``),
+    ``sources`` the referral sources it may show (``other`` and ``all`` included)."""
     return [
         *_key_fields(ledger),
         _age_field(ledger, settings, age, age_range),
-        *_referral_fields(ledger, period),
+        *_referral_fields(period, sources),
         *_progress_fields(period),
+        *_history_fields(),
+        *_optional_fields(ledger, settings),
         *_measure_fields(ledger),
     ]
+
+
+def optional_fields(settings: EvaluationSettings) -> list[str]:
+    """The ledger's optional columns the extract carries: the optional quasi-identifiers,
+    then ``evaluation.attributes``, each once."""
+    quasi = [q for q in settings.quasi_identifiers if q in EQUALITY_COLUMNS]
+    return list(dict.fromkeys([*quasi, *settings.attributes]))
+
+
+OPTIONAL_WORDS = {
+    "sex": "Sex, as recorded by the provider.",
+    "ethnicity": "Ethnic group: the ONS five groups (asian, black, mixed, white, other) or "
+    "not_known.",
+    "care_experienced": "true when the child is or has been looked after (care experienced).",
+    "send": "true when the child has special educational needs or a disability (SEND).",
+    "education_status": "Education, employment or training at referral.",
+    "referral_reason": "Why the child was referred.",
+    "closure_reason": "Why the episode was declined or closed.",
+    "sessions_attended": "Sessions the child attended in the episode.",
+    "outcome_assessed_date": "Days from the end of the episode to the day its outcomes were "
+    "assessed (a day count: an exact date would undo the generalised periods); empty if not "
+    "recorded or not ended.",
+    "cjs_follow_up_end": "Days from the end of the episode (from the referral, for a declined "
+    "one: the comparison group) to the end of the follow-up window for entering the "
+    "criminal justice system; empty if not recorded.",
+}
+
+
+def _optional_fields(ledger: Ledger, settings: EvaluationSettings) -> list[Field]:
+    found = []
+    for name in optional_fields(settings):
+        words = OPTIONAL_WORDS[name] + " Empty when not recorded."
+        if name in ("care_experienced", "send"):
+            found.append(field(name, "boolean", words))
+        elif name in ("sessions_attended",):
+            found.append(field(name, "integer", words, constraints={"minimum": 0}))
+        elif name in ("outcome_assessed_date", "cjs_follow_up_end"):
+            found.append(field(f"days_end_to_{name.removesuffix('_date')}", "integer", words))
+        else:
+            allowed = list(getattr(ledger.settings.equality, name))
+            found.append(field(name, "string", words, constraints={"enum": allowed}))
+    return found
 
 
 def _key_fields(ledger: Ledger) -> list[Field]:
@@ -119,16 +171,14 @@ def _age_field(ledger: Ledger, settings: EvaluationSettings, age: str, age_range
     )
 
 
-def _referral_fields(ledger: Ledger, period: str) -> list[Field]:
-    sources = ledger.settings.referral_sources or sorted(
-        {str(s) for s in ledger.episodes.distinct("referral_source")}
-    )
+def _referral_fields(period: str, sources: list[str]) -> list[Field]:
     return [
         period_field("referral_period", period, "When the child was referred", True),
         field(
             "referral_source",
             "string",
-            "Who referred the child.",
+            "Who referred the child; 'other' for the rarer sources, recoded together for "
+            "k-anonymity, and 'all' when the source is withheld.",
             constraints={"required": True, "enum": sources},
         ),
         field(
@@ -160,10 +210,39 @@ def _progress_fields(period: str) -> list[Field]:
         field(
             "days_start_to_end",
             "integer",
-            "Days from engagement to the end of the episode; empty if it has not ended.",
+            "Days in service: from engagement to the end of the episode; empty if it has not "
+            "ended.",
             constraints={"minimum": 0},
         ),
     ]
+
+
+def _history_fields() -> list[Field]:
+    return [
+        field(
+            "days_since_previous_referral",
+            "integer",
+            "Days from the same child's previous referral to this one, worked out on the "
+            "exact dates before anything was generalised (the previous episode may be "
+            "withheld from this extract); empty for a child's first referral.",
+            constraints={"minimum": 0},
+        ),
+        field(
+            "rereferred_within_365",
+            "boolean",
+            "Re-referral: true when the same child was referred again within 365 days of "
+            "this referral; false when 365 days passed by the as-of date without one; "
+            "empty when the 365 days had not yet passed and no new referral had come. "
+            "Worked out on the exact dates, before anything was generalised.",
+        ),
+    ]
+
+
+POSITIVE = (
+    "A positive outcome is a measure in its better direction: true where higher is "
+    "better, false where lower is better (not entering the criminal justice system, say); "
+    "the service's positive outcomes are counted over episodes that ended and were assessed."
+)
 
 
 def _measure_fields(ledger: Ledger) -> list[Field]:
@@ -178,10 +257,9 @@ def _measure_fields(ledger: Ledger) -> list[Field]:
                 measure.id,
                 "boolean",
                 f"Outcome '{measure.name}' (better {measure.better.value}{target}), assessed "
-                f"when the episode ended: Y achieved, N not, empty not assessed or not "
-                f"ended.{detail}",
-                trueValues=["Y"],
-                falseValues=["N"],
+                f"when the episode ended: true achieved, false not, empty not assessed or "
+                f"not ended.{detail} A positive outcome here is "
+                f"{'true' if measure.better is Better.HIGHER else 'false'}. {POSITIVE}",
             )
         )
     return fields
@@ -205,6 +283,14 @@ def spend_fields(ledger: Ledger) -> tuple[Field, ...]:
             "string",
             "Budget line of the contract.",
             constraints={"required": True, "enum": lines},
+        ),
+        field(
+            "purpose",
+            "string",
+            "What the line pays for, from its kind in the contract: delivery (the service), "
+            "evaluation (the independent evaluation, which delivers no episode: leave it out "
+            "for the cost of delivery), unallocated or other.",
+            constraints={"required": True, "enum": [kind.value for kind in LineKind]},
         ),
         field(
             "area",

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from ..core.codes import Code
 from ..core.ledger import Ledger
 from ..core.models import (
+    EQUALITY_COLUMNS,
     AreasFile,
     ClosesFile,
     ContractFile,
@@ -203,12 +204,15 @@ def _yaml_files(
 
 
 def _episode_spec(measures: list[Measure], framework_known: bool) -> TableSpec:
-    """Episodes: the row model, then one column per outcome measure (E203 for another)."""
+    """Episodes: the row model, then one column per outcome measure and the optional
+    equality and follow-up columns, in any order (E203 for another)."""
     measure_ids = {m.id for m in measures}
 
     def measure_type(name: str) -> Any:
         if name in measure_ids:
             return MeasureValue
+        if name in EQUALITY_COLUMNS:
+            return EQUALITY_COLUMNS[name]
         return None if framework_known else str
 
     return TableSpec(EpisodeRow, extra=measure_type, unknown_code=Code.E203)

@@ -16,10 +16,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
-from ..evaluation.anonymity import Attempt
+from ..evaluation.anonymity import best_by_period
 from ..evaluation.extract import Extract, Resource
+from ..reports.disclosure import Cell, protect_list, round_count
 from .cells import CsvWriter, inert
 
 DESCRIPTOR = "datapackage.json"
@@ -30,6 +32,10 @@ NAMES = {
     "referral_period": "referral period",
     "referral_source": "referral source",
     "pathway": "pathway",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "care_experienced": "care experience",
+    "send": "SEND",
 }
 
 
@@ -61,8 +67,16 @@ def table_csv(resource: Resource) -> bytes:
     writer = CsvWriter(buffer)
     writer.writerow([field["name"] for field in resource.fields])
     for row in resource.rows:
-        writer.writerow([_inert(v) if isinstance(v, str) else v for v in row])
+        writer.writerow([_cell_text(v) for v in row])
     return buffer.getvalue().encode("utf-8")
+
+
+def _cell_text(value: object) -> object:
+    """Booleans as ``true``/``false`` (what the Table Schema, pandas and DuckDB read as
+    booleans); text made inert."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _inert(value) if isinstance(value, str) else value
 
 
 def _inert(text: str) -> str:
@@ -137,6 +151,7 @@ def readme(extract: Extract, files: dict[str, bytes], share: Share) -> str:
     lines = [
         *_about(extract, share),
         *_files_table(extract, files),
+        *_loading(extract),
         *_pseudonyms(extract),
         *_generalised(extract),
         *DISCLOSURE_NOTES,
@@ -207,31 +222,125 @@ def _pseudonyms(extract: Extract) -> list[str]:
 
 def _generalised(extract: Extract) -> list[str]:
     settings = extract.settings
-    referred, withheld = extract.referred, extract.withheld
-    share_pct = (
-        f" ({(Decimal(withheld) * 100 / referred).quantize(Decimal('0.1'))}%)" if referred else ""
-    )
+    limit = (settings.max_withheld * 100).normalize()
     return [
         "## What was generalised and withheld",
         "",
         f"Quasi-identifiers (what an outsider might know about a child): "
-        f"{_qi_words(extract)}. Every combination of them in `episodes.csv` is shared by "
-        f"at least **k = {settings.k}** episodes. The whole extract was generalised one "
-        "step at a time, in this order, until the episodes left in smaller combinations "
-        f"were at most {(settings.max_withheld * 100).normalize():f}% of all (or, failing "
-        "that, fewest); those episodes were then withheld:",
+        f"{_qi_words(extract)}. Every combination of them in `episodes.csv` (an "
+        f"equivalence class) is shared by at least **k = {settings.k}** episodes, and in "
+        "none do all the episodes share a status, or all enter the criminal justice "
+        "system (l-diversity). Every way of generalising them was tried: referral "
+        "periods by month, financial quarter, half-year, year or withheld; ages in years, "
+        "bands or withheld; referral sources as given, the rarer ones recoded as "
+        "`other`, or withheld. Information lost counts how far up that list each "
+        "quasi-identifier is (0 to 1; the period twice, as without time nothing can be "
+        "followed up). The level used loses least among those withholding at most "
+        f"{limit:f}% of the episodes. For each level of the period, the way of "
+        "generalising that withholds fewest, and the one used, with the episodes each "
+        "would withhold (rounded to the nearest "
+        f"{extract.policy.round_to}; {extract.policy.suppressed_symbol} is 1 to "
+        f"{extract.policy.suppress_below - 1}):",
         "",
-        "| Step | Generalisation | Episodes in combinations under k | |",
-        "| ---: | --- | ---: | --- |",
+        "| Information lost | Generalisation | In classes under k | In classes not l-diverse | |",
+        "| ---: | --- | ---: | ---: | --- |",
         *_attempt_rows(extract),
         "",
         f"Used: **{extract.generalisation}**. The start and end periods are generalised "
-        "like the referral period. "
-        f"Withheld: **{withheld} of {referred}** episodes referred by {extract.as_of}"
-        f"{share_pct}; they are not in `episodes.csv`. `spend.csv` and `workshops.csv` "
-        "are complete.",
+        "like the referral period. Days between referrals and the re-referral flag were "
+        "worked out on the exact dates before anything was generalised.",
         "",
+        *_withheld(extract),
     ]
+
+
+def _withheld(extract: Extract) -> list[str]:
+    """The episodes withheld in total and by status, area, source and age band, each
+    table under the published tables' rules (no exact count a published table hides)."""
+    policy = extract.policy
+    tables = []
+    total: Cell = 0
+    for name, counts in extract.withheld_by:
+        cells, total = protect_list([n for _, n in counts], policy)
+        tables += [
+            f"| {name.capitalize()} | Withheld |",
+            "| --- | ---: |",
+            *(
+                f"| {category} | {cell} |"
+                for (category, _), cell in zip(counts, cells, strict=True)
+            ),
+            f"| **Total** | **{total}** |",
+            "",
+        ]
+    return [
+        "### Withheld",
+        "",
+        f"Withheld: **{total}** episodes referred by {extract.as_of} (rounded to the nearest "
+        f"{policy.round_to}); they are not in `episodes.csv`. `spend.csv` and "
+        "`workshops.csv` are complete. Control totals of the episodes withheld, for "
+        "reweighting, under the commissioner's rules for published tables (counts of 1 to "
+        f"{policy.suppress_below - 1} shown as {policy.suppressed_symbol}, others rounded to "
+        f"the nearest {policy.round_to}, a further cell hidden where the total would reveal "
+        "one), so that they and the published tables together give no exact count either "
+        "hides:",
+        "",
+        *tables,
+    ]
+
+
+def _loading(extract: Extract) -> list[str]:
+    """A snippet that loads the tables with their types in pandas and DuckDB (the tests
+    run it on an extract)."""
+    episodes = next(r for r in extract.resources if r.name == "episodes")
+    measure = next(
+        (
+            f["name"]
+            for f in episodes.fields
+            if f["type"] == "boolean" and f["name"] != "rereferred_within_365"
+        ),
+        None,
+    )
+    lines = list(LOADING)
+    if measure is not None:
+        lines[-3:-3] = [
+            "completed = duckdb.sql(",
+            f'    "SELECT area, count(*) AS completed, sum({measure}::int) AS {measure} "',
+            "    \"FROM read_csv('episodes.csv') WHERE status = 'completed' "
+            'GROUP BY area ORDER BY area"',
+            ").df()",
+        ]
+    return lines
+
+
+LOADING = (
+    "## Loading",
+    "",
+    "Outcomes are `true`/`false`, counts and days are integers, and an empty value is "
+    "missing, so the tables load with their types. In Python, from this folder, with "
+    "the types the data dictionary gives (pandas) or as DuckDB detects them:",
+    "",
+    "```python",
+    "import json",
+    "",
+    "import duckdb",
+    "import pandas as pd",
+    "",
+    'package = json.load(open("datapackage.json", encoding="utf-8"))',
+    'dtypes = {"boolean": "boolean", "integer": "Int64", "number": "float64"}',
+    "",
+    "",
+    "def table(name):",
+    '    resource = next(r for r in package["resources"] if r["name"] == name)',
+    '    fields = resource["schema"]["fields"]',
+    '    types = {f["name"]: dtypes.get(f["type"], "string") for f in fields}',
+    '    return pd.read_csv(resource["path"], dtype=types, keep_default_na=False, na_values=[""])',
+    "",
+    "",
+    'episodes = table("episodes")',
+    'spend = table("spend")',
+    "```",
+    "",
+)
 
 
 DISCLOSURE_NOTES = (
@@ -252,17 +361,19 @@ DISCLOSURE_NOTES = (
 
 
 def _attempt_rows(extract: Extract) -> list[str]:
-    used = extract.anonymised.level
-    bands = extract.settings.age_bands
+    anonymised, policy = extract.anonymised, extract.policy
+    used = anonymised.level
+    bands, ranking = extract.settings.age_bands, anonymised.ranking
     return [
-        f"| {n} | {attempt.level.describe(bands)} | {attempt.withheld} | "
+        f"| {_loss(attempt.loss)} | {attempt.level.describe(bands, ranking)} | "
+        f"{round_count(attempt.under_k, policy)} | {round_count(attempt.not_diverse, policy)} | "
         f"{'used' if attempt.level == used else ''} |"
-        for n, attempt in enumerate(_attempts(extract), start=1)
+        for attempt in best_by_period(anonymised)
     ]
 
 
-def _attempts(extract: Extract) -> tuple[Attempt, ...]:
-    return extract.anonymised.attempts
+def _loss(loss: Fraction) -> str:
+    return f"{Decimal(loss.numerator) / Decimal(loss.denominator):.2f}"
 
 
 def _cell(text: str) -> str:

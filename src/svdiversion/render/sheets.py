@@ -211,6 +211,13 @@ NO_UNIT_COSTS = (
 )
 
 
+WITHOUT_EVALUATION_NOTE = (
+    "'Without evaluation spend' divides the spend on every line but the independent "
+    "evaluation's (budget lines of kind evaluation) by the same completions: the cost of "
+    "delivery alone."
+)
+
+
 def vfm_sheets(report: VfmReport) -> list[Sheet]:
     """The unit costs of the window (when there is one), then of the contract to date,
     then break-even (left out, with a note, without unit costs). Each unit-cost table says
@@ -233,7 +240,7 @@ def _vfm_sheets(report: VfmReport) -> list[Sheet]:
                 f"Cost per unit in {report.window} (spend in the window / the window's counts)",
                 f"Spend in {report.window} divided by the referrals received, the children who "
                 f"started, the episodes completed and the positive outcomes on episodes that "
-                f"ended in {report.window}.",
+                f"ended in {report.window}. {WITHOUT_EVALUATION_NOTE}",
             )
         )
     sheets.append(
@@ -244,7 +251,7 @@ def _vfm_sheets(report: VfmReport) -> list[Sheet]:
             f"Cost per unit, contract to {report.as_of} (cumulative spend / cumulative counts)",
             f"Spend from the start of the contract to {report.as_of} divided by the referrals "
             "received, the children who started, the episodes completed and the positive "
-            "outcomes on episodes that ended, all to that date.",
+            f"outcomes on episodes that ended, all to that date. {WITHOUT_EVALUATION_NOTE}",
         )
     )
     sheets.append(

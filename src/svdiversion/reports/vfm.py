@@ -14,14 +14,16 @@ offences the service prevented.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 
+from ..core.fiscal import Month
 from ..core.ledger import Ledger
-from ..core.models import Better, UnitCost
+from ..core.models import Better, LineKind, UnitCost
 from ..core.money import Pence, divide_pence, to_pence
 from .burndown import spend_to_date
 from .disclosure import Cell, Disclosure
@@ -33,6 +35,9 @@ NOT_AN_IMPACT_ESTIMATE = (
     "equal to, not how many offences the service prevented."
 )
 MEASURES = ("referral", "engaged child", "completed episode", "positive outcome")
+WITHOUT_EVALUATION = "completed episode, without evaluation spend"
+"""Cost per completion on the delivery spend: every line but those of kind evaluation
+(the independent evaluation is paid from the contract but delivers no episode)."""
 
 
 class Basis(StrEnum):
@@ -107,14 +112,22 @@ def vfm(
     internal); ``cumulative``: the same, to the as-of date from the start (``shown``
     itself without a window)."""
     as_of = options.as_of
-    by_month = spend_to_date(ledger, as_of).by_month
+    spend = spend_to_date(ledger, as_of)
+    by_month = spend.by_month
+    evaluation = {line.id for line in ledger.line_budgets() if line.kind is LineKind.EVALUATION}
+    evaluation_by_month: dict[Month, Pence] = defaultdict(int)
+    for (line, month), pence in spend.by_line_month.items():
+        if line in evaluation:
+            evaluation_by_month[month] += pence
     to_date = sum(by_month.values())
     rows: list[UnitCostRow] = []
     in_window = None
     if options.window is not None:
         in_window = sum(pence for month, pence in by_month.items() if options.in_window(month))
-        rows += _unit_costs(Basis.WINDOW, in_window, _counts(shown))
-    rows += _unit_costs(Basis.CUMULATIVE, to_date, _counts(cumulative))
+        evaluated = sum(p for m, p in evaluation_by_month.items() if options.in_window(m))
+        rows += _unit_costs(Basis.WINDOW, in_window, _counts(shown), in_window - evaluated)
+    delivery = to_date - sum(evaluation_by_month.values())
+    rows += _unit_costs(Basis.CUMULATIVE, to_date, _counts(cumulative), delivery)
     return VfmReport(
         as_of,
         ledger.currency,
@@ -134,11 +147,19 @@ def _counts(report: OutcomesReport) -> list[Cell]:
     return [totals.referrals, totals.engaged, totals.completed, positive_outcomes(report)]
 
 
-def _unit_costs(basis: Basis, spend: Pence, counts: Sequence[Cell]) -> list[UnitCostRow]:
-    return [
+def _unit_costs(
+    basis: Basis, spend: Pence, counts: Sequence[Cell], delivery: Pence
+) -> list[UnitCostRow]:
+    """A row per measure on all the spend; then completions on the delivery spend."""
+    rows = [
         UnitCostRow(name, basis, spend, count, _each(spend, count))
         for name, count in zip(MEASURES, counts, strict=True)
     ]
+    completed = counts[MEASURES.index("completed episode")]
+    rows.insert(
+        3, UnitCostRow(WITHOUT_EVALUATION, basis, delivery, completed, _each(delivery, completed))
+    )
+    return rows
 
 
 def _each(spend: Pence, count: Cell) -> Pence | None:
