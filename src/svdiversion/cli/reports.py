@@ -32,6 +32,17 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
 
 
+class PackFormat(StrEnum):
+    """The monthly pack's formats: those of every report, and a document to print."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    PDF = "pdf"
+
+
 def _window_parser(parse: Any) -> Any:
     def parser(text: str) -> DateRange:
         try:
@@ -133,7 +144,7 @@ def standing(options: ReportOptions, mode: Disclosure, asked: date | None) -> Re
     return moved
 
 
-def emit(ctx: typer.Context, text: str, out: Path | None) -> None:
+def emit(ctx: typer.Context, text: str | bytes, out: Path | None) -> None:
     """Data to stdout, or atomically to ``out``; never over a ledger input file."""
     output.emit(ctx, text, out, "out/report.json", "reports")
     if out is not None and str(out) != "-":
@@ -334,29 +345,50 @@ def report(
     quarter: Quarter = None,
     fy: Year = None,
     disclosure: DisclosureOption = None,
-    output: FormatOption = Format.TABLE,
+    output: Annotated[
+        PackFormat,
+        typer.Option(
+            "--format", "-f", help="Output format; html and pdf make a document for A4 print."
+        ),
+    ] = PackFormat.TABLE,
     out: OutFile = None,
 ) -> None:
     """The treasurer's monthly pack: check status, headline, burn-down, areas, outcomes, VfM.
 
-    Example: svdiversion report --month 2024-09
+    Example: svdiversion report --month 2024-09 --format html --out pack.html
     """
     from ..render import report_views
     from ..reports.pack import monthly_pack
 
-    if output is Format.CSV:
+    if output is PackFormat.CSV:
         fail(
-            "the monthly pack has many tables: use --format table, json or markdown, or "
-            "'svdiversion export csv --out DIR' for one CSV per table"
+            "the monthly pack has many tables: use --format table, json, markdown, html or "
+            "pdf, or 'svdiversion export csv --out DIR' for one CSV per table"
         )
-    file_format(output, out)
+    document = output in (PackFormat.HTML, PackFormat.PDF)
+    shape = Format.MARKDOWN if document else Format(output.value)
+    file_format(shape, out)
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, problems = report_ledger(ctx, options)
-    mode = disclosure_for(output, disclosure)
+    mode = disclosure_for(shape, disclosure)
     options = standing(options, mode, as_of)
     pack = monthly_pack(ledger, options, mode, problems, unit_costs(ctx))
     month_end = window_reconciliation(ctx, ledger, options) if month else None
-    if output is Format.TABLE:
+    if document:
+        emit(ctx, _pack_document(pack, ledger, options, month_end, output), out)
+    elif shape is Format.TABLE:
         report_views.print_pack(pack, console_width(), month_end)
     else:
-        emit(ctx, report_views.pack_text(pack, output.value, month_end), out)
+        emit(ctx, report_views.pack_text(pack, shape.value, month_end), out)
+
+
+def _pack_document(
+    pack: Any, ledger: Ledger, options: ReportOptions, month_end: Any, output: PackFormat
+) -> str | bytes:
+    """The pack as an HTML page, or that page printed to PDF."""
+    from ..render.html_pack import pack_html, pdf_bytes
+    from ..reports.spend_outlook import spend_outlook
+
+    outlook = spend_outlook(ledger, pack.burndown.as_of)
+    html = pack_html(pack, ledger, outlook, options, month_end)
+    return html if output is PackFormat.HTML else pdf_bytes(html)
