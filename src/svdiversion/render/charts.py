@@ -127,7 +127,7 @@ def burndown_chart(outlook: SpendOutlook) -> Chart:
         figure, axes = _figure()
         axes.axhline(outlook.budget, color=RED, linestyle="--", linewidth=1, label="budget")
         _path(axes, outlook.planned, color=PLANNED, label="planned (profile)", linewidth=1.2)
-        _path(axes, outlook.actual, color=ACTUAL, label="actual", linewidth=2, marker="o")
+        _path(axes, outlook.actual, color=ACTUAL, label="actual", marker="o", gid="points")
         _path(axes, outlook.profile, color=PLANNED, linestyle=":", label="forecast on profile")
         _path(axes, outlook.run_rate, color=ORANGE, linestyle="--", label="forecast at run rate")
         _path(axes, outlook.treasurer, color=PURPLE, linestyle="-.", label="treasurer's forecast")
@@ -200,6 +200,7 @@ def _end_labels(axes: Axes, ends: list[tuple[tuple[date, int], str]], budget: in
 
 def _path(axes: Axes, points: Sequence[tuple[date, int]], **style: object) -> None:
     if points:
+        style.setdefault("linewidth", 2 if style.get("gid") == "points" else 1.5)
         axes.plot([_x(d) for d, _ in points], [p for _, p in points], **style)  # type: ignore[arg-type]
 
 
