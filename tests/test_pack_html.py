@@ -157,4 +157,4 @@ def test_the_pdf_prints_a4_pages_with_numbers_and_the_marking(shipped: Path) -> 
     ).stdout
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     assert text.count("OFFICIAL-SENSITIVE") >= 2 * pages
-    assert "Burn-down to the contract end" in text
+    assert "Cumulative spend to March 2025, with forecasts" in text

@@ -52,7 +52,7 @@ STYLE = {
 # special cause where neither direction is better; the target red and dashed.
 GREY, ORANGE, BLUE, PURPLE, RED = "#7b7d7d", "#e46c0a", "#289de0", "#7030a0", "#c0392b"
 INK, PLANNED, ACTUAL = "#231f20", "#005eb8", "#231f20"
-WIDE = (7.0, 3.0)
+WIDE = (7.0, 2.7)
 EPOCH = date(1970, 1, 1)
 
 

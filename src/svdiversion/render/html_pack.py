@@ -119,7 +119,10 @@ def table(sheet: Sheet, links: dict[tuple[int, str], str] | None = None) -> Tabl
     return Table(
         anchor=f"table-{sheet.name}",
         title=sheet.title,
-        headers=[(c.title, c.kind in NUMERIC) for c in sheet.columns],
+        headers=[
+            (c.title, c.kind in NUMERIC or (sheet.value_kinds is not None and c.key == "value"))
+            for c in sheet.columns
+        ],
         rows=rows,
         total=total,
         notes=list(sheet.notes),
@@ -237,14 +240,16 @@ def _matrix_row(series: Series, anchor: str) -> MatrixRow:
 
 def _sections(
     pack: MonthlyPack,
-    outlook: SpendOutlook,
     options: ReportOptions,
     month_end: MonthEnd,
     appendix: dict[Month, str],
 ) -> tuple[list[Section], list[MatrixRow]]:
     report = pack.burndown
-    spend = Section("spend", "Burn-down to the contract end")
-    spend.charts.append(charts.burndown_chart(outlook))
+    spend = Section("spend", "Burn-down")
+    spend.intro.append(
+        "The chart of cumulative spend to the contract end, with the forecasts, is under "
+        "the headline."
+    )
     periods = periods_sheet(report)
     links = {
         (i, "actual"): f"#{appendix[p.first]}"
@@ -295,7 +300,7 @@ def pack_html(
     """The pack as one HTML page; the internal edition with its appendix of rows."""
     internal = pack.disclosure is Disclosure.INTERNAL
     appendix, anchors = _appendix(ledger, pack.burndown.as_of) if internal else ([], {})
-    sections, matrix = _sections(pack, outlook, options, month_end, anchors)
+    sections, matrix = _sections(pack, options, month_end, anchors)
     marking = ledger.settings.protective_marking
     edition = "INTERNAL - NOT FOR PUBLICATION" if internal else "Published figures"
     template = _environment().get_template("pack.html.j2")
@@ -310,6 +315,7 @@ def pack_html(
         status=_status(pack),
         check_ok=pack.errors == 0,
         headline=table(headline_sheet(pack.burndown)),
+        headline_chart=charts.burndown_chart(outlook),
         rag=pack.burndown.rag.value,
         rag_icon=RAG_ICONS[pack.burndown.rag.value],
         rag_sentence=rag_sentence(pack.burndown, ledger.settings.rag),
