@@ -32,7 +32,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..reports.areas import AreasReport
 from ..reports.outcomes import OutcomesReport
-from ..reports.spc import Signal, Variation
+from ..reports.spc import ChartKind, Signal, Variation
 from ..reports.spend_outlook import SpendOutlook
 from ..reports.trend_charts import Series
 
@@ -321,8 +321,30 @@ def trend_chart(series: Series, number: int, baseline: tuple[date, date] | None)
         limits = series.limits
         if limits is not None:
             axes.axhline(float(limits.centre), color=INK, linewidth=1)
+        if series.chart is ChartKind.P:  # limits move with each quarter's denominator
+            for side in ("upper", "lower"):
+                axes.plot(
+                    line_x,
+                    [float(getattr(p.limits, side)) if p.limits else nan for p in series.points],
+                    color=GREY,
+                    linestyle="--",
+                    linewidth=1,
+                    drawstyle="steps-mid",
+                )
+        elif limits is not None:
             for line in (limits.upper, limits.lower):
                 axes.axhline(float(line), color=GREY, linestyle="--", linewidth=1)
+        if baseline is not None:
+            axes.annotate(
+                "baseline",
+                (_x(baseline[0]), 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(2, -2),
+                textcoords="offset points",
+                va="top",
+                fontsize=6,
+                color=GREY,
+            )
         if series.target is not None:
             axes.axhline(float(series.target), color=RED, linestyle="--", linewidth=1.2)
         axes.plot(line_x, line_y, color=GREY, linewidth=1)
@@ -363,6 +385,7 @@ def trend_chart(series: Series, number: int, baseline: tuple[date, date] | None)
         + (f"; target {_value(series.target, rate)}" if series.target is not None else "")
         + f"; {special} special cause point{'s' * (special != 1)}"
         + (f"; {len(hidden)} hidden by disclosure control" if hidden else "")
+        + (f"; {series.warning}" if series.warning else "")
         + "."
     )
     return Chart(key, title, alt, _svg(figure, key, title, alt), len(shown))
@@ -373,11 +396,10 @@ def _line_labels(axes: Axes, series: Series) -> None:
     if limits is None:
         return
     rate = series.unit == "rate"
-    for name, value in (
-        ("upper", limits.upper),
-        ("centre", limits.centre),
-        ("lower", limits.lower),
-    ):
+    named = [("centre", limits.centre)]
+    if series.chart is not ChartKind.P:  # a p-chart's limits differ point to point
+        named += [("upper", limits.upper), ("lower", limits.lower)]
+    for name, value in named:
         axes.annotate(
             f"{name} {_value(value, rate)}",
             (1.0, float(value)),

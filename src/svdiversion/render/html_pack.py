@@ -36,7 +36,13 @@ from .outcome_sheets import outcomes_sheets
 from .report_views import MonthEnd, _month_end_sheets, _status
 from .sheets import Kind, Sheet, areas_sheet, headline_sheet, lines_sheet, periods_sheet, vfm_sheets
 from .tidy import transactions_sheet
-from .trend_words import ASSURANCE_WORDS, SHORT_CHART, VARIATION_WORDS, baseline_words, shown
+from .trend_words import (
+    ASSURANCE_WORDS,
+    SHORT_CHART,
+    baseline_words,
+    shown,
+    variation_words,
+)
 from .trend_words import notes as trend_notes
 from .trends import emerging_sheet
 
@@ -231,7 +237,7 @@ def _matrix_row(series: Series, anchor: str) -> MatrixRow:
         centre=shown(limits.centre, series) if limits else "",
         limits=f"{shown(limits.lower, series)} to {shown(limits.upper, series)}" if limits else "",
         target=shown(series.target, series) if series.target is not None else "",
-        variation=VARIATION_WORDS[series.variation] if series.variation else "too few points",
+        variation=variation_words(series),
         variation_icon=icon,
         variation_colour=colour,
         assurance=ASSURANCE_WORDS[series.assurance] if series.assurance else "no target",

@@ -30,6 +30,8 @@ def series_chart(series: Series, report: TrendsReport, height: int = 9) -> Rende
     title = f"{series.name}: " + (
         f"{CHART_NAMES[series.chart]}" if limits else "too few points for process limits"
     )
+    if series.warning:
+        title += f" ({series.warning})"
     plotted = [(i, _plotted(p, series)) for i, p in enumerate(series.points)]
     values = [v for _, v in plotted if v is not None]
     lines = [limits.upper, limits.centre, limits.lower] if limits else []
