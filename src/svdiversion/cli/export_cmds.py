@@ -99,6 +99,8 @@ def xlsx_export(
     """
     from ..render import xlsx
     from ..render.tidy import episodes_sheet, transactions_sheet
+    from ..reports.spend_outlook import spend_outlook
+    from ..reports.trends import trends
 
     options = standing(report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     if out.suffix.lower() != ".xlsx":
@@ -129,6 +131,8 @@ def xlsx_export(
         episodes=(episodes_sheet(ledger, options) if disclosure is Disclosure.INTERNAL else None),
         reconciliation=reconciliation,
         contract=_whole_contract(ledger, options),
+        outlook=spend_outlook(ledger, options.as_of),
+        trends=trends(ledger, options.as_of, disclosure),
     )
     write = partial(xlsx.write_workbook, excel)
     emit_file(ctx, target, write, "returns/return.xlsx", "the return")
