@@ -567,3 +567,20 @@ def test_every_output_names_the_rules_it_applies(shipped: Path) -> None:
     code, out, _ = run_cli("-C", str(shipped), "trends", "--as-of", AS_OF, "-f", "markdown")
     assert code == 0 and "_Rules: Making Data Count (NHS England)" in out
     assert "a point on a clipped limit is not beyond it" in out
+
+
+def test_the_terminal_chart_labels_its_months_and_values(shipped: Path) -> None:
+    code, out, _ = run_cli(
+        "-C", str(shipped), "trends", "--as-of", AS_OF, env={"SVDIVERSION_WIDTH": "120"}
+    )
+    assert code == 0
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Telford & Wrekin referrals: c-chart" in line)
+    panel = [line.strip("│ ") for line in lines[start : start + 15]]
+    counts = monthly_referrals(shipped, "telford_wrekin")
+    months = [f"2023-{m:02d}" for m in range(8, 13)] + [
+        f"{y}-{m:02d}" for y in (2024,) for m in range(1, 13)
+    ] + [f"2025-{m:02d}" for m in range(1, 4)]  # fmt: skip
+    assert f"{' '.join(str(counts[m]) for m in months)}" in " ".join(panel[11].split())
+    assert panel[13].split() == ["Aug", "23", "Jan", "24", "Apr", "24", "Jul", "24", "Oct",
+                                 "24", "Jan", "25"]  # fmt: skip
