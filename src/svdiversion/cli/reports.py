@@ -366,6 +366,11 @@ def report(
             "pdf, or 'svdiversion export csv --out DIR' for one CSV per table"
         )
     document = output in (PackFormat.HTML, PackFormat.PDF)
+    if output is PackFormat.PDF and out is None and sys.stdout.isatty():
+        fail(
+            "a PDF is not for the terminal: give --out FILE.pdf (or redirect the output)",
+            "svdiversion report --month 2024-09 --format pdf --out pack.pdf",
+        )
     shape = Format.MARKDOWN if document else Format(output.value)
     file_format(shape, out)
     options = report_options(as_of, [month, period, quarter, fy])
