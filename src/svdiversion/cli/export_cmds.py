@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -99,8 +99,6 @@ def xlsx_export(
     """
     from ..render import xlsx
     from ..render.tidy import episodes_sheet, transactions_sheet
-    from ..reports.spend_outlook import spend_outlook
-    from ..reports.trends import trends
 
     options = standing(report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     if out.suffix.lower() != ".xlsx":
@@ -131,8 +129,7 @@ def xlsx_export(
         episodes=(episodes_sheet(ledger, options) if disclosure is Disclosure.INTERNAL else None),
         reconciliation=reconciliation,
         contract=_whole_contract(ledger, options),
-        outlook=spend_outlook(ledger, options.as_of),
-        trends=trends(ledger, options.as_of, disclosure),
+        **_looking_ahead(ledger, options, disclosure),
     )
     write = partial(xlsx.write_workbook, excel)
     emit_file(ctx, target, write, "returns/return.xlsx", "the return")
@@ -223,6 +220,19 @@ def return_reports(
     costs = unit_costs(ctx) if has_costs else []
     areas, outcomes, value = disclosed_reports(ledger, options, disclosure, costs)
     return Reports(burndown(ledger, options), areas, outcomes, value if has_costs else None)
+
+
+def _looking_ahead(
+    ledger: Ledger, options: ReportOptions, disclosure: Disclosure
+) -> dict[str, Any]:
+    """The workbook's outlook to the contract end and its trends (the Trends tab)."""
+    from ..reports.spend_outlook import spend_outlook
+    from ..reports.trends import trends
+
+    return {
+        "outlook": spend_outlook(ledger, options.as_of),
+        "trends": trends(ledger, options.as_of, disclosure),
+    }
 
 
 def _whole_contract(ledger: Ledger, options: ReportOptions) -> Burndown | None:

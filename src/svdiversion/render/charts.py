@@ -1,5 +1,5 @@
 """The pack's charts, drawn by matplotlib as SVG: the burn-down to the contract end, the
-areas, outcome rates against targets, and a Making Data Count chart per trend series.
+areas and outcome rates against targets (the trend charts are in :mod:`.trend_svg`).
 
 Each function returns a :class:`Chart`: the SVG text (without the XML prologue, ready to
 sit inside an HTML page), its title and a text alternative. Output is deterministic: the
@@ -17,7 +17,6 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from math import nan
 
 import matplotlib
 
@@ -32,9 +31,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from ..reports.areas import AreasReport
 from ..reports.outcomes import OutcomesReport
-from ..reports.spc import ChartKind, Signal, Variation
 from ..reports.spend_outlook import SpendOutlook
-from ..reports.trend_charts import Series
 
 STYLE = {
     "svg.hashsalt": "svdiversion",
@@ -65,9 +62,9 @@ class Chart:
     points: int  # the data points drawn as markers (what a browser test counts)
 
 
-def _svg(figure: Figure, key: str, title: str, alt: str) -> str:
+def svg_text(figure: Figure, key: str, title: str, alt: str) -> str:
     buffer = io.StringIO()
-    with _style():  # the salt and the font type apply as the file is written
+    with chart_style():  # the salt and the font type apply as the file is written
         figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     plt.close(figure)
     text = buffer.getvalue()
@@ -86,17 +83,17 @@ def _svg(figure: Figure, key: str, title: str, alt: str) -> str:
     return accessible + label + text[len(opening) :]
 
 
-def _style() -> AbstractContextManager[None]:
+def chart_style() -> AbstractContextManager[None]:
     return plt.rc_context(STYLE)  # type: ignore[arg-type]
 
 
-def _x(day: date) -> float:
+def x_of(day: date) -> float:
     """A day as matplotlib's date axis counts (days since 1970-01-01, its epoch)."""
     return float((day - EPOCH).days)
 
 
-def _figure(size: tuple[float, float] = WIDE) -> tuple[Figure, Axes]:
-    with _style():
+def new_figure(size: tuple[float, float] = WIDE) -> tuple[Figure, Axes]:
+    with chart_style():
         figure, axes = plt.subplots(figsize=size)
     return figure, axes
 
@@ -106,10 +103,10 @@ def _pounds(pence: float, _: object = None) -> str:
 
 
 def _month_axis(axes: Axes) -> None:
-    _month_ticks(axes, "%b %Y")
+    month_ticks(axes, "%b %Y")
 
 
-def _month_ticks(axes: Axes, label: str) -> None:
+def month_ticks(axes: Axes, label: str) -> None:
     """A labelled tick at each quarter's first month, a small tick at every month."""
     quarters = mdates.MonthLocator(bymonth=(1, 4, 7, 10))  # type: ignore[no-untyped-call]
     months = mdates.MonthLocator()  # type: ignore[no-untyped-call]
@@ -123,18 +120,18 @@ def _month_ticks(axes: Axes, label: str) -> None:
 
 def burndown_chart(outlook: SpendOutlook) -> Chart:
     title = f"Cumulative spend to {outlook.end:%B %Y}, with forecasts"
-    with _style():
-        figure, axes = _figure()
+    with chart_style():
+        figure, axes = new_figure()
         axes.axhline(outlook.budget, color=RED, linestyle="--", linewidth=1, label="budget")
         _path(axes, outlook.planned, color=PLANNED, label="planned (profile)", linewidth=1.2)
         _path(axes, outlook.actual, color=ACTUAL, label="actual", marker="o", gid="points")
         _path(axes, outlook.profile, color=PLANNED, linestyle=":", label="forecast on profile")
         _path(axes, outlook.run_rate, color=ORANGE, linestyle="--", label="forecast at run rate")
         _path(axes, outlook.treasurer, color=PURPLE, linestyle="-.", label="treasurer's forecast")
-        axes.axvline(_x(outlook.as_of), color=GREY, linewidth=0.8)
+        axes.axvline(x_of(outlook.as_of), color=GREY, linewidth=0.8)
         axes.annotate(
             f"as of {outlook.as_of}",
-            (_x(outlook.as_of), 0),
+            (x_of(outlook.as_of), 0),
             xytext=(3, 3),
             textcoords="offset points",
             color=GREY,
@@ -152,7 +149,7 @@ def burndown_chart(outlook: SpendOutlook) -> Chart:
             ],
             outlook.budget,
         )
-        axes.set_xlim(_x(outlook.start), _x(outlook.end))
+        axes.set_xlim(x_of(outlook.start), x_of(outlook.end))
         axes.set_ylim(0, outlook.budget * 1.1)
         axes.yaxis.set_major_formatter(FuncFormatter(_pounds))
         _month_axis(axes)
@@ -174,7 +171,9 @@ def burndown_chart(outlook: SpendOutlook) -> Chart:
         + ("; ".join(ends) if ends else "none (the contract has ended)")
         + "."
     )
-    return Chart("burndown", title, alt, _svg(figure, "burndown", title, alt), len(outlook.actual))
+    return Chart(
+        "burndown", title, alt, svg_text(figure, "burndown", title, alt), len(outlook.actual)
+    )
 
 
 def _end_labels(axes: Axes, ends: list[tuple[tuple[date, int], str]], budget: int) -> None:
@@ -188,8 +187,8 @@ def _end_labels(axes: Axes, ends: list[tuple[tuple[date, int], str]], budget: in
         placed.append(y)
         axes.annotate(
             _pounds(pence),
-            (_x(day), pence),
-            xytext=(_x(day), y),
+            (x_of(day), pence),
+            xytext=(x_of(day), y),
             textcoords="data",
             color=colour,
             va="center",
@@ -201,7 +200,7 @@ def _end_labels(axes: Axes, ends: list[tuple[tuple[date, int], str]], budget: in
 def _path(axes: Axes, points: Sequence[tuple[date, int]], **style: object) -> None:
     if points:
         style.setdefault("linewidth", 2 if style.get("gid") == "points" else 1.5)
-        axes.plot([_x(d) for d, _ in points], [p for _, p in points], **style)  # type: ignore[arg-type]
+        axes.plot([x_of(d) for d, _ in points], [p for _, p in points], **style)  # type: ignore[arg-type]
 
 
 def areas_chart(report: AreasReport) -> Chart:
@@ -209,7 +208,7 @@ def areas_chart(report: AreasReport) -> Chart:
     rows = [a for a in report.areas if a.id is not None]
     names = [a.name for a in rows][::-1]
     y = list(range(len(rows)))
-    with _style():
+    with chart_style():
         figure, (money, shares) = plt.subplots(
             1, 2, figsize=(7.0, 0.45 * len(rows) + 1.1), sharey=True, width_ratios=(3, 2)
         )
@@ -233,7 +232,7 @@ def areas_chart(report: AreasReport) -> Chart:
         f"{_share(a.budget_share)} of the budget, {_share(a.referral_share)} of referrals"
         for a in rows
     )
-    return Chart("areas", title, alt, _svg(figure, "areas", title, alt), 0)
+    return Chart("areas", title, alt, svg_text(figure, "areas", title, alt), 0)
 
 
 def _share(value: Decimal | None) -> str:
@@ -247,7 +246,7 @@ def outcomes_chart(report: OutcomesReport) -> Chart | None:
         return None
     title = "Outcome rates by area against targets"
     said: list[str] = []
-    with _style():
+    with chart_style():
         figure, axes_list = plt.subplots(
             1, len(measures), figsize=(7.0, 0.35 * len(report.areas) + 1.4), sharey=True
         )
@@ -272,7 +271,7 @@ def outcomes_chart(report: OutcomesReport) -> Chart | None:
             if j == 0:
                 axes.set_yticks(range(len(names)), names)
     alt = "Red dashed lines are the targets. " + "; ".join(said)
-    return Chart("outcomes", title, alt, _svg(figure, "outcomes", title, alt), 0)
+    return Chart("outcomes", title, alt, svg_text(figure, "outcomes", title, alt), 0)
 
 
 def _wrap(text: str, width: int = 22) -> str:
@@ -284,144 +283,3 @@ def _wrap(text: str, width: int = 22) -> str:
         else:
             line = f"{line} {word}".strip()
     return "\n".join([*lines, line])
-
-
-# ----------------------------------------------------------------------------- trends
-
-
-def _point_colour(signals: Sequence[Signal], better: str | None) -> str:
-    if not signals:
-        return GREY
-    high = signals[0].high
-    if better is None:
-        return PURPLE
-    return BLUE if (better == "higher") == high else ORANGE
-
-
-def trend_chart(series: Series, number: int, baseline: tuple[date, date] | None) -> Chart:
-    """One series as Making Data Count draws it: the line, centre and limits, special
-    cause points coloured (blue improvement, orange concern, purple neither), the target
-    dashed red, the baseline shaded."""
-    key = f"trend{number}"
-    title = series.name
-    shown = [
-        (_x(p.month.last_day), float(p.value), p.signals)
-        for p in series.points
-        if isinstance(p.value, int | Decimal)
-    ]
-    hidden = [p for p in series.points if isinstance(p.value, str)]
-    # The line breaks at a point with no value shown (a hidden count, or no rate).
-    line_x = [_x(p.month.last_day) for p in series.points]
-    line_y = [float(p.value) if isinstance(p.value, int | Decimal) else nan for p in series.points]
-    rate = series.unit == "rate"
-    with _style():
-        figure, axes = _figure((7.0, 2.0))
-        if baseline is not None:
-            axes.axvspan(_x(baseline[0]), _x(baseline[1]), color="#f2f2f2", zorder=0)
-        limits = series.limits
-        if limits is not None:
-            axes.axhline(float(limits.centre), color=INK, linewidth=1)
-        if series.chart is ChartKind.P:  # limits move with each quarter's denominator
-            for side in ("upper", "lower"):
-                axes.plot(
-                    line_x,
-                    [float(getattr(p.limits, side)) if p.limits else nan for p in series.points],
-                    color=GREY,
-                    linestyle="--",
-                    linewidth=1,
-                    drawstyle="steps-mid",
-                )
-        elif limits is not None:
-            for line in (limits.upper, limits.lower):
-                axes.axhline(float(line), color=GREY, linestyle="--", linewidth=1)
-        if baseline is not None:
-            axes.annotate(
-                "baseline",
-                (_x(baseline[0]), 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(2, -2),
-                textcoords="offset points",
-                va="top",
-                fontsize=6,
-                color=GREY,
-            )
-        if series.target is not None:
-            axes.axhline(float(series.target), color=RED, linestyle="--", linewidth=1.2)
-        axes.plot(line_x, line_y, color=GREY, linewidth=1)
-        if hidden and series.hidden_as is not None:
-            axes.scatter(
-                [_x(p.month.last_day) for p in hidden],
-                [float(series.hidden_as)] * len(hidden),
-                s=18,
-                facecolors="none",
-                edgecolors=GREY,
-                zorder=3,
-                gid="hidden",
-            )
-        axes.scatter(
-            [d for d, _, _ in shown],
-            [v for _, v, _ in shown],
-            s=18,
-            c=[_point_colour(s, series.better) for _, _, s in shown],
-            zorder=3,
-            gid="points",
-        )
-        if rate:
-            axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        _month_ticks(axes, "%b %y")
-        axes.set_title(title, loc="left")
-        axes.set_ylim(bottom=0)
-        _line_labels(axes, series)
-    special = sum(1 for _, _, s in shown if s)
-    alt = (
-        f"{series.name}: {len(shown)} points from {series.points[0].label} to "
-        f"{series.points[-1].label}"
-        + (
-            f"; centre {_value(limits.centre, rate)}, limits {_value(limits.lower, rate)} to "
-            f"{_value(limits.upper, rate)}"
-            if (limits := series.limits)
-            else "; too few points for limits"
-        )
-        + (f"; target {_value(series.target, rate)}" if series.target is not None else "")
-        + f"; {special} special cause point{'s' * (special != 1)}"
-        + (f"; {len(hidden)} hidden by disclosure control" if hidden else "")
-        + (f"; {series.warning}" if series.warning else "")
-        + "."
-    )
-    return Chart(key, title, alt, _svg(figure, key, title, alt), len(shown))
-
-
-def _line_labels(axes: Axes, series: Series) -> None:
-    limits = series.limits
-    if limits is None:
-        return
-    rate = series.unit == "rate"
-    named = [("centre", limits.centre)]
-    if series.chart is not ChartKind.P:  # a p-chart's limits differ point to point
-        named += [("upper", limits.upper), ("lower", limits.lower)]
-    for name, value in named:
-        axes.annotate(
-            f"{name} {_value(value, rate)}",
-            (1.0, float(value)),
-            xycoords=("axes fraction", "data"),
-            xytext=(3, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=6,
-            color=GREY,
-        )
-
-
-def _value(value: Decimal, rate: bool) -> str:
-    return f"{value * 100:.1f}%" if rate else f"{value:.1f}"
-
-
-VARIATION_LETTER = {
-    Variation.COMMON: ("~", GREY),
-    Variation.IMPROVEMENT_HIGH: ("H", BLUE),
-    Variation.IMPROVEMENT_LOW: ("L", BLUE),
-    Variation.CONCERN_HIGH: ("H", ORANGE),
-    Variation.CONCERN_LOW: ("L", ORANGE),
-    Variation.NEITHER_HIGH: ("H", PURPLE),
-    Variation.NEITHER_LOW: ("L", PURPLE),
-}

@@ -30,7 +30,7 @@ from ..reports.pack import MonthlyPack
 from ..reports.spend_outlook import SpendOutlook
 from ..reports.trend_charts import Series
 from ..reports.trends import TrendsReport
-from . import charts
+from . import charts, trend_svg
 from .cells import human
 from .outcome_sheets import outcomes_sheets
 from .report_views import MonthEnd, _month_end_sheets, _status
@@ -214,7 +214,7 @@ def _trend_section(report: TrendsReport) -> tuple[Section, list[MatrixRow]]:
     )
     matrix = []
     for number, series in enumerate(report.series, start=1):
-        chart = charts.trend_chart(series, number, baseline)
+        chart = trend_svg.trend_chart(series, number, baseline)
         section.charts.append(chart)
         matrix.append(_matrix_row(series, chart.key))
     emerging = emerging_sheet(report)
@@ -227,7 +227,7 @@ def _matrix_row(series: Series, anchor: str) -> MatrixRow:
     limits = series.limits
     latest = next((p for p in reversed(series.points) if p.value is not None), None)
     icon, colour = (
-        charts.VARIATION_LETTER[series.variation] if series.variation else ("?", charts.GREY)
+        trend_svg.VARIATION_LETTER[series.variation] if series.variation else ("?", charts.GREY)
     )
     return MatrixRow(
         name=series.name,
