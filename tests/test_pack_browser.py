@@ -76,7 +76,7 @@ def test_the_page_loads_with_no_console_error_and_fetches_nothing(
     opened, errors = page
     assert errors == []
     assert opened.title().endswith("monthly pack as of 2024-09-30")
-    assert opened.locator("svg[role=img]").count() == 22
+    assert opened.locator("svg[role=img]").count() == 21  # burn-down, areas, 19 trends
 
 
 def test_each_chart_draws_the_points_its_data_has(page: tuple[Any, list[str]]) -> None:

@@ -218,14 +218,14 @@ def areas_chart(report: AreasReport) -> Chart:
                    color=PLANNED, label="spent")  # fmt: skip
         money.set_yticks(y, names)
         money.xaxis.set_major_formatter(FuncFormatter(_pounds))
-        money.legend(loc="lower right")
+        money.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
         money.set_title("Allocated and spent", loc="left")
         shares.barh([i + 0.2 for i in y], [float(a.budget_share or 0) for a in rows][::-1],
                     0.4, color="#aec7e8", label="share of budget")  # fmt: skip
         shares.barh([i - 0.2 for i in y], [float(a.referral_share or 0) for a in rows][::-1],
                     0.4, color=ORANGE, label="share of referrals")  # fmt: skip
         shares.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        shares.legend(loc="lower right")
+        shares.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncols=2)
         shares.set_title("Share of budget and of referrals", loc="left")
     alt = "; ".join(
         f"{a.name}: allocated £{a.allocated / 100:,.2f}, spent £{a.actual / 100:,.2f}, "
@@ -241,8 +241,9 @@ def _share(value: Decimal | None) -> str:
 
 def outcomes_chart(report: OutcomesReport) -> Chart | None:
     """Each area's rate of each measure beside its target (rates shown only)."""
-    measures = [m for m in report.measures]
-    if not measures or not report.areas:
+    measures = list(report.measures)
+    rated = any(isinstance(m.rate, Decimal) for area in report.areas for m in area.measures)
+    if not measures or not rated:  # never an empty chart
         return None
     title = "Outcome rates by area against targets"
     said: list[str] = []

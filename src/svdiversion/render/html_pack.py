@@ -138,7 +138,8 @@ def table(sheet: Sheet, links: dict[tuple[int, str], str] | None = None) -> Tabl
 def _cell(value: Any, kind: Kind, key: str, href: str | None) -> Cell:
     text = human(value, kind)
     if kind in NUMERIC and text.startswith("-"):
-        text = "\u2212" + text[1:]  # a minus sign: no line break after it, as after "-"
+        # A minus sign joined to the figure: no line break after it, as after "-".
+        text = "\u2212\u2060" + text[1:]
     rag = text if key == "rag" and text in RAG_ICONS else None
     if rag is None and key == "value" and text in RAG_ICONS:
         rag = text
@@ -276,6 +277,11 @@ def _sections(
     chart = charts.outcomes_chart(pack.outcomes)
     if chart is not None:
         outcomes.charts.append(chart)
+    else:
+        outcomes.intro.append(
+            "No area has an outcome rate to chart in this window: no episode ended with a "
+            "measure assessed, or (published) too few to show a rate."
+        )
     outcomes.tables += [table(s) for s in outcomes_sheets(pack.outcomes)]
     outcomes.empty = pack.outcomes.totals.referrals == 0
 
