@@ -12,7 +12,7 @@ burn-down headline states:
 * **treasurer**: actual to date, then the profile with the treasurer's monthly figures in
   place of the months a forecast covers (``treasurer_forecast``; absent without one).
 
->>> # see tests/test_pack_html.py for the shipped ledger's paths
+tests/test_pack_html.py checks that each path ends at the burn-down's own figure.
 """
 
 from __future__ import annotations
