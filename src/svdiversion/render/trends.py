@@ -292,7 +292,7 @@ def print_trends(report: TrendsReport, width: int | None) -> None:
         console.print("No complete month of referrals to chart yet.")
         return
     for series in report.series:
-        console.print(series_chart(series, report))
+        show(console, series_chart(series, report))  # never squeezed: the terminal wraps
     signals, table = trends_sheets(report)
     show(console, sheets_group([signals]))
     show(console, sheets_group([table]))
