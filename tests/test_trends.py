@@ -22,6 +22,8 @@ from svdiversion.reports.spc import (
     Variation,
     assurance,
     c_limits,
+    p_centre,
+    p_limits,
     point_signals,
     variation,
     xmr_limits,
@@ -481,3 +483,106 @@ def test_the_monthly_pack_lists_the_current_signals(shipped: Path) -> None:
         "-C", str(shipped), "report", "--as-of", "2024-09-30", env={"SVDIVERSION_WIDTH": "160"}
     )
     assert "Emerging trends: signals since 2024-07" in out
+
+
+# ------------------------------------------------------------ p-charts, short baselines
+
+
+def test_p_chart_limits_follow_each_points_denominator() -> None:
+    centre = p_centre([10, 30], [20, 60])  # pooled: 40 of 80, not the mean of two rates
+    assert centre == Decimal("0.5")
+    narrow, wide = p_limits(centre, 100), p_limits(centre, 4)
+    assert (narrow.lower, narrow.upper) == (Decimal("0.35"), Decimal("0.65"))  # 3 x 0.05
+    assert (wide.lower, wide.upper) == (0, 1)  # 3 x 0.25 either way, clipped to 0% and 100%
+    assert p_centre([3], [4]) is None
+
+
+def test_each_point_is_judged_against_its_own_limits() -> None:
+    values = D("0.7", "0.7")
+    limits = [p_limits(Decimal("0.5"), 100), p_limits(Decimal("0.5"), 4)]
+    assert signals_of(values, limits) == [{"above_upper_limit"}, set()]  # type: ignore[arg-type]
+
+
+def test_a_point_on_a_clipped_limit_is_not_beyond_it() -> None:
+    limits = c_limits(D(1, 2, 1, 2))  # 1.5 - 3 x 1.22 clips to 0
+    assert limits is not None and limits.lower == 0
+    assert signals_of(D(0), limits) == [set()]
+
+
+def test_outcome_rates_are_p_charts_worked_from_the_csv(shipped: Path) -> None:
+    document = trends_json(shipped, "--disclosure", "internal")
+    achieved: Counter[str] = Counter()
+    assessed: Counter[str] = Counter()
+    with (shipped / "ledger/outcomes.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["end_date"] and row["risk_reduction"]:
+                year, month = int(row["end_date"][:4]), int(row["end_date"][5:7])
+                fy = year if month >= 4 else year - 1
+                label = f"{fy}/{(fy + 1) % 100:02d} Q{(month - 4) % 12 // 3 + 1}"
+                assessed[label] += 1
+                achieved[label] += row["risk_reduction"] == "Y"
+    baseline = ["2023/24 Q2", "2023/24 Q3", "2023/24 Q4", "2024/25 Q1"]
+    p = Decimal(sum(achieved[q] for q in baseline)) / sum(assessed[q] for q in baseline)
+    rate = series(document, "outcome/risk_reduction")
+
+    assert (rate["chart"], rate["baseline_points"]) == ("p", 4)
+    assert rate["centre"] == str(p.quantize(Decimal("0.0001")))
+    for point in rate["points"]:
+        n = assessed[point["label"]]
+        spread = 3 * (p * (1 - p) / n).sqrt()
+        assert point["upper"] == str(min(p + spread, Decimal(1)).quantize(Decimal("0.0001")))
+        assert point["lower"] == str(max(p - spread, Decimal(0)).quantize(Decimal("0.0001")))
+
+
+def test_fewer_than_12_baseline_points_show_limits_but_judge_nothing(shipped: Path) -> None:
+    document = trends_json(shipped, "--disclosure", "internal")
+    for entry in document["series"]:
+        if entry["unit"] == "rate":  # four quarters in a twelve-month baseline
+            assert entry["warning"] == (
+                "only 4 baseline points, fewer than 12: limits shown, no point judged"
+            )
+            assert entry["variation"] is None and entry["centre"] is not None
+            assert all(p["signals"] == [] for p in entry["points"])
+    assert series(document, "referrals")["warning"] is None
+    assert not any(d["series"].startswith("outcome/") for d in document["signals"])
+
+    short = trends_json(
+        shipped,
+        "--disclosure",
+        "internal",
+        "--baseline-from",
+        "2024-01",
+        "--baseline-to",
+        "2024-06",
+    )
+    total = series(short, "referrals")
+    assert total["baseline_points"] == 6 and total["warning"].startswith("only 6 baseline")
+    assert short["signals"] == []
+
+
+def test_every_output_names_the_rules_it_applies(shipped: Path) -> None:
+    document = trends_json(shipped)
+    assert document["rules"] == (
+        "Making Data Count (NHS England), as NHSRplotthedots applies it: a point beyond a "
+        "limit, a shift of 7 on one side of the centre, a trend of 7, two of three near a limit"
+    )
+    code, out, _ = run_cli("-C", str(shipped), "trends", "--as-of", AS_OF, "-f", "markdown")
+    assert code == 0 and "_Rules: Making Data Count (NHS England)" in out
+    assert "a point on a clipped limit is not beyond it" in out
+
+
+def test_the_terminal_chart_labels_its_months_and_values(shipped: Path) -> None:
+    code, out, _ = run_cli(
+        "-C", str(shipped), "trends", "--as-of", AS_OF, env={"SVDIVERSION_WIDTH": "120"}
+    )
+    assert code == 0
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Telford & Wrekin referrals: c-chart" in line)
+    panel = [line.strip("│ ") for line in lines[start : start + 15]]
+    counts = monthly_referrals(shipped, "telford_wrekin")
+    months = [f"2023-{m:02d}" for m in range(8, 13)] + [
+        f"{y}-{m:02d}" for y in (2024,) for m in range(1, 13)
+    ] + [f"2025-{m:02d}" for m in range(1, 4)]  # fmt: skip
+    assert f"{' '.join(str(counts[m]) for m in months)}" in " ".join(panel[11].split())
+    assert panel[13].split() == ["Aug", "23", "Jan", "24", "Apr", "24", "Jul", "24", "Oct",
+                                 "24", "Jan", "25"]  # fmt: skip

@@ -47,6 +47,7 @@ PUBLISHED_TABS = [
     "Summary",
     "Burn-down",
     "Areas",
+    "Trends",
     "Outcomes",
     "Value for money",
     "Transactions",
@@ -324,8 +325,8 @@ def test_burndown_tab_rows_total_and_chart(made: dict[str, Made]) -> None:
     assert sum_formula(ws, total[2]) == pence(report["periods"][-1]["cumulative_planned"])
     assert sum_formula(ws, total[3]) == pence(report["actual_to_date"])
 
-    [chart] = ws._charts
-    assert type(chart).__name__ == "LineChart"
+    chart, ahead = ws._charts  # to the as-of date; to the contract end, with forecasts
+    assert type(chart).__name__ == type(ahead).__name__ == "LineChart"
     assert [(s.tx.strRef.f, s.val.numRef.f, s.cat.strRef.f) for s in chart.series] == [
         ("'Burn-down'!E6", "'Burn-down'!$E$7:$E$27", "'Burn-down'!$A$7:$A$27"),
         ("'Burn-down'!F6", "'Burn-down'!$F$7:$F$27", "'Burn-down'!$A$7:$A$27"),
@@ -364,7 +365,7 @@ def test_a_quarter_shows_its_three_months(made: dict[str, Made]) -> None:
         ("2024-09", 36822823),
     ]
     assert ws.freeze_panes == "A4"  # two tables: the heading rows stay in view
-    [chart] = ws._charts
+    chart, _ = ws._charts
     first, last = contract.header_row + 1, contract.header_row + 15
     assert [(s.tx.strRef.f, s.val.numRef.f) for s in chart.series] == [
         (f"'Burn-down'!{c}{contract.header_row}", f"'Burn-down'!${c}${first}:${c}${last}")
@@ -564,6 +565,7 @@ def test_frozen_headings_widths_print_set_up(made: dict[str, Made]) -> None:
         "Summary": "A4",
         "Burn-down": "A4",
         "Areas": "A7",
+        "Trends": "A4",
         "Outcomes": "A4",
         "Value for money": "A4",
         "Transactions": "A7",
@@ -587,8 +589,8 @@ def test_frozen_headings_widths_print_set_up(made: dict[str, Made]) -> None:
     assert [b.id for b in outcomes.row_breaks.brk]  # each table starts on a page with room
     for name in ("Burn-down", "Areas"):  # charts below their tables, from column A
         ws = book[name]
-        [chart] = ws._charts
-        assert chart.anchor._from.col == 0
+        chart = ws._charts[0]
+        assert all(c.anchor._from.col == 0 for c in ws._charts)
         assert chart.anchor._from.row + 1 > table(ws, ws["A5"].value).header_row + 2
     summary = book["Summary"]
     assert summary.print_title_rows == "$1:$3"

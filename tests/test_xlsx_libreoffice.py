@@ -26,7 +26,10 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 # UTF-8 (76), formulas saved as their results.
 CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
 HYPERLINK = '=HYPERLINK("https://example.invalid/x","Click here")'
-TABS = ["Cover", "Summary", "Burn-down", "Areas", "Outcomes", "Value for money", "Transactions"]
+TABS = [
+    "Cover", "Summary", "Burn-down", "Areas", "Trends", "Outcomes", "Value for money",
+    "Transactions",
+]  # fmt: skip
 
 pytestmark = [
     pytest.mark.libreoffice,

@@ -10,7 +10,7 @@ import typer
 
 from ..clock import today
 from .common import EXIT_PROBLEMS, AsOf
-from .reports import report_ledger
+from .report_options import report_ledger
 
 
 class AuditFormat(StrEnum):

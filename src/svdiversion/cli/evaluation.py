@@ -31,7 +31,7 @@ from ..lock import LockUnavailable, ledger_lock
 from ..outputs import describe_os_error
 from .common import EXIT_PROBLEMS, EXIT_USAGE, AsOf, fail, workspace_root
 from .output import FolderOut, folder_target
-from .reports import report_ledger
+from .report_options import report_ledger
 from .state import state
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,8 +28,8 @@ from ..reports.options import ReportOptions
 from .common import AsOf, fail, workspace_root
 from .month_end import window_reconciliation
 from .output import FolderOut, WorkbookOut, emit_file, file_target, folder_target, write_into
-from .reports import Month as MonthOption
-from .reports import (
+from .report_options import Month as MonthOption
+from .report_options import (
     Period,
     Quarter,
     Year,
@@ -130,6 +130,7 @@ def xlsx_export(
         episodes=(episodes_sheet(ledger, options) if disclosure is Disclosure.INTERNAL else None),
         reconciliation=reconciliation,
         contract=_whole_contract(ledger, options),
+        **_looking_ahead(ledger, options, disclosure),
     )
     write = partial(xlsx.write_workbook, excel)
     emit_file(ctx, target, write, "returns/return.xlsx", "the return")
@@ -220,6 +221,19 @@ def return_reports(
     costs = unit_costs(ctx) if has_costs else []
     areas, outcomes, value = disclosed_reports(ledger, options, disclosure, costs)
     return Reports(burndown(ledger, options), areas, outcomes, value if has_costs else None)
+
+
+def _looking_ahead(
+    ledger: Ledger, options: ReportOptions, disclosure: Disclosure
+) -> dict[str, Any]:
+    """The workbook's outlook to the contract end and its trends (the Trends tab)."""
+    from ..reports.spend_outlook import spend_outlook
+    from ..reports.trends import trends
+
+    return {
+        "outlook": spend_outlook(ledger, options.as_of),
+        "trends": trends(ledger, options.as_of, disclosure),
+    }
 
 
 def _whole_contract(ledger: Ledger, options: ReportOptions) -> Burndown | None:

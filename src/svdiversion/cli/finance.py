@@ -48,7 +48,7 @@ from .month_end import (
     writing,
 )
 from .output import OutFile
-from .reports import Format, FormatOption, console_width, emit, file_format
+from .report_options import Format, FormatOption, console_width, emit, file_format
 
 PaymentsOption = Annotated[
     list[Path] | None,

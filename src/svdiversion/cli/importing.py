@@ -36,7 +36,7 @@ from .month_end import (
     within_contract,
     writing,
 )
-from .reports import Format, FormatOption, console_width
+from .report_options import Format, FormatOption, console_width
 
 Apply = Annotated[
     bool,

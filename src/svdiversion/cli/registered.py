@@ -18,7 +18,7 @@ from ..reports.disclosure import Disclosure
 from ..reports.kind import ReportKind
 from .common import AsOf
 from .output import OutFile
-from .reports import (
+from .report_options import (
     DisclosureOption,
     Format,
     FormatOption,

@@ -11,7 +11,7 @@ from ..core.fiscal import Month
 from ..reports.options import ReportOptions
 from .common import AsOf, fail, parse_month_option
 from .output import OutFile
-from .reports import (
+from .report_options import (
     DisclosureOption,
     Format,
     FormatOption,

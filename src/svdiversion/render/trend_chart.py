@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
-from ..reports.spc import variation
+from ..reports.spc import ChartKind, variation
 from ..reports.trend_charts import Point, Series
 from ..reports.trends import TrendsReport
 from .trend_words import CHART_NAMES, shown
@@ -30,6 +30,7 @@ def series_chart(series: Series, report: TrendsReport, height: int = 9) -> Rende
     title = f"{series.name}: " + (
         f"{CHART_NAMES[series.chart]}" if limits else "too few points for process limits"
     )
+
     plotted = [(i, _plotted(p, series)) for i, p in enumerate(series.points)]
     values = [v for _, v in plotted if v is not None]
     lines = [limits.upper, limits.centre, limits.lower] if limits else []
@@ -38,7 +39,8 @@ def series_chart(series: Series, report: TrendsReport, height: int = 9) -> Rende
     if high == low:
         high = low + 1
     step = (high - low) / (height - 1)
-    cell = 2 if series.period == "month" else 6  # room for a quarter's label
+    widest = max((len(shown(p.value, series)) for p in series.points), default=1)
+    cell = max(2 if series.period == "month" else 6, widest + 1)  # room for each value
 
     def row_of(value: Decimal) -> int:
         return int(((value - low) / step).to_integral_value())
@@ -65,12 +67,42 @@ def series_chart(series: Series, report: TrendsReport, height: int = 9) -> Rende
             line.append(f" {label}", style="cyan")
         rows.append(line)
     rows.append(Text(" " * 9 + "└" + "─" * (cell * len(series.points)), style="dim"))
+    rows.append(_values_row(series, cell))
     rows.append(_baseline_marks(series, report, cell))
-    first = series.points[0].label if series.points else ""
-    last = series.points[-1].label if series.points else ""
-    gap = max(cell * len(series.points) - len(first) - len(last), 1)
-    rows.append(Text(" " * 10 + first + " " * gap + last, style="dim"))
+    rows.append(Text(" " * 10 + period_labels(series, cell), style="dim"))
+    if series.chart is ChartKind.P and limits:
+        rows.append(Text("limits drawn at the baseline's average number assessed", style="dim"))
+    if series.warning:
+        rows.append(Text(series.warning, style="yellow"))
     return Panel(Group(*rows), title=title, title_align="left", expand=False)
+
+
+def _values_row(series: Series, cell: int) -> Text:
+    """Each point's value under its column, so a point can be read, not only seen."""
+    line = Text(" " * 10)
+    for point in series.points:
+        line.append(f"{shown(point.value, series):>{cell}}", style="dim")
+    return line
+
+
+def period_labels(series: Series, cell: int) -> str:
+    """A label under the first month of each quarter ("Jul 24"), or under each quarter
+    ("Q2 23/24") where there is room, never two labels running into each other."""
+    text = ""
+    for i, point in enumerate(series.points):
+        month = point.month
+        if series.period == "month":
+            if month.first_day.month not in (1, 4, 7, 10) and i != 0:
+                continue
+            label = f"{month.first_day:%b %y}"
+        else:
+            year, quarter = point.label.split(" ")
+            label = f"{quarter} {year[2:]}"
+        column = i * cell + cell - 1  # under the point's glyph, the last of its cell
+        if len(text) + 1 > column and text:
+            continue
+        text = text.ljust(column) + label
+    return text
 
 
 def _plotted(point: Point, series: Series) -> Decimal | None:

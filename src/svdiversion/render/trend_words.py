@@ -7,7 +7,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..reports.disclosure import Disclosure
-from ..reports.spc import Assurance, ChartKind, Signal, Variation
+from ..reports.spc import (
+    MIN_BASELINE_POINTS,
+    RULES_EDITION,
+    Assurance,
+    ChartKind,
+    Signal,
+    Variation,
+)
 from ..reports.trend_charts import Series
 from ..reports.trends import SignalSpan, TrendsReport
 
@@ -17,6 +24,7 @@ RATE_PLACES = Decimal("0.0001")
 CHART_NAMES = {
     ChartKind.XMR: "XmR chart (individuals and moving range)",
     ChartKind.C: "c-chart (counts of events)",
+    ChartKind.P: "p-chart (proportions)",
 }
 SIGNAL_WORDS = {
     Signal.ABOVE_UPPER: "above the upper limit",
@@ -42,7 +50,7 @@ ASSURANCE_WORDS = {
     Assurance.FAIL: "misses the target",
     Assurance.HIT_AND_MISS: "hit and miss",
 }
-SHORT_CHART = {ChartKind.XMR: "XmR", ChartKind.C: "c-chart"}
+SHORT_CHART = {ChartKind.XMR: "XmR", ChartKind.C: "c-chart", ChartKind.P: "p-chart"}
 
 
 def signal_words(signal: Signal, report: TrendsReport) -> str:
@@ -66,11 +74,18 @@ def notes(report: TrendsReport) -> list[str]:
     found = [
         f"Centre line and process limits from the baseline {baseline_words(report)}; points "
         "after it are judged against the same lines.",
-        "Charts: XmR (individuals and moving range) for rates, and for counts averaging "
+        "Charts: XmR (individuals and moving range) for counts averaging "
         f"{report.c_chart_below} or more a month in the baseline; a c-chart (counts of events) "
-        "for smaller counts."
+        "for smaller counts; a p-chart for rates, whose limits move with each quarter's "
+        "number assessed (the centre line and the limits in the tables are at the "
+        "baseline's average number)."
         if report.chart == "auto"
-        else f"Charts: {CHART_NAMES[ChartKind(report.chart)]} for counts; XmR for rates.",
+        else f"Charts: {CHART_NAMES[ChartKind(report.chart)]} for counts; a p-chart for rates.",
+        f"Rules: {rules_edition(report)}.",
+        "Limits are clipped to what a measure can take (a count at 0, a rate at 0% and "
+        "100%); a point on a clipped limit is not beyond it.",
+        f"A series with fewer than {MIN_BASELINE_POINTS} points in its baseline shows its "
+        "limits but judges no point: too few points to trust the limits.",
         "Special cause rules: a point beyond a limit; a run of "
         f"{rules.run_length} or more above or below the centre line; {rules.trend_length} "
         "or more rising or falling in a row; two of three in a row near a limit (beyond two "
@@ -97,6 +112,21 @@ def notes(report: TrendsReport) -> list[str]:
             f"{policy.min_rate_denominator} were assessed."
         )
     return found
+
+
+def variation_words(series: Series) -> str:
+    """The variation icon in words, or why there is none."""
+    if series.variation is not None:
+        return VARIATION_WORDS[series.variation]
+    if series.warning is not None:
+        return f"not judged: {series.baseline_points} baseline points"
+    return "too few points"
+
+
+def rules_edition(report: TrendsReport) -> str:
+    """The edition of the special-cause rules the report applies, with its lengths."""
+    rules = report.rules
+    return RULES_EDITION.format(run=rules.run_length, trend=rules.trend_length)
 
 
 def baseline_words(report: TrendsReport) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from rich.text import Text
 
 from ..reports.disclosure import Disclosure
+from ..reports.spc import ChartKind
 from ..reports.trend_charts import Point, Series
 from ..reports.trends import SignalSpan, TrendsReport, all_spans, current_spans
 from .cells import CsvWriter, inert
@@ -23,14 +24,15 @@ from .trend_chart import series_chart
 from .trend_words import (
     ASSURANCE_WORDS,
     SHORT_CHART,
-    VARIATION_WORDS,
     baseline_words,
     notes,
     number,
+    rules_edition,
     shown,
     signal_words,
     span_sentence,
     span_when,
+    variation_words,
 )
 
 # -------------------------------------------------------------------------------- JSON
@@ -49,6 +51,7 @@ def trends_json(report: TrendsReport) -> dict[str, Any]:
         },
         "baseline": _baseline_json(report),
         "chart": report.chart,
+        "rules": rules_edition(report),
         "recent_from": str(report.recent_from) if report.recent_from else None,
         "series": [_series_json(s) for s in report.series],
         "signals": [_span_json(span, report) for span in all_spans(report)],
@@ -79,16 +82,24 @@ def _series_json(series: Series) -> dict[str, Any]:
         "variation": series.variation.value if series.variation else None,
         "assurance": series.assurance.value if series.assurance else None,
         "hidden_as": str(series.hidden_as) if series.hidden_as is not None else None,
-        "points": [
-            {
-                "month": str(p.month),
-                "label": p.label,
-                "value": _point_value(p),
-                "signals": [s.value for s in p.signals],
-            }
-            for p in series.points
-        ],
+        "baseline_points": series.baseline_points,
+        "warning": series.warning,
+        "points": [_point_json(p, series) for p in series.points],
     }
+
+
+def _point_json(point: Point, series: Series) -> dict[str, Any]:
+    found: dict[str, Any] = {
+        "month": str(point.month),
+        "label": point.label,
+        "value": _point_value(point),
+        "signals": [s.value for s in point.signals],
+    }
+    if series.chart is ChartKind.P:  # a p-chart's limits move with each denominator
+        lines = point.limits
+        found["lower"] = number(lines.lower, series) if lines else None
+        found["upper"] = number(lines.upper, series) if lines else None
+    return found
 
 
 def _point_value(point: Point) -> int | str | None:
@@ -156,7 +167,7 @@ def series_sheet(report: TrendsReport) -> Sheet:
                 shown(limits.lower, series) if limits else "",
                 shown(limits.upper, series) if limits else "",
                 f"{latest.label}: {shown(latest.value, series)}" if latest else "",
-                VARIATION_WORDS[series.variation] if series.variation else "too few points",
+                variation_words(series),
                 ASSURANCE_WORDS[series.assurance] if series.assurance else "",
             ]
         )
@@ -281,7 +292,7 @@ def print_trends(report: TrendsReport, width: int | None) -> None:
         console.print("No complete month of referrals to chart yet.")
         return
     for series in report.series:
-        console.print(series_chart(series, report))
+        show(console, series_chart(series, report))  # never squeezed: the terminal wraps
     signals, table = trends_sheets(report)
     show(console, sheets_group([signals]))
     show(console, sheets_group([table]))

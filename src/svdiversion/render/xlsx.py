@@ -35,6 +35,8 @@ from openpyxl.packaging.custom import StringProperty
 from ..reports.areas import AreasReport
 from ..reports.burndown import Burndown
 from ..reports.outcomes import OutcomesReport
+from ..reports.spend_outlook import SpendOutlook
+from ..reports.trends import TrendsReport
 from ..reports.vfm import VfmReport
 from .outcome_sheets import outcomes_sheets
 from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, vfm_sheets
@@ -49,6 +51,14 @@ from .xlsx_tab import (
     MONEY_FORMAT,
     PERCENT_FORMAT,
     Tab,
+)
+from .xlsx_trends import (
+    main_series,
+    outlook_chart,
+    outlook_sheet,
+    series_chart,
+    series_sheet,
+    trends_notes,
 )
 
 # What the CLI and the tests use: the cover and the files it lists are made in
@@ -68,6 +78,9 @@ __all__ = [
 ]
 
 
+NOTHING_TO_CHART = "Nothing in this window: no complete month of referrals to chart yet."
+
+
 @dataclass(frozen=True, slots=True)
 class ExcelReturn:
     """Everything the workbook shows: the cover, the reports and the ledger rows."""
@@ -82,6 +95,11 @@ class ExcelReturn:
     reconciliation: tuple[Sheet, ...] = ()
     contract: Burndown | None = None
     """For a window: the whole contract's burn-down, charted to the window's end."""
+    outlook: SpendOutlook | None = None
+    """Cumulative spend and the forecasts to the contract end (the Burn-down tab's second
+    chart)."""
+    trends: TrendsReport | None = None
+    """The trends report whose main series the Trends tab charts."""
 
 
 def workbook_bytes(excel: ExcelReturn, *, max_rows: int = EXCEL_ROWS) -> bytes:
@@ -102,6 +120,8 @@ def write_workbook(excel: ExcelReturn, out: IO[bytes], *, max_rows: int = EXCEL_
     summary_tab(book, excel)
     burndown_tab(book, excel)
     areas_tab(book, excel)
+    if excel.trends is not None:
+        trends_tab(book, excel.cover, excel.trends)
     multi_tab(book, excel.cover, "Outcomes", "Referrals and outcomes", outcomes_tables(excel))
     if excel.vfm is not None:
         multi_tab(book, excel.cover, "Value for money", "Value for money", vfm_sheets(excel.vfm))
@@ -202,7 +222,28 @@ def burndown_tab(book: Workbook, excel: ExcelReturn) -> None:
         freeze = HEADING_ROWS
     if table.rows:
         tab.chart(spend_chart(table, window=excel.contract is not None))
+    if excel.outlook is not None:
+        sheet = outlook_sheet(excel.outlook)
+        ahead = tab.table(sheet)
+        keys = [c.key for c in sheet.columns[1:]]
+        tab.chart(outlook_chart(ahead, keys, sheet.title))
     tab.finish(freeze_after=freeze)
+
+
+def trends_tab(book: Workbook, cover: Cover, report: TrendsReport) -> None:
+    """All referrals and each outcome rate: a table of points, centre and limits, and
+    its line chart."""
+    tab = Tab(book, "Trends", f"Trends as of {report.as_of}", cover)
+    shown = main_series(report)
+    if not shown:
+        tab.table(Sheet("trends", "Trends", (Column("note", "Note"),), [[NOTHING_TO_CHART]]))
+    for number, series in enumerate(shown, start=1):
+        sheet = series_sheet(series, number)
+        if number == 1:
+            sheet = replace(sheet, notes=[*sheet.notes, *trends_notes(report)])
+        table = tab.table(sheet)
+        tab.chart(series_chart(table, series))
+    tab.finish(freeze_after=HEADING_ROWS)
 
 
 def areas_tab(book: Workbook, excel: ExcelReturn) -> None:

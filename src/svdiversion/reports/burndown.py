@@ -98,6 +98,9 @@ class Burndown:
     then, ``budget`` once the contract has ended, when all of the budget should be spent."""
     # (decision id, approval date) of each decision shown though approved after the as-of
     not_yet_approved: tuple[tuple[str, date], ...] = ()
+    rag_against: Pence = 0
+    """The figure actual spend to date is judged against for the headline RAG: planned to
+    date, the treasurer's expectation to date, or the budget (see ``rag_basis``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +214,7 @@ def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
         lines=lines,
         rag_basis="budget" if ended else "treasurer" if said else "profile",
         not_yet_approved=pending,
+        rag_against=against,
     )
 
 

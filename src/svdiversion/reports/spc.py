@@ -15,12 +15,18 @@ process has changed, and *common cause* otherwise (the noise every process has):
 Every point of a run, trend or two-of-three is flagged, as the NHS-R community's
 NHSRplotthedots package (Making Data Count in R) does.
 
-Two charts: **XmR** (individuals and moving range; centre the mean, limits the mean
+Three charts: **XmR** (individuals and moving range; centre the mean, limits the mean
 plus or minus 2.66 times the mean moving range, moving ranges above 3.267 times their
-mean left out of it) and the **c-chart** (counts of events: limits the mean plus or
-minus three times its square root, a Poisson count's variance being its mean). Limits
-are clipped to the values a measure can take (a count is never below 0, a rate never
-outside 0 to 1). See docs/trends.md.
+mean left out of it), the **c-chart** (counts of events: limits the mean plus or
+minus three times its square root, a Poisson count's variance being its mean) and the
+**p-chart** (a proportion of a denominator that varies from point to point: centre the
+pooled proportion of the baseline, limits at each point ``p ± 3 √(p(1-p)/n)`` for its own
+denominator ``n``). Limits are clipped to the values a measure can take (a count is never
+below 0, a rate never outside 0 to 1); a point on a clipped limit is not beyond it, and
+the "near a limit" lines are not clipped, so beside a limit clipped at 0 "near the lower
+limit" can only be met above 0. With fewer than :data:`MIN_BASELINE_POINTS` points in
+the baseline, limits are drawn but no point is judged (a warning says so). See
+docs/trends.md.
 
 >>> limits = xmr_limits([Decimal(v) for v in (5, 7, 6, 5, 7)])
 >>> limits.centre, limits.upper
@@ -40,11 +46,18 @@ from itertools import pairwise
 XMR_SPREAD = Decimal("2.66")  # 3 / d2, d2 = 1.128 for moving ranges of two points
 MR_SCREEN = Decimal("3.267")  # D4: a moving range above D4 x mean is itself unusual
 NEAR = Decimal(2) / Decimal(3)  # "near a limit": beyond 2 sigma of the 3 to the limit
+MIN_BASELINE_POINTS = 12  # fewer, and limits are too unsure to judge a point by
+RULES_EDITION = (
+    "Making Data Count (NHS England), as NHSRplotthedots applies it: a point beyond a "
+    "limit, a shift of {run} on one side of the centre, a trend of {trend}, two of three "
+    "near a limit"
+)
 
 
 class ChartKind(StrEnum):
     XMR = "xmr"
     C = "c"
+    P = "p"
 
 
 class Signal(StrEnum):
@@ -132,6 +145,20 @@ def c_limits(baseline: Sequence[Decimal], noise: Decimal = Decimal(0)) -> Limits
     return _limits(centre, 3 * (centre + noise).sqrt(), Decimal(0), None)
 
 
+def p_centre(achieved: Sequence[int], assessed: Sequence[int]) -> Decimal | None:
+    """The pooled proportion of the baseline (its achieved over its assessed); ``None``
+    with fewer than two points or nothing assessed."""
+    if len(assessed) < 2 or not sum(assessed):
+        return None
+    return Decimal(sum(achieved)) / Decimal(sum(assessed))
+
+
+def p_limits(centre: Decimal, assessed: int) -> Limits:
+    """p-chart limits of one point with ``assessed`` in its denominator."""
+    spread = 3 * (centre * (1 - centre) / Decimal(max(assessed, 1))).sqrt()
+    return _limits(centre, spread, Decimal(0), Decimal(1))
+
+
 def _limits(
     centre: Decimal, spread: Decimal, floor: Decimal | None, ceiling: Decimal | None
 ) -> Limits:
@@ -148,16 +175,18 @@ def _mean(values: Sequence[Decimal]) -> Decimal:
 
 
 def point_signals(
-    values: Sequence[Decimal | None], limits: Limits, rules: Rules
+    values: Sequence[Decimal | None], limits: Limits | Sequence[Limits], rules: Rules
 ) -> list[tuple[Signal, ...]]:
     """The special-cause signals of every point, in rule order; a missing value (``None``)
-    has none and ends any run or trend through it."""
+    has none and ends any run or trend through it. ``limits`` is one set for every point,
+    or one per point (a p-chart's, which move with each point's denominator)."""
+    each = [limits] * len(values) if isinstance(limits, Limits) else list(limits)
     found: list[set[Signal]] = [set() for _ in values]
-    side = [_side(v, limits.centre) for v in values]
+    side = [_side(v, lines.centre) for v, lines in zip(values, each, strict=True)]
     for i, value in enumerate(values):
-        if value is not None and value > limits.upper:
+        if value is not None and value > each[i].upper:
             found[i].add(Signal.ABOVE_UPPER)
-        elif value is not None and value < limits.lower:
+        elif value is not None and value < each[i].lower:
             found[i].add(Signal.BELOW_LOWER)
     for first, last, key in _streaks(side):
         if last - first + 1 >= rules.run_length:
@@ -169,7 +198,7 @@ def point_signals(
         if last - first + 2 >= rules.trend_length:
             for i in range(first - 1, last + 1):
                 found[i].add(Signal.TREND_UP if key > 0 else Signal.TREND_DOWN)
-    near = [_near(v, limits) for v in values]
+    near = [_near(v, lines) for v, lines in zip(values, each, strict=True)]
     for start in range(len(values) - 2):
         window = range(start, start + 3)
         sides = {side[i] for i in window}

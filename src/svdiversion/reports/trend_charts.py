@@ -18,6 +18,7 @@ from ..core.fiscal import Month
 from ..core.models import DisclosurePolicy, Measure
 from .disclosure import Cell
 from .spc import (
+    MIN_BASELINE_POINTS,
     Assurance,
     ChartKind,
     Limits,
@@ -26,6 +27,8 @@ from .spc import (
     Variation,
     assurance,
     c_limits,
+    p_centre,
+    p_limits,
     point_signals,
     variation,
     xmr_limits,
@@ -42,6 +45,7 @@ class Point:
     label: str
     value: int | Decimal | str | None
     signals: tuple[Signal, ...]
+    limits: Limits | None = None  # a p-chart's own limits at this point's denominator
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +65,8 @@ class Series:
     variation: Variation | None
     assurance: Assurance | None
     hidden_as: Decimal | None = None  # where a hidden count enters the lines (published)
+    baseline_points: int = 0  # the points the centre line and limits are worked from
+    warning: str | None = None  # why no point is judged (too short a baseline)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,21 +109,33 @@ class SeriesBuilder:
         points = [(m, str(m), cell) for m, cell in zip(months, cells, strict=True)]
         # A hidden count shows no signal: which side of a line it lies is not known.
         shown = [v if isinstance(c, int) else None for v, c in zip(values, cells, strict=True)]
-        series = self._series(about, chart, limits, points, shown)
+        series = self._series(about, chart, limits, points, shown, len(in_baseline))
         if any(isinstance(c, str) for c in cells):
             series = replace(series, hidden_as=hidden_as)
         return series
 
     def rates(
-        self, measure: Measure, quarters: Sequence[Month], shown: Sequence[Decimal | str | None]
+        self,
+        measure: Measure,
+        quarters: Sequence[Month],
+        shown: Sequence[Decimal | str | None],
+        counts: Sequence[tuple[int, int] | None],
     ) -> Series:
+        """A p-chart of the measure's rate by quarter: ``counts`` are each quarter's
+        (achieved, assessed) as shown, ``None`` where its rate is hidden or missing."""
         values = [v if isinstance(v, Decimal) else None for v in shown]
-        in_baseline = [
-            v
-            for q, v in zip(quarters, values, strict=True)
-            if v is not None and self._in_baseline(quarter_end(q))
+        base = [
+            pair
+            for q, v, pair in zip(quarters, values, counts, strict=True)
+            if v is not None and pair is not None and self._in_baseline(quarter_end(q))
         ]
-        limits = xmr_limits(in_baseline, Decimal(0), Decimal(1))
+        centre = p_centre([a for a, _ in base], [n for _, n in base])
+        each = [
+            p_limits(centre, pair[1]) if centre is not None and pair is not None else None
+            for pair in counts
+        ]
+        mean_n = round(sum(n for _, n in base) / len(base)) if base else 0
+        limits = p_limits(centre, mean_n) if centre is not None else None
         points = [(q, q.fy_quarter, v) for q, v in zip(quarters, shown, strict=True)]
         about = About(
             f"outcome/{measure.id}",
@@ -128,7 +146,8 @@ class SeriesBuilder:
             better=measure.better.value,
             target=measure.target,
         )
-        return self._series(about, ChartKind.XMR, limits, points, values)
+        series = self._series(about, ChartKind.P, limits, points, values, len(base), each)
+        return series
 
     def _series(
         self,
@@ -137,8 +156,21 @@ class SeriesBuilder:
         limits: Limits | None,
         points: Sequence[tuple[Month, str, int | Decimal | str | None]],
         values: Sequence[Decimal | None],
+        baseline_points: int,
+        each: Sequence[Limits | None] | None = None,
     ) -> Series:
-        found = point_signals(values, limits, self.rules) if limits else [()] * len(points)
+        """``each``: a p-chart's limits per point (``None`` where a point has no rate)."""
+        judged = limits is not None and baseline_points >= MIN_BASELINE_POINTS
+        warning = (
+            None
+            if limits is None or judged
+            else f"only {baseline_points} baseline point{'s' * (baseline_points != 1)}, "
+            f"fewer than {MIN_BASELINE_POINTS}: limits shown, no point judged"
+        )
+        found: list[tuple[Signal, ...]] = [()] * len(points)
+        if judged and limits is not None:
+            lines = [e or limits for e in each] if each is not None else limits
+            found = point_signals(values, lines, self.rules)
         with_value = [signals for signals, v in zip(found, values, strict=True) if v is not None]
         latest = with_value[-1] if with_value else ()
         return Series(
@@ -154,11 +186,15 @@ class SeriesBuilder:
             about.target,
             limits,
             tuple(
-                Point(month, label, value, signals)
-                for (month, label, value), signals in zip(points, found, strict=True)
+                Point(month, label, value, signals, each[i] if each is not None else None)
+                for i, ((month, label, value), signals) in enumerate(
+                    zip(points, found, strict=True)
+                )
             ),
-            variation(latest, about.better) if limits else None,
+            variation(latest, about.better) if judged else None,
             assurance(limits, about.target, about.better) if limits else None,
+            baseline_points=baseline_points,
+            warning=warning,
         )
 
     def _count_chart(self, baseline: Sequence[Decimal]) -> ChartKind:

@@ -281,7 +281,15 @@ def _outcome_series(
             _rate(hit_cells[i][j], try_cells[i][j], policy, builder.published)
             for i in range(len(quarters))
         ]
-        result.append(builder.rates(measure, quarters, shown))
+        counts = [
+            (hit, tried)
+            if isinstance(rate, Decimal) and isinstance(hit, int) and isinstance(tried, int)
+            else None
+            for rate, hit, tried in zip(
+                shown, (row[j] for row in hit_cells), (row[j] for row in try_cells), strict=True
+            )
+        ]
+        result.append(builder.rates(measure, quarters, shown, counts))
     return result
 
 
