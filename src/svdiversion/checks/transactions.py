@@ -208,8 +208,29 @@ def no_personal_text(ledger: Ledger, context: CheckContext) -> Iterable[Problem]
             )
 
 
+def sources_of_known_rows(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """E209: a row of ``ledger/sources.csv`` names a transaction the ledger does not have
+    (the transaction's row was removed, or its id changed, after it was imported)."""
+    sources = ledger.sources
+    if sources is None:
+        return
+    known = set(ledger.transactions.column("id"))
+    for row, row_id in enumerate(sources.column("id")):
+        if row_id not in known:
+            yield sources.problem(
+                row,
+                "id",
+                Code.E209,
+                f"ledger/sources.csv names transaction {row_id!r}, which "
+                "ledger/transactions.csv does not have",
+                "remove the row (it says where an imported transaction came from), or put "
+                "the transaction back",
+            )
+
+
 TRANSACTION_CHECKS = (
     duplicate_transaction_ids,
+    sources_of_known_rows,
     sign_matches_kind,
     known_budget_lines,
     known_tranches,

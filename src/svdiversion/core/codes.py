@@ -60,6 +60,7 @@ class Code(StrEnum):
     E206 = "E206", "Unknown decision"
     E207 = "E207", "Unknown workshop kind or referral source"
     E208 = "E208", "A variation changes an allocation that is not recorded"
+    E209 = "E209", "A ledger/sources.csv row for a transaction the ledger does not have"
     # Dates
     E301 = "E301", "A date outside the contract period"
     E302 = "E302", "A date after the as-of date"

@@ -94,6 +94,7 @@ class Ledger:
     shares: tuple[ShareRecord, ...] = ()  # ledger/shares.yaml, in file order
     forecasts: tuple[Forecast, ...] = ()  # ledger/forecasts.yaml, in file order
     commentary: tuple[Comment, ...] = ()  # ledger/commentary.yaml, in file order
+    sources: Table | None = None  # ledger/sources.csv: where imported rows came from
 
     # ------------------------------------------------------------------ contract
 

@@ -413,6 +413,24 @@ class TransactionRow(Frozen):
     tranche: OptionalId = None
 
 
+OptionalText = Annotated[Text | None, BeforeValidator(_empty_to_none)]
+
+
+class SourceRow(Frozen):
+    """One row of ``ledger/sources.csv``: where ``import`` took the ledger row ``id`` from.
+
+    ``file`` and ``line`` locate the finance export's row (the path as the workspace
+    names it); ``payment_number`` is the export's payment or document number when the
+    mapping names such a column. The rows of one payment (an invoice split by area)
+    share one source, so ``reconcile`` sees them as the one payment the export lists.
+    """
+
+    id: Id
+    file: Text
+    line: Annotated[int, Field(ge=1, strict=False)]
+    payment_number: OptionalText = None
+
+
 class Pathway(StrEnum):
     ONE_TO_ONE = "one_to_one"
     GROUP = "group"

@@ -4,11 +4,16 @@ Pure: it takes the ledger, the exports read by :mod:`.importer` and the mapping,
 returns the rows it proposes and the problems that stop it. For each payment of the
 month that is not in the ledger yet:
 
-* *already in the ledger*: a payment whose reference (normalised as ``reconcile`` does)
-  is the reference of a ledger payment or refund, in any month, is left out; one without
-  a usable reference is left out when the ledger has a payment of the same amount within
-  ``reconcile``'s date window that no export row names by reference (``reconcile`` would
-  match the two by amount). So importing a month twice adds nothing.
+* *one payment, however many exports list it*: overlapping registers list some
+  payments twice; each is taken once (:func:`.payments.one_per_payment`).
+* *already in the ledger*: a payment that an imported ledger payment came from (its
+  source in ``ledger/sources.csv``: the payment number; the file and line; or the
+  reference, date and amount, see :mod:`.payments`) is left out. Against rows without
+  a source (typed in, or imported before sources were recorded), a payment whose
+  reference is the reference of such a ledger payment or refund, in any month, is left
+  out; one without a usable reference is left out when the ledger has such a payment of
+  the same amount within ``reconcile``'s date window that no export row names by
+  reference. So importing a month twice adds nothing.
 * *budget line*: the first rule of ``import: rules:`` that matches it; a payment no rule
   places is a located problem (E609) asking for a rule.
 * *area*: the export's area column where the mapping names one (through ``import:
@@ -35,7 +40,8 @@ from ..core.money import Pence, to_pence
 from ..core.problems import Problem
 from .importer import Export, Payment
 from .mapping import FINANCE_IMPORT, FinanceConfig, LineRule
-from .reconcile import LedgerPayment, ledger_payments, normalise_reference, usable_reference
+from .payments import normalise_reference, one_per_payment
+from .reconcile import LedgerPayment, is_its_source, ledger_payments, usable_reference
 
 RULE_FIELDS = {
     "counterparty": "supplier",
@@ -84,7 +90,7 @@ def propose(
     ledger: Ledger, month: Month, exports: Sequence[Export], config: FinanceConfig
 ) -> Proposal:
     paid = sorted(
-        (p for e in exports for p in e.payments if Month.of(p.date) == month),
+        (p for p in one_per_payment(exports, config.reconcile) if Month.of(p.date) == month),
         key=lambda p: (p.date, p.path, p.line),
     )
     fresh = _not_in_ledger(ledger, paid, exports, config)
@@ -115,7 +121,9 @@ def _not_in_ledger(
     ledger: Ledger, paid: Sequence[Payment], exports: Sequence[Export], config: FinanceConfig
 ) -> list[Payment]:
     rules = config.reconcile
-    groups = ledger_payments(ledger, rules)
+    every_group = ledger_payments(ledger, rules)
+    imported = [g for g in every_group if g.source is not None]
+    groups = [g for g in every_group if g.source is None]
     known = {normalise_reference(g.reference) for g in groups if usable_reference(g, rules)}
     # An unreferenced payment may be a ledger payment the export holds without its
     # reference (as reconcile matches them): any ledger payment no export row names.
@@ -132,7 +140,10 @@ def _not_in_ledger(
     ]
     fresh = []
     for payment in paid:
-        if usable_reference(payment, rules):
+        source = next((g for g in imported if is_its_source(g, payment, rules)), None)
+        if source is not None:
+            imported.remove(source)
+        elif usable_reference(payment, rules):
             if normalise_reference(payment.reference) not in known:
                 fresh.append(payment)
         elif not _take_lookalike(payment, lookalikes, rules.date_window_days):

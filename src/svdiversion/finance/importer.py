@@ -59,6 +59,13 @@ class Payment:
     account: str = ""
     cost_centre: str = ""
     area: str = ""
+    number: str = ""  # the export's payment or document number, when the mapping names it
+    also: tuple[tuple[str, int], ...] = ()  # the same payment listed in other exports
+
+    @property
+    def where(self) -> tuple[tuple[str, int], ...]:
+        """Every (file, line) listing this payment: its own first, then the others."""
+        return ((self.path, self.line), *self.also)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,6 +356,7 @@ class _ExportReader:
             self._optional(record, columns.account),
             self._optional(record, columns.cost_centre),
             self._optional(record, columns.area),
+            self._optional(record, columns.payment_number),
         )
 
     def _optional(self, record: list[str], column: str | None) -> str:

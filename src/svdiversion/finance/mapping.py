@@ -57,6 +57,7 @@ class Columns(Frozen):
     account: ColumnName | None = None
     cost_centre: ColumnName | None = None
     area: ColumnName | None = None
+    payment_number: ColumnName | None = None
 
     @model_validator(mode="after")
     def _one_amount(self) -> Columns:
@@ -159,6 +160,7 @@ class PaymentsMapping(Frozen):
                     columns.account,
                     columns.cost_centre,
                     columns.area,
+                    columns.payment_number,
                 )
                 if name
             ),

@@ -7,6 +7,7 @@
     ledger/contract.yaml         decisions, budget lines, allocations, tranches, outcomes
     ledger/contract.d/*.yaml     optional: later decisions and variations, never edits
     ledger/transactions.csv      money
+    ledger/sources.csv           optional: the finance export row each imported row came from
     ledger/outcomes.csv          referral episodes
     ledger/workshops.csv         group sessions
     ledger/closes.yaml           optional: months closed and reopened (E502 when malformed)
@@ -35,6 +36,7 @@ from ..core.models import (
     MeasureValue,
     MonthClose,
     Settings,
+    SourceRow,
     TransactionRow,
     UnitCost,
     UnitCostsFile,
@@ -58,6 +60,7 @@ OUTCOMES = "ledger/outcomes.csv"
 WORKSHOPS = "ledger/workshops.csv"
 UNIT_COSTS = "config/unit_costs.yaml"
 CLOSES = "ledger/closes.yaml"
+SOURCES = "ledger/sources.csv"
 
 M = TypeVar("M", bound=BaseModel)
 Origins = dict[tuple[str, str], list[tuple[str, int, int]]]
@@ -79,6 +82,7 @@ def workspace_files(root: Path) -> list[str]:
         CONTRACT,
         *(f"{CONTRACT_DIR}/{p.name}" for p in extensions),
         TRANSACTIONS,
+        SOURCES,
         OUTCOMES,
         WORKSHOPS,
         CLOSES,
@@ -86,7 +90,7 @@ def workspace_files(root: Path) -> list[str]:
         FORECASTS,
         COMMENTARY,
     ]
-    optional = (SETTINGS, CLOSES, SHARES, FORECASTS, COMMENTARY)
+    optional = (SETTINGS, SOURCES, CLOSES, SHARES, FORECASTS, COMMENTARY)
     return [name for name in names if name not in optional or (root / name).exists()]
 
 
@@ -145,6 +149,9 @@ def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
     transactions = _table(
         root, TRANSACTIONS, TableSpec(TransactionRow, pence_from="amount"), problems
     )
+    sources = (
+        _table(root, SOURCES, TableSpec(SourceRow), problems) if (root / SOURCES).exists() else None
+    )
     episodes = _table(root, OUTCOMES, _episode_spec(measures, framework_known), problems)
     if episodes is not None and framework_known:
         problems += _missing_measures(episodes, measures)
@@ -167,6 +174,7 @@ def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
         variations=tuple(v for c in contracts if c for v in c.variations),
         measures=tuple(measures),
         transactions=transactions,
+        sources=sources,
         episodes=episodes,
         workshops=workshops,
         files=tuple(workspace_files(root)),

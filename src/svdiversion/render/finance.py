@@ -129,7 +129,7 @@ def _payments_sheet(rec: Reconciliation) -> Sheet:
                 m.finance_pence if m.finance else None,
                 m.difference,
                 _row_ids(m.ledger.ids) if m.ledger else None,
-                " ".join(f"{PurePath(p.path).name}:{p.line}" for p in m.finance) or None,
+                " ".join(_where(p) for p in m.finance) or None,
                 m.note or None,
             ]
             for m in rec.matches
@@ -284,12 +284,29 @@ def _match_json(match: Match) -> dict[str, Any]:
     }
 
 
+def _where(payment: Payment) -> str:
+    """``payments-2025-01.csv:14``; a payment two exports list: ``a.csv:14 (also b.csv:3)``."""
+    first = f"{PurePath(payment.path).name}:{payment.line}"
+    if not payment.also:
+        return first
+    return first + " (also " + ", ".join(f"{PurePath(f).name}:{n}" for f, n in payment.also) + ")"
+
+
 def _ledger_json(group: LedgerPayment) -> dict[str, Any]:
     return {
         "date": group.date.isoformat(),
         "amount": money(group.pence),
         "rows": list(group.ids),
         "lines": list(group.lines),
+        "source": (
+            {
+                "path": group.source.file,
+                "line": group.source.line,
+                "payment_number": group.source.number or None,
+            }
+            if group.source
+            else None
+        ),
     }
 
 
@@ -302,6 +319,8 @@ def _payment_json(payment: Payment) -> dict[str, Any]:
         "reference": payment.reference,
         "supplier": payment.supplier,
         "description": payment.description,
+        "payment_number": payment.number or None,
+        "also": [{"path": path, "line": line} for path, line in payment.also],
     }
 
 

@@ -1,0 +1,203 @@
+"""A treasurer's January and February 2025, end to end, from monthly payment registers.
+
+The shipped workspace cut back to December 2024, and two monthly registers as the
+finance system writes them (Windows-1252, two title rows, a payment number, every cost
+centre, a totals row). They overlap: January's register (by GL period) lists the 3
+February payment of January's invoice, and February's lists it again. The months hold
+what every month holds: a payment without an invoice number, a credit note, an invoice
+voided and issued again, and an invoice paid in two parts.
+
+Each month imports, reconciles with no payment on one side only and closes; importing
+again changes no byte; the overlapping payment is in the ledger once; each closed
+month's pack agrees with its close.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers import CliResult, run_cli
+
+REPO = Path(__file__).resolve().parent.parent
+TRANSACTIONS = "ledger/transactions.csv"
+SOURCES = "ledger/sources.csv"
+
+TITLES = (
+    "West Mercia PCC - Payments Register,,,,,,\r\n"
+    "GL period {period}; run {run},,,,,,\r\n"
+    "Payment No,Payment Date,Supplier Name,Reference,Description,Cost Centre,Amount\r\n"
+)
+JANUARY = TITLES.format(period="2024/25 P10", run="01/02/2025 06:10") + (
+    "PAY-1002,15/01/2025,THE CHILDRENS SOCIETY,,Steer Clear extra group sessions,PF4410,"
+    '"£1,200.00"\r\n'
+    "PAY-1003,20/01/2025,THE CHILDRENS SOCIETY,TCS-CN-0011,Credit note: sessions not run,"
+    "PF4410,(£300.00)\r\n"
+    "PAY-1004,22/01/2025,THE CHILDRENS SOCIETY,TCS-INV-202501A,Steer Clear venue hire,"
+    "PF4410,£500.00\r\n"
+    "PAY-1005,24/01/2025,THE CHILDRENS SOCIETY,TCS-INV-202501A,VOID PAY-1004 wrong bank,"
+    "PF4410,(£500.00)\r\n"
+    "PAY-1006,24/01/2025,THE CHILDRENS SOCIETY,TCS-INV-202501A,Steer Clear venue hire,"
+    "PF4410,£500.00\r\n"
+    "PAY-1007,24/01/2025,OFFICE SUPPLIES LTD,INV51999,Stationery,OP1100,£88.20\r\n"
+    "PAY-1010,03/02/2025,THE CHILDRENS SOCIETY,TCS-INV-202501,Steer Clear delivery January "
+    '2025,PF4410,"£25,078.54"\r\n'
+    ",,,,,,\r\n"
+    'Report total,,,,,,"£26,566.74"\r\n'
+)
+FEBRUARY = TITLES.format(period="2024/25 P11", run="01/03/2025 06:12") + (
+    "PAY-1010,03/02/2025,THE CHILDRENS SOCIETY,TCS-INV-202501,Steer Clear delivery January "
+    ' 2025,PF4410,"£25,078.54"\r\n'
+    "PAY-1011,10/02/2025,THE CHILDRENS SOCIETY,TCS-INV-202502,Steer Clear delivery February "
+    'part 1,PF4410,"£12,000.00"\r\n'
+    "PAY-1012,26/02/2025,THE CHILDRENS SOCIETY,TCS-INV-202502,Steer Clear delivery February "
+    'part 2,PF4410,"£13,929.83"\r\n'
+    ",,,,,,\r\n"
+    'Report total,,,,,,"£51,008.37"\r\n'
+)
+COMMENTARY = """\
+commentary:
+  - month: 2025-01
+    budget_line: provider_grant
+    text: January's invoice TCS-INV-202501 was paid on 3 February 2025 (2024/25 P11).
+  - month: 2025-02
+    budget_line: provider_grant
+    text: February holds January's invoice, paid on 3 February, and February's own.
+"""
+
+
+def cut_to_december(root: Path) -> None:
+    """The shipped ledger without a row after December 2024, with the two registers as
+    its only exports and their payment number mapped."""
+    path = root / TRANSACTIONS
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(line for line in lines if b",2025-0" not in line))
+    shutil.rmtree(root / "ledger/finance")
+    (root / "ledger/finance").mkdir()
+    (root / "ledger/finance/register-2025-01.csv").write_bytes(JANUARY.encode("cp1252"))
+    (root / "ledger/finance/register-2025-02.csv").write_bytes(FEBRUARY.encode("cp1252"))
+    mapping = root / "config/finance-import.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(
+        text.replace(
+            "    description: Description\n",
+            "    description: Description\n    payment_number: Payment No\n",
+        ),
+        encoding="utf-8",
+    )
+    commentary = root / "ledger/commentary.yaml"
+    kept = commentary.read_text(encoding="utf-8")
+    commentary.write_text(kept + COMMENTARY.removeprefix("commentary:\n"), encoding="utf-8")
+
+
+@pytest.fixture
+def trial(shipped: Path) -> Path:
+    cut_to_december(shipped)
+    return shipped
+
+
+def cli(root: Path, *args: str) -> CliResult:
+    return run_cli("-C", str(root), *args, env={"SVDIVERSION_WIDTH": "200"})
+
+
+def month_end(root: Path, month: str, as_of: str) -> None:
+    code, _, err = cli(root, "import", "--month", month, "--apply", "--as-of", as_of)
+    assert code == 0, err
+    code, out, err = cli(root, "reconcile", "--month", month, "--format", "json", "--as-of", as_of)
+    assert code == 0, err
+    assert [m["status"] for m in json.loads(out)["payments"]] == ["matched"] * len(
+        json.loads(out)["payments"]
+    )
+    code, _, err = cli(root, "close", "--month", month, "--by", "A. Treasurer", "--as-of", as_of)
+    assert code == 0, err
+
+
+def ledger_rows(root: Path, reference: str) -> list[str]:
+    text = (root / TRANSACTIONS).read_text(encoding="utf-8")
+    return [line for line in text.splitlines() if f",{reference}," in line]
+
+
+def test_january_and_february_import_reconcile_and_close(trial: Path) -> None:
+    as_of = "2025-04-10"
+    month_end(trial, "2025-01", as_of)
+    month_end(trial, "2025-02", as_of)
+
+    # the 3 February payment both registers list is in the ledger once, split by area
+    paid_twice = ledger_rows(trial, "TCS-INV-202501")
+    assert len(paid_twice) == 5
+    assert all(",2025-02-03," in line for line in paid_twice)
+    code, out, _ = cli(
+        trial, "reconcile", "--month", "2025-02", "--format", "json", "--as-of", as_of
+    )
+    assert code == 0
+    payment = json.loads(out)["payments"][0]
+    assert [(f["path"], f["line"], f["also"]) for f in payment["finance"]] == [
+        (
+            "ledger/finance/register-2025-01.csv",
+            10,
+            [{"path": "ledger/finance/register-2025-02.csv", "line": 4}],
+        )
+    ]
+    assert json.loads(out)["cash"] == {
+        "ledger": "51008.37",
+        "finance": "51008.37",
+        "difference": "0.00",
+    }
+
+
+def test_the_payment_without_an_invoice_number_is_one_payment(trial: Path) -> None:
+    as_of = "2025-04-10"
+    assert cli(trial, "import", "--month", "2025-01", "--apply", "--as-of", as_of)[0] == 0
+
+    code, out, _ = cli(
+        trial, "reconcile", "--month", "2025-01", "--format", "json", "--as-of", as_of
+    )
+
+    assert code == 0
+    payments = json.loads(out)["payments"]
+    assert [(p["status"], p["reference"], p["ledger"]["amount"]) for p in payments] == [
+        ("matched", "", "1200.00"),
+        ("matched", "TCS-CN-0011", "-300.00"),
+        ("matched", "TCS-INV-202501A", "500.00"),
+        ("matched", "TCS-INV-202501A", "-500.00"),
+        ("matched", "TCS-INV-202501A", "500.00"),
+    ]
+    assert len(payments[0]["ledger"]["rows"]) == 5
+    assert payments[0]["ledger"]["source"] == {
+        "path": "ledger/finance/register-2025-01.csv",
+        "line": 4,
+        "payment_number": "PAY-1002",
+    }
+
+
+def test_importing_again_changes_no_byte(trial: Path) -> None:
+    as_of = "2025-04-10"
+    for month in ("2025-01", "2025-02"):
+        assert cli(trial, "import", "--month", month, "--apply", "--as-of", as_of)[0] == 0
+    before = {name: (trial / name).read_bytes() for name in (TRANSACTIONS, SOURCES)}
+
+    for month in ("2025-01", "2025-02"):
+        code, _, err = cli(trial, "import", "--month", month, "--apply", "--as-of", as_of)
+        assert code == 0
+        assert "nothing to import" in err
+
+    assert {name: (trial / name).read_bytes() for name in before} == before
+
+
+def test_overlapping_registers_without_payment_numbers(trial: Path) -> None:
+    """Without a payment number, reference, date and amount say it is one payment."""
+    mapping = trial / "config/finance-import.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    mapping.write_text(text.replace("    payment_number: Payment No\n", ""), encoding="utf-8")
+    as_of = "2025-04-10"
+    for month in ("2025-01", "2025-02"):
+        assert cli(trial, "import", "--month", month, "--apply", "--as-of", as_of)[0] == 0
+
+    assert len(ledger_rows(trial, "TCS-INV-202501")) == 5
+    code, out, err = cli(trial, "reconcile", "--month", "2025-02", "--as-of", as_of)
+    assert code == 0, out
+    assert "register-2025-01.csv:10 (also register-2025-02.csv:4)" in out
+    assert err.startswith("2025-02 reconciled: 3 payments agree with the finance system")
