@@ -15,6 +15,7 @@ import json
 import os
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,9 @@ SEPTEMBER_ROW = (
 # -------------------------------------------------------------------------------- close
 
 
+EXPORTS = ("ledger/finance/payments-2023-24.csv", "ledger/finance/payments-2024-25.csv")
+
+
 def test_close_appends_the_month_with_its_digest(shipped: Path) -> None:
     digest, rows = canonical(shipped, "2024-09")
     explained = commentary_digests(shipped, "2024-09")
@@ -151,6 +155,11 @@ def test_close_appends_the_month_with_its_digest(shipped: Path) -> None:
         + "".join(f'      {ident}: "{short}"\n' for ident, short in rows.items())
         + "    commentary:\n"
         + "".join(f'      {line}: "{short}"\n' for line, short in explained.items())
+        + "    exports:\n"
+        + "".join(
+            f'      {name}: "sha256:{sha256((shipped / name).read_bytes()).hexdigest()}"\n'
+            for name in EXPORTS
+        )
     )
     assert list(explained) == ["evaluation"]
     assert list(rows) == ["TX-00081", "TX-00082", "TX-00083", "TX-00084", "TX-00085"]

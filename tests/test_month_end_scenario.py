@@ -14,11 +14,13 @@ month's pack agrees with its close.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from helpers import CliResult, run_cli
 
@@ -201,3 +203,80 @@ def test_overlapping_registers_without_payment_numbers(trial: Path) -> None:
     assert code == 0, out
     assert "register-2025-01.csv:10 (also register-2025-02.csv:4)" in out
     assert err.startswith("2025-02 reconciled: 3 payments agree with the finance system")
+
+
+MARCH = TITLES.format(period="2024/25 P12", run="01/04/2025 06:15") + (
+    "PAY-1013,27/02/2025,THE CHILDRENS SOCIETY,TCS-INV-202502B,Late-listed February payment,"
+    "PF4410,£100.00\r\n"
+)
+
+
+def closed_months(root: Path) -> None:
+    for month in ("2025-01", "2025-02"):
+        month_end(root, month, "2025-04-10")
+
+
+def test_a_closed_months_pack_uses_the_exports_it_was_closed_with(trial: Path) -> None:
+    closed_months(trial)
+    # a later register lists a February payment the close did not see
+    (trial / "ledger/finance/register-2025-03.csv").write_bytes(MARCH.encode("cp1252"))
+    as_of = "2025-04-10"
+    assert cli(trial, "reconcile", "--month", "2025-02", "--as-of", as_of)[0] == 1
+
+    code, out, _ = cli(trial, "report", "--month", "2025-02", "--format", "json", "--as-of", as_of)
+
+    assert code == 0
+    pack = json.loads(out)
+    assert pack["reconciliation_note"] is None
+    rec = pack["reconciliation"]
+    assert rec["reconciled"] is True
+    assert rec["closed"]["read_with_its_exports"] is True
+    assert sorted(rec["closed"]["exports"]) == [
+        "ledger/finance/register-2025-01.csv",
+        "ledger/finance/register-2025-02.csv",
+    ]
+    assert [s["path"] for s in rec["sources"]] == sorted(rec["closed"]["exports"])
+    code, out, _ = cli(
+        trial, "report", "--month", "2025-02", "--format", "markdown", "--as-of", as_of
+    )
+    book = trial.parent / "return-2025-02.xlsx"
+    code, _, err = cli(
+        trial, "export", "xlsx", "--month", "2025-02", "--as-of", as_of, "--out", str(book)
+    )
+    assert code == 0, err
+    cover = load_workbook(book)["Cover"]
+    status = next(row[1].value for row in cover.iter_rows() if row[0].value == "Reconciliation")
+    assert status.startswith("2025-02 reconciled: 3 payments agree with the finance system")
+    assert status.endswith(
+        "reconciled here with the exports it was closed with: register-2025-01.csv, "
+        "register-2025-02.csv)"
+    )
+    assert (
+        "_2025-02 is closed (on " in out
+        and "; reconciled here with the exports it was closed with: register-2025-01.csv, "
+        "register-2025-02.csv)._"
+        in out
+    )
+
+
+def test_a_closed_months_pack_says_when_its_export_changed(trial: Path) -> None:
+    closed_months(trial)
+    register = trial / "ledger/finance/register-2025-02.csv"
+    register.write_bytes(register.read_bytes().replace(b"part 2", b"part two"))
+
+    code, out, _ = cli(
+        trial, "report", "--month", "2025-02", "--format", "json", "--as-of", "2025-04-10"
+    )
+
+    assert code == 0
+    pack = json.loads(out)
+    assert pack["reconciliation"] is None
+    assert pack["reconciliation_note"].startswith(
+        "2025-02 not reconciled in this report: it was closed with "
+        "ledger/finance/register-2025-02.csv (sha256:"
+    )
+    assert pack["reconciliation_note"].endswith(
+        "which has changed since (now sha256:"
+        + hashlib.sha256(register.read_bytes()).hexdigest()[:12]
+        + "...): reopen the month to reconcile it with the export as it is"
+    )

@@ -266,7 +266,7 @@ def _reconciliation(
     month is present and reads cleanly, a line for the cover saying what was done, and
     the files the reconciliation read (for the cover's digests)."""
     from ..finance.mapping import FINANCE_IMPORT, export_files, load_config
-    from ..render.finance import reconciliation_sheets, summary
+    from ..render.finance import closed_text, reconciliation_sheets, summary
 
     rec, note = window_reconciliation(ctx, ledger, options)
     if rec is None:
@@ -276,9 +276,14 @@ def _reconciliation(
     root = workspace_root(ctx)
     config, _ = load_config(root)
     read = [FINANCE_IMPORT]
-    if config is not None:
+    if rec.with_close_exports:  # a closed month: the exports its close recorded
+        read += [s.path for s in rec.sources]
+    elif config is not None:
         read += [p.relative_to(root).as_posix() for p in export_files(root, config.payments)]
-    return tuple(reconciliation_sheets(rec)), summary(rec), read  # commentary: a ledger file
+    status = summary(rec)
+    if rec.closed is not None:  # say which exports a closed month's figures are from
+        status += f"; {rec.month} is {closed_text(rec)}"
+    return tuple(reconciliation_sheets(rec)), status, read  # commentary: a ledger file
 
 
 def _command(name: str, options: ReportOptions, disclosure: Disclosure, marking: str | None) -> str:

@@ -21,6 +21,7 @@ from ..finance.closes import (
     reopen_record,
 )
 from ..finance.commentary import load_commentary
+from ..finance.posting import source_file
 from ..finance.reconcile import Reconciliation
 from ..finance.reconcile import reconcile as reconcile_month
 from .common import (
@@ -155,7 +156,9 @@ def _close_locked(
         "finance_cash": rec.finance_cash,
     }
     commentary = month_commentary(ledger, month)
-    _append(ctx, close_record(rows, now(), name, totals, commentary))
+    root = workspace_root(ctx)
+    exports = {source_file(root, s.path): s.digest for s in rec.sources}
+    _append(ctx, close_record(rows, now(), name, totals, commentary, exports))
     count = len(rows.rows)
     print(
         f"Closed {month} ({month.fy_period}) by {name}: {count} row{'s' * (count != 1)}, "

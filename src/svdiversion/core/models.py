@@ -522,6 +522,12 @@ class MonthClose(Frozen):
     # budget line -> short digest of the month's commentary on it; None for a close made
     # before commentary was locked with the rows (it is then not compared).
     commentary: dict[Id, Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]] | None = None
+    # the finance exports the month was reconciled with when closed: path -> sha256 digest
+    # of the file's bytes (empty for a close made before they were recorded).
+    exports: dict[
+        Annotated[str, StringConstraints(min_length=1, max_length=1000)],
+        Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")],
+    ] = {}
 
     @model_validator(mode="after")
     def _complete(self) -> MonthClose:

@@ -23,6 +23,7 @@ reading one amount or date are in :mod:`.export_text`::
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -76,6 +77,12 @@ class Export:
     payments: tuple[Payment, ...]
     other_rows: int
     skipped_rows: int
+    digest: str = ""  # sha256: of the file's bytes, as read
+
+
+def file_digest(data: bytes) -> str:
+    """``sha256:`` and the hexadecimal SHA-256 of a file's bytes."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def read_export(
@@ -103,11 +110,13 @@ def read_export(
         records, problem = read_sheet(data, display, mapping)
         if records is None:
             return None, [problem] if problem else []
-        return _SheetReader(display, records, mapping, month).read()
-    text, problem = decode(data, display, mapping.encoding)
-    if problem is not None:
-        return None, [problem]
-    return _ExportReader(display, text, mapping, month).read()
+        export, problems = _SheetReader(display, records, mapping, month).read()
+    else:
+        text, problem = decode(data, display, mapping.encoding)
+        if problem is not None:
+            return None, [problem]
+        export, problems = _ExportReader(display, text, mapping, month).read()
+    return (replace(export, digest=file_digest(data)) if export else None), problems
 
 
 _key = normal

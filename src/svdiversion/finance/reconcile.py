@@ -125,6 +125,7 @@ class ExportSummary:
     in_month: int
     other_rows: int
     skipped_rows: int
+    digest: str = ""  # sha256: of the file as read
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,8 @@ class Reconciliation:
     lines: tuple[LineSpend, ...]
     total: LineSpend
     closed: MonthClose | None = None  # the close in force, when the month is closed
+    # the exports read are the ones the close recorded (their digests agreeing)
+    with_close_exports: bool = False
 
     @property
     def cash_difference(self) -> Pence:
@@ -178,6 +181,7 @@ def reconcile(
                 sum(1 for p in e.payments if Month.of(p.date) == month),
                 e.other_rows,
                 e.skipped_rows,
+                e.digest,
             )
             for e in exports
         ),

@@ -42,7 +42,11 @@ def closed_text(rec: Reconciliation) -> str:
     """``closed (on 2024-11-04 by A. Treasurer)`` or ``open (not closed)``."""
     if rec.closed is None:
         return "open (not closed)"
-    return f"closed (on {rec.closed.at:%Y-%m-%d} by {rec.closed.by})"
+    text = f"closed (on {rec.closed.at:%Y-%m-%d} by {rec.closed.by}"
+    if rec.with_close_exports:
+        names = ", ".join(PurePath(s.path).name for s in rec.sources)
+        text += f"; reconciled here with the exports it was closed with: {names}"
+    return text + ")"
 
 
 def summary(rec: Reconciliation) -> str:
@@ -249,7 +253,12 @@ def reconciliation_json(rec: Reconciliation) -> dict[str, Any]:
         "reconciled": rec.reconciled,
         "closed": None
         if rec.closed is None
-        else {"at": rec.closed.at.isoformat(), "by": rec.closed.by},
+        else {
+            "at": rec.closed.at.isoformat(),
+            "by": rec.closed.by,
+            "exports": dict(rec.closed.exports),
+            "read_with_its_exports": rec.with_close_exports,
+        },
         "sources": [
             {
                 "path": s.path,
