@@ -15,8 +15,8 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from ..core.fiscal import Month
 from ..core.closes import closed_months
+from ..core.fiscal import Month
 from ..core.ledger import Ledger
 from ..core.models import MonthClose
 from ..core.problems import UNREADABLE_CODES, Problem, sort_problems
