@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -280,3 +282,55 @@ def test_a_closed_months_pack_says_when_its_export_changed(trial: Path) -> None:
         + hashlib.sha256(register.read_bytes()).hexdigest()[:12]
         + "...): reopen the month to reconcile it with the export as it is"
     )
+
+
+FORECAST = """\
+  - budget_line: provider_grant
+    from: 2025-01
+    said_by: A. Treasurer
+    said_on: 2025-02-05
+    reason: >-
+      January's invoice TCS-INV-202501 was paid on 3 February; February pays January's
+      and February's invoices.
+    spend:
+      2025-01: 1400.00
+      2025-02: 51008.37
+"""
+
+
+def closing_on(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
+    from svdiversion.cli import finance as finance_cli
+
+    at = datetime(day.year, day.month, day.day, 9, 30, tzinfo=UTC)
+    monkeypatch.setattr(finance_cli, "now", lambda: at)
+
+
+def burndown_of(root: Path, month: str) -> dict[str, Any]:
+    code, out, err = cli(root, "report", "--month", month, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)["burndown"]
+
+
+def provider_grant(burndown: dict[str, Any]) -> dict[str, Any]:
+    return next(line for line in burndown["lines"] if line["id"] == "provider_grant")
+
+
+def test_januarys_figures_count_the_forecast_said_during_its_close(
+    trial: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    forecasts = trial / "ledger/forecasts.yaml"
+    forecasts.write_text(forecasts.read_text(encoding="utf-8") + FORECAST, encoding="utf-8")
+    as_of = "2025-04-10"
+    assert cli(trial, "import", "--month", "2025-01", "--apply", "--as-of", as_of)[0] == 0
+    open_month = burndown_of(trial, "2025-01")  # as of 31 January: said later, not counted
+    assert provider_grant(open_month)["treasurer_forecast"] is None
+
+    closing_on(monkeypatch, date(2025, 2, 6))
+    assert cli(trial, "close", "--month", "2025-01", "--by", "A. T", "--as-of", as_of)[0] == 0
+    closed = burndown_of(trial, "2025-01")
+
+    assert closed["as_of"] == "2025-01-31"
+    # actual to date 434,562.63 + February as forecast 51,008.37 + March's tranche 25,642.72
+    assert provider_grant(closed)["treasurer_forecast"] == "511213.72"
+    assert (closed["rag"], closed["rag_basis"]) == ("amber", "treasurer")
+    assert (open_month["rag"], open_month["rag_basis"]) == ("red", "treasurer")

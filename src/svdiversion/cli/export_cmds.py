@@ -26,7 +26,7 @@ from ..load import UNIT_COSTS
 from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
 from .common import AsOf, fail, workspace_root
-from .month_end import window_reconciliation
+from .month_end import close_standing, window_reconciliation
 from .output import FolderOut, WorkbookOut, emit_file, file_target, folder_target, write_into
 from .reports import Month as MonthOption
 from .reports import (
@@ -104,6 +104,7 @@ def xlsx_export(
     if out.suffix.lower() != ".xlsx":
         fail(f"{out} does not end in .xlsx", "name the workbook FILE.xlsx")
     ledger, _ = report_ledger(ctx, options)
+    options = close_standing(ledger, options)
     target = _target(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     reconciliation, status, read = _reconciliation(ctx, ledger, options)
@@ -160,6 +161,7 @@ def csv_export(
 
     options = standing(report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     ledger, _ = report_ledger(ctx, options)
+    options = close_standing(ledger, options)
     folder = _folder(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     files = tidy_files(shown.burndown, shown.areas, shown.outcomes, shown.vfm, options, disclosure)
@@ -192,6 +194,7 @@ def parquet_export(
 
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx, options)
+    options = close_standing(ledger, options)
     folder = _folder(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     files = parquet_files(

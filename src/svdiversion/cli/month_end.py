@@ -232,3 +232,24 @@ def _changed_since_close(
 def _first_problem(problems: list[Problem], name: str) -> str:
     found = next((p for p in problems if p.path == name and p.is_error), None)
     return f"{found.code} {found.message}" if found else "it does not read"
+
+
+def close_standing(ledger: Ledger, options: ReportOptions) -> ReportOptions:
+    """A report of one closed month counts the treasurer's forecasts said by its close
+    (a forecast said during month end, after the month's last day, is in its pack); an
+    open month's, those said by the as-of date. A note on stderr says which close."""
+    window = options.window
+    if window is None or Month.of(window.start) != Month.of(window.end):
+        return options
+    month = Month.of(window.start)
+    close = _close_in_force(ledger, month)
+    if close is None:
+        return options
+    day = close.at.date()
+    early, late = sorted((day, options.as_of))
+    if any(early < f.said_on <= late for f in ledger.forecasts):
+        sys.stderr.write(
+            f"note: {month} is closed: its figures count the treasurer's forecasts said by "
+            f"its close on {day}\n"
+        )
+    return replace(options, forecasts_said_by=day)

@@ -21,7 +21,7 @@ from ..reports.disclosure import Disclosure
 from ..reports.options import Bucket, ReportOptions
 from . import output
 from .common import EXIT_PROBLEMS, AsOf, fail, load_clean, workspace_root
-from .month_end import window_reconciliation
+from .month_end import close_standing, window_reconciliation
 from .output import OutFile
 
 
@@ -211,6 +211,7 @@ def burndown(
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy], by)
     ledger, _ = report_ledger(ctx, options)
+    options = close_standing(ledger, options)
     report = compute(ledger, options)
     if output is Format.TABLE:
         report_views.print_burndown(report, console_width())
@@ -353,7 +354,7 @@ def report(
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, problems = report_ledger(ctx, options)
     mode = disclosure_for(output, disclosure)
-    options = standing(options, mode, as_of)
+    options = close_standing(ledger, standing(options, mode, as_of))
     pack = monthly_pack(ledger, options, mode, problems, unit_costs(ctx))
     month_end = window_reconciliation(ctx, ledger, options) if month else None
     if output is Format.TABLE:

@@ -157,7 +157,7 @@ class Profile:
 def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
     as_of = options.as_of
     pending = tuple((d.id, d.approved) for d in ledger.not_yet_approved(as_of) if d.approved)
-    ledger = ledger.known_on(as_of)
+    ledger = ledger.known_on(as_of, options.forecasts_said_by)
     spend = spend_to_date(ledger, as_of)
     profile = Profile.of(ledger, as_of)
 
@@ -176,7 +176,7 @@ def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
 
     periods = _periods(months, profile.by_month, spend.by_month, budget, ledger, options)
     ended = as_of > ledger.end
-    treasurer = treasurer_lines(ledger, spend.by_line, as_of)
+    treasurer = treasurer_lines(ledger, spend.by_line, as_of, spend.by_line_month)
     lines = _lines(ledger, spend, profile, treasurer, ended)
     said = [line for line in lines if line.treasurer_forecast is not None]
     treasurer_forecast = (
