@@ -26,7 +26,6 @@ month that is not in the ledger yet:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from ..core.ledger import Ledger
 from ..core.models import Area, TransactionKind
 from ..core.money import Pence, to_pence
 from ..core.problems import Problem
+from ..load.patterns import search
 from .importer import Export, Payment
 from .mapping import FINANCE_IMPORT, FinanceConfig, LineRule
 from .payments import normalise_reference, one_per_payment
@@ -172,7 +172,7 @@ def placing_rule(payment: Payment, rules: Sequence[LineRule]) -> LineRule | None
             return rule
         if rule.prefix is not None and _key(value).startswith(_key(rule.prefix)):
             return rule
-        if rule.pattern is not None and re.search(rule.pattern, value):
+        if rule.pattern is not None and search(rule.pattern, value):
             return rule
     return None
 

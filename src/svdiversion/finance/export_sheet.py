@@ -23,6 +23,7 @@ Row numbers are the sheet's own; a problem's column is the cell's column number 
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -37,8 +38,18 @@ from .mapping import FINANCE_IMPORT, PaymentsMapping, normal
 
 Records = list[tuple[int, list[str]]]
 
+# A workbook is compressed, so its size on disk does not bound what reading it costs: a
+# 1.7 KB file can declare a sheet of a million rows, a 4.4 MB one shared strings of 2 GB.
+# These are checked before a cell is read (docs/reliability.md lists them; a test keeps
+# the two in step).
 MAX_SHEET_ROWS = 1_000_000
-"""Rows read at most: a workbook is compressed, so its size on disk does not bound it."""
+"""Rows of the sheet read, declared (its dimension) or found."""
+MAX_SHEET_CELLS = 5_000_000
+"""Cells of the sheet read (rows times columns of its declared dimension)."""
+MAX_WORKBOOK_BYTES = 256 * 2**20
+"""The workbook's parts, uncompressed, together."""
+MAX_SHARED_STRINGS_BYTES = 64 * 2**20
+"""The workbook's shared strings (every text cell's text), uncompressed."""
 
 
 def is_workbook_name(name: str) -> bool:
@@ -51,6 +62,9 @@ def read_sheet(
     """The sheet's rows as text, or the problem that stops it being read: E601 for a file
     that is not a workbook (a CSV renamed, an empty or damaged file), E603 for a sheet
     the mapping names that the workbook does not have."""
+    too_big = _over_size_limits(data, display)
+    if too_big is not None:
+        return None, too_big
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -82,13 +96,73 @@ def _rows(
                 f"set sheet: under payments: in {FINANCE_IMPORT} to the sheet with the payments",
             )
         sheet = book[found[0]]
+    declared = _over_dimension(sheet, display)
+    if declared is not None:
+        return None, declared
     cell_text = _CellText(mapping, getattr(book, "epoch", None))
     rows: list[tuple[int, list[object]]] = []
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         if number > MAX_SHEET_ROWS:
-            break
-        rows.append((number, list(row)[:MAX_COLUMNS]))
+            return None, _limit(display, f"the sheet has more than {MAX_SHEET_ROWS:,} rows")
+        values = list(row[:MAX_COLUMNS])
+        rows.append((number, values if any(v is not None for v in values) else []))
     return cell_text.records(rows), None
+
+
+def _over_size_limits(data: bytes, display: str) -> Problem | None:
+    """E601 when the workbook's parts, uncompressed, are over the limits: checked from the
+    sizes the archive declares, before any part is inflated (the archive reader never
+    inflates a part beyond its declared size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None  # not a workbook: openpyxl says so (E601)
+    total = sum(part.file_size for part in parts)
+    if total > MAX_WORKBOOK_BYTES:
+        return _limit(
+            display,
+            f"the workbook holds {_mebibytes(total)} uncompressed; a workbook is read up to "
+            f"{_mebibytes(MAX_WORKBOOK_BYTES)}",
+        )
+    strings = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
+    if strings > MAX_SHARED_STRINGS_BYTES:
+        return _limit(
+            display,
+            f"the workbook's shared strings are {_mebibytes(strings)} uncompressed; they are "
+            f"read up to {_mebibytes(MAX_SHARED_STRINGS_BYTES)}",
+        )
+    return None
+
+
+def _over_dimension(sheet: Any, display: str) -> Problem | None:
+    """E601 when the sheet declares more rows, columns or cells than are read (openpyxl
+    would make every empty cell of the declared range, however few the sheet holds)."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    where = f"the sheet declares {rows:,} rows and {columns:,} columns"
+    if rows > MAX_SHEET_ROWS:
+        return _limit(display, f"{where}; a sheet is read up to {MAX_SHEET_ROWS:,} rows")
+    if columns > MAX_COLUMNS:
+        return _limit(display, f"{where}; a sheet is read up to {MAX_COLUMNS} columns")
+    if rows * columns > MAX_SHEET_CELLS:
+        return _limit(display, f"{where}; a sheet is read up to {MAX_SHEET_CELLS:,} cells")
+    return None
+
+
+def _limit(display: str, message: str) -> Problem:
+    return Problem(
+        display,
+        0,
+        0,
+        Code.E601,
+        message,
+        "check it is the right file; save only the payments sheet, its used cells, as a new "
+        "workbook (or export it as CSV), see docs/reliability.md",
+    )
+
+
+def _mebibytes(size: int) -> str:
+    return f"{size / 2**20:,.1f} MiB"
 
 
 class _CellText:
@@ -107,11 +181,15 @@ class _CellText:
         kinds = [normal(value) if isinstance(value, str) else "" for value in header]
         width = max((len(row) for _, row in rows), default=0)
         kinds += [""] * (width - len(kinds))
+        # An empty row stays empty (a blank row), not a row of empty values the width of
+        # the sheet: a sheet of a million empty rows costs a million empty lists.
         return [
             (
                 number,
                 [self.text(value, kinds[i]) for i, value in enumerate(row)]
-                + [""] * (width - len(row)),
+                + [""] * (width - len(row))
+                if row
+                else [],
             )
             for number, row in rows
         ]

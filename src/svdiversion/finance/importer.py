@@ -25,9 +25,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -37,6 +36,7 @@ from ..core.money import Pence
 from ..core.problems import Problem
 from ..load.excerpts import field_start
 from ..load.limits import MAX_CSV_BYTES, refused
+from ..load.patterns import search
 from .export_sheet import Records, is_workbook_name, read_sheet
 from .export_text import decode
 from .export_values import RowValues
@@ -77,7 +77,9 @@ class Export:
     payments: tuple[Payment, ...]
     other_rows: int
     skipped_rows: int
-    digest: str = ""  # sha256: of the file's bytes, as read
+    # sha256: of the file's bytes, as read; not part of what the export holds (a UTF-16
+    # export and its UTF-8 copy hold the same payments)
+    digest: str = field(default="", compare=False)
 
 
 def file_digest(data: bytes) -> str:
@@ -333,7 +335,7 @@ class _ExportReader:
                 )
             )
             return True
-        return any(re.search(rule.matches, self._value(record, rule.column)) for rule in rules.when)
+        return any(search(rule.matches, self._value(record, rule.column)) for rule in rules.when)
 
     def _value(self, record: list[str], column: str) -> str:
         position = self.index[_key(column)]

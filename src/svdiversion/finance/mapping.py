@@ -23,6 +23,7 @@ from pydantic import (
 from ..core.codes import Code
 from ..core.models import Frozen, Money, Share
 from ..core.problems import Problem
+from ..load.patterns import search, unsupported
 from ..load.yamldoc import read_yaml, shape_problems
 from .mapping_words import in_words
 
@@ -37,11 +38,19 @@ def _compiles(value: str) -> str:
         re.compile(value)
     except re.error as exc:
         raise ValueError(f"not a regular expression: {exc}") from None
+    reason = unsupported(value)
+    if reason is not None:
+        raise ValueError(
+            f"not a regular expression: {reason}; patterns are run in linear time (RE2), "
+            "without look-ahead, look-behind or back-references"
+        )
     return value
 
 
-Pattern = Annotated[str, StringConstraints(min_length=1), AfterValidator(_compiles)]
-"""A regular expression, searched in a value."""
+Pattern = Annotated[
+    str, StringConstraints(min_length=1, max_length=1000), AfterValidator(_compiles)
+]
+"""A regular expression, searched in a value in linear time (see :mod:`.patterns`)."""
 
 
 class Columns(Frozen):
@@ -122,7 +131,7 @@ class KeepRows(Frozen):
         return (
             any(key == normal(v) for v in self.values)
             or any(key.startswith(normal(p)) for p in self.prefixes)
-            or (self.pattern is not None and re.search(self.pattern, value) is not None)
+            or (self.pattern is not None and search(self.pattern, value))
         )
 
 
