@@ -238,3 +238,72 @@ def test_docs_reliability_states_the_workbook_limits() -> None:
     }
     for name, value in rows.items():
         assert f"| {name} | {value} |" in doc, name
+
+
+# -------------------------------------------------- formulas and terminal escapes from exports
+
+IMPORTING = """
+    payments:
+      columns: {date: Date, reference: Reference, amount: Amount, supplier: Supplier,
+                description: Description}
+    import:
+      rules:
+        - {field: counterparty, equals: PROVIDER, budget_line: delivery, counterparty: Provider}
+"""
+
+
+def importing(tmp_path: Path, description: str) -> Path:
+    export = (
+        "Date,Reference,Supplier,Description,Amount\n"
+        "30/09/2023,INV-1,PROVIDER,September delivery,400.00\n"
+        f'29/09/2023,INV-7,PROVIDER,"{description}",10.00\n'
+    )
+    return make_workspace(
+        tmp_path / "ws",
+        extra={"config/finance-import.yaml": IMPORTING, "ledger/finance/payments.csv": export},
+    )
+
+
+def test_a_formula_from_an_export_never_lands_live_in_the_ledger(tmp_path: Path) -> None:
+    root = importing(tmp_path, '=HYPERLINK(""http://example.org"",""Invoice"")')
+
+    code, _, err = run_cli("-C", str(root), "import", "--month", "2023-09", "--apply")
+
+    assert code == 0, err
+    assert err.startswith(
+        'ledger/finance/payments.csv:3:1: W603 description \'=HYPERLINK("http://example.org",'
+        "\"Invo...' would run as a formula in a spreadsheet: imported as text, with a leading "
+        "apostrophe\n"
+    )
+    assert "check: 0 errors, 0 warnings" in err  # no W405: the text is inert
+    rows = (root / "ledger/transactions.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[-1].endswith(',"\'=HYPERLINK(""http://example.org"",""Invoice"")",T1')
+    assert not any(",=" in row or ',"=' in row for row in rows)
+
+
+def test_the_import_preview_shows_terminal_escapes_never_runs_them(tmp_path: Path) -> None:
+    root = importing(tmp_path, "Delivery \x1b]52;c;ZXZpbA==\x07 \x1b[2J done")
+
+    code, out, _ = run_cli("-C", str(root), "import", "--month", "2023-09", "--format", "table")
+
+    assert code == 0
+    assert "\x1b" not in out and "\x07" not in out
+    # the ledger text is one line with control characters as spaces; shown as it will be
+    assert "Delivery ]52;c;ZXZpbA== [2J done" in out
+
+
+def test_a_reconcile_table_shows_escapes_from_an_export(tmp_path: Path) -> None:
+    root = importing(tmp_path, "x")
+    export = root / "ledger/finance/payments.csv"
+    export.write_text(
+        "Date,Reference,Supplier,Description,Amount\n"
+        "30/09/2023,INV-1\x1b[2J,PROVIDER,September delivery,400.00\n",
+        encoding="utf-8",
+    )
+
+    _, out, _ = run_cli(
+        "-C", str(root), "reconcile", "--month", "2023-09", env={"SVDIVERSION_WIDTH": "200"}
+    )
+
+    assert "\x1b" not in out
+    assert "INV-1\\x1b[2J" in out

@@ -103,8 +103,10 @@ class Code(StrEnum):
     W402 = "W402", "Allocations of a delivery line do not cover its budget"
     W403 = "W403", "Free text that looks like personal data"
     W404 = "W404", "Spend in an area with no allocation of its line in force on the date"
+    W405 = "W405", "Ledger text a spreadsheet would run as a formula"
     W601 = "W601", "A finance export of which the mapping's keep_rows keeps no row"
     W602 = "W602", "A finance export row of another month that cannot be read"
+    W603 = "W603", "Finance export text that would run as a formula, imported made inert"
 
 
 RECONCILE_CODES: tuple[Code, ...] = tuple(

@@ -39,6 +39,7 @@ from ..core.money import Pence, to_pence
 from ..core.problems import Problem
 from ..load.patterns import search
 from .importer import Export, Payment
+from .ledger_text import clean_text, runs_when_imported
 from .mapping import FINANCE_IMPORT, FinanceConfig, LineRule
 from .payments import normalise_reference, one_per_payment
 from .reconcile import LedgerPayment, is_its_source, ledger_payments, usable_reference
@@ -79,6 +80,7 @@ class Proposal:
     already: int  # of those, already in the ledger
     zero: int  # of those, of zero amount (not a transaction)
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()  # W603: text made inert on its way in
 
     @property
     def payments(self) -> int:
@@ -96,6 +98,7 @@ def propose(
     fresh = _not_in_ledger(ledger, paid, exports, config)
     drafts: list[Draft] = []
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     zero = 0
     for payment in fresh:
         if payment.pence == 0:
@@ -110,8 +113,37 @@ def propose(
             problems.append(problem)
             continue
         drafts += [_draft(ledger, payment, rule, area, pence) for area, pence in split]
+        warnings += _made_inert(payment, rule)
     already = len(paid) - len(fresh)
-    return Proposal(month, tuple(drafts), len(paid), already, zero, tuple(problems))
+    return Proposal(
+        month, tuple(drafts), len(paid), already, zero, tuple(problems), tuple(warnings)
+    )
+
+
+def _made_inert(payment: Payment, rule: LineRule) -> list[Problem]:
+    """W603 for each text of the payment that would run as a formula in a spreadsheet:
+    it goes into the ledger with a leading apostrophe, as text."""
+    texts = {"reference": payment.reference, "description": payment.description}
+    if rule.counterparty is None:
+        texts["supplier"] = payment.supplier
+    return [
+        Problem(
+            payment.path,
+            payment.line,
+            1,
+            Code.W603,
+            f"{name} {_shown(text)} would run as a formula in a spreadsheet: imported as "
+            "text, with a leading apostrophe",
+            "nothing to do if that is what the export says; ask the finance team why a "
+            "payment's text starts like a formula",
+        )
+        for name, text in texts.items()
+        if runs_when_imported(text)
+    ]
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 # ------------------------------------------------------------------------ already there
@@ -278,9 +310,9 @@ def _draft(
         budget_line=rule.budget_line,
         area=area,
         pence=pence,
-        reference=payment.reference,
-        counterparty=rule.counterparty or payment.supplier,
-        description=payment.description,
+        reference=clean_text(payment.reference),
+        counterparty=clean_text(rule.counterparty or payment.supplier),
+        description=clean_text(payment.description),
         tranche=tranche_of_month(ledger, rule.budget_line, payment.date),
         source=payment,
     )

@@ -22,6 +22,7 @@ from pathlib import Path
 from ..atomic import write_atomic
 from ..core.money import from_pence
 from .drafts import Draft
+from .ledger_text import clean_text
 
 TRANSACTIONS = "ledger/transactions.csv"
 SOURCES = "ledger/sources.csv"
@@ -39,8 +40,6 @@ COLUMNS = (
     "tranche",
 )
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-MAX_TEXT = 500
 
 
 class NotPosted(Exception):
@@ -70,11 +69,6 @@ def next_ids(existing: Iterable[str], count: int) -> list[str]:
             ids.append(candidate)
         number += 1
     return ids
-
-
-def clean_text(text: str) -> str:
-    """Export text as a ledger value: control characters as spaces, at most 500 characters."""
-    return " ".join(_CONTROL.sub(" ", text).split())[:MAX_TEXT]
 
 
 def rows_text(drafts: Sequence[Draft], ids: Sequence[str], header: Sequence[str], eol: str) -> str:
