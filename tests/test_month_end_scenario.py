@@ -18,11 +18,13 @@ import hashlib
 import json
 import shutil
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+import yaml
+from openpyxl import Workbook, load_workbook
 
 from helpers import CliResult, run_cli
 
@@ -124,6 +126,7 @@ def ledger_rows(root: Path, reference: str) -> list[str]:
     return [line for line in text.splitlines() if f",{reference}," in line]
 
 
+@pytest.mark.slow
 def test_january_and_february_import_reconcile_and_close(trial: Path) -> None:
     as_of = "2025-04-10"
     month_end(trial, "2025-01", as_of)
@@ -150,6 +153,17 @@ def test_january_and_february_import_reconcile_and_close(trial: Path) -> None:
         "finance": "51008.37",
         "difference": "0.00",
     }
+    # each closed month's pack agrees with its close
+    closes = yaml.safe_load((trial / "ledger/closes.yaml").read_text(encoding="utf-8"))["closes"]
+    for close in closes:
+        code, out, err = cli(trial, "report", "--month", close["month"], "--format", "json")
+        assert code == 0, err
+        rec = json.loads(out)["reconciliation"]
+        assert rec["reconciled"] is True
+        assert rec["closed"]["exports"] == close["exports"]
+        assert Decimal(rec["cash"]["ledger"]) == Decimal(str(close["totals"]["ledger_cash"]))
+        assert Decimal(rec["cash"]["finance"]) == Decimal(str(close["totals"]["finance_cash"]))
+        assert Decimal(rec["total"]["month"]["actual"]) == Decimal(str(close["totals"]["actual"]))
 
 
 def test_the_payment_without_an_invoice_number_is_one_payment(trial: Path) -> None:
@@ -218,6 +232,7 @@ def closed_months(root: Path) -> None:
         month_end(root, month, "2025-04-10")
 
 
+@pytest.mark.slow
 def test_a_closed_months_pack_uses_the_exports_it_was_closed_with(trial: Path) -> None:
     closed_months(trial)
     # a later register lists a February payment the close did not see
@@ -261,6 +276,7 @@ def test_a_closed_months_pack_uses_the_exports_it_was_closed_with(trial: Path) -
     )
 
 
+@pytest.mark.slow
 def test_a_closed_months_pack_says_when_its_export_changed(trial: Path) -> None:
     closed_months(trial)
     register = trial / "ledger/finance/register-2025-02.csv"
@@ -315,6 +331,7 @@ def provider_grant(burndown: dict[str, Any]) -> dict[str, Any]:
     return next(line for line in burndown["lines"] if line["id"] == "provider_grant")
 
 
+@pytest.mark.slow
 def test_januarys_figures_count_the_forecast_said_during_its_close(
     trial: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -334,3 +351,142 @@ def test_januarys_figures_count_the_forecast_said_during_its_close(
     assert provider_grant(closed)["treasurer_forecast"] == "511213.72"
     assert (closed["rag"], closed["rag_basis"]) == ("amber", "treasurer")
     assert (open_month["rag"], open_month["rag_basis"]) == ("red", "treasurer")
+
+
+# ------------------------------------------------ three finance systems' exports, as they come
+
+ORACLE_MAPPING = """\
+payments:
+  files: ledger/finance/*.csv
+  encoding: windows-1252
+  header_line: 3
+  columns:
+    date: Payment Date
+    reference: Invoice Number
+    debit: Dr
+    credit: Cr
+    supplier: Supplier
+    description: Description
+    payment_number: Payment Number
+  date_format: "%d-%b-%Y"
+  keep_rows: {column: Cost Centre, values: [PF4410]}
+  skip_rows:
+    when: [{column: Payment Date, matches: "^Total"}]
+"""
+ORACLE = (
+    "Oracle Fusion Payables,,,,,,,\r\n"
+    "Payments Register: January 2025,,,,,,,\r\n"
+    "Payment Number,Payment Date,Supplier,Invoice Number,Description,Cost Centre,Dr,Cr\r\n"
+    "100231,27-JAN-2025,THE CHILDRENS SOCIETY,TCS-INV-202501,Steer Clear delivery January"
+    ' 2025,PF4410,"25,078.54",-\r\n'
+    "100232,28-JAN-2025,THE CHILDRENS SOCIETY,TCS-CN-0011,Credit note,PF4410,-,300.00\r\n"
+    "100233,28-JAN-2025,OFFICE SUPPLIES LTD,INV51999,Stationery,OP1100,88.20,-\r\n"
+    'Total,,,,,,"25,166.74",300.00\r\n'
+).encode("cp1252")
+
+UNIT4_MAPPING = """\
+payments:
+  files: ledger/finance/*.txt
+  delimiter: "\\t"
+  columns:
+    date: TransDate
+    reference: ExtInvRef
+    amount: CurAmount
+    supplier: SupplierName
+    description: Description
+    cost_centre: Dim1
+  amounts: {currency_symbol: "", thousands_separator: ""}
+  keep_rows: {column: Dim1, prefixes: [PF44]}
+"""
+UNIT4 = "\ufeff" + (
+    "TransDate\tVoucherNo\tSupplierName\tExtInvRef\tDescription\tDim1\tCurAmount\r\n"
+    "27/01/2025\t5500123\tTHE CHILDRENS SOCIETY\tTCS-INV-202501\tSteer Clear delivery"
+    " January 2025\tPF4410\t25078.54\r\n"
+    "28/01/2025\t5500124\tTHE CHILDRENS SOCIETY\tTCS-CN-0011\tCredit note\tPF4410\t-300.00\r\n"
+    "28/01/2025\t5500125\tOFFICE SUPPLIES LTD\tINV51999\tStationery\tOP1100\t88.20\r\n"
+)
+
+CIVICA_MAPPING = """\
+payments:
+  files: ledger/finance/*.xlsx
+  sheet: Payments
+  header_line: 2
+  columns:
+    date: Paid On
+    reference: Invoice Ref
+    amount: Value
+    supplier: Creditor
+    description: Narrative
+  keep_rows: {column: Cost Code, values: [PF4410]}
+  skip_rows:
+    when: [{column: Creditor, matches: "^TOTAL"}]
+"""
+
+
+def civica_workbook(path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Payments"
+    sheet.append(["Civica Financials: creditor payments, January 2025"])
+    sheet.append(["Paid On", "Creditor", "Invoice Ref", "Narrative", "Cost Code", "Value"])
+    sheet.append(
+        [
+            datetime(2025, 1, 27),
+            "THE CHILDRENS SOCIETY",
+            "TCS-INV-202501",
+            "Steer Clear delivery January 2025",
+            "PF4410",
+            25078.54,  # a float, as Excel stores it
+        ]
+    )
+    sheet.append(
+        [
+            datetime(2025, 1, 28),
+            "THE CHILDRENS SOCIETY",
+            "TCS-CN-0011",
+            "Credit note",
+            "PF4410",
+            -300,
+        ]
+    )
+    sheet.append([None, "TOTAL", None, None, None, 24778.54])
+    book.save(path)
+
+
+@pytest.mark.parametrize("system", ["oracle", "unit4", "civica"])
+def test_each_finance_systems_export_imports_as_it_comes(trial: Path, system: str) -> None:
+    shutil.rmtree(trial / "ledger/finance")
+    (trial / "ledger/finance").mkdir()
+    mapping = {"oracle": ORACLE_MAPPING, "unit4": UNIT4_MAPPING, "civica": CIVICA_MAPPING}[system]
+    text = (trial / "config/finance-import.yaml").read_text(encoding="utf-8")
+    rules = text[text.index("\nimport:") :]
+    (trial / "config/finance-import.yaml").write_text(mapping + rules, encoding="utf-8")
+    export = (
+        trial / "ledger/finance" / {"oracle": "jan.csv", "unit4": "jan.txt"}.get(system, "jan.xlsx")
+    )
+    if system == "oracle":
+        export.write_bytes(ORACLE)
+    elif system == "unit4":
+        export.write_bytes(UNIT4.encode("utf-16-le"))
+    else:
+        civica_workbook(export)
+    before = export.read_bytes()
+    as_of = "2025-04-10"
+
+    code, _, err = cli(trial, "import", "--month", "2025-01", "--apply", "--as-of", as_of)
+
+    assert code == 0, err
+    assert err.startswith(
+        "2025-01: 2 payments in the finance export, 0 already in the ledger; 2 payments to "
+        "import as 10 rows\n"
+    )
+    assert export.read_bytes() == before
+    code, out, err = cli(
+        trial, "reconcile", "--month", "2025-01", "--format", "json", "--as-of", as_of
+    )
+    assert code == 0, err
+    assert [(p["status"], p["ledger"]["amount"]) for p in json.loads(out)["payments"]] == [
+        ("matched", "25078.54"),
+        ("matched", "-300.00"),
+    ]
