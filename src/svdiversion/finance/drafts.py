@@ -38,7 +38,7 @@ from ..core.models import Area, TransactionKind
 from ..core.money import Pence, to_pence
 from ..core.problems import Problem
 from ..load.patterns import search
-from .importer import Export, Payment
+from .export_rows import Export, Payment
 from .ledger_text import clean_text, runs_when_imported
 from .mapping import FINANCE_IMPORT, FinanceConfig, LineRule
 from .payments import normalise_reference, one_per_payment

@@ -23,68 +23,27 @@ reading one amount or date are in :mod:`.export_text`::
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from datetime import date
+from dataclasses import replace
 from pathlib import Path
 
 from ..core.codes import Code
 from ..core.fiscal import Month
-from ..core.money import Pence
 from ..core.problems import Problem
 from ..load.excerpts import field_start
 from ..load.limits import MAX_CSV_BYTES, refused
 from ..load.patterns import search
+from .export_rows import Export, Payment, file_digest
 from .export_sheet import Records, is_workbook_name, read_sheet
 from .export_text import decode
 from .export_values import RowValues
 from .mapping import FINANCE_IMPORT, PaymentsMapping, normal
 
+__all__ = ["UNREADABLE_EXPORT_CODES", "Export", "Payment", "file_digest", "read_export"]
+
 # Problems about the export itself: the file cannot be read at all, so the CLI exits 2.
 UNREADABLE_EXPORT_CODES = frozenset({Code.E601, Code.E602})
-
-
-@dataclass(frozen=True, slots=True)
-class Payment:
-    """One payment the finance system made (negative: a credit note or refund received)."""
-
-    path: str
-    line: int
-    date: date
-    pence: Pence
-    reference: str
-    supplier: str
-    description: str
-    account: str = ""
-    cost_centre: str = ""
-    area: str = ""
-    number: str = ""  # the export's payment or document number, when the mapping names it
-    also: tuple[tuple[str, int], ...] = ()  # the same payment listed in other exports
-
-    @property
-    def where(self) -> tuple[tuple[str, int], ...]:
-        """Every (file, line) listing this payment: its own first, then the others."""
-        return ((self.path, self.line), *self.also)
-
-
-@dataclass(frozen=True, slots=True)
-class Export:
-    """This service's payments in one export, and how many other rows it held."""
-
-    path: str
-    payments: tuple[Payment, ...]
-    other_rows: int
-    skipped_rows: int
-    # sha256: of the file's bytes, as read; not part of what the export holds (a UTF-16
-    # export and its UTF-8 copy hold the same payments)
-    digest: str = field(default="", compare=False)
-
-
-def file_digest(data: bytes) -> str:
-    """``sha256:`` and the hexadecimal SHA-256 of a file's bytes."""
-    return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
 def read_export(

@@ -27,7 +27,7 @@ from functools import cache
 
 from ..core.money import Pence
 from ..core.table import Table
-from .importer import Export, Payment
+from .export_rows import Export, Payment
 from .mapping import ReconcileRules
 
 Where = tuple[str, int]

@@ -40,7 +40,7 @@ from ..core.fiscal import Month
 from ..core.ledger import Ledger
 from ..core.models import MonthClose, TransactionKind
 from ..core.money import Pence
-from .importer import Export, Payment
+from .export_rows import Export, Payment
 from .mapping import ReconcileRules
 from .payments import (
     Source,
@@ -203,10 +203,6 @@ def _close_of(ledger: Ledger, month: Month) -> MonthClose | None:
 # ----------------------------------------------------------------------------- matching
 
 
-def _usable(reference: str, rules: ReconcileRules) -> bool:
-    return usable(reference, rules)
-
-
 def usable_reference(item: LedgerPayment | Payment, rules: ReconcileRules) -> bool:
     """Whether ``item`` has a reference to match by (not empty, not one meaning none)."""
     return usable(item.reference, rules)
@@ -228,7 +224,7 @@ def ledger_payments(ledger: Ledger, rules: ReconcileRules) -> list[LedgerPayment
         if source is not None:
             groups[("source", source.file, source.line)].append(i)
             continue
-        key = normalise_reference(references[i]) if _usable(references[i], rules) else f"#{i}"
+        key = normalise_reference(references[i]) if usable(references[i], rules) else f"#{i}"
         groups[(Month.of(days[i]), key)].append(i)
     return [
         LedgerPayment(
@@ -288,10 +284,10 @@ def match_payments(
     in_month = [g for g in ledger_side if Month.of(g.date) == month]
     paid = [p for p in payments if Month.of(p.date) == month]
     matches, in_month, paid = _by_source(in_month, paid, rules)
-    left_ledger = [g for g in in_month if not _usable(g.reference, rules)]
+    left_ledger = [g for g in in_month if not usable(g.reference, rules)]
     ledger_by_key: dict[str, LedgerPayment] = {}
     for imported in in_month:
-        if _usable(imported.reference, rules):
+        if usable(imported.reference, rules):
             key = normalise_reference(imported.reference)
             if key in ledger_by_key:  # two imported payments of one reference, neither found
                 left_ledger.append(imported)
@@ -301,7 +297,7 @@ def match_payments(
     every_paid = _by_key(payments, rules)  # every month: to find a payment in another one
     every_group = _by_key(ledger_side, rules)
 
-    left_paid = [p for p in paid if not _usable(p.reference, rules)]
+    left_paid = [p for p in paid if not usable(p.reference, rules)]
     for key in sorted(ledger_by_key.keys() | paid_by_key.keys()):
         group, rows = ledger_by_key.get(key), paid_by_key.get(key, [])
         if group and rows:
@@ -337,7 +333,7 @@ def _by_key(items: Iterable[T], rules: ReconcileRules) -> dict[str, list[T]]:
     """Items with a usable reference, by normalised reference."""
     found: dict[str, list[T]] = defaultdict(list)
     for item in items:
-        if _usable(item.reference, rules):
+        if usable(item.reference, rules):
             found[normalise_reference(item.reference)].append(item)
     return found
 
@@ -370,7 +366,7 @@ def _by_amount(
             for p in left_paid
             if p.pence == group.pence
             and abs((p.date - group.date).days) <= window
-            and not (_usable(p.reference, rules) and _usable(group.reference, rules))
+            and not (usable(p.reference, rules) and usable(group.reference, rules))
         ]
         if not candidates:
             unmatched.append(group)

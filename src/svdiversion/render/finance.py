@@ -10,7 +10,7 @@ import re
 from pathlib import PurePath
 from typing import Any
 
-from ..finance.importer import Payment
+from ..finance.export_rows import Payment
 from ..finance.reconcile import LedgerPayment, Match, Reconciliation, Status
 from ..finance.spend import Figures, LineSpend
 from .console import make_console, sheets_group, show

@@ -68,6 +68,7 @@ class LineRow:
     treasurer_forecast: Pence | None  # None where the treasurer recorded none
     variance: Pence  # the treasurer's forecast (else the profile forecast) minus budget
     rag: Rag  # actual against the treasurer's expectation to date, else the profile
+    rag_basis: str = "profile"  # what ``rag`` compares with: profile, treasurer or budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,15 +168,17 @@ def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
     actual_to_date = sum(spend.by_month.values())
     planned_after = sum(profile.by_line.values()) - planned_to_date
 
-    rate = _run_rate(spend.by_month, as_of)
+    window_total = _run_rate_window(spend.by_month, as_of)
+    rate = round(Decimal(window_total) / RUN_RATE_MONTHS)  # shown, rounded to the penny
     months_left = sum(1 for m in months if m.first_day > _last_complete_month_end(as_of))
-    run_rate_forecast = _actual_through(spend.by_month, _last_complete_month_end(as_of)) + (
-        rate * months_left
+    # worked from the window's total, rounded once: not the rounded average times months
+    run_rate_forecast = _actual_through(spend.by_month, _last_complete_month_end(as_of)) + round(
+        Decimal(window_total) * months_left / RUN_RATE_MONTHS
     )
     forecast = actual_to_date + planned_after
 
     periods = _periods(months, profile.by_month, spend.by_month, budget, ledger, options)
-    ended = as_of > ledger.end
+    ended = as_of >= ledger.end  # from the contract's last day, RAG is against the budget
     treasurer = treasurer_lines(ledger, spend.by_line, as_of, spend.by_line_month)
     lines = _lines(ledger, spend, profile, treasurer, ended)
     said = [line for line in lines if line.treasurer_forecast is not None]
@@ -231,14 +234,14 @@ def _actual_through(by_month: dict[Month, Pence], day: date) -> Pence:
     return sum(p for m, p in by_month.items() if m.last_day <= day)
 
 
-def _run_rate(by_month: dict[Month, Pence], as_of: date) -> Pence:
-    """Average monthly spend over the last three complete months up to the as-of date."""
+def _run_rate_window(by_month: dict[Month, Pence], as_of: date) -> Pence:
+    """Spend over the last three complete months up to the as-of date (the run rate is
+    its average)."""
     last = Month.of(_last_complete_month_end(as_of))
     window = [last]
     for _ in range(RUN_RATE_MONTHS - 1):
         window.append(window[-1].previous())
-    total = sum(by_month.get(m, 0) for m in window)
-    return round(Decimal(total) / RUN_RATE_MONTHS)
+    return sum(by_month.get(m, 0) for m in window)
 
 
 def _periods(
@@ -316,6 +319,7 @@ def _lines(
                 rag=rag_against_profile(
                     actual, line.budget if ended else expected, ledger.settings.rag
                 ),
+                rag_basis="budget" if ended else "treasurer" if said else "profile",
             )
         )
     return tuple(rows)
