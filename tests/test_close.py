@@ -480,3 +480,19 @@ def test_an_interrupted_first_close_leaves_no_file(
     assert code == 2
     assert not (shipped / CLOSES).exists()
     assert sorted(p.name for p in (shipped / "ledger").iterdir() if p.name.startswith(".")) == []
+
+
+def test_closing_a_month_while_an_earlier_one_is_open_warns(shipped: Path) -> None:
+    assert invoke(shipped, "close", "--month", "2024-09", "--by", "A. Treasurer")[0] == 0
+
+    code, _, err = invoke(shipped, "close", "--month", "2024-11", "--by", "A. Treasurer")
+
+    assert code == 0
+    assert err.splitlines()[0] == (
+        "warning: 2024-11 is closed while earlier month is open: 2024-10; reconcile and "
+        "close them too (svdiversion reconcile --month M)"
+    )
+    # closing the month left open fills the gap: no warning
+    assert invoke(shipped, "close", "--month", "2024-10", "--by", "A. Treasurer")[2] == (
+        NEXT_AFTER_CLOSE.replace("2024-09", "2024-10")
+    )
