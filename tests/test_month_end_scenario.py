@@ -490,3 +490,48 @@ def test_each_finance_systems_export_imports_as_it_comes(trial: Path, system: st
         ("matched", "25078.54"),
         ("matched", "-300.00"),
     ]
+
+
+def test_a_workbook_amount_with_binary_noise(trial: Path) -> None:
+    """25950.43 summed in Excel is stored as 25950.430000000001: E606 with a hint that
+    fits a workbook; with round_workbook_amounts, read as 25950.43 and the cell listed."""
+    shutil.rmtree(trial / "ledger/finance")
+    (trial / "ledger/finance").mkdir()
+    text = (trial / "config/finance-import.yaml").read_text(encoding="utf-8")
+    rules = text[text.index("\nimport:") :]
+    (trial / "config/finance-import.yaml").write_text(CIVICA_MAPPING + rules, encoding="utf-8")
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Payments"
+    sheet.append(["Civica Financials: creditor payments, January 2025"])
+    sheet.append(["Paid On", "Creditor", "Invoice Ref", "Narrative", "Cost Code", "Value"])
+    paid = [datetime(2025, 1, 27), "THE CHILDRENS SOCIETY", "TCS-INV-202501", "Jan", "PF4410"]
+    sheet.append([*paid, 25950.4300000001])
+    book.save(trial / "ledger/finance/jan.xlsx")
+    args = ("import", "--month", "2025-01", "--as-of", "2025-04-10")
+
+    code, _, err = cli(trial, *args)
+
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "ledger/finance/jan.xlsx:3:6: E606 Value: more than two decimal places "
+        "(got '25950.4300000001')"
+    )
+    assert "set round_workbook_amounts: true under amounts:" in err
+
+    mapping = trial / "config/finance-import.yaml"
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8").replace(
+            "  keep_rows:", "  amounts: {round_workbook_amounts: true}\n  keep_rows:"
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = cli(trial, *args, "--format", "csv")
+
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        "ledger/finance/jan.xlsx:3:6: W604 the workbook stores 25950.4300000001 in this amount "
+        "cell: read as 25950.43"
+    )
+    assert sum(Decimal(line.split(",")[5]) for line in out.splitlines()[1:]) == Decimal("25950.43")

@@ -107,6 +107,7 @@ class Code(StrEnum):
     W601 = "W601", "A finance export of which the mapping's keep_rows keeps no row"
     W602 = "W602", "A finance export row of another month that cannot be read"
     W603 = "W603", "Finance export text that would run as a formula, imported made inert"
+    W604 = "W604", "A workbook amount cell read as the whole pence nearest (opt-in)"
 
 
 RECONCILE_CODES: tuple[Code, ...] = tuple(

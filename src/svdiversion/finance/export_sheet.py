@@ -25,7 +25,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 from openpyxl import load_workbook
@@ -58,28 +58,30 @@ def is_workbook_name(name: str) -> bool:
 
 def read_sheet(
     data: bytes, display: str, mapping: PaymentsMapping
-) -> tuple[Records | None, Problem | None]:
-    """The sheet's rows as text, or the problem that stops it being read: E601 for a file
-    that is not a workbook (a CSV renamed, an empty or damaged file), E603 for a sheet
-    the mapping names that the workbook does not have."""
+) -> tuple[Records | None, list[Problem]]:
+    """The sheet's rows as text and the warnings of reading it (W604: amounts rounded to
+    whole pence, when the mapping asks for it); or no rows and the problem that stops it
+    being read: E601 for a file that is not a workbook (a CSV renamed, an empty or
+    damaged file) or over a limit, E603 for a sheet the mapping names that the workbook
+    does not have."""
     too_big = _over_size_limits(data, display)
     if too_big is not None:
-        return None, too_big
+        return None, [too_big]
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        return None, _not_a_workbook(display, exc)
+        return None, [_not_a_workbook(display, exc)]
     try:
         return _rows(book, display, mapping)
     except Exception as exc:  # a read-only workbook parses its sheets as they are read
-        return None, _not_a_workbook(display, exc)
+        return None, [_not_a_workbook(display, exc)]
     finally:
         book.close()
 
 
 def _rows(
     book: Any, display: str, mapping: PaymentsMapping
-) -> tuple[Records | None, Problem | None]:
+) -> tuple[Records | None, list[Problem]]:
     names: list[str] = list(book.sheetnames)
     if mapping.sheet is None:
         sheet = book.worksheets[0]
@@ -87,26 +89,29 @@ def _rows(
         found = [name for name in names if normal(name) == normal(mapping.sheet)]
         if not found:
             sheets = ", ".join(repr(name) for name in names)
-            return None, Problem(
-                display,
-                0,
-                0,
-                Code.E603,
-                f"no sheet {mapping.sheet!r} in the workbook (its sheets: {sheets})",
-                f"set sheet: under payments: in {FINANCE_IMPORT} to the sheet with the payments",
-            )
+            return None, [
+                Problem(
+                    display,
+                    0,
+                    0,
+                    Code.E603,
+                    f"no sheet {mapping.sheet!r} in the workbook (its sheets: {sheets})",
+                    f"set sheet: under payments: in {FINANCE_IMPORT} to the sheet with the "
+                    "payments",
+                )
+            ]
         sheet = book[found[0]]
     declared = _over_dimension(sheet, display)
     if declared is not None:
-        return None, declared
-    cell_text = _CellText(mapping, getattr(book, "epoch", None))
+        return None, [declared]
+    cell_text = _CellText(mapping, getattr(book, "epoch", None), display)
     rows: list[tuple[int, list[object]]] = []
     for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
         if number > MAX_SHEET_ROWS:
-            return None, _limit(display, f"the sheet has more than {MAX_SHEET_ROWS:,} rows")
+            return None, [_limit(display, f"the sheet has more than {MAX_SHEET_ROWS:,} rows")]
         values = list(row[:MAX_COLUMNS])
         rows.append((number, values if any(v is not None for v in values) else []))
-    return cell_text.records(rows), None
+    return cell_text.records(rows), cell_text.rounded
 
 
 def _over_size_limits(data: bytes, display: str) -> Problem | None:
@@ -168,9 +173,12 @@ def _mebibytes(size: int) -> str:
 class _CellText:
     """A cell's value as the text the mapping reads, by the column it is in."""
 
-    def __init__(self, mapping: PaymentsMapping, epoch: datetime | None) -> None:
+    def __init__(self, mapping: PaymentsMapping, epoch: datetime | None, display: str = "") -> None:
         self.mapping = mapping
         self.epoch = epoch
+        self.display = display
+        self.rounded: list[Problem] = []  # W604: amount cells read as whole pence
+        self.at = (0, 0)  # the cell being read (row, column number)
         columns = mapping.columns
         self.amounts = {normal(c) for c in (columns.amount, columns.debit, columns.credit) if c}
         self.date = normal(columns.date)
@@ -186,13 +194,17 @@ class _CellText:
         return [
             (
                 number,
-                [self.text(value, kinds[i]) for i, value in enumerate(row)]
+                [self._at(number, i, value, kinds[i]) for i, value in enumerate(row)]
                 + [""] * (width - len(row))
                 if row
                 else [],
             )
             for number, row in rows
         ]
+
+    def _at(self, row: int, index: int, value: object, column: str) -> str:
+        self.at = (row, index + 1)
+        return self.text(value, column)
 
     def text(self, value: object, column: str) -> str:
         if value is None:
@@ -225,10 +237,32 @@ class _CellText:
             return repr(value)
         if not exact.is_finite():
             return repr(value)  # 'inf', 'nan': E606 in an amount column
+        if amount and self.mapping.amounts.round_workbook_amounts:
+            exact = self._whole_pence(value, exact)
         text = f"{exact:f}"
         if text.startswith("-0") and exact == 0:
             text = text[1:]
         return text.replace(".", self.mapping.amounts.decimal_point) if amount else text
+
+    def _whole_pence(self, value: int | float, exact: Decimal) -> Decimal:
+        """The whole pence within half a penny of ``exact``, and a W604 naming the cell; an
+        amount exactly half a penny from two (``0.005``) is left as it is (E606): which
+        of the two was meant cannot be told."""
+        pence = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+        if pence == exact or abs(pence - exact) * 200 == 1:
+            return exact
+        row, column = self.at
+        self.rounded.append(
+            Problem(
+                self.display,
+                row,
+                column,
+                Code.W604,
+                f"the workbook stores {value!r} in this amount cell: read as {pence}",
+                "round it to pence in the workbook (=ROUND(...,2)) to read it without this warning",
+            )
+        )
+        return pence
 
 
 def _not_a_workbook(display: str, exc: Exception) -> Problem:

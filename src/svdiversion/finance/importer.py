@@ -68,10 +68,11 @@ def read_export(
             )
         ]
     if is_workbook_name(file.name):
-        records, problem = read_sheet(data, display, mapping)
+        records, found = read_sheet(data, display, mapping)
         if records is None:
-            return None, [problem] if problem else []
+            return None, found
         export, problems = _SheetReader(display, records, mapping, month).read()
+        problems = found + problems
     else:
         text, problem = decode(data, display, mapping.encoding)
         if problem is not None:
@@ -361,6 +362,14 @@ class _SheetReader(_ExportReader):
         yield from self.sheet_records
 
     def _field_problem(self, line: int, column: str, code: str, message: str, hint: str) -> Problem:
+        if code == Code.E606 and "more than two decimal places" in message:
+            hint = (
+                "the workbook stores a number with more than two decimals in this cell (a "
+                "sum or a division, kept as binary floating point): round it to pence in "
+                "the workbook (=ROUND(...,2)), or set round_workbook_amounts: true under "
+                f"amounts: in {FINANCE_IMPORT} to read it as the whole pence nearest, each "
+                "such cell listed"
+            )
         return self._problem(line, self.index[_key(column)] + 1, code, message, hint)
 
     def _line(self, line: int) -> str:

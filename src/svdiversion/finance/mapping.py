@@ -87,6 +87,9 @@ class AmountStyle(Frozen):
     thousands_separator: Literal[",", ".", " ", ""] = ","
     decimal_point: Literal[".", ","] = "."
     negate: bool = False
+    # a workbook's amount cell stored with binary noise (25950.4300000001) read as the
+    # whole pence within half a penny of it, each cell listed (W604); off: E606
+    round_workbook_amounts: bool = False
 
     @model_validator(mode="after")
     def _distinct(self) -> AmountStyle:
