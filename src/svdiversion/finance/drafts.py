@@ -108,7 +108,7 @@ def propose(
         if rule is None:
             problems.append(_unplaced(payment))
             continue
-        split, problem = _areas(ledger, payment, rule.budget_line, config)
+        split, problem = _areas(ledger, payment, rule, config)
         if problem is not None:
             problems.append(problem)
             continue
@@ -230,12 +230,13 @@ def _unplaced(payment: Payment) -> Problem:
 
 
 def _areas(
-    ledger: Ledger, payment: Payment, line: str, config: FinanceConfig
+    ledger: Ledger, payment: Payment, rule: LineRule, config: FinanceConfig
 ) -> tuple[list[tuple[str | None, Pence]], Problem | None]:
-    if config.payments.columns.area is None:
-        return split_by_allocation(ledger, line, payment.date, payment.pence), None
-    written = payment.area
-    area = config.import_.areas.get(written, written)
+    """The rule's ``area``; else the export's area column; else the line's allocations."""
+    if rule.area is None and config.payments.columns.area is None:
+        return split_by_allocation(ledger, rule.budget_line, payment.date, payment.pence), None
+    written = rule.area or payment.area
+    area = written if rule.area else config.import_.areas.get(written, written)
     if not area:
         return [(None, payment.pence)], None
     known = ledger.areas.get(area)
@@ -246,9 +247,14 @@ def _areas(
             payment.line,
             1,
             Code.E202,
-            f"{config.payments.columns.area}: {written!r} ({area}) {why}",
+            f"{config.payments.columns.area}: {written!r} ({area}) {why}"
+            if rule.area is None
+            else f"the import rule's area {area!r} {why}",
             f"map it to an area id valid on {payment.date} under import: areas: in "
-            f"{FINANCE_IMPORT}",
+            f"{FINANCE_IMPORT}"
+            if rule.area is None
+            else f"give the rule an area id valid on {payment.date}, or none (to split the "
+            "payment by the line's allocations)",
         )
         return [], problem
     return [(area, payment.pence)], None

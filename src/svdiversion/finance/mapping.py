@@ -228,7 +228,9 @@ class LineRule(Frozen):
     """``import`` places a payment on ``budget_line`` when its ``field`` (the export's
     supplier, description, account, cost centre or reference column) equals ``equals``,
     starts with ``prefix`` (both ignoring case and spacing) or matches ``pattern``.
-    ``counterparty`` is what the ledger rows say (default: the export's supplier)."""
+    ``counterparty`` is what the ledger rows say (default: the export's supplier); ``area``
+    the one area its payments are for (default: the export's area column, else the
+    line's allocations)."""
 
     field: MatchField
     equals: Annotated[str, StringConstraints(min_length=1)] | None = None
@@ -236,6 +238,7 @@ class LineRule(Frozen):
     pattern: Pattern | None = None
     budget_line: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     counterparty: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    area: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
     @model_validator(mode="after")
     def _one_test(self) -> LineRule:

@@ -85,5 +85,7 @@ def _what(parts: list[str]) -> str:
         return "plain pounds, 0 or more, such as 1000.00"
     if len(parts) >= 2 and parts[-2] == "areas" and parts[0] == "import":
         return "an area id, such as herefordshire"
+    if parts[-1] == "area" and "rules" in parts:
+        return "an area id, such as herefordshire, for every payment the rule places"
     named = next((part for part in reversed(parts) if part in WRITE), "payments")
     return WRITE[named]
