@@ -250,8 +250,7 @@ def _areas(
             f"{config.payments.columns.area}: {written!r} ({area}) {why}"
             if rule.area is None
             else f"the import rule's area {area!r} {why}",
-            f"map it to an area id valid on {payment.date} under import: areas: in "
-            f"{FINANCE_IMPORT}"
+            f"map it to an area id valid on {payment.date} under import: areas: in {FINANCE_IMPORT}"
             if rule.area is None
             else f"give the rule an area id valid on {payment.date}, or none (to split the "
             "payment by the line's allocations)",
