@@ -656,3 +656,31 @@ def test_a_payment_listed_twice_in_one_export_and_once_in_another(tmp_path: Path
 
     assert [m.status.value for m in rec.matches] == ["matched", "finance_only"]
     assert rec.finance_cash == 80000
+
+
+def test_rows_a_rule_with_a_reason_leaves_out_are_counted_under_it(tmp_path: Path) -> None:
+    root = workspace(
+        tmp_path,
+        PAID,
+        "30/09/2023,VAT-Q2,HMRC,VAT Q2,£80.00",
+        "30/09/2023,VAT-Q3,HMRC,VAT Q3,£20.00",
+    )
+    config = root / "config/finance-import.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "    description: Description\n",
+            "    description: Description\n"
+            "  skip_rows:\n"
+            "    when: [{column: Supplier, matches: '^HMRC$', reason: VAT paid to HMRC}]\n",
+        ),
+        encoding="utf-8",
+    )
+
+    code, out, _ = invoke(root, "reconcile", "--month", "2023-09", "--format", "json")
+
+    assert code == 0
+    assert json.loads(out)["sources"][0]["excluded"] == [{"reason": "VAT paid to HMRC", "rows": 2}]
+    assert json.loads(out)["sources"][0]["skipped_rows"] == 0
+    _, out, _ = invoke(root, "reconcile", "--month", "2023-09")
+    assert "left out by the mapping: 0 rows of other cost centres, 0 blank or total, 2 " in out
+    assert "excluded as 'VAT paid to HMRC'" in out

@@ -39,10 +39,12 @@ class Export:
     path: str
     payments: tuple[Payment, ...]
     other_rows: int
-    skipped_rows: int
+    skipped_rows: int  # blank rows, and rows skip_rows rules without a reason leave out
     # sha256: of the file's bytes, as read; not part of what the export holds (a UTF-16
     # export and its UTF-8 copy hold the same payments)
     digest: str = field(default="", compare=False)
+    # (reason, rows) for each skip_rows rule with a reason that left rows out
+    excluded: tuple[tuple[str, int], ...] = ()
 
 
 def file_digest(data: bytes) -> str:

@@ -100,6 +100,7 @@ class _ExportReader:
         self.kept = 0  # rows keep_rows keeps, read cleanly or not
         self.month = month
         self.row_months: dict[int, Month] = {}  # the month of each row whose date reads
+        self.excluded: dict[str, int] = {}  # rows a skip_rows rule with a reason left out
 
     def read(self) -> tuple[Export | None, list[Problem]]:
         records = self._records()
@@ -113,7 +114,11 @@ class _ExportReader:
             self.problems = [self._elsewhere(p, self.month) for p in self.problems]
         if any(p.is_error for p in self.problems):
             return None, self.problems
-        return Export(self.display, tuple(payments), other, skipped), self.problems
+        excluded = tuple(sorted(self.excluded.items()))
+        skipped -= sum(self.excluded.values())
+        return Export(self.display, tuple(payments), other, skipped, excluded=excluded), (
+            self.problems
+        )
 
     def _elsewhere(self, problem: Problem, month: Month) -> Problem:
         """A row dated in another month than the one being read for is W602: it is shown,
@@ -295,7 +300,12 @@ class _ExportReader:
                 )
             )
             return True
-        return any(search(rule.matches, self._value(record, rule.column)) for rule in rules.when)
+        for rule in rules.when:
+            if search(rule.matches, self._value(record, rule.column)):
+                if rule.reason:  # excluded for a stated reason: counted under it
+                    self.excluded[rule.reason] = self.excluded.get(rule.reason, 0) + 1
+                return True
+        return False
 
     def _value(self, record: list[str], column: str) -> str:
         position = self.index[_key(column)]

@@ -99,10 +99,13 @@ class AmountStyle(Frozen):
 
 
 class RowPattern(Frozen):
-    """Rows whose ``column`` matches the regular expression ``matches``."""
+    """Rows whose ``column`` matches the regular expression ``matches``; ``reason`` says
+    why they are not this service's payments (VAT paid to HMRC, another service's
+    invoice keyed to this cost centre), and the rows it leaves out are counted under it."""
 
     column: ColumnName
     matches: Pattern
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
 
 
 class SkipRows(Frozen):

@@ -41,6 +41,7 @@ WRITE = {
     "pattern": 'a regular expression, in quotes, such as "^PF44"',
     "matches": 'a regular expression, in quotes, such as "^(Total|Report total)"',
     "skip_rows": "blank: true or false, and when: a list of rules",
+    "reason": "why these rows are not this service's payments, such as VAT paid to HMRC",
     "when": "a list of rules, each '- column: NAME' with 'matches: PATTERN'",
     "reconcile": A_MAPPING,
     "date_window_days": "a whole number of days from 0 to 31, such as 5",

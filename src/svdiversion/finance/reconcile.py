@@ -126,6 +126,7 @@ class ExportSummary:
     other_rows: int
     skipped_rows: int
     digest: str = ""  # sha256: of the file as read
+    excluded: tuple[tuple[str, int], ...] = ()  # (reason, rows) of skip_rows rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +183,7 @@ def reconcile(
                 e.other_rows,
                 e.skipped_rows,
                 e.digest,
+                e.excluded,
             )
             for e in exports
         ),

@@ -102,6 +102,7 @@ def _source_notes(rec: Reconciliation) -> list[str]:
         f"{s.path}: {_count(s.payments, 'payment')} of this service, {s.in_month} in "
         f"{rec.month}; left out by the mapping: {_count(s.other_rows, 'row')} of other cost "
         f"centres, {s.skipped_rows} blank or total"
+        + "".join(f", {rows} excluded as {reason!r}" for reason, rows in s.excluded)
         for s in rec.sources
     ]
 
@@ -266,6 +267,7 @@ def reconciliation_json(rec: Reconciliation) -> dict[str, Any]:
                 "in_month": s.in_month,
                 "other_rows": s.other_rows,
                 "skipped_rows": s.skipped_rows,
+                "excluded": [{"reason": reason, "rows": rows} for reason, rows in s.excluded],
             }
             for s in rec.sources
         ],
