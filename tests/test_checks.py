@@ -67,8 +67,10 @@ from svdiversion.checks.transactions import (
     duplicate_transaction_ids,
     known_budget_lines,
     known_tranches,
+    no_formula_text,
     no_personal_text,
     sign_matches_kind,
+    sources_of_known_rows,
     spend_within_budget,
     transaction_areas,
     transaction_dates,
@@ -934,6 +936,53 @@ def test_no_personal_text_email_phone_postcode(tmp_path: Path) -> None:
         (TX, 3, 8, "W403", "counterparty looks like it holds personal data ('jo@example.org')"),
         (TX, 4, 9, "W403", "description looks like it holds personal data ('07700 900123')"),
         (TX, 5, 9, "W403", "description looks like it holds personal data ('SY1 1AA')"),
+    ]
+
+
+def test_no_formula_text_in_any_ledger_file(tmp_path: Path) -> None:
+    root = make_workspace(
+        tmp_path,
+        transactions=f"""
+            {TX_HEADER}
+            TX-1,2023-09-30,payment,delivery,north,100.00,-,Provider,"=HYPERLINK(""http://x"")",
+            TX-2,2023-09-30,payment,delivery,north,100.00,INV-2,@SUM(A1),- Credit note,
+            TX-3,2023-09-30,payment,delivery,north,100.00,+44 1234,Provider,-£1.00,
+            TX-4,2023-09-30,payment,delivery,north,100.00,INV-4,Provider,"'=1+1 made inert",
+        """,
+        extra={"ledger/sources.csv": "id,file,line,payment_number\nTX-1,x.csv,2,=1+1\n"},
+    )
+    assert found(run_check(no_formula_text, root)) == [
+        (TX, 3, 8, "W405", "counterparty would run as a formula in a spreadsheet ('@SUM(A1)')"),
+        (
+            TX,
+            2,
+            9,
+            "W405",
+            "description would run as a formula in a spreadsheet ('=HYPERLINK(\"http://x\")')",
+        ),
+        (TX, 3, 9, "W405", "description would run as a formula in a spreadsheet ('- Credit note')"),
+        (
+            "ledger/sources.csv",
+            2,
+            4,
+            "W405",
+            "payment_number would run as a formula in a spreadsheet ('=1+1')",
+        ),
+    ]
+
+
+def test_sources_of_known_rows_names_an_unknown_transaction(tmp_path: Path) -> None:
+    sources = "id,file,line,payment_number\nTX-1,x.csv,2,\nTX-9,x.csv,3,\n"
+    root = make_workspace(tmp_path, extra={"ledger/sources.csv": sources})
+    assert found(run_check(sources_of_known_rows, root)) == [
+        (
+            "ledger/sources.csv",
+            3,
+            1,
+            "E209",
+            "ledger/sources.csv names transaction 'TX-9', which ledger/transactions.csv "
+            "does not have",
+        )
     ]
 
 

@@ -15,6 +15,7 @@ import json
 import os
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
@@ -125,6 +126,9 @@ SEPTEMBER_ROW = (
 # -------------------------------------------------------------------------------- close
 
 
+EXPORTS = ("ledger/finance/payments-2023-24.csv", "ledger/finance/payments-2024-25.csv")
+
+
 def test_close_appends_the_month_with_its_digest(shipped: Path) -> None:
     digest, rows = canonical(shipped, "2024-09")
     explained = commentary_digests(shipped, "2024-09")
@@ -151,6 +155,11 @@ def test_close_appends_the_month_with_its_digest(shipped: Path) -> None:
         + "".join(f'      {ident}: "{short}"\n' for ident, short in rows.items())
         + "    commentary:\n"
         + "".join(f'      {line}: "{short}"\n' for line, short in explained.items())
+        + "    exports:\n"
+        + "".join(
+            f'      {name}: "sha256:{sha256((shipped / name).read_bytes()).hexdigest()}"\n'
+            for name in EXPORTS
+        )
     )
     assert list(explained) == ["evaluation"]
     assert list(rows) == ["TX-00081", "TX-00082", "TX-00083", "TX-00084", "TX-00085"]
@@ -471,3 +480,19 @@ def test_an_interrupted_first_close_leaves_no_file(
     assert code == 2
     assert not (shipped / CLOSES).exists()
     assert sorted(p.name for p in (shipped / "ledger").iterdir() if p.name.startswith(".")) == []
+
+
+def test_closing_a_month_while_an_earlier_one_is_open_warns(shipped: Path) -> None:
+    assert invoke(shipped, "close", "--month", "2024-09", "--by", "A. Treasurer")[0] == 0
+
+    code, _, err = invoke(shipped, "close", "--month", "2024-11", "--by", "A. Treasurer")
+
+    assert code == 0
+    assert err.splitlines()[0] == (
+        "warning: 2024-11 is closed while earlier month is open: 2024-10; reconcile and "
+        "close them too (svdiversion reconcile --month M)"
+    )
+    # closing the month left open fills the gap: no warning
+    assert invoke(shipped, "close", "--month", "2024-10", "--by", "A. Treasurer")[2] == (
+        NEXT_AFTER_CLOSE.replace("2024-09", "2024-10")
+    )

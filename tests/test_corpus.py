@@ -35,6 +35,7 @@ from svdiversion.core.models import (
     EpisodeRow,
     MeasureValue,
     Settings,
+    SourceRow,
     TransactionRow,
     UnitCostsFile,
     WorkshopRow,
@@ -230,6 +231,7 @@ def test_documented_csv_examples_read_without_problems(tmp_path: Path) -> None:
     measures = {"risk_reduction", "increased_awareness", "positive_activity"}
     measures |= {"progress_key_areas", "entered_cjs"}
     specs = {
+        "id,file,": TableSpec(SourceRow),
         "id,": TableSpec(TransactionRow),
         "episode_id,": TableSpec(
             EpisodeRow,
@@ -239,7 +241,7 @@ def test_documented_csv_examples_read_without_problems(tmp_path: Path) -> None:
     }
     examples = format_examples("")
     tables = [e for e in examples if e.startswith(tuple(specs))]
-    assert len(tables) == 3
+    assert len(tables) == 4
     for example in tables:
         file = tmp_path / "example.csv"
         file.write_text(example, encoding="utf-8")

@@ -175,3 +175,14 @@ def test_hostile_bytes_in_the_forecasts_file_are_located_not_a_traceback(tmp_pat
         assert code in (1, 2), name
         assert out.startswith("ledger/forecasts.yaml:"), (name, out)
         assert "Traceback" not in err
+
+
+def test_a_forecast_month_part_paid_is_not_counted_twice(tmp_path: Path) -> None:
+    """Mid-April, £100.00 of April's £150.00 is paid: the outturn is £150.00, the £100.00
+    paid and the £50.00 still to come, not the £100.00 and the whole £150.00 again."""
+    paid = SLIPPED + "    TX-3,2024-04-10,payment,evaluation,,100.00,EV-1,University,Part,\n"
+    root = make_workspace(tmp_path, transactions=paid, extra={"ledger/forecasts.yaml": FORECAST})
+
+    evaluation = line(burndown(root, "2024-04-15"), "evaluation")
+
+    assert (evaluation["actual_to_date"], evaluation["treasurer_forecast"]) == ("100.00", "150.00")

@@ -273,3 +273,42 @@ def test_ids_continue_the_sequence() -> None:
     assert next_ids(["TX-00118", "TX-00119", "TX-00001"], 2) == ["TX-00120", "TX-00121"]
     assert next_ids(["TX-1", "TX-2"], 1) == ["TX-3"]
     assert next_ids([], 1) == ["TX-00001"]
+
+
+def test_a_rule_with_an_area_places_the_payment_there_unsplit(shipped: Path) -> None:
+    without_october(shipped)
+    mapping = shipped / "config/finance-import.yaml"
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8").replace(
+            "      budget_line: evaluation\n",
+            "      budget_line: evaluation\n      area: herefordshire\n",
+        ),
+        encoding="utf-8",
+    )
+
+    code, out, _ = invoke(shipped, "import", "--month", "2024-10", "--format", "csv")
+
+    assert code == 0
+    assert out.splitlines()[1].startswith(
+        "TX-00120,2024-10-11,payment,evaluation,herefordshire,15000.00,UNI-PO-4471-2,"
+    )
+
+
+def test_a_rule_with_an_area_not_valid_then_is_e202(shipped: Path) -> None:
+    without_october(shipped)
+    mapping = shipped / "config/finance-import.yaml"
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8").replace(
+            "      budget_line: evaluation\n",
+            "      budget_line: evaluation\n      area: atlantis\n",
+        ),
+        encoding="utf-8",
+    )
+
+    code, _, err = invoke(shipped, "import", "--month", "2024-10")
+
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "ledger/finance/payments-2024-25.csv:52:1: E202 the import rule's area 'atlantis' is "
+        "not an area of config/areas.yaml"
+    )

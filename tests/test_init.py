@@ -19,7 +19,9 @@ FILES = [
     "config/finance-import.yaml",
     "config/settings.yaml",
     "ledger/README.md",
+    "ledger/commentary.yaml",
     "ledger/contract.yaml",
+    "ledger/forecasts.yaml",
     "ledger/outcomes.csv",
     "ledger/transactions.csv",
     "ledger/workshops.csv",
@@ -58,7 +60,7 @@ def test_init_then_check_exits_0(tmp_path: Path) -> None:
     assert out.splitlines() == [f"created climb/{name}" for name in sorted(FILES, key=_order)]
     assert err == "next: record the ledger, then run 'svdiversion -C climb check'\n"
     assert sorted(tree(tmp_path / "climb")) == FILES
-    assert run_cli("-C", "climb", "check") == (0, "", "0 errors, 0 warnings in 6 files\n")
+    assert run_cli("-C", "climb", "check") == (0, "", "0 errors, 0 warnings in 8 files\n")
     assert run_cli("-C", "climb", "check", "--strict", "--as-of", "2025-04-01")[0] == 0
 
 
@@ -71,6 +73,8 @@ def _order(name: str) -> int:
         "ledger/transactions.csv",
         "ledger/outcomes.csv",
         "ledger/workshops.csv",
+        "ledger/commentary.yaml",
+        "ledger/forecasts.yaml",
         "ledger/README.md",
     ].index(name)
 
@@ -394,3 +398,23 @@ def test_a_new_workspace_runs_the_month_end_and_the_reports(tmp_path: Path) -> N
     assert "No break-even table: config/unit_costs.yaml (optional) is not there" in out
     code, _, err = run_cli("-C", "climb", "import", "--month", "2025-05", *as_of)
     assert err.startswith("no finance export yet: ledger/finance/*.csv matches no file")
+
+
+def test_init_with_quarterly_tranches_checks(tmp_path: Path) -> None:
+    root = tmp_path / "climb"
+    code, _, err = run_cli("init", str(root), *CLIMB, "--tranches", "quarter")
+    assert code == 0, err
+
+    ledger, problems = load_workspace(root)
+
+    assert problems == []
+    assert ledger is not None
+    assert [(t.id, str(t.due), to_pence(t.amount)) for _, t in ledger.tranches()] == [
+        ("PCC-D-2025-12-2025-26-Q1", "2025-06-30", 7_200_000),
+        ("PCC-D-2025-12-2025-26-Q2", "2025-09-30", 7_200_000),
+        ("PCC-D-2025-12-2025-26-Q3", "2025-12-31", 7_200_000),
+        ("PCC-D-2025-12-2025-26-Q4", "2026-03-31", 7_200_000),
+    ]
+    assert run_cli("-C", str(root), "check", "--as-of", "2025-04-01")[0] == 0
+    assert "commentary: []" in (root / "ledger/commentary.yaml").read_text(encoding="utf-8")
+    assert "forecasts: []" in (root / "ledger/forecasts.yaml").read_text(encoding="utf-8")

@@ -31,7 +31,10 @@ def test_the_markdown_pack_says_whether_the_month_is_closed(shipped: Path) -> No
     assert code == 0
     assert "## Payments in 2024-10" in out
     assert "2024-10 reconciled: 2 payments agree with the finance system" in out
-    assert "2024-10 is closed (on " in out and " by A. T)." in out
+    assert "2024-10 is closed (on " in out and (
+        " by A. T; reconciled here with the exports it was closed with: "
+        "payments-2023-24.csv, payments-2024-25.csv)." in out
+    )
     assert "## Commentary for 2024-10" in out
 
 

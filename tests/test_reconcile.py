@@ -479,6 +479,7 @@ def test_cli_json_for_a_payment_in_the_wrong_month(tmp_path: Path) -> None:
                 "amount": "400.00",
                 "rows": ["TX-1", "TX-2"],
                 "lines": [2, 3],
+                "source": None,
             },
             "finance": [
                 {
@@ -489,6 +490,8 @@ def test_cli_json_for_a_payment_in_the_wrong_month(tmp_path: Path) -> None:
                     "reference": "INV-1",
                     "supplier": "PROVIDER",
                     "description": "September delivery",
+                    "payment_number": None,
+                    "also": [],
                 }
             ],
             "difference": "0.00",
@@ -627,3 +630,57 @@ def test_a_later_variation_does_not_change_a_month_already_past(tmp_path: Path) 
     april = reconciled(root, "2024-04")
     delivery = next(line for line in april.lines if line.budget_line == "delivery")
     assert delivery.year_to_date.profile == 0  # March is in the previous financial year
+
+
+def test_a_payment_two_exports_list_is_one_payment(tmp_path: Path) -> None:
+    root = workspace(tmp_path, PAID)
+    (root / "ledger/finance/payments-later.csv").write_text(f"{HEADER}\n{PAID}\n", "utf-8")
+
+    rec = reconciled(root, "2023-09")
+
+    assert statuses(rec) == [("matched", "INV-1", 40000, 40000, "")]
+    assert rec.matches[0].finance[0].where == (  # in file name order
+        ("ledger/finance/payments-later.csv", 2),
+        ("ledger/finance/payments.csv", 2),
+    )
+    assert (rec.ledger_cash, rec.finance_cash) == (40000, 40000)
+
+
+def test_a_payment_listed_twice_in_one_export_and_once_in_another(tmp_path: Path) -> None:
+    """Within one export a second row is a second payment (paid twice?); the other
+    export's row is the same payment as the first."""
+    root = workspace(tmp_path, PAID, PAID)
+    (root / "ledger/finance/payments-later.csv").write_text(f"{HEADER}\n{PAID}\n", "utf-8")
+
+    rec = reconciled(root, "2023-09")
+
+    assert [m.status.value for m in rec.matches] == ["matched", "finance_only"]
+    assert rec.finance_cash == 80000
+
+
+def test_rows_a_rule_with_a_reason_leaves_out_are_counted_under_it(tmp_path: Path) -> None:
+    root = workspace(
+        tmp_path,
+        PAID,
+        "30/09/2023,VAT-Q2,HMRC,VAT Q2,£80.00",
+        "30/09/2023,VAT-Q3,HMRC,VAT Q3,£20.00",
+    )
+    config = root / "config/finance-import.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "    description: Description\n",
+            "    description: Description\n"
+            "  skip_rows:\n"
+            "    when: [{column: Supplier, matches: '^HMRC$', reason: VAT paid to HMRC}]\n",
+        ),
+        encoding="utf-8",
+    )
+
+    code, out, _ = invoke(root, "reconcile", "--month", "2023-09", "--format", "json")
+
+    assert code == 0
+    assert json.loads(out)["sources"][0]["excluded"] == [{"reason": "VAT paid to HMRC", "rows": 2}]
+    assert json.loads(out)["sources"][0]["skipped_rows"] == 0
+    _, out, _ = invoke(root, "reconcile", "--month", "2023-09")
+    assert "left out by the mapping: 0 rows of other cost centres, 0 blank or total, 2 " in out
+    assert "excluded as 'VAT paid to HMRC'" in out

@@ -247,7 +247,7 @@ def test_summary_agrees_with_burndown_json(made: dict[str, Made]) -> None:
         assert pence(headline[label].value) == pence(report[key]), label
         assert headline[label].number_format == MONEY_FORMAT
     assert pence(headline["Budget"].value) == 60_000_000
-    assert headline["RAG against treasurer"].value == report["rag"]
+    assert headline["RAG against budget"].value == report["rag"]  # on the last day
     assert headline["Time elapsed"].value == float(report["time_elapsed"])
     assert headline["Time elapsed"].number_format == PERCENT_FORMAT
 

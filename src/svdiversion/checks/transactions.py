@@ -15,6 +15,7 @@ from ..core.models import TransactionKind
 from ..core.money import format_pounds, to_pence
 from ..core.problems import Problem
 from ..core.table import Matches, Sign
+from ..core.text import MAYBE_FORMULA, RUNS_AS_FORMULA
 from .common import area_problems, duplicate_id_problems
 from .context import CheckContext
 
@@ -219,8 +220,62 @@ def no_personal_text(ledger: Ledger, context: CheckContext) -> Iterable[Problem]
             )
 
 
+FORMULA_COLUMNS = (
+    ("transactions", ("reference", "counterparty", "description")),
+    ("sources", ("file", "payment_number")),
+    ("episodes", ("referral_source",)),
+)
+"""The free-text columns of the ledger's CSV files (the other columns are ids, dates,
+amounts or codes, which cannot start with a formula's first character)."""
+
+
+def no_formula_text(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """W405: text a spreadsheet would run as a formula (``=HYPERLINK(...)``), in any
+    ledger CSV file: opened in a spreadsheet, it would run instead of being read."""
+    for attribute, names in FORMULA_COLUMNS:
+        table = getattr(ledger, attribute)
+        if table is None:
+            continue
+        for name in names:
+            if name not in table.header:
+                continue
+            key = Matches(name, RUNS_AS_FORMULA, search=True, prefilter=MAYBE_FORMULA)
+            for row in table.rows_where([key], bool):
+                value = str(table.column(name)[row])
+                shown = value if len(value) <= 40 else value[:37] + "..."
+                yield table.problem(
+                    row,
+                    name,
+                    Code.W405,
+                    f"{name} would run as a formula in a spreadsheet ({shown!r})",
+                    "write it as text: start it with an apostrophe ('), as import does, or "
+                    "remove the character it starts with",
+                )
+
+
+def sources_of_known_rows(ledger: Ledger, context: CheckContext) -> Iterable[Problem]:
+    """E209: a row of ``ledger/sources.csv`` names a transaction the ledger does not have
+    (the transaction's row was removed, or its id changed, after it was imported)."""
+    sources = ledger.sources
+    if sources is None:
+        return
+    known = set(ledger.transactions.column("id"))
+    for row, row_id in enumerate(sources.column("id")):
+        if row_id not in known:
+            yield sources.problem(
+                row,
+                "id",
+                Code.E209,
+                f"ledger/sources.csv names transaction {row_id!r}, which "
+                "ledger/transactions.csv does not have",
+                "remove the row (it says where an imported transaction came from), or put "
+                "the transaction back",
+            )
+
+
 TRANSACTION_CHECKS = (
     duplicate_transaction_ids,
+    sources_of_known_rows,
     sign_matches_kind,
     known_budget_lines,
     known_tranches,
@@ -228,4 +283,5 @@ TRANSACTION_CHECKS = (
     transaction_dates,
     spend_within_budget,
     no_personal_text,
+    no_formula_text,
 )

@@ -26,7 +26,7 @@ from ..load.presence import present
 from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
 from .common import AsOf, fail, workspace_root
-from .month_end import window_reconciliation
+from .month_end import close_standing, window_reconciliation
 from .output import FolderOut, WorkbookOut, emit_file, file_target, folder_target, write_into
 from .report_options import Month as MonthOption
 from .report_options import (
@@ -105,6 +105,7 @@ def xlsx_export(
     if out.suffix.lower() != ".xlsx":
         fail(f"{out} does not end in .xlsx", "name the workbook FILE.xlsx")
     ledger, _ = report_ledger(ctx, options)
+    options = close_standing(ledger, options)
     target = _target(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     reconciliation, status, read = _reconciliation(ctx, ledger, options)
@@ -162,6 +163,7 @@ def csv_export(
 
     options = standing(ctx, report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     ledger, _ = report_ledger(ctx, options)
+    options = close_standing(ledger, options)
     folder = _folder(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     files = tidy_files(shown.burndown, shown.areas, shown.outcomes, shown.vfm, options, disclosure)
@@ -194,6 +196,7 @@ def parquet_export(
 
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx, options)
+    options = close_standing(ledger, options)
     folder = _folder(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     files = parquet_files(
@@ -281,7 +284,7 @@ def _reconciliation(
     month is present and reads cleanly, a line for the cover saying what was done, and
     the files the reconciliation read (for the cover's digests)."""
     from ..finance.mapping import FINANCE_IMPORT, export_files, load_config
-    from ..render.finance import reconciliation_sheets, summary
+    from ..render.finance import closed_text, reconciliation_sheets, summary
 
     rec, note = window_reconciliation(ctx, ledger, options)
     if rec is None:
@@ -291,9 +294,14 @@ def _reconciliation(
     root = workspace_root(ctx)
     config, _ = load_config(root)
     read = [FINANCE_IMPORT]
-    if config is not None:
+    if rec.with_close_exports:  # a closed month: the exports its close recorded
+        read += [s.path for s in rec.sources]
+    elif config is not None:
         read += [p.relative_to(root).as_posix() for p in export_files(root, config.payments)]
-    return tuple(reconciliation_sheets(rec)), summary(rec), read  # commentary: a ledger file
+    status = summary(rec)
+    if rec.closed is not None:  # say which exports a closed month's figures are from
+        status += f"; {rec.month} is {closed_text(rec)}"
+    return tuple(reconciliation_sheets(rec)), status, read  # commentary: a ledger file
 
 
 def _command(name: str, options: ReportOptions, disclosure: Disclosure, marking: str | None) -> str:

@@ -13,7 +13,7 @@ from ..appendlog import NotAppended
 from ..clock import now, today
 from ..core.closes import closed_months, month_commentary, month_rows
 from ..core.codes import Code
-from ..core.fiscal import Month
+from ..core.fiscal import Month, months_between
 from ..core.ledger import Ledger
 from ..finance.closes import (
     CLOSES,
@@ -22,6 +22,7 @@ from ..finance.closes import (
     reopen_record,
 )
 from ..finance.commentary import load_commentary
+from ..finance.posting import source_file
 from ..finance.reconcile import Reconciliation
 from ..finance.reconcile import reconcile as reconcile_month
 from .common import (
@@ -155,15 +156,36 @@ def _close_locked(
         "finance_cash": rec.finance_cash,
     }
     commentary = month_commentary(ledger, month)
-    _append(ctx, close_record(rows, now(), name, totals, commentary))
+    root = workspace_root(ctx)
+    exports = {source_file(root, s.path): s.digest for s in rec.sources}
+    _append(ctx, close_record(rows, now(), name, totals, commentary, exports))
     count = len(rows.rows)
     print(
         f"Closed {month} ({month.fy_period}) by {name}: {count} row{'s' * (count != 1)}, "
         f"{rows.digest}; recorded in {CLOSES}"
     )
+    sys.stderr.write(_earlier_open(set(closed), month))
     sys.stderr.write(
         f"next: svdiversion report --month {month} --format markdown --out pack-{month}.md "
         "(the monthly pack); 'svdiversion check' now guards the month's rows and commentary\n"
+    )
+
+
+def _earlier_open(closed: set[str], month: Month) -> str:
+    """A warning when months between the first month ever closed and ``month`` are open:
+    a month end skipped, or a month reopened and not closed again. (Months before the
+    first close are not named: the closes start where the treasurer started them.)"""
+    if not closed:
+        return ""
+    first = min([Month.parse(m) for m in closed] + [month])
+    gaps = [str(m) for m in months_between(first, month.previous()) if str(m) not in closed]
+    if not gaps:
+        return ""
+    shown = ", ".join(gaps[:6]) + (f" and {len(gaps) - 6} more" if len(gaps) > 6 else "")
+    plural = "s are" if len(gaps) > 1 else " is"
+    return (
+        f"warning: {month} is closed while earlier month{plural} open: {shown}; "
+        "reconcile and close them too (svdiversion reconcile --month M)\n"
     )
 
 

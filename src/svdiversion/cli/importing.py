@@ -107,6 +107,7 @@ def _import(
     proposal = propose(ledger, month, inputs.exports, inputs.config)
     if proposal.problems:
         stop(root, list(proposal.problems), "some payments cannot be imported; nothing was written")
+    sys.stderr.write(problems_text(list(proposal.warnings)))
     ids = next_ids(ledger.transactions.column("id"), len(proposal.drafts))
     if output is Format.TABLE:
         print_proposal(proposal, ids, console_width())

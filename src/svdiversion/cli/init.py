@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -69,6 +70,21 @@ Start = Annotated[
     date | None,
     typer.Option("--start", metavar="DATE", parser=parse_date, help="First day of the period."),
 ]
+
+
+class Every(StrEnum):
+    MONTH = "month"
+    QUARTER = "quarter"
+
+
+TranchesOption = Annotated[
+    Every,
+    typer.Option(
+        "--tranches",
+        help="How often the line is paid: one tranche each month, or each financial "
+        "quarter (in arrears, the part of it inside the period).",
+    ),
+]
 End = Annotated[
     date | None,
     typer.Option("--end", metavar="DATE", parser=parse_date, help="Last day of the period."),
@@ -107,14 +123,17 @@ def init(
     areas: AreasFileOption = None,
     force: Force = False,
     add_extension: Extension = False,
+    tranches: TranchesOption = Every.MONTH,
 ) -> None:
     """Start a workspace for a new service, or add a further decision to one.
 
     Writes config/areas.yaml, config/settings.yaml, ledger/contract.yaml (the decision
-    with one delivery line, paid monthly in equal tranches), the three CSV files with
-    their headers and ledger/README.md. What is not given is a marked placeholder; the
-    new workspace passes 'svdiversion check'. Refuses a folder that is not empty unless
-    --force. Exit 0 written, 1 the areas file has problems, 2 usage (nothing written).
+    with one delivery line, paid in equal tranches each month, or each quarter with
+    --tranches quarter), the three CSV files with their headers, an empty
+    ledger/commentary.yaml and ledger/forecasts.yaml, and ledger/README.md. What is not
+    given is a marked placeholder; the new workspace passes 'svdiversion check'. Refuses
+    a folder that is not empty unless --force. Exit 0 written, 1 the areas file has
+    problems, 2 usage (nothing written).
 
     Examples:
 
@@ -136,6 +155,7 @@ def init(
             start=start,
             end=end,
             today=today(),
+            tranches_every=tranches.value,
         )
     except ScaffoldError as exc:
         fail(exc.message, exc.hint)

@@ -8,15 +8,17 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
+from ..core.closes import closed_months
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
+from ..core.models import MonthClose
 from ..core.problems import UNREADABLE_CODES, Problem, sort_problems
 from ..finance.commentary import load_commentary
 from ..finance.importer import UNREADABLE_EXPORT_CODES, Export, read_export
@@ -154,7 +156,9 @@ def window_reconciliation(
 ) -> tuple[Reconciliation | None, str | None]:
     """For a report window of one month: the month's reconciliation when the finance
     export has payments in it and the finance inputs read cleanly; else ``None`` and a
-    line saying why (``None`` too when the window is not one month)."""
+    line saying why (``None`` too when the window is not one month). A closed month is
+    reconciled with the exports its close recorded, when they are there unchanged; a
+    close recorded without its exports, with every export as ``reconcile`` reads them."""
     window = options.window
     if window is None or Month.of(window.start) != Month.of(window.end):
         return None, None
@@ -164,13 +168,21 @@ def window_reconciliation(
     config, problems = load_config(root)
     if config is None:
         return None, f"{left_out} no finance export mapping ({FINANCE_IMPORT})"
+    close = _close_in_force(ledger, month)
+    recorded = close.exports if close is not None else {}
+    if recorded:
+        files = [(_recorded_path(root, name), name) for name in recorded]
+    else:
+        files = [(p, p.relative_to(root).as_posix()) for p in export_files(root, config.payments)]
     exports = []
-    for path in export_files(root, config.payments):
-        display = path.relative_to(root).as_posix()
+    for path, display in files:
         export, found = read_export(path, display, config.payments, month)
         problems += found
         if export is not None:
             exports.append(export)
+    changed = _changed_since_close(recorded, exports, problems)
+    if changed:
+        return None, f"{left_out} it was closed with {changed}"
     if not any(Month.of(p.date) == month for e in exports for p in e.payments):
         return None, f"{left_out} no finance export with payments in {month}"
     commentary, found = load_commentary(root, {line.id for line in ledger.line_budgets()})
@@ -179,4 +191,58 @@ def window_reconciliation(
             f"{left_out} the finance inputs have problems: run 'svdiversion reconcile "
             f"--month {month}'"
         )
-    return reconcile(ledger, month, exports, commentary, config.reconcile), None
+    rec = reconcile(ledger, month, exports, commentary, config.reconcile)
+    return replace(rec, with_close_exports=bool(recorded)), None
+
+
+def _close_in_force(ledger: Ledger, month: Month) -> MonthClose | None:
+    closed, _ = closed_months(ledger.closes)
+    found = closed.get(str(month))
+    return found.record if found else None
+
+
+def _recorded_path(root: Path, name: str) -> Path:
+    path = Path(name)
+    return path if path.is_absolute() else root / path
+
+
+def _changed_since_close(
+    recorded: dict[str, str], exports: list[Export], problems: list[Problem]
+) -> str:
+    """What is no longer as the close recorded it: an export missing or changed."""
+    read = {e.path: e.digest for e in exports}
+    for name, digest in recorded.items():
+        if name not in read:
+            return f"{name}, which cannot be read now ({_first_problem(problems, name)})"
+        if read[name] != digest:
+            return (
+                f"{name} ({digest[:19]}...), which has changed since (now {read[name][:19]}...): "
+                f"reopen the month to reconcile it with the export as it is"
+            )
+    return ""
+
+
+def _first_problem(problems: list[Problem], name: str) -> str:
+    found = next((p for p in problems if p.path == name and p.is_error), None)
+    return f"{found.code} {found.message}" if found else "it does not read"
+
+
+def close_standing(ledger: Ledger, options: ReportOptions) -> ReportOptions:
+    """A report of one closed month counts the treasurer's forecasts said by its close
+    (a forecast said during month end, after the month's last day, is in its pack); an
+    open month's, those said by the as-of date. A note on stderr says which close."""
+    window = options.window
+    if window is None or Month.of(window.start) != Month.of(window.end):
+        return options
+    month = Month.of(window.start)
+    close = _close_in_force(ledger, month)
+    if close is None:
+        return options
+    day = close.at.date()
+    early, late = sorted((day, options.as_of))
+    if any(early < f.said_on <= late for f in ledger.forecasts):
+        sys.stderr.write(
+            f"note: {month} is closed: its figures count the treasurer's forecasts said by "
+            f"its close on {day}\n"
+        )
+    return replace(options, forecasts_said_by=day)

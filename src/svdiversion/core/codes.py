@@ -60,6 +60,7 @@ class Code(StrEnum):
     E206 = "E206", "Unknown decision"
     E207 = "E207", "Unknown workshop kind, referral source or coded value"
     E208 = "E208", "A variation changes an allocation that is not recorded"
+    E209 = "E209", "A ledger/sources.csv row for a transaction the ledger does not have"
     # Dates
     E301 = "E301", "A date outside the contract period"
     E302 = "E302", "A date after the as-of date"
@@ -102,8 +103,11 @@ class Code(StrEnum):
     W402 = "W402", "Allocations of a delivery line do not cover its budget"
     W403 = "W403", "Free text that looks like personal data"
     W404 = "W404", "Spend in an area with no allocation of its line in force on the date"
+    W405 = "W405", "Ledger text a spreadsheet would run as a formula"
     W601 = "W601", "A finance export of which the mapping's keep_rows keeps no row"
     W602 = "W602", "A finance export row of another month that cannot be read"
+    W603 = "W603", "Finance export text that would run as a formula, imported made inert"
+    W604 = "W604", "A workbook amount cell read as the whole pence nearest (opt-in)"
 
 
 RECONCILE_CODES: tuple[Code, ...] = tuple(

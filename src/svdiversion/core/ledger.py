@@ -94,6 +94,7 @@ class Ledger:
     shares: tuple[ShareRecord, ...] = ()  # ledger/shares.yaml, in file order
     forecasts: tuple[Forecast, ...] = ()  # ledger/forecasts.yaml, in file order
     commentary: tuple[Comment, ...] = ()  # ledger/commentary.yaml, in file order
+    sources: Table | None = None  # ledger/sources.csv: where imported rows came from
 
     # ------------------------------------------------------------------ contract
 
@@ -102,16 +103,17 @@ class Ledger:
         found = self.origins.get((kind, key))
         return found[0] if found else ("ledger/contract.yaml", 0, 0)
 
-    def known_on(self, day: date) -> Ledger:
+    def known_on(self, day: date, forecasts_said_by: date | None = None) -> Ledger:
         """The contract as it stood on ``day``: decisions and variations approved later are
         left out (a decision without an approval date counts from its start), and so are
-        the treasurer's forecasts said later."""
+        the treasurer's forecasts said later (said after ``forecasts_said_by`` when given:
+        a closed month's figures count the forecasts said by its close)."""
         decisions = tuple(d for d in self.decisions if (d.approved or d.start) <= day)
         if not decisions:
             decisions = self.decisions[:1]  # a report before any approval shows the first plan
         kept = {d.id for d in decisions}
         variations = tuple(v for v in self.variations if v.approved <= day and v.decision in kept)
-        forecasts = said_by_then(self.forecasts, day)
+        forecasts = said_by_then(self.forecasts, forecasts_said_by or day)
         if (len(decisions), len(variations), len(forecasts)) == (
             len(self.decisions),
             len(self.variations),

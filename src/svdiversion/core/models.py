@@ -485,6 +485,24 @@ class TransactionRow(Frozen):
     tranche: OptionalId = None
 
 
+OptionalText = Annotated[Text | None, BeforeValidator(_empty_to_none)]
+
+
+class SourceRow(Frozen):
+    """One row of ``ledger/sources.csv``: where ``import`` took the ledger row ``id`` from.
+
+    ``file`` and ``line`` locate the finance export's row (the path as the workspace
+    names it); ``payment_number`` is the export's payment or document number when the
+    mapping names such a column. The rows of one payment (an invoice split by area)
+    share one source, so ``reconcile`` sees them as the one payment the export lists.
+    """
+
+    id: Id
+    file: Text
+    line: Annotated[int, Field(ge=1, strict=False)]
+    payment_number: OptionalText = None
+
+
 class Pathway(StrEnum):
     ONE_TO_ONE = "one_to_one"
     GROUP = "group"
@@ -601,6 +619,12 @@ class MonthClose(Frozen):
     # budget line -> short digest of the month's commentary on it; None for a close made
     # before commentary was locked with the rows (it is then not compared).
     commentary: dict[Id, Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]] | None = None
+    # the finance exports the month was reconciled with when closed: path -> sha256 digest
+    # of the file's bytes (empty for a close made before they were recorded).
+    exports: dict[
+        Annotated[str, StringConstraints(min_length=1, max_length=1000)],
+        Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")],
+    ] = {}
 
     @model_validator(mode="after")
     def _complete(self) -> MonthClose:

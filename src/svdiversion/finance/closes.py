@@ -10,6 +10,7 @@ file as it was.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -38,9 +39,11 @@ def close_record(
     by: str,
     totals: dict[str, int],
     commentary: dict[str, str] | None = None,
+    exports: dict[str, str] | None = None,
 ) -> dict[str, object]:
     """The record ``svdiversion close`` appends, as plain data (``totals`` in pence;
-    ``commentary`` the short digest of the month's explanation on each line)."""
+    ``commentary`` the short digest of the month's explanation on each line; ``exports``
+    the digest of each finance export the month was reconciled with)."""
     return {
         "action": CloseAction.CLOSE.value,
         "month": str(month.month),
@@ -50,6 +53,7 @@ def close_record(
         "digest": month.digest,
         "rows": month.rows,
         "commentary": commentary or {},
+        "exports": exports or {},
     }
 
 
@@ -73,10 +77,18 @@ def record_yaml(record: dict[str, object]) -> str:
             lines.append(f"{lead}{key}: {{}}")
         elif isinstance(value, dict):
             lines.append(f"{lead}{key}:")
-            lines += [f"      {name}: {_scalar(item)}" for name, item in value.items()]
+            lines += [f"      {_key(name)}: {_scalar(item)}" for name, item in value.items()]
         else:
             lines.append(f"{lead}{key}: {_scalar(value)}")
     return "".join(line + "\n" for line in lines)
+
+
+def _key(name: str) -> str:
+    """A mapping key: an id or a plain path as written, anything else JSON-quoted."""
+    return name if _PLAIN_KEY.fullmatch(name) else json.dumps(name, ensure_ascii=False)
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-/]*")
 
 
 def _scalar(value: object) -> str:

@@ -4,11 +4,16 @@ Pure: it takes the ledger, the exports read by :mod:`.importer` and the mapping,
 returns the rows it proposes and the problems that stop it. For each payment of the
 month that is not in the ledger yet:
 
-* *already in the ledger*: a payment whose reference (normalised as ``reconcile`` does)
-  is the reference of a ledger payment or refund, in any month, is left out; one without
-  a usable reference is left out when the ledger has a payment of the same amount within
-  ``reconcile``'s date window that no export row names by reference (``reconcile`` would
-  match the two by amount). So importing a month twice adds nothing.
+* *one payment, however many exports list it*: overlapping registers list some
+  payments twice; each is taken once (:func:`.payments.one_per_payment`).
+* *already in the ledger*: a payment that an imported ledger payment came from (its
+  source in ``ledger/sources.csv``: the payment number; the file and line; or the
+  reference, date and amount, see :mod:`.payments`) is left out. Against rows without
+  a source (typed in, or imported before sources were recorded), a payment whose
+  reference is the reference of such a ledger payment or refund, in any month, is left
+  out; one without a usable reference is left out when the ledger has such a payment of
+  the same amount within ``reconcile``'s date window that no export row names by
+  reference. So importing a month twice adds nothing.
 * *budget line*: the first rule of ``import: rules:`` that matches it; a payment no rule
   places is a located problem (E609) asking for a rule.
 * *area*: the export's area column where the mapping names one (through ``import:
@@ -21,7 +26,6 @@ month that is not in the ledger yet:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,9 +37,12 @@ from ..core.ledger import Ledger
 from ..core.models import Area, TransactionKind
 from ..core.money import Pence, apportion, to_pence
 from ..core.problems import Problem
-from .importer import Export, Payment
+from ..load.patterns import search
+from .export_rows import Export, Payment
+from .ledger_text import clean_text, runs_when_imported
 from .mapping import FINANCE_IMPORT, FinanceConfig, LineRule
-from .reconcile import LedgerPayment, ledger_payments, normalise_reference, usable_reference
+from .payments import normalise_reference, one_per_payment
+from .reconcile import LedgerPayment, is_its_source, ledger_payments, usable_reference
 
 RULE_FIELDS = {
     "counterparty": "supplier",
@@ -73,6 +80,7 @@ class Proposal:
     already: int  # of those, already in the ledger
     zero: int  # of those, of zero amount (not a transaction)
     problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...] = ()  # W603: text made inert on its way in
 
     @property
     def payments(self) -> int:
@@ -84,12 +92,13 @@ def propose(
     ledger: Ledger, month: Month, exports: Sequence[Export], config: FinanceConfig
 ) -> Proposal:
     paid = sorted(
-        (p for e in exports for p in e.payments if Month.of(p.date) == month),
+        (p for p in one_per_payment(exports, config.reconcile) if Month.of(p.date) == month),
         key=lambda p: (p.date, p.path, p.line),
     )
     fresh = _not_in_ledger(ledger, paid, exports, config)
     drafts: list[Draft] = []
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     zero = 0
     for payment in fresh:
         if payment.pence == 0:
@@ -99,13 +108,42 @@ def propose(
         if rule is None:
             problems.append(_unplaced(payment))
             continue
-        split, problem = _areas(ledger, payment, rule.budget_line, config)
+        split, problem = _areas(ledger, payment, rule, config)
         if problem is not None:
             problems.append(problem)
             continue
         drafts += [_draft(ledger, payment, rule, area, pence) for area, pence in split]
+        warnings += _made_inert(payment, rule)
     already = len(paid) - len(fresh)
-    return Proposal(month, tuple(drafts), len(paid), already, zero, tuple(problems))
+    return Proposal(
+        month, tuple(drafts), len(paid), already, zero, tuple(problems), tuple(warnings)
+    )
+
+
+def _made_inert(payment: Payment, rule: LineRule) -> list[Problem]:
+    """W603 for each text of the payment that would run as a formula in a spreadsheet:
+    it goes into the ledger with a leading apostrophe, as text."""
+    texts = {"reference": payment.reference, "description": payment.description}
+    if rule.counterparty is None:
+        texts["supplier"] = payment.supplier
+    return [
+        Problem(
+            payment.path,
+            payment.line,
+            1,
+            Code.W603,
+            f"{name} {_shown(text)} would run as a formula in a spreadsheet: imported as "
+            "text, with a leading apostrophe",
+            "nothing to do if that is what the export says; ask the finance team why a "
+            "payment's text starts like a formula",
+        )
+        for name, text in texts.items()
+        if runs_when_imported(text)
+    ]
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
 # ------------------------------------------------------------------------ already there
@@ -115,7 +153,9 @@ def _not_in_ledger(
     ledger: Ledger, paid: Sequence[Payment], exports: Sequence[Export], config: FinanceConfig
 ) -> list[Payment]:
     rules = config.reconcile
-    groups = ledger_payments(ledger, rules)
+    every_group = ledger_payments(ledger, rules)
+    imported = [g for g in every_group if g.source is not None]
+    groups = [g for g in every_group if g.source is None]
     known = {normalise_reference(g.reference) for g in groups if usable_reference(g, rules)}
     # An unreferenced payment may be a ledger payment the export holds without its
     # reference (as reconcile matches them): any ledger payment no export row names.
@@ -132,7 +172,10 @@ def _not_in_ledger(
     ]
     fresh = []
     for payment in paid:
-        if usable_reference(payment, rules):
+        source = next((g for g in imported if is_its_source(g, payment, rules)), None)
+        if source is not None:
+            imported.remove(source)
+        elif usable_reference(payment, rules):
             if normalise_reference(payment.reference) not in known:
                 fresh.append(payment)
         elif not _take_lookalike(payment, lookalikes, rules.date_window_days):
@@ -161,7 +204,7 @@ def placing_rule(payment: Payment, rules: Sequence[LineRule]) -> LineRule | None
             return rule
         if rule.prefix is not None and _key(value).startswith(_key(rule.prefix)):
             return rule
-        if rule.pattern is not None and re.search(rule.pattern, value):
+        if rule.pattern is not None and search(rule.pattern, value):
             return rule
     return None
 
@@ -187,12 +230,13 @@ def _unplaced(payment: Payment) -> Problem:
 
 
 def _areas(
-    ledger: Ledger, payment: Payment, line: str, config: FinanceConfig
+    ledger: Ledger, payment: Payment, rule: LineRule, config: FinanceConfig
 ) -> tuple[list[tuple[str | None, Pence]], Problem | None]:
-    if config.payments.columns.area is None:
-        return split_by_allocation(ledger, line, payment.date, payment.pence), None
-    written = payment.area
-    area = config.import_.areas.get(written, written)
+    """The rule's ``area``; else the export's area column; else the line's allocations."""
+    if rule.area is None and config.payments.columns.area is None:
+        return split_by_allocation(ledger, rule.budget_line, payment.date, payment.pence), None
+    written = rule.area or payment.area
+    area = written if rule.area else config.import_.areas.get(written, written)
     if not area:
         return [(None, payment.pence)], None
     known = ledger.areas.get(area)
@@ -203,9 +247,13 @@ def _areas(
             payment.line,
             1,
             Code.E202,
-            f"{config.payments.columns.area}: {written!r} ({area}) {why}",
-            f"map it to an area id valid on {payment.date} under import: areas: in "
-            f"{FINANCE_IMPORT}",
+            f"{config.payments.columns.area}: {written!r} ({area}) {why}"
+            if rule.area is None
+            else f"the import rule's area {area!r} {why}",
+            f"map it to an area id valid on {payment.date} under import: areas: in {FINANCE_IMPORT}"
+            if rule.area is None
+            else f"give the rule an area id valid on {payment.date}, or none (to split the "
+            "payment by the line's allocations)",
         )
         return [], problem
     return [(area, payment.pence)], None
@@ -250,9 +298,9 @@ def _draft(
         budget_line=rule.budget_line,
         area=area,
         pence=pence,
-        reference=payment.reference,
-        counterparty=rule.counterparty or payment.supplier,
-        description=payment.description,
+        reference=clean_text(payment.reference),
+        counterparty=clean_text(rule.counterparty or payment.supplier),
+        description=clean_text(payment.description),
         tranche=tranche_of_month(ledger, rule.budget_line, payment.date),
         source=payment,
     )

@@ -24,51 +24,26 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import replace
 from pathlib import Path
 
 from ..core.codes import Code
 from ..core.fiscal import Month
-from ..core.money import Pence
 from ..core.problems import Problem
 from ..load.excerpts import field_start
 from ..load.limits import MAX_CSV_BYTES, refused
+from ..load.patterns import search
+from .export_rows import Export, Payment, file_digest
 from .export_sheet import Records, is_workbook_name, read_sheet
 from .export_text import decode
 from .export_values import RowValues
 from .mapping import FINANCE_IMPORT, PaymentsMapping, normal
 
+__all__ = ["UNREADABLE_EXPORT_CODES", "Export", "Payment", "file_digest", "read_export"]
+
 # Problems about the export itself: the file cannot be read at all, so the CLI exits 2.
 UNREADABLE_EXPORT_CODES = frozenset({Code.E601, Code.E602})
-
-
-@dataclass(frozen=True, slots=True)
-class Payment:
-    """One payment the finance system made (negative: a credit note or refund received)."""
-
-    path: str
-    line: int
-    date: date
-    pence: Pence
-    reference: str
-    supplier: str
-    description: str
-    account: str = ""
-    cost_centre: str = ""
-    area: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Export:
-    """This service's payments in one export, and how many other rows it held."""
-
-    path: str
-    payments: tuple[Payment, ...]
-    other_rows: int
-    skipped_rows: int
 
 
 def read_export(
@@ -93,14 +68,17 @@ def read_export(
             )
         ]
     if is_workbook_name(file.name):
-        records, problem = read_sheet(data, display, mapping)
+        records, found = read_sheet(data, display, mapping)
         if records is None:
-            return None, [problem] if problem else []
-        return _SheetReader(display, records, mapping, month).read()
-    text, problem = decode(data, display, mapping.encoding)
-    if problem is not None:
-        return None, [problem]
-    return _ExportReader(display, text, mapping, month).read()
+            return None, found
+        export, problems = _SheetReader(display, records, mapping, month).read()
+        problems = found + problems
+    else:
+        text, problem = decode(data, display, mapping.encoding)
+        if problem is not None:
+            return None, [problem]
+        export, problems = _ExportReader(display, text, mapping, month).read()
+    return (replace(export, digest=file_digest(data)) if export else None), problems
 
 
 _key = normal
@@ -122,6 +100,7 @@ class _ExportReader:
         self.kept = 0  # rows keep_rows keeps, read cleanly or not
         self.month = month
         self.row_months: dict[int, Month] = {}  # the month of each row whose date reads
+        self.excluded: dict[str, int] = {}  # rows a skip_rows rule with a reason left out
 
     def read(self) -> tuple[Export | None, list[Problem]]:
         records = self._records()
@@ -135,7 +114,11 @@ class _ExportReader:
             self.problems = [self._elsewhere(p, self.month) for p in self.problems]
         if any(p.is_error for p in self.problems):
             return None, self.problems
-        return Export(self.display, tuple(payments), other, skipped), self.problems
+        excluded = tuple(sorted(self.excluded.items()))
+        skipped -= sum(self.excluded.values())
+        return Export(self.display, tuple(payments), other, skipped, excluded=excluded), (
+            self.problems
+        )
 
     def _elsewhere(self, problem: Problem, month: Month) -> Problem:
         """A row dated in another month than the one being read for is W602: it is shown,
@@ -317,7 +300,12 @@ class _ExportReader:
                 )
             )
             return True
-        return any(re.search(rule.matches, self._value(record, rule.column)) for rule in rules.when)
+        for rule in rules.when:
+            if search(rule.matches, self._value(record, rule.column)):
+                if rule.reason:  # excluded for a stated reason: counted under it
+                    self.excluded[rule.reason] = self.excluded.get(rule.reason, 0) + 1
+                return True
+        return False
 
     def _value(self, record: list[str], column: str) -> str:
         position = self.index[_key(column)]
@@ -349,6 +337,7 @@ class _ExportReader:
             self._optional(record, columns.account),
             self._optional(record, columns.cost_centre),
             self._optional(record, columns.area),
+            self._optional(record, columns.payment_number),
         )
 
     def _optional(self, record: list[str], column: str | None) -> str:
@@ -383,6 +372,14 @@ class _SheetReader(_ExportReader):
         yield from self.sheet_records
 
     def _field_problem(self, line: int, column: str, code: str, message: str, hint: str) -> Problem:
+        if code == Code.E606 and "more than two decimal places" in message:
+            hint = (
+                "the workbook stores a number with more than two decimals in this cell (a "
+                "sum or a division, kept as binary floating point): round it to pence in "
+                "the workbook (=ROUND(...,2)), or set round_workbook_amounts: true under "
+                f"amounts: in {FINANCE_IMPORT} to read it as the whole pence nearest, each "
+                "such cell listed"
+            )
         return self._problem(line, self.index[_key(column)] + 1, code, message, hint)
 
     def _line(self, line: int) -> str:

@@ -23,6 +23,7 @@ from pydantic import (
 from ..core.codes import Code
 from ..core.models import Frozen, Money, Share
 from ..core.problems import Problem
+from ..load.patterns import search, unsupported
 from ..load.yamldoc import read_yaml, shape_problems
 from .mapping_words import in_words
 
@@ -37,11 +38,19 @@ def _compiles(value: str) -> str:
         re.compile(value)
     except re.error as exc:
         raise ValueError(f"not a regular expression: {exc}") from None
+    reason = unsupported(value)
+    if reason is not None:
+        raise ValueError(
+            f"not a regular expression: {reason}; patterns are run in linear time (RE2), "
+            "without look-ahead, look-behind or back-references"
+        )
     return value
 
 
-Pattern = Annotated[str, StringConstraints(min_length=1), AfterValidator(_compiles)]
-"""A regular expression, searched in a value."""
+Pattern = Annotated[
+    str, StringConstraints(min_length=1, max_length=1000), AfterValidator(_compiles)
+]
+"""A regular expression, searched in a value in linear time (see :mod:`.patterns`)."""
 
 
 class Columns(Frozen):
@@ -57,6 +66,7 @@ class Columns(Frozen):
     account: ColumnName | None = None
     cost_centre: ColumnName | None = None
     area: ColumnName | None = None
+    payment_number: ColumnName | None = None
 
     @model_validator(mode="after")
     def _one_amount(self) -> Columns:
@@ -77,6 +87,9 @@ class AmountStyle(Frozen):
     thousands_separator: Literal[",", ".", " ", ""] = ","
     decimal_point: Literal[".", ","] = "."
     negate: bool = False
+    # a workbook's amount cell stored with binary noise (25950.4300000001) read as the
+    # whole pence within half a penny of it, each cell listed (W604); off: E606
+    round_workbook_amounts: bool = False
 
     @model_validator(mode="after")
     def _distinct(self) -> AmountStyle:
@@ -86,10 +99,13 @@ class AmountStyle(Frozen):
 
 
 class RowPattern(Frozen):
-    """Rows whose ``column`` matches the regular expression ``matches``."""
+    """Rows whose ``column`` matches the regular expression ``matches``; ``reason`` says
+    why they are not this service's payments (VAT paid to HMRC, another service's
+    invoice keyed to this cost centre), and the rows it leaves out are counted under it."""
 
     column: ColumnName
     matches: Pattern
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
 
 
 class SkipRows(Frozen):
@@ -121,7 +137,7 @@ class KeepRows(Frozen):
         return (
             any(key == normal(v) for v in self.values)
             or any(key.startswith(normal(p)) for p in self.prefixes)
-            or (self.pattern is not None and re.search(self.pattern, value) is not None)
+            or (self.pattern is not None and search(self.pattern, value))
         )
 
 
@@ -159,6 +175,7 @@ class PaymentsMapping(Frozen):
                     columns.account,
                     columns.cost_centre,
                     columns.area,
+                    columns.payment_number,
                 )
                 if name
             ),
@@ -214,7 +231,9 @@ class LineRule(Frozen):
     """``import`` places a payment on ``budget_line`` when its ``field`` (the export's
     supplier, description, account, cost centre or reference column) equals ``equals``,
     starts with ``prefix`` (both ignoring case and spacing) or matches ``pattern``.
-    ``counterparty`` is what the ledger rows say (default: the export's supplier)."""
+    ``counterparty`` is what the ledger rows say (default: the export's supplier); ``area``
+    the one area its payments are for (default: the export's area column, else the
+    line's allocations)."""
 
     field: MatchField
     equals: Annotated[str, StringConstraints(min_length=1)] | None = None
@@ -222,6 +241,7 @@ class LineRule(Frozen):
     pattern: Pattern | None = None
     budget_line: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     counterparty: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    area: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
     @model_validator(mode="after")
     def _one_test(self) -> LineRule:

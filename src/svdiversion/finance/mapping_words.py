@@ -41,6 +41,7 @@ WRITE = {
     "pattern": 'a regular expression, in quotes, such as "^PF44"',
     "matches": 'a regular expression, in quotes, such as "^(Total|Report total)"',
     "skip_rows": "blank: true or false, and when: a list of rules",
+    "reason": "why these rows are not this service's payments, such as VAT paid to HMRC",
     "when": "a list of rules, each '- column: NAME' with 'matches: PATTERN'",
     "reconcile": A_MAPPING,
     "date_window_days": "a whole number of days from 0 to 31, such as 5",
@@ -85,5 +86,7 @@ def _what(parts: list[str]) -> str:
         return "plain pounds, 0 or more, such as 1000.00"
     if len(parts) >= 2 and parts[-2] == "areas" and parts[0] == "import":
         return "an area id, such as herefordshire"
+    if parts[-1] == "area" and "rules" in parts:
+        return "an area id, such as herefordshire, for every payment the rule places"
     named = next((part for part in reversed(parts) if part in WRITE), "payments")
     return WRITE[named]

@@ -22,8 +22,11 @@ from pathlib import Path
 from ..atomic import write_atomic
 from ..core.money import from_pence
 from .drafts import Draft
+from .ledger_text import clean_text
 
 TRANSACTIONS = "ledger/transactions.csv"
+SOURCES = "ledger/sources.csv"
+SOURCE_COLUMNS = ("id", "file", "line", "payment_number")
 COLUMNS = (
     "id",
     "date",
@@ -37,8 +40,6 @@ COLUMNS = (
     "tranche",
 )
 _NUMBERED = re.compile(r"^(.*?)(\d+)$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-MAX_TEXT = 500
 
 
 class NotPosted(Exception):
@@ -70,11 +71,6 @@ def next_ids(existing: Iterable[str], count: int) -> list[str]:
     return ids
 
 
-def clean_text(text: str) -> str:
-    """Export text as a ledger value: control characters as spaces, at most 500 characters."""
-    return " ".join(_CONTROL.sub(" ", text).split())[:MAX_TEXT]
-
-
 def rows_text(drafts: Sequence[Draft], ids: Sequence[str], header: Sequence[str], eol: str) -> str:
     """The drafts as CSV records in the order of ``header``."""
     buffer = io.StringIO()
@@ -97,7 +93,65 @@ def rows_text(drafts: Sequence[Draft], ids: Sequence[str], header: Sequence[str]
 
 
 def append_drafts(root: Path, drafts: Sequence[Draft], ids: Sequence[str]) -> None:
-    """Append ``drafts`` as rows with ``ids``. Raises :class:`NotPosted` (file unchanged)."""
+    """Append ``drafts`` as rows with ``ids`` to ``ledger/transactions.csv``, and where
+    each came from to ``ledger/sources.csv``. Raises :class:`NotPosted`, both files
+    unchanged."""
+    old = _append_rows(root, drafts, ids)
+    try:
+        _append_sources(root, drafts, ids)
+    except NotPosted:
+        try:
+            write_atomic(root / TRANSACTIONS, old)
+        except OSError as exc:
+            raise NotPosted(
+                f"cannot write {SOURCES}, and cannot put {TRANSACTIONS} back as it was "
+                f"({exc.strerror}): remove the rows {ids[0]}..{ids[-1]} from it"
+            ) from None
+        raise
+
+
+def source_file(root: Path, path: str) -> str:
+    """An export's path as ``ledger/sources.csv`` records it: inside the workspace,
+    relative to it (``ledger/finance/payments-2025-01.csv``); else as given."""
+    given = Path(path)
+    if not given.is_absolute():
+        return given.as_posix()
+    try:
+        return given.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return given.as_posix()
+
+
+def sources_text(root: Path, drafts: Sequence[Draft], ids: Sequence[str], eol: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=eol)
+    for draft, row_id in zip(drafts, ids, strict=True):
+        source = draft.source
+        writer.writerow(
+            [row_id, source_file(root, source.path), source.line, clean_text(source.number)]
+        )
+    return buffer.getvalue()
+
+
+def _append_sources(root: Path, drafts: Sequence[Draft], ids: Sequence[str]) -> None:
+    path = root / SOURCES
+    try:
+        old = path.read_bytes() if path.exists() else b""
+    except OSError as exc:
+        raise NotPosted(f"cannot read {SOURCES}: {exc.strerror}") from None
+    _, eol = _header(old) if old else ([], "\n")
+    lead = "" if not old or old.endswith(b"\n") else eol
+    if not old:
+        lead = ",".join(SOURCE_COLUMNS) + eol
+    added = (lead + sources_text(root, drafts, ids, eol)).encode("utf-8")
+    try:
+        write_atomic(path, old + added)
+    except OSError as exc:
+        raise NotPosted(f"cannot write {SOURCES}: {exc.strerror}") from None
+
+
+def _append_rows(root: Path, drafts: Sequence[Draft], ids: Sequence[str]) -> bytes:
+    """Append the rows to ``ledger/transactions.csv``; return its bytes before."""
     path = root / TRANSACTIONS
     try:
         old = path.read_bytes()
@@ -118,6 +172,7 @@ def append_drafts(root: Path, drafts: Sequence[Draft], ids: Sequence[str]) -> No
         write_atomic(path, old + added, verify=verify)
     except OSError as exc:
         raise NotPosted(f"cannot write {TRANSACTIONS}: {exc.strerror}") from None
+    return old
 
 
 def _header(data: bytes) -> tuple[list[str], str]:

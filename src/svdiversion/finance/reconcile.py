@@ -6,14 +6,19 @@ prints (and any report may reuse).
 Matching, for the month:
 
 1. The ledger's cash rows (kinds ``payment`` and ``refund``; accruals and reversals are
-   not cash) are grouped by reference within a month: an invoice split into five rows,
-   one per area, is one payment, and the finance system shows it as one row.
-2. By reference, ignoring case and spacing. Equal totals: *matched*. The finance system
+   not cash) are grouped into payments: the rows ``import`` took from one export row
+   (``ledger/sources.csv``) are one payment; other rows by reference within a month. An
+   invoice split into five rows, one per area, is one payment, and the finance system
+   shows it as one row. A payment two overlapping exports both list is one payment
+   (:func:`.payments.one_per_payment`).
+2. An imported payment with its source (payment number; file and line; or reference,
+   date and amount: :mod:`.payments`): *matched*, or *amount differs*.
+3. By reference, ignoring case and spacing. Equal totals: *matched*. The finance system
    holding the same reference twice, one row equal to the ledger: the other row is *in
    the finance system only* (paid twice?). Different totals: *amount differs*. The same
    reference dated in another month on the other side: *other month* (keyed against the
    wrong month).
-3. What is left, by amount within a date window, where one side has no usable
+4. What is left, by amount within a date window, where one side has no usable
    reference: *matched by amount*. The rest is *in the ledger only* or *in the finance
    system only*.
 
@@ -28,7 +33,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import cache
 from typing import TypeVar
 
 from ..core.closes import closed_months
@@ -36,8 +40,17 @@ from ..core.fiscal import Month
 from ..core.ledger import Ledger
 from ..core.models import MonthClose, TransactionKind
 from ..core.money import Pence
-from .importer import Export, Payment
+from .export_rows import Export, Payment
 from .mapping import ReconcileRules
+from .payments import (
+    Source,
+    identity,
+    ledger_sources,
+    normalise_number,
+    normalise_reference,
+    one_per_payment,
+    usable,
+)
 from .spend import Commentary, LineSpend, spend_against_profile
 
 CASH_KINDS = frozenset({TransactionKind.PAYMENT, TransactionKind.REFUND})
@@ -67,6 +80,7 @@ class LedgerPayment:
     pence: Pence
     ids: tuple[str, ...]
     lines: tuple[int, ...]
+    source: Source | None = None  # the export row import took it from, if imported
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +125,8 @@ class ExportSummary:
     in_month: int
     other_rows: int
     skipped_rows: int
+    digest: str = ""  # sha256: of the file as read
+    excluded: tuple[tuple[str, int], ...] = ()  # (reason, rows) of skip_rows rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +139,8 @@ class Reconciliation:
     lines: tuple[LineSpend, ...]
     total: LineSpend
     closed: MonthClose | None = None  # the close in force, when the month is closed
+    # the exports read are the ones the close recorded (their digests agreeing)
+    with_close_exports: bool = False
 
     @property
     def cash_difference(self) -> Pence:
@@ -152,7 +170,7 @@ def reconcile(
     commentary: Commentary,
     rules: ReconcileRules,
 ) -> Reconciliation:
-    payments = [p for export in exports for p in export.payments]
+    payments = one_per_payment(exports, rules)
     ledger_side = ledger_payments(ledger, rules)
     lines, total = spend_against_profile(ledger, month, commentary, rules.explain_variances_above)
     return Reconciliation(
@@ -164,6 +182,8 @@ def reconcile(
                 sum(1 for p in e.payments if Month.of(p.date) == month),
                 e.other_rows,
                 e.skipped_rows,
+                e.digest,
+                e.excluded,
             )
             for e in exports
         ),
@@ -185,37 +205,28 @@ def _close_of(ledger: Ledger, month: Month) -> MonthClose | None:
 # ----------------------------------------------------------------------------- matching
 
 
-def normalise_reference(text: str) -> str:
-    """``' tcs-inv-202409 '`` and ``'TCS-INV-202409'`` are the same reference."""
-    return " ".join(text.split()).upper()
-
-
-def _usable(reference: str, rules: ReconcileRules) -> bool:
-    key = normalise_reference(reference)
-    return bool(key) and key not in _meaning_none(rules.no_reference)
-
-
 def usable_reference(item: LedgerPayment | Payment, rules: ReconcileRules) -> bool:
     """Whether ``item`` has a reference to match by (not empty, not one meaning none)."""
-    return _usable(item.reference, rules)
-
-
-@cache
-def _meaning_none(references: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(normalise_reference(r) for r in references)
+    return usable(item.reference, rules)
 
 
 def ledger_payments(ledger: Ledger, rules: ReconcileRules) -> list[LedgerPayment]:
-    """Every month's cash rows, grouped by (month, reference); a row without a usable
-    reference is a payment of its own."""
+    """Every month's cash rows, grouped into payments: the rows imported from one export
+    row (``ledger/sources.csv``) are one payment; other rows by (month, reference), a row
+    without a usable reference being a payment of its own."""
     table = ledger.transactions
     ids, days, kinds = table.column("id"), table.column("date"), table.column("kind")
     references, pence = table.column("reference"), table.column("pence")
-    groups: dict[tuple[Month, str], list[int]] = defaultdict(list)
+    sources = ledger_sources(ledger.sources)
+    groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
     for i, kind in enumerate(kinds):
         if kind not in CASH_KINDS:
             continue
-        key = normalise_reference(references[i]) if _usable(references[i], rules) else f"#{i}"
+        source = sources.get(ids[i])
+        if source is not None:
+            groups[("source", source.file, source.line)].append(i)
+            continue
+        key = normalise_reference(references[i]) if usable(references[i], rules) else f"#{i}"
         groups[(Month.of(days[i]), key)].append(i)
     return [
         LedgerPayment(
@@ -224,9 +235,45 @@ def ledger_payments(ledger: Ledger, rules: ReconcileRules) -> list[LedgerPayment
             sum(pence[i] for i in rows),
             tuple(ids[i] for i in rows),
             tuple(table.lines[i] for i in rows),
+            sources.get(ids[rows[0]]),
         )
         for rows in groups.values()
     ]
+
+
+def is_its_source(group: LedgerPayment, payment: Payment, rules: ReconcileRules) -> bool:
+    """Whether ``payment`` is the export row the imported ledger payment ``group`` came
+    from: the same payment number when both have one; else the same file and line (and
+    reference); else the same reference, date and amount."""
+    source = group.source
+    if source is None:
+        return False
+    if source.number and payment.number:
+        return normalise_number(source.number) == normalise_number(payment.number)
+    same_reference = normalise_reference(group.reference) == normalise_reference(payment.reference)
+    if same_reference and (source.file, source.line) in payment.where:
+        return True
+    return identity(group.reference, group.date, group.pence, rules) == identity(
+        payment.reference, payment.date, payment.pence, rules
+    )
+
+
+def _by_source(
+    in_month: list[LedgerPayment], paid: list[Payment], rules: ReconcileRules
+) -> tuple[list[Match], list[LedgerPayment], list[Payment]]:
+    """Imported payments matched with the export row each came from; the rest left."""
+    matches: list[Match] = []
+    left_ledger: list[LedgerPayment] = []
+    left_paid = list(paid)
+    for group in in_month:
+        found = next((p for p in left_paid if is_its_source(group, p, rules)), None)
+        if found is None:
+            left_ledger.append(group)
+            continue
+        left_paid.remove(found)
+        status = Status.MATCHED if found.pence == group.pence else Status.AMOUNT_DIFFERS
+        matches.append(Match(status, group.reference or found.reference, group, (found,)))
+    return matches, left_ledger, left_paid
 
 
 def match_payments(
@@ -235,19 +282,24 @@ def match_payments(
     payments: Sequence[Payment],
     rules: ReconcileRules,
 ) -> list[Match]:
-    """Pair the month's ledger payments with the month's rows of the export."""
+    """Pair the month's ledger payments with the month's payments of the exports."""
     in_month = [g for g in ledger_side if Month.of(g.date) == month]
     paid = [p for p in payments if Month.of(p.date) == month]
-    ledger_by_key = {
-        normalise_reference(g.reference): g for g in in_month if _usable(g.reference, rules)
-    }
+    matches, in_month, paid = _by_source(in_month, paid, rules)
+    left_ledger = [g for g in in_month if not usable(g.reference, rules)]
+    ledger_by_key: dict[str, LedgerPayment] = {}
+    for imported in in_month:
+        if usable(imported.reference, rules):
+            key = normalise_reference(imported.reference)
+            if key in ledger_by_key:  # two imported payments of one reference, neither found
+                left_ledger.append(imported)
+            else:
+                ledger_by_key[key] = imported
     paid_by_key = _by_key(paid, rules)
     every_paid = _by_key(payments, rules)  # every month: to find a payment in another one
     every_group = _by_key(ledger_side, rules)
 
-    matches: list[Match] = []
-    left_ledger = [g for g in in_month if not _usable(g.reference, rules)]
-    left_paid = [p for p in paid if not _usable(p.reference, rules)]
+    left_paid = [p for p in paid if not usable(p.reference, rules)]
     for key in sorted(ledger_by_key.keys() | paid_by_key.keys()):
         group, rows = ledger_by_key.get(key), paid_by_key.get(key, [])
         if group and rows:
@@ -283,7 +335,7 @@ def _by_key(items: Iterable[T], rules: ReconcileRules) -> dict[str, list[T]]:
     """Items with a usable reference, by normalised reference."""
     found: dict[str, list[T]] = defaultdict(list)
     for item in items:
-        if _usable(item.reference, rules):
+        if usable(item.reference, rules):
             found[normalise_reference(item.reference)].append(item)
     return found
 
@@ -316,7 +368,7 @@ def _by_amount(
             for p in left_paid
             if p.pence == group.pence
             and abs((p.date - group.date).days) <= window
-            and not (_usable(p.reference, rules) and _usable(group.reference, rules))
+            and not (usable(p.reference, rules) and usable(group.reference, rules))
         ]
         if not candidates:
             unmatched.append(group)

@@ -7,6 +7,7 @@
     ledger/contract.yaml         decisions, budget lines, allocations, tranches, outcomes
     ledger/contract.d/*.yaml     optional: later decisions and variations, never edits
     ledger/transactions.csv      money
+    ledger/sources.csv           optional: the finance export row each imported row came from
     ledger/outcomes.csv          referral episodes
     ledger/workshops.csv         group sessions
     ledger/closes.yaml           optional: months closed and reopened (E502 when malformed)
@@ -36,6 +37,7 @@ from ..core.models import (
     MeasureValue,
     MonthClose,
     Settings,
+    SourceRow,
     TransactionRow,
     UnitCost,
     UnitCostsFile,
@@ -60,6 +62,7 @@ OUTCOMES = "ledger/outcomes.csv"
 WORKSHOPS = "ledger/workshops.csv"
 UNIT_COSTS = "config/unit_costs.yaml"
 CLOSES = "ledger/closes.yaml"
+SOURCES = "ledger/sources.csv"
 
 M = TypeVar("M", bound=BaseModel)
 Origins = dict[tuple[str, str], list[tuple[str, int, int]]]
@@ -81,6 +84,7 @@ def workspace_files(root: Path) -> list[str]:
         CONTRACT,
         *(f"{CONTRACT_DIR}/{p.name}" for p in extensions),
         TRANSACTIONS,
+        SOURCES,
         OUTCOMES,
         WORKSHOPS,
         CLOSES,
@@ -88,7 +92,7 @@ def workspace_files(root: Path) -> list[str]:
         FORECASTS,
         COMMENTARY,
     ]
-    optional = (SETTINGS, CLOSES, SHARES, FORECASTS, COMMENTARY)
+    optional = (SETTINGS, SOURCES, CLOSES, SHARES, FORECASTS, COMMENTARY)
     return [name for name in names if name not in optional or present(root / name)]
 
 
@@ -147,6 +151,9 @@ def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
     transactions = _table(
         root, TRANSACTIONS, TableSpec(TransactionRow, pence_from="amount"), problems
     )
+    sources = (
+        _table(root, SOURCES, TableSpec(SourceRow), problems) if present(root / SOURCES) else None
+    )
     episodes = _table(root, OUTCOMES, _episode_spec(measures, framework_known), problems)
     if episodes is not None and framework_known:
         problems += _missing_measures(episodes, measures)
@@ -169,6 +176,7 @@ def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
         variations=tuple(v for c in contracts if c for v in c.variations),
         measures=tuple(measures),
         transactions=transactions,
+        sources=sources,
         episodes=episodes,
         workshops=workshops,
         files=tuple(workspace_files(root)),

@@ -13,6 +13,7 @@ from rich.text import Text
 from ..core.money import format_pounds
 from ..reports.burndown import Burndown
 from .cells import human
+from .problems import visible
 from .sheets import Kind, Sheet
 
 NUMERIC = {Kind.MONEY, Kind.COUNT, Kind.PERCENT, Kind.DECIMAL}
@@ -35,7 +36,7 @@ def sheet_table(sheet: Sheet) -> Table:
     ]
     for i in shown:
         column = sheet.columns[i]
-        texts = [human(row[i], sheet.kind_of(n, column)) for n, row in enumerate(rows)]
+        texts = [visible(human(row[i], sheet.kind_of(n, column))) for n, row in enumerate(rows)]
         numeric = column.kind in NUMERIC
         # Figures are never cut short; text wraps, but not below its longest word.
         widest = max((len(t) for t in texts), default=0)
@@ -51,7 +52,8 @@ def sheet_table(sheet: Sheet) -> Table:
         cells = []
         for i in shown:
             column, value = sheet.columns[i], row[i]
-            text = human(value, sheet.kind_of(number, column))
+            # a value read from an export may hold terminal escapes: shown, never run
+            text = visible(human(value, sheet.kind_of(number, column)))
             cells.append(Text(text, style=RAG_STYLES.get(text, "")))
         table.add_row(
             *cells,
@@ -65,7 +67,7 @@ def sheets_group(sheets: Sequence[Sheet]) -> Group:
     parts: list[RenderableType] = []
     for sheet in sheets:
         parts.append(sheet_table(sheet))
-        parts.extend(Text(f"  {note}", style="dim") for note in sheet.notes)
+        parts.extend(Text(f"  {visible(note)}", style="dim") for note in sheet.notes)
         parts.append(Text(""))
     return Group(*parts)
 

@@ -10,7 +10,7 @@ import re
 from pathlib import PurePath
 from typing import Any
 
-from ..finance.importer import Payment
+from ..finance.export_rows import Payment
 from ..finance.reconcile import LedgerPayment, Match, Reconciliation, Status
 from ..finance.spend import Figures, LineSpend
 from .console import make_console, sheets_group, show
@@ -42,7 +42,11 @@ def closed_text(rec: Reconciliation) -> str:
     """``closed (on 2024-11-04 by A. Treasurer)`` or ``open (not closed)``."""
     if rec.closed is None:
         return "open (not closed)"
-    return f"closed (on {rec.closed.at:%Y-%m-%d} by {rec.closed.by})"
+    text = f"closed (on {rec.closed.at:%Y-%m-%d} by {rec.closed.by}"
+    if rec.with_close_exports:
+        names = ", ".join(PurePath(s.path).name for s in rec.sources)
+        text += f"; reconciled here with the exports it was closed with: {names}"
+    return text + ")"
 
 
 def summary(rec: Reconciliation) -> str:
@@ -98,6 +102,7 @@ def _source_notes(rec: Reconciliation) -> list[str]:
         f"{s.path}: {_count(s.payments, 'payment')} of this service, {s.in_month} in "
         f"{rec.month}; left out by the mapping: {_count(s.other_rows, 'row')} of other cost "
         f"centres, {s.skipped_rows} blank or total"
+        + "".join(f", {rows} excluded as {reason!r}" for reason, rows in s.excluded)
         for s in rec.sources
     ]
 
@@ -129,7 +134,7 @@ def _payments_sheet(rec: Reconciliation) -> Sheet:
                 m.finance_pence if m.finance else None,
                 m.difference,
                 _row_ids(m.ledger.ids) if m.ledger else None,
-                " ".join(f"{PurePath(p.path).name}:{p.line}" for p in m.finance) or None,
+                " ".join(_where(p) for p in m.finance) or None,
                 m.note or None,
             ]
             for m in rec.matches
@@ -249,7 +254,12 @@ def reconciliation_json(rec: Reconciliation) -> dict[str, Any]:
         "reconciled": rec.reconciled,
         "closed": None
         if rec.closed is None
-        else {"at": rec.closed.at.isoformat(), "by": rec.closed.by},
+        else {
+            "at": rec.closed.at.isoformat(),
+            "by": rec.closed.by,
+            "exports": dict(rec.closed.exports),
+            "read_with_its_exports": rec.with_close_exports,
+        },
         "sources": [
             {
                 "path": s.path,
@@ -257,6 +267,7 @@ def reconciliation_json(rec: Reconciliation) -> dict[str, Any]:
                 "in_month": s.in_month,
                 "other_rows": s.other_rows,
                 "skipped_rows": s.skipped_rows,
+                "excluded": [{"reason": reason, "rows": rows} for reason, rows in s.excluded],
             }
             for s in rec.sources
         ],
@@ -284,12 +295,29 @@ def _match_json(match: Match) -> dict[str, Any]:
     }
 
 
+def _where(payment: Payment) -> str:
+    """``payments-2025-01.csv:14``; a payment two exports list: ``a.csv:14 (also b.csv:3)``."""
+    first = f"{PurePath(payment.path).name}:{payment.line}"
+    if not payment.also:
+        return first
+    return first + " (also " + ", ".join(f"{PurePath(f).name}:{n}" for f, n in payment.also) + ")"
+
+
 def _ledger_json(group: LedgerPayment) -> dict[str, Any]:
     return {
         "date": group.date.isoformat(),
         "amount": money(group.pence),
         "rows": list(group.ids),
         "lines": list(group.lines),
+        "source": (
+            {
+                "path": group.source.file,
+                "line": group.source.line,
+                "payment_number": group.source.number or None,
+            }
+            if group.source
+            else None
+        ),
     }
 
 
@@ -302,6 +330,8 @@ def _payment_json(payment: Payment) -> dict[str, Any]:
         "reference": payment.reference,
         "supplier": payment.supplier,
         "description": payment.description,
+        "payment_number": payment.number or None,
+        "also": [{"path": path, "line": line} for path, line in payment.also],
     }
 
 

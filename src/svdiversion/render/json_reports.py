@@ -85,6 +85,7 @@ def burndown_json(report: Burndown) -> dict[str, Any]:
                 "treasurer_forecast": money(line.treasurer_forecast),
                 "variance": money(line.variance),
                 "rag": line.rag.value,
+                "rag_basis": line.rag_basis,
             }
             for line in report.lines
         ],

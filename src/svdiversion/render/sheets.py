@@ -100,7 +100,27 @@ def lines_sheet(report: Burndown) -> Sheet:
             report.variance,
             report.rag.value,
         ],
+        notes=[_line_rag_basis(report)],
     )
+
+
+_BASIS_WORDS = {
+    "budget": "its budget (the contract has reached its last day)",
+    "treasurer": "what the treasurer's forecast expected by then",
+    "profile": "the profile to date",
+}
+
+
+def _line_rag_basis(report: Burndown) -> str:
+    """Which basis each line's RAG uses, in one note."""
+    bases: dict[str, list[str]] = {}
+    for line in report.lines:
+        bases.setdefault(line.rag_basis, []).append(line.id)
+    if len(bases) <= 1:
+        basis = next(iter(bases), report.rag_basis)
+        return f"RAG of each line: actual to date against {_BASIS_WORDS[basis]}."
+    parts = [f"{', '.join(ids)} against {_BASIS_WORDS[b]}" for b, ids in bases.items()]
+    return "RAG: " + "; ".join(parts) + "."
 
 
 def headline_sheet(report: Burndown) -> Sheet:

@@ -68,6 +68,7 @@ class LineRow:
     treasurer_forecast: Pence | None  # None where the treasurer recorded none
     variance: Pence  # the treasurer's forecast (else the profile forecast) minus budget
     rag: Rag  # actual against the treasurer's expectation to date, else the profile
+    rag_basis: str = "profile"  # what ``rag`` compares with: profile, treasurer or budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +161,7 @@ class Profile:
 def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
     as_of = options.as_of
     pending = tuple((d.id, d.approved) for d in ledger.not_yet_approved(as_of) if d.approved)
-    ledger = ledger.known_on(as_of)
+    ledger = ledger.known_on(as_of, options.forecasts_said_by)
     spend = spend_to_date(ledger, as_of)
     profile = Profile.of(ledger, as_of)
 
@@ -170,16 +171,13 @@ def burndown(ledger: Ledger, options: ReportOptions) -> Burndown:
     actual_to_date = sum(spend.by_month.values())
     planned_after = sum(profile.by_line.values()) - planned_to_date
 
-    rate = _run_rate(spend.by_month, as_of)
-    months_left = sum(1 for m in months if m.first_day > _last_complete_month_end(as_of))
-    run_rate_forecast = _actual_through(spend.by_month, _last_complete_month_end(as_of)) + (
-        rate * months_left
-    )
+    rate, run_rate_path = run_rate(spend.by_month, months, as_of)
+    run_rate_forecast = run_rate_path[-1][1] if run_rate_path else actual_to_date
     forecast = actual_to_date + planned_after
 
     periods = _periods(months, profile.by_month, spend.by_month, budget, ledger, options)
-    ended = as_of > ledger.end
-    treasurer = treasurer_lines(ledger, spend.by_line, as_of)
+    ended = as_of >= ledger.end  # from the contract's last day, RAG is against the budget
+    treasurer = treasurer_lines(ledger, spend.by_line, as_of, spend.by_line_month)
     lines = _lines(ledger, spend, profile, treasurer, ended)
     said = [line for line in lines if line.treasurer_forecast is not None]
     treasurer_forecast = (
@@ -235,14 +233,34 @@ def _actual_through(by_month: dict[Month, Pence], day: date) -> Pence:
     return sum(p for m, p in by_month.items() if m.last_day <= day)
 
 
-def _run_rate(by_month: dict[Month, Pence], as_of: date) -> Pence:
-    """Average monthly spend over the last three complete months up to the as-of date."""
+def run_rate(
+    by_month: dict[Month, Pence], months: list[Month], as_of: date
+) -> tuple[Pence, tuple[tuple[date, Pence], ...]]:
+    """The run rate (the average monthly spend of the last three complete months, to the
+    penny, as shown) and the cumulative spend at it from the last complete month's end to
+    every later month end of the contract. Each point is worked from the window's total
+    and rounded once, never the rounded average times the months, so the last point is
+    the run-rate outturn to the penny and the chart's path ends on it."""
+    window = _run_rate_window(by_month, as_of)
+    complete = _last_complete_month_end(as_of)
+    base = _actual_through(by_month, complete)
+    to_come = [m for m in months if m.first_day > complete]
+    steps = [
+        (m.last_day, base + round(Decimal(window) * (i + 1) / RUN_RATE_MONTHS))
+        for i, m in enumerate(to_come)
+    ]
+    path = ((complete, base), *steps) if steps else ()
+    return round(Decimal(window) / RUN_RATE_MONTHS), path
+
+
+def _run_rate_window(by_month: dict[Month, Pence], as_of: date) -> Pence:
+    """Spend over the last three complete months up to the as-of date (the run rate is
+    its average)."""
     last = Month.of(_last_complete_month_end(as_of))
     window = [last]
     for _ in range(RUN_RATE_MONTHS - 1):
         window.append(window[-1].previous())
-    total = sum(by_month.get(m, 0) for m in window)
-    return round(Decimal(total) / RUN_RATE_MONTHS)
+    return sum(by_month.get(m, 0) for m in window)
 
 
 def _periods(
@@ -320,6 +338,7 @@ def _lines(
                 rag=rag_against_profile(
                     actual, line.budget if ended else expected, ledger.settings.rag
                 ),
+                rag_basis="budget" if ended else "treasurer" if said else "profile",
             )
         )
     return tuple(rows)

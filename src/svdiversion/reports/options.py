@@ -23,6 +23,9 @@ class ReportOptions:
     as_of: date
     window: DateRange | None = None
     bucket: Bucket = Bucket.MONTH
+    # The treasurer's forecasts said by this day count (default: by ``as_of``): the day a
+    # closed month was closed, so its pack counts what was said during its month end.
+    forecasts_said_by: date | None = None
 
     def at_period_end(self) -> ReportOptions:
         """The options a published report stands at: the last month end on or before

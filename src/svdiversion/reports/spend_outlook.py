@@ -25,12 +25,7 @@ from ..core.fiscal import Month, months_between
 from ..core.forecasts import treasurer_months
 from ..core.ledger import Ledger
 from ..core.money import Pence, to_pence
-from .burndown import (
-    _actual_through,
-    _last_complete_month_end,
-    _run_rate,
-    spend_to_date,
-)
+from .burndown import run_rate, spend_to_date
 
 PathPoints = tuple[tuple[date, Pence], ...]
 
@@ -88,14 +83,7 @@ def spend_outlook(ledger: Ledger, as_of: date) -> SpendOutlook:
     treasurer: PathPoints = ()
     if covered:
         treasurer = anchor + _cumulative(later, treasurer_after, actual_to_date)
-    complete = _last_complete_month_end(as_of)
-    rate = _run_rate(spend.by_month, as_of)
-    base = _actual_through(spend.by_month, complete)
-    to_come = [m for m in months if m.first_day > complete]
-    run_rate: PathPoints = ()
-    if to_come:
-        steps = [(m.last_day, base + rate * (i + 1)) for i, m in enumerate(to_come)]
-        run_rate = ((complete, base), *steps)
+    _, run_rate_path = run_rate(spend.by_month, months, as_of)
     return SpendOutlook(
         as_of=as_of,
         start=ledger.start,
@@ -104,7 +92,7 @@ def spend_outlook(ledger: Ledger, as_of: date) -> SpendOutlook:
         planned=planned,
         actual=tuple(actual),
         profile=profile,
-        run_rate=run_rate,
+        run_rate=run_rate_path,
         treasurer=treasurer,
     )
 

@@ -8,8 +8,10 @@ date:
 * *expected to date* is the profile to date, with each covered month whose last day has
   passed counted at the treasurer's figure (and a covered month not yet ended at nothing);
 * the *treasurer's forecast* (outturn) is the actual spend to date plus the profile still
-  to come, with each covered month not yet ended counted at the treasurer's figure (and a
-  covered month already ended at nothing: its spend is in the actual).
+  to come, with each covered month not yet ended counted at the treasurer's figure less
+  what is already spent in it (never below nothing: a month's spend is never counted
+  twice, once as actual and again as forecast), and a covered month already ended at
+  nothing (its spend is in the actual).
 
 A line without a forecast has neither: its report keeps the profile.
 """
@@ -35,11 +37,16 @@ class TreasurerLine:
 
 
 def treasurer_lines(
-    ledger: Ledger, actual_by_line: dict[str, Pence], as_of: date
+    ledger: Ledger,
+    actual_by_line: dict[str, Pence],
+    as_of: date,
+    actual_by_line_month: dict[tuple[str, Month], Pence] | None = None,
 ) -> dict[str, TreasurerLine]:
     """Budget line -> its figures, for each line with a forecast known on ``as_of``.
 
-    ``ledger`` is the ledger as known on ``as_of`` (``Ledger.known_on``)."""
+    ``ledger`` is the ledger as known on ``as_of`` (``Ledger.known_on``);
+    ``actual_by_line_month`` the spend to ``as_of`` by line and month."""
+    spent = actual_by_line_month or {}
     covered = treasurer_months(ledger.forecasts)
     if not covered:
         return {}
@@ -53,7 +60,9 @@ def treasurer_lines(
     result = {}
     for line, months in covered.items():
         ended = sum(p for m, p in months.items() if m.last_day <= as_of)
-        coming = sum(p for m, p in months.items() if m.last_day > as_of)
+        coming = sum(
+            max(p - spent.get((line, m), 0), 0) for m, p in months.items() if m.last_day > as_of
+        )
         result[line] = TreasurerLine(
             expected_to_date=to_date[line] + ended,
             forecast_outturn=actual_by_line.get(line, 0) + to_come[line] + coming,

@@ -86,8 +86,39 @@ def new_workspace(
         "ledger/transactions.csv": csv_header(list(TransactionRow.model_fields)),
         "ledger/outcomes.csv": csv_header([*EpisodeRow.model_fields, *measures]),
         "ledger/workshops.csv": csv_header(list(WorkshopRow.model_fields)),
+        "ledger/commentary.yaml": COMMENTARY_YAML,
+        "ledger/forecasts.yaml": FORECASTS_YAML,
         "ledger/README.md": readme(plan, measures),
     }
+
+
+COMMENTARY_YAML = """\
+# The treasurer's explanation of each variance that needs one, by month and budget line:
+# 'svdiversion reconcile' says which (see docs/reconcile.md). Once a month is closed its
+# commentary is locked with its rows.
+#
+#   - month: 2025-09
+#     budget_line: LINE
+#     text: >-
+#       Why the month's spend differs from the profile.
+commentary: []
+"""
+
+FORECASTS_YAML = """\
+# The treasurer's expected spend by month and budget line, where it differs from the
+# profile (see docs/ledger-format.md). A report counts the entries said by its as-of date;
+# a closed month's pack, those said by its close.
+#
+#   - budget_line: LINE
+#     from: 2025-09
+#     said_by: A. Treasurer
+#     said_on: 2025-09-20
+#     reason: Why the spend moves.
+#     spend:
+#       2025-09: 0.00
+#       2025-10: 15000.00
+forecasts: []
+"""
 
 
 def extension(

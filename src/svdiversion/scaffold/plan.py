@@ -75,22 +75,33 @@ class DecisionPlan:
     start: date
     end: date
     placeholders: frozenset[str]
+    tranches_every: str = "month"  # month or quarter: how often the line is paid
 
     @property
     def line_id(self) -> str:
         return f"{self.id}-delivery"
 
     def tranches(self) -> list[tuple[str, date, Pence]]:
-        """(id, due, pence): monthly in arrears, equal to the penny, remainder last."""
+        """(id, due, pence): in arrears, each month or each financial quarter (the part of
+        it inside the period), equal to the penny, remainder last."""
         months = list(months_between(Month.of(self.start), Month.of(self.end)))
-        if self.total < len(months):
-            months = months[-1:]
-        share, remainder = divmod(self.total, len(months))
+        groups: dict[str, list[Month]] = {}
+        for month in months:
+            fy = month.fy_label.replace("/", "-")
+            key = (
+                f"{fy}-P{month.period:02d}"
+                if self.tranches_every == "month"
+                else (f"{fy}-Q{(month.period - 1) // 3 + 1}")
+            )
+            groups.setdefault(key, []).append(month)
+        periods = list(groups.items())
+        if self.total < len(periods):
+            periods = periods[-1:]
+        share, remainder = divmod(self.total, len(periods))
         result = []
-        for index, month in enumerate(months):
-            amount = share + (remainder if index == len(months) - 1 else 0)
-            period = f"{month.fy_label.replace('/', '-')}-P{month.period:02d}"
-            result.append((f"{self.id}-{period}", min(month.last_day, self.end), amount))
+        for index, (label, members) in enumerate(periods):
+            amount = share + (remainder if index == len(periods) - 1 else 0)
+            result.append((f"{self.id}-{label}", min(members[-1].last_day, self.end), amount))
         return result
 
     def allocations(self, areas: Sequence[Area]) -> list[tuple[str, Pence]]:
@@ -123,6 +134,7 @@ def plan_decision(
     start: date | None,
     end: date | None,
     today: date,
+    tranches_every: str = "month",
 ) -> DecisionPlan:
     """Fill what was not given: the current financial year, a placeholder total and reference.
 
@@ -155,6 +167,7 @@ def plan_decision(
         start=start,
         end=end,
         placeholders=frozenset(placeholders),
+        tranches_every=tranches_every,
     )
 
 
