@@ -207,7 +207,9 @@ def test_megabytes_of_trailing_blank_lines_are_never_parsed_by_pyarrow(
     with (shipped / TRANSACTIONS).open("a") as handle:
         handle.write("\n" * 4_200_000)
     code, _, err = check_json(shipped)
-    assert (code, parsed) == (0, []), err
+    # Other files may be read by pyarrow once it is loaded; this one never is.
+    assert code == 0, err
+    assert [s for s in parsed if Path(str(s)).name == Path(TRANSACTIONS).name] == []
 
 
 @pytest.mark.slow  # a million columns: the size is the point
