@@ -312,3 +312,32 @@ def test_a_rule_with_an_area_not_valid_then_is_e202(shipped: Path) -> None:
         "ledger/finance/payments-2024-25.csv:52:1: E202 the import rule's area 'atlantis' is "
         "not an area of config/areas.yaml"
     )
+
+
+def test_a_rule_can_say_its_negative_amounts_are_reversals_not_refunds(shipped: Path) -> None:
+    """A voided payment taken back out is a reversal; money coming back is a refund. The
+    finance export shows both as a negative amount, so the rule that places it says which."""
+    without_october(shipped)
+    export = shipped / "ledger/finance/payments-2024-25.csv"
+    lines = export.read_bytes().splitlines(keepends=True)
+    void = (
+        b"14/10/2024,BACS241014-009,S103317,EVALUATION PARTNER (ILLUSTRATIVE),UNI-PO-4471-2V,"
+        b'VOID: interim report paid twice,PF4410,5320,"(\xa31,000.00)"\r\n'
+    )
+    export.write_bytes(b"".join([*lines[:52], void, *lines[52:]]))
+    mapping = shipped / "config/finance-import.yaml"
+    text = mapping.read_text(encoding="utf-8")
+    code, out, err = invoke(shipped, "import", "--month", "2024-10", "--format", "csv")
+    assert code == 0, err
+    assert ",2024-10-14,refund,evaluation,,-1000.00,UNI-PO-4471-2V," in out
+    mapping.write_text(
+        text.replace(
+            "      budget_line: evaluation\n",
+            "      budget_line: evaluation\n      kind: reversal\n",
+        ),
+        encoding="utf-8",
+    )
+    code, out, err = invoke(shipped, "import", "--month", "2024-10", "--format", "csv")
+    assert code == 0, err
+    assert ",2024-10-14,reversal,evaluation,,-1000.00,UNI-PO-4471-2V," in out
+    assert ",2024-10-11,payment,evaluation,,15000.00,UNI-PO-4471-2," in out

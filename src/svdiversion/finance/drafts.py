@@ -20,8 +20,9 @@ month that is not in the ledger yet:
   areas:``); otherwise the line's allocations as they stood on the payment date, an area
   no longer valid then giving its share to its successor, pennies shared out by largest
   remainder so the rows sum exactly to the payment. A line with no allocations: no area.
-* *kind* from the sign (``payment`` or ``refund``); *tranche*: the line's one tranche
-  due in the payment's month, if there is exactly one.
+* *kind* from the sign: ``payment``, or for a negative amount the rule's ``kind``
+  (``refund`` unless it says ``reversal``: a void is not money coming back).
+* *tranche*: the line's one tranche due in the payment's month, if there is exactly one.
 """
 
 from __future__ import annotations
@@ -294,7 +295,7 @@ def _draft(
 ) -> Draft:
     return Draft(
         date=payment.date,
-        kind=TransactionKind.PAYMENT if pence > 0 else TransactionKind.REFUND,
+        kind=TransactionKind.PAYMENT if pence > 0 else TransactionKind(rule.kind),
         budget_line=rule.budget_line,
         area=area,
         pence=pence,

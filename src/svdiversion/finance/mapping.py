@@ -233,7 +233,9 @@ class LineRule(Frozen):
     starts with ``prefix`` (both ignoring case and spacing) or matches ``pattern``.
     ``counterparty`` is what the ledger rows say (default: the export's supplier); ``area``
     the one area its payments are for (default: the export's area column, else the
-    line's allocations)."""
+    line's allocations); ``kind`` what a negative amount it places is: a ``refund``
+    (money coming back, the default) or a ``reversal`` (a voided or cancelled payment
+    taken back out). A positive amount is always a payment."""
 
     field: MatchField
     equals: Annotated[str, StringConstraints(min_length=1)] | None = None
@@ -242,6 +244,7 @@ class LineRule(Frozen):
     budget_line: Annotated[str, StringConstraints(min_length=1, max_length=64)]
     counterparty: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
     area: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    kind: Literal["refund", "reversal"] = "refund"
 
     @model_validator(mode="after")
     def _one_test(self) -> LineRule:

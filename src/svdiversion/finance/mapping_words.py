@@ -88,5 +88,10 @@ def _what(parts: list[str]) -> str:
         return "an area id, such as herefordshire"
     if parts[-1] == "area" and "rules" in parts:
         return "an area id, such as herefordshire, for every payment the rule places"
+    if parts[-1] == "kind" and "rules" in parts:
+        return (
+            "refund (money coming back) or reversal (a voided payment taken back out): "
+            "what a negative amount the rule places is"
+        )
     named = next((part for part in reversed(parts) if part in WRITE), "payments")
     return WRITE[named]
