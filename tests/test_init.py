@@ -418,3 +418,32 @@ def test_init_with_quarterly_tranches_checks(tmp_path: Path) -> None:
     assert run_cli("-C", str(root), "check", "--as-of", "2025-04-01")[0] == 0
     assert "commentary: []" in (root / "ledger/commentary.yaml").read_text(encoding="utf-8")
     assert "forecasts: []" in (root / "ledger/forecasts.yaml").read_text(encoding="utf-8")
+
+
+def test_init_with_an_evaluation_line_as_the_decision_notice_has(tmp_path: Path) -> None:
+    """The decision carves the evaluation out of the total: a line of kind evaluation,
+    paid at the end, not split between areas; delivery holds the rest."""
+    root = tmp_path / "climb"
+    code, _, err = run_cli("init", str(root), *CLIMB, "--evaluation", "24000")
+    assert code == 0, err
+    ledger, problems = load_workspace(root)
+    assert problems == []
+    assert ledger is not None
+    lines = {b.id: (b.kind, b.budget) for b in ledger.line_budgets()}
+    assert lines == {
+        "PCC-D-2025-12-delivery": ("delivery", 26_400_000),
+        "PCC-D-2025-12-evaluation": ("evaluation", 2_400_000),
+    }
+    tranches = [(t.line, str(t.due), to_pence(t.amount)) for _, t in ledger.tranches()]
+    assert tranches[-1] == ("PCC-D-2025-12-evaluation", "2026-03-31", 2_400_000)
+    assert sum(p for line, _, p in tranches if line.endswith("delivery")) == 26_400_000
+    assert {a.line for _, a in ledger.allocations()} == {"PCC-D-2025-12-delivery"}
+    assert run_cli("-C", str(root), "check", "--as-of", "2025-04-01")[0] == 0
+
+
+@pytest.mark.parametrize("amount", ["0", "288000", "300000"])
+def test_an_evaluation_not_inside_the_total_is_a_usage_error(tmp_path: Path, amount: str) -> None:
+    code, _, err = run_cli("init", str(tmp_path / "x"), *CLIMB, "--evaluation", amount)
+    assert code == 2
+    assert "the evaluation must be above zero and below the total of £288,000.00" in err
+    assert not (tmp_path / "x").exists()

@@ -66,6 +66,16 @@ Total = Annotated[
         "--total", metavar="AMOUNT", parser=parse_total, help="The approved total in pounds."
     ),
 ]
+EvaluationOption = Annotated[
+    int | None,
+    typer.Option(
+        "--evaluation",
+        metavar="AMOUNT",
+        parser=parse_total,
+        help="An independent evaluation's share of the total in pounds: a line of its own "
+        "(kind evaluation), paid at the end; the delivery line holds the rest.",
+    ),
+]
 Start = Annotated[
     date | None,
     typer.Option("--start", metavar="DATE", parser=parse_date, help="First day of the period."),
@@ -124,22 +134,25 @@ def init(
     force: Force = False,
     add_extension: Extension = False,
     tranches: TranchesOption = Every.MONTH,
+    evaluation: EvaluationOption = None,
 ) -> None:
     """Start a workspace for a new service, or add a further decision to one.
 
     Writes config/areas.yaml, config/settings.yaml, ledger/contract.yaml (the decision
     with one delivery line, paid in equal tranches each month, or each quarter with
-    --tranches quarter), the three CSV files with their headers, an empty
-    ledger/commentary.yaml and ledger/forecasts.yaml, and ledger/README.md. What is not
-    given is a marked placeholder; the new workspace passes 'svdiversion check'. Refuses
-    a folder that is not empty unless --force. Exit 0 written, 1 the areas file has
-    problems, 2 usage (nothing written).
+    --tranches quarter, and with --evaluation an evaluation line paid at the end), the
+    three CSV files with their headers, an empty ledger/commentary.yaml and
+    ledger/forecasts.yaml, and ledger/README.md. What is not given is a marked
+    placeholder; the new workspace passes 'svdiversion check'. Refuses a folder that is
+    not empty unless --force. Exit 0 written, 1 the areas file has problems, 2 usage
+    (nothing written).
 
     Examples:
 
     \b
       svdiversion init climb --service CLIMB --decision PCC/D/2025/12 \\
-          --total 288000 --start 2025-04-01 --end 2026-03-31 --areas areas.yaml
+          --total 288000 --evaluation 24000 --start 2025-04-01 --end 2026-03-31 \\
+          --areas areas.yaml
       svdiversion init . --extension --decision PCC/D/2025/03 --total 288000 \\
           --start 2025-04-01 --end 2026-03-31
     """
@@ -156,6 +169,7 @@ def init(
             end=end,
             today=today(),
             tranches_every=tranches.value,
+            evaluation=evaluation,
         )
     except ScaffoldError as exc:
         fail(exc.message, exc.hint)

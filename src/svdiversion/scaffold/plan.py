@@ -76,14 +76,32 @@ class DecisionPlan:
     end: date
     placeholders: frozenset[str]
     tranches_every: str = "month"  # month or quarter: how often the line is paid
+    evaluation: Pence = 0
+    """An independent evaluation's share of the total: a line of its own, paid at the end."""
 
     @property
     def line_id(self) -> str:
         return f"{self.id}-delivery"
 
+    @property
+    def evaluation_line_id(self) -> str:
+        return f"{self.id}-evaluation"
+
+    @property
+    def delivery(self) -> Pence:
+        """What the delivery line holds: the total less the evaluation."""
+        return self.total - self.evaluation
+
+    def evaluation_tranches(self) -> list[tuple[str, date, Pence]]:
+        """(id, due, pence): the evaluation line in one payment on the period's last day
+        (reprofile it in ledger/forecasts.yaml when the evaluation contract says when)."""
+        if not self.evaluation:
+            return []
+        return [(f"{self.id}-evaluation-final", self.end, self.evaluation)]
+
     def tranches(self) -> list[tuple[str, date, Pence]]:
-        """(id, due, pence): in arrears, each month or each financial quarter (the part of
-        it inside the period), equal to the penny, remainder last."""
+        """(id, due, pence) of the delivery line: in arrears, each month or each financial
+        quarter (the part of it inside the period), equal to the penny, remainder last."""
         months = list(months_between(Month.of(self.start), Month.of(self.end)))
         groups: dict[str, list[Month]] = {}
         for month in months:
@@ -95,9 +113,9 @@ class DecisionPlan:
             )
             groups.setdefault(key, []).append(month)
         periods = list(groups.items())
-        if self.total < len(periods):
+        if self.delivery < len(periods):
             periods = periods[-1:]
-        share, remainder = divmod(self.total, len(periods))
+        share, remainder = divmod(self.delivery, len(periods))
         result = []
         for index, (label, members) in enumerate(periods):
             amount = share + (remainder if index == len(periods) - 1 else 0)
@@ -105,9 +123,10 @@ class DecisionPlan:
         return result
 
     def allocations(self, areas: Sequence[Area]) -> list[tuple[str, Pence]]:
-        """(area, pence): the line split equally between the areas valid at the start."""
+        """(area, pence): the delivery line split equally between the areas valid at the
+        start (the evaluation is not an area's)."""
         chosen = [a.id for a in areas if a.valid_on(self.start)] or [a.id for a in areas]
-        share, remainder = divmod(self.total, len(chosen))
+        share, remainder = divmod(self.delivery, len(chosen))
         return [
             (area, share + (remainder if index == len(chosen) - 1 else 0))
             for index, area in enumerate(chosen)
@@ -135,6 +154,7 @@ def plan_decision(
     end: date | None,
     today: date,
     tranches_every: str = "month",
+    evaluation: Pence | None = None,
 ) -> DecisionPlan:
     """Fill what was not given: the current financial year, a placeholder total and reference.
 
@@ -158,6 +178,13 @@ def plan_decision(
             f"the total must be above zero, got {format_pounds(total)}",
             "give the approved amount, e.g. --total 288000.00",
         )
+    whole = total if total is not None else DEFAULT_TOTAL
+    if evaluation is not None and not 0 < evaluation < whole:
+        raise ScaffoldError(
+            f"the evaluation must be above zero and below the total of {format_pounds(whole)}, "
+            f"got {format_pounds(evaluation)}",
+            "give the evaluation's share of the total, e.g. --evaluation 50000",
+        )
     reference = reference if reference is not None else DEFAULT_REFERENCE
     return DecisionPlan(
         id=decision_id(reference),
@@ -168,6 +195,7 @@ def plan_decision(
         end=end,
         placeholders=frozenset(placeholders),
         tranches_every=tranches_every,
+        evaluation=evaluation or 0,
     )
 
 

@@ -124,13 +124,7 @@ def decision_yaml(plan: DecisionPlan, areas: Sequence[Area]) -> str:
         f"    start: {plan.start.isoformat()}{_mark(plan, 'period', 'the contract start')}",
         f"    end: {plan.end.isoformat()}{_mark(plan, 'period', 'the contract end')}",
         "",
-        "    # One delivery line holding the whole total. Split it as the decision does",
-        "    # (evaluation, an explicit unallocated remainder...): lines sum to the total.",
-        "    lines:",
-        f"      - id: {_q(line)}",
-        f"        name: {_q('Service delivery')}",
-        "        kind: delivery",
-        f"        amount: {money}",
+        *_lines_yaml(plan),
         "",
         "    # The delivery line split equally between the areas valid when the contract",
         "    # starts: replace with the agreed split (allocations must not exceed the line).",
@@ -148,8 +142,41 @@ def decision_yaml(plan: DecisionPlan, areas: Sequence[Area]) -> str:
             f"amount: {format_money(amount)}}}"
             for tranche, due, amount in plan.tranches()
         ),
+        *(
+            f"      - {{id: {_q(tranche)}, line: {_q(plan.evaluation_line_id)}, "
+            f"due: {due.isoformat()}, amount: {format_money(amount)}}}"
+            for tranche, due, amount in plan.evaluation_tranches()
+        ),
     ]
     return "\n".join(rows) + "\n"
+
+
+def _lines_yaml(plan: DecisionPlan) -> list[str]:
+    """The budget lines: delivery, and the evaluation when one is given; they sum to the
+    total."""
+    delivery = [
+        f"      - id: {_q(plan.line_id)}",
+        f"        name: {_q('Service delivery')}",
+        "        kind: delivery",
+        f"        amount: {format_money(plan.delivery)}",
+    ]
+    if not plan.evaluation:
+        return [
+            "    # One delivery line holding the whole total. Split it as the decision does",
+            "    # (evaluation, an explicit unallocated remainder...): lines sum to the total.",
+            "    lines:",
+            *delivery,
+        ]
+    return [
+        "    # Delivery, and the independent evaluation (paid at the end: reprofile it in",
+        "    # ledger/forecasts.yaml when its contract says when). Lines sum to the total.",
+        "    lines:",
+        *delivery,
+        f"      - id: {_q(plan.evaluation_line_id)}",
+        f"        name: {_q('Independent evaluation')}",
+        "        kind: evaluation",
+        f"        amount: {format_money(plan.evaluation)}",
+    ]
 
 
 def readme(plan: DecisionPlan, measures: list[str]) -> str:
