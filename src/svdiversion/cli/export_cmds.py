@@ -297,7 +297,7 @@ def _reconciliation(
     if rec.with_close_exports:  # a closed month: the exports its close recorded
         read += [s.path for s in rec.sources]
     elif config is not None:
-        read += [p.relative_to(root).as_posix() for p in export_files(root, config.payments)]
+        read += [p.relative_to(root).as_posix() for p in export_files(root, config)]
     status = summary(rec)
     if rec.closed is not None:  # say which exports a closed month's figures are from
         status += f"; {rec.month} is {closed_text(rec)}"

@@ -111,16 +111,16 @@ def finance_inputs(
     if payments:
         files = [(path, str(path)) for path in payments]
     else:
-        files = [(p, p.relative_to(root).as_posix()) for p in export_files(root, config.payments)]
+        files = [(p, p.relative_to(root).as_posix()) for p in export_files(root, config)]
     exports: list[Export] = []
     for path, display in files:
-        export, found = read_export(path, display, config.payments, month)
+        export, found = read_export(path, display, config.mapping_for(display), month)
         problems += found
         if export is not None:
             exports.append(export)
     errors = [p for p in problems if p.is_error]
     warnings = sort_problems(p for p in problems if not p.is_error)
-    return FinanceInputs(config, exports, errors, config.payments.files, warnings)
+    return FinanceInputs(config, exports, errors, config.patterns, warnings)
 
 
 def no_export_yet(inputs: FinanceInputs) -> bool:
@@ -173,10 +173,10 @@ def window_reconciliation(
     if recorded:
         files = [(_recorded_path(root, name), name) for name in recorded]
     else:
-        files = [(p, p.relative_to(root).as_posix()) for p in export_files(root, config.payments)]
+        files = [(p, p.relative_to(root).as_posix()) for p in export_files(root, config)]
     exports = []
     for path, display in files:
-        export, found = read_export(path, display, config.payments, month)
+        export, found = read_export(path, display, config.mapping_for(display), month)
         problems += found
         if export is not None:
             exports.append(export)

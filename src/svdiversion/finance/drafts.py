@@ -234,7 +234,8 @@ def _areas(
     ledger: Ledger, payment: Payment, rule: LineRule, config: FinanceConfig
 ) -> tuple[list[tuple[str | None, Pence]], Problem | None]:
     """The rule's ``area``; else the export's area column; else the line's allocations."""
-    if rule.area is None and config.payments.columns.area is None:
+    column = config.mapping_for(payment.path).columns.area
+    if rule.area is None and column is None:
         return split_by_allocation(ledger, rule.budget_line, payment.date, payment.pence), None
     written = rule.area or payment.area
     area = written if rule.area else config.import_.areas.get(written, written)
@@ -248,7 +249,7 @@ def _areas(
             payment.line,
             1,
             Code.E202,
-            f"{config.payments.columns.area}: {written!r} ({area}) {why}"
+            f"{column}: {written!r} ({area}) {why}"
             if rule.area is None
             else f"the import rule's area {area!r} {why}",
             f"map it to an area id valid on {payment.date} under import: areas: in {FINANCE_IMPORT}"

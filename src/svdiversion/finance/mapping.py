@@ -8,6 +8,7 @@ import re
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
+from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 from typing import Annotated, Literal
 
@@ -265,13 +266,37 @@ class ImportRules(Frozen):
     )
 
 
+class Layout(PaymentsMapping):
+    """A further export layout (another finance system, or the same one saved another
+    way), named, for the files its ``files`` pattern matches."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
 class FinanceConfig(Frozen):
     """``config/finance-import.yaml``: how to read the export, how to import it into the
-    ledger, and how to reconcile."""
+    ledger, and how to reconcile. ``payments`` is the layout of the exports its ``files``
+    pattern matches; each of ``layouts`` reads the files its own pattern matches, the
+    first that matches a file taking it (before ``payments``)."""
 
     payments: PaymentsMapping
+    layouts: tuple[Layout, ...] = ()
     reconcile: ReconcileRules = ReconcileRules()
     import_: ImportRules = Field(default=ImportRules(), alias="import")
+
+    def mapping_for(self, display: str) -> PaymentsMapping:
+        """The layout that reads the export at ``display`` (its workspace-relative path):
+        the first named layout whose pattern matches it, else ``payments``."""
+        path = PurePosixPath(display)
+        for layout in self.layouts:
+            if path.match(layout.files) or fnmatch(display, layout.files):
+                return layout
+        return self.payments
+
+    @property
+    def patterns(self) -> str:
+        """Every layout's files pattern, for a message that says where exports go."""
+        return ", ".join([self.payments.files, *(layout.files for layout in self.layouts)])
 
 
 def load_config(
@@ -315,6 +340,9 @@ def load_config(
     return (None, unknown) if unknown else (config, [])
 
 
-def export_files(root: Path, mapping: PaymentsMapping) -> list[Path]:
-    """The exports ``reconcile`` reads when no ``--payments`` file is given."""
-    return sorted(path for path in root.glob(mapping.files) if path.is_file())
+def export_files(root: Path, config: FinanceConfig) -> list[Path]:
+    """The exports ``reconcile`` reads when no ``--payments`` file is given: every file a
+    layout's pattern matches, once each."""
+    patterns = [config.payments.files, *(layout.files for layout in config.layouts)]
+    found = {path for pattern in patterns for path in root.glob(pattern) if path.is_file()}
+    return sorted(found)

@@ -56,6 +56,9 @@ WRITE = {
     "budget_line": "the id of a budget line of the contract, such as evaluation",
     "counterparty": "what the ledger rows say, in 1 to 200 characters",
     "areas": "a mapping of the export's values to area ids, such as {PF4410-H: herefordshire}",
+    "layouts": "a list of export layouts, each '- name: NAME' with files: and the keys "
+    "payments: takes (columns:, date_format: ...)",
+    "name": "the layout's name, in 1 to 64 characters, such as unit4",
 }
 COLUMN_KEYS = frozenset(
     {"date", "reference", "amount", "debit", "credit", "supplier", "description", "account"}
