@@ -61,8 +61,9 @@ def reconciled(root: Path, month: str) -> Reconciliation:
     assert problems == []
     assert config is not None
     exports = []
-    for path in export_files(root, config.payments):
-        export, found = read_export(path, path.relative_to(root).as_posix(), config.payments)
+    for path in export_files(root, config):
+        display = path.relative_to(root).as_posix()
+        export, found = read_export(path, display, config.mapping_for(display))
         assert found == []
         assert export is not None
         exports.append(export)
