@@ -71,8 +71,8 @@ def disclosure_audit(ledger: Ledger, as_of: date) -> AuditReport:
         Derived(r.tag, key, ranges[r.tag, key])
         for r in [*(linked(r) for r in releases), *(w for w, _, _ in windows)]
         for key, cell in r.shown.cells.items()
-        if cell == symbol and (r.tag, key) in ranges
-    ]
+        if cell == symbol and (r.tag, key) in ranges and ranges[r.tag, key].hi > 0
+    ]  # a hidden count known to be 0 says nothing: a 0 is shown anyway
     hidden.sort(key=lambda d: (d.range.values, d.release, d.what))
     return AuditReport(
         as_of=days[-1] if days else as_of,
