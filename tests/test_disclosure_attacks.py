@@ -250,3 +250,34 @@ def test_month_end_counts_agree_with_the_day_by_day_ones(tmp_path: Path, seed: i
         areas = areas_report(ledger, ReportOptions(day))
         children = {a.id: a.engaged for a in areas.areas if a.id and a.engaged}
         assert publisher.exact(day).children == {"*": areas.total.engaged, **children}, day
+
+
+@pytest.mark.slow
+def test_the_true_counts_satisfy_every_relation_the_audit_holds() -> None:
+    """Soundness: the exact counts of every release and window meet every sum, order,
+    change and rate the audit's reader uses, and lie in every interval a shown cell
+    allows (so nothing the audit derives can exclude the truth)."""
+    publisher = Publisher(load_ledger(REPO))
+    publisher.released(LAST.last_day)
+    truth: dict[str, dict[tuple[str, ...], Any]] = {}
+    for day in publisher.history(LAST.last_day):
+        truth[f"as of {day}"] = dict(publisher.exact(day).cells.cells)
+        for span in publisher.regular_windows(day):
+            exact = publisher.exact_window(span)
+            truth[exact.tag()] = dict(exact.cells.cells)
+
+    def value(unknown: Any) -> int:
+        if unknown[0] == "flow":
+            return value((unknown[2], unknown[3])) - value((unknown[1], unknown[3]))
+        tag, key = unknown
+        found = truth[tag].get(key, 0)
+        assert isinstance(found, int)
+        return found
+
+    system = publisher.audit().system
+    for constraint in system.constraints:
+        total = sum(sign * value(u) for u, sign in constraint.terms)
+        assert total >= 0 if constraint.at_least else total == 0, constraint
+    for unknown in system.lo:
+        assert system.lo[unknown] <= value(unknown) <= system.hi[unknown], unknown
+    assert len(truth) == 22 + 37
