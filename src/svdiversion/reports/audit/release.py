@@ -10,10 +10,15 @@ one between two period ends, is *exposed* (:func:`exposures_in`), the smallest c
 the new release that shares a sum with it is hidden too, and the attack runs again,
 until nothing is exposed.
 
-A window (month, quarter, year) is worked from the audited cumulative releases at its
-ends (:func:`..outcomes.windows.window_report`), so it adds nothing to them; so are the
-by-quarter rows of a cumulative release.
+A window (month, quarter to date, year) is a release of its own: its exact counts
+protected the same way, then attacked beside every release before it and the
+cumulative releases at its ends (:meth:`.linking.History.add_window`). The by-quarter
+rows of every release show the totals of the published quarter windows.
 """
+
+# size: the publisher's chain (cumulative releases and windows), the protection loop and
+# the rate withholding share the Release and Exposure types; splitting the loop into a
+# module of its own is the next step.
 
 from __future__ import annotations
 
