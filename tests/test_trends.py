@@ -325,18 +325,16 @@ def test_a_hidden_count_stands_for_what_it_averages_at_the_series_mean() -> None
 
 def test_published_series_say_where_a_hidden_count_enters_the_lines(shipped: Path) -> None:
     hereford = series(trends_json(shipped), "referrals/area/herefordshire")
-    # Its published baseline (each month's own count, rounded or hidden) is nine [c] and
-    # three 5s: centre (15 + 9 x 2.61) / 12 = 3.21, and a count of 1 to 4 averages 2.61
-    # at a Poisson mean of 3.21.
-    assert (hereford["hidden_as"], hereford["centre"]) == ("2.61", "3.21")
-    # All referrals: four months are hidden by the audit (each month's rounded total
-    # beside the rounded cumulative totals at its ends would pin them to two values),
-    # with no signal; February and March 2025 show their true 0.
+    # Its published baseline (differences of the cumulative releases) is four [c], a 10
+    # and seven 5s: centre (45 + 4 x 3.01) / 12 = 4.75, and a count of 1 to 4 averages
+    # 3.01 at a Poisson mean of 4.75.
+    assert (hereford["hidden_as"], hereford["centre"]) == ("3.01", "4.75")
+    # All referrals: only February and March 2025 are hidden (the published cumulative
+    # total did not move: 0 to 4 referrals as the contract closed), with no signal.
     total = series(trends_json(shipped), "referrals")
     hidden = [p for p in total["points"] if p["value"] == "[c]"]
-    assert [p["month"] for p in hidden] == ["2024-01", "2024-02", "2024-04", "2024-05"]
+    assert [p["month"] for p in hidden] == ["2025-02", "2025-03"]
     assert all(p["signals"] == [] for p in hidden)
-    assert [p["value"] for p in total["points"][-2:]] == [0, 0]
 
 
 def test_the_json_has_the_documented_shape(shipped: Path) -> None:
@@ -455,8 +453,7 @@ def test_out_writes_a_file_and_never_into_the_ledger(shipped: Path) -> None:
     assert (code, out, err) == (0, "", f"wrote {target}\n")
     text = target.read_text(encoding="utf-8")
     assert text.startswith(f"# Trends as of {AS_OF}\n\n> Published figures")
-    row = "| All referrals | 2024-07 to 2025-01 |  | a run of 7 or more above the centre line |"
-    assert row in text
+    assert "| All referrals | 2024-08 | 35 | above the upper limit |" in text
     inside = shipped / "ledger/trends.md"
     code, _, err = run_cli("-C", str(shipped), "trends", "--format", "json", "--out", str(inside))
     assert code == 2 and "refusing to write" in err and not inside.exists()
@@ -473,11 +470,14 @@ def test_the_monthly_pack_lists_the_current_signals(shipped: Path) -> None:
         {"from": "2023-08", "to": "2024-07"},
         "2024-07",
     )
-    # Published: drawn from the published counts of each month (its own count, rounded
-    # or hidden), showing only the signals the exact series has too.
+    # Published: drawn from the published counts of each month (differences of the
+    # cumulative releases), so the signals are those of the published series.
     assert [s["description"] for s in emerging["signals"]] == [
-        "Telford & Wrekin referrals: 2024-08 above the upper limit",
-        "Referrals from school: 2024-08 above the upper limit",
+        "All referrals: 2024-08 above the upper limit",
+        "North Worcestershire referrals: 2024-08 to 2024-09 two of three near the upper limit",
+        "South Worcestershire referrals: 2023-11 to 2024-09 a run of 7 or more above the "
+        "centre line",
+        "Referrals from police: 2023-11 to 2024-09 a run of 7 or more above the centre line",
     ]
     code, out, _ = run_cli(
         "-C", str(shipped), "report", "--as-of", "2024-09-30", env={"SVDIVERSION_WIDTH": "160"}

@@ -428,7 +428,7 @@ def test_outcomes_tab_is_disclosure_controlled(made: dict[str, Made]) -> None:
     ]
     assert shown == [report["totals"][k] for k in keys]
     hidden = [c for row in found.rows for c in row if c.value == "[c]"]
-    assert len(hidden) == 12
+    assert len(hidden) == 13
     assert all(c.data_type == "s" and c.alignment.horizontal == "right" for c in hidden)
     notes = [c.value for c in ws["A"] if isinstance(c.value, str)]
     assert (

@@ -14,8 +14,8 @@ def audit_text(report: AuditReport) -> str:
         f"Disclosure audit of every published release to {report.as_of}",
         f"  {len(report.releases)} period-end releases attacked together; "
         f"a hidden count must keep at least {report.protection_interval} possible values",
-        f"  {report.windows} windows (months, quarters to date, years) attacked with them, "
-        "each a release of its own",
+        f"  {report.windows} windows (months, quarters, years) checked to be the "
+        "differences of the releases at their ends",
         "",
     ]
     if report.narrowest:
@@ -23,12 +23,17 @@ def audit_text(report: AuditReport) -> str:
         lines.append("closest to being known (release, cell, possible true values):")
         lines += [f"  {_derived(d)}" for d in report.narrowest]
         lines.append("")
+    for label in report.not_differences:
+        lines.append(f"EXPOSED: the window {label} is not the difference of its releases")
     for exposure in report.exposed:
         lines.append(f"EXPOSED: {_exposure(exposure)}")
     if report.safe:
         lines.append("No hidden count is exposed.")
     else:
-        lines.append(f"{len(report.exposed)} exposed: do not publish; see docs/disclosure.md")
+        lines.append(
+            f"{len(report.exposed) + len(report.not_differences)} exposed: do not publish; "
+            "see docs/disclosure.md"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -46,9 +51,10 @@ def audit_json(report: AuditReport) -> str:
             }
             for r in report.releases
         ],
-        "windows": report.windows,
+        "windows_checked": report.windows,
+        "windows_not_differences": list(report.not_differences),
         "narrowest": [
-            {"release": d.release, "cell": list(d.what), **_range(d.range)}
+            {"release": d.release.isoformat(), "cell": list(d.what), **_range(d.range)}
             for d in report.narrowest
         ],
         "exposed": [

@@ -52,24 +52,10 @@ def _referrals_sheet(report: OutcomesReport) -> Sheet:
         ),
         [counts_row(a.name, a.counts) for a in report.areas],
         total=counts_row("Total", report.totals),
-        notes=[referrals_note(report)],
-    )
-
-
-def referrals_note(report: OutcomesReport) -> str:
-    """What the referrals table counts, in words: a cumulative report counts referrals
-    by the state they stand in; a window counts what happened in it."""
-    if report.window is None:
-        return (
-            f"Counts referrals received by {report.as_of}, each in the state it was in on "
+        notes=[
+            f"Counts referrals received {_scope(report)}, each in the state it was in on "
             f"{report.as_of}: Completed is those referrals that had completed by then."
-        )
-    return (
-        f"Counts what happened in {report.window} (as of {report.as_of}): Referrals "
-        "received in it, Declined, Completed and Disengaged are the referrals declined and "
-        "the episodes that ended in it, Engaged the episodes that started in it (whenever "
-        f"referred); Awaiting start and Active stand as on {report.as_of}. So the columns "
-        "do not add up to the referrals."
+        ],
     )
 
 
@@ -217,10 +203,9 @@ def _disclosure_note(policy: DisclosurePolicy) -> str:
         f"Disclosure control: counts of 1 to {policy.suppress_below - 1} shown as "
         f"{policy.suppressed_symbol}, other counts rounded to the nearest "
         f"{policy.round_to}, further cells hidden where a total or another release would "
-        f"reveal one; rates worked on the exact counts to a whole percent, with their "
-        f"RAG, shown where at least {policy.min_rate_denominator} are shown assessed and "
-        "no count can be worked back from them. Figures stand at a month end; a month's, "
-        "quarter's or year's figures are its own counts, protected the same way. Totals "
-        "are rounded from exact figures, so they may not equal the sum of the rounded "
-        "cells."
+        f"reveal one; rates worked on the counts shown, only where at least "
+        f"{policy.min_rate_denominator} were assessed. Figures stand at a month end; a "
+        "month's, quarter's or year's figure is the difference of the published figures "
+        "at its ends. Totals are rounded from exact figures, so they may not equal the "
+        "sum of the rounded cells."
     )

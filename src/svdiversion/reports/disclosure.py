@@ -22,15 +22,6 @@ Cell = int | str
 """A published count: an integer (rounded) or a symbol such as ``[c]``."""
 
 
-class Withheld(str):
-    """The symbol of a count the audit hid beyond the table rules: it reads as ``[c]``
-    like any other, but may stand for any count, a true zero included (a zero in a
-    window ties two cumulative releases together, and is hidden where that exposes
-    one of them)."""
-
-    __slots__ = ()
-
-
 class Disclosure(StrEnum):
     PUBLISHED = "published"
     INTERNAL = "internal"

@@ -210,11 +210,11 @@ class SeriesBuilder:
         return self.baseline is not None and self.baseline[0] <= last <= self.baseline[1]
 
     def _rounding_variance(self) -> Decimal:
-        """A published count of a month or quarter is its own count rounded: the count
-        plus one rounding error spread evenly over ``round_to`` values, variance
-        ``round_to² / 12``, which a c-chart's limits (worked from the mean alone) must
-        allow for. Moving ranges see it by themselves."""
-        return Decimal(self.policy.round_to**2) / 12 if self.published else Decimal(0)
+        """A published count of a month or quarter is the difference of two rounded
+        cumulative counts: the count plus two rounding errors, each spread evenly over
+        ``round_to`` values, variance ``2 x round_to² / 12``, which a c-chart's limits
+        (worked from the mean alone) must allow for. Moving ranges see it by themselves."""
+        return Decimal(2 * self.policy.round_to**2) / 12 if self.published else Decimal(0)
 
 
 def hidden_count(baseline: Sequence[Cell], below: int) -> Decimal:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from ...core.fiscal import DateRange, Month
+from ...core.fiscal import Month
 from ...core.ledger import Ledger
 from ...core.models import Better, Measure, Status
 from ..disclosure import Disclosure
@@ -158,21 +158,13 @@ class _Tally:
 
 def outcomes(ledger: Ledger, options: ReportOptions) -> OutcomesReport:
     """Exact counts as of ``options.as_of``; within ``options.window`` when given, the
-    difference of the cumulative counts at its ends (see :mod:`.windows`). A window ends
-    at its last day, or at the as-of date when that comes first: an as-of date after
-    the window adds nothing dated after it (November's workshops are November's)."""
+    difference of the cumulative counts at its ends (see :mod:`.windows`)."""
     window = options.window
     if window is None:
         return cumulative(ledger, options.as_of)
     before = window.start - timedelta(days=1)
-    end = cumulative(ledger, window_end(window, options.as_of))
+    end = cumulative(ledger, max(options.as_of, before))
     return window_report(end, cumulative(ledger, before), window)
-
-
-def window_end(window: DateRange, as_of: date) -> date:
-    """The last day a window's counts reach: its own last day, or ``as_of`` when that is
-    earlier (never before the day before it starts)."""
-    return max(min(as_of, window.end), window.start - timedelta(days=1))
 
 
 def cumulative(ledger: Ledger, as_of: date) -> OutcomesReport:

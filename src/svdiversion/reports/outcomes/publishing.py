@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TypeVar
 
 from ...core.models import Better, DisclosurePolicy
@@ -25,10 +25,7 @@ K = TypeVar("K")
 
 
 def publish(report: OutcomesReport) -> OutcomesReport:
-    """The same report with disclosure control applied to every count about children:
-    each count the report's own exact count, hidden or rounded (a window's counts are
-    the window's, never a difference of rounded figures), and each rate the exact rate
-    to a whole percent with the RAG of the exact rate (:func:`with_exact_rates`)."""
+    """The same report with disclosure control applied to every count about children."""
     policy = report.policy
     areas, totals = _published_states(report, policy)
     shown = replace(
@@ -43,56 +40,7 @@ def publish(report: OutcomesReport) -> OutcomesReport:
         quarters=_published_quarters(report.quarters, policy),
         workshops=_published_workshops(report.workshops, policy),
     )
-    return with_exact_rates(shown, report)
-
-
-RateKey = tuple[str, str]
-"""(area, measure) of a rate: the area is ``"*"`` for the total row."""
-
-WHOLE_PERCENT = Decimal("0.01")
-
-
-def whole_percent(achieved: int, assessed: int) -> Decimal:
-    """A rate to a whole percent (halves up), as a fraction: 0.83 for 83%."""
-    return (Decimal(achieved) / Decimal(assessed)).quantize(WHOLE_PERCENT, rounding=ROUND_HALF_UP)
-
-
-def with_exact_rates(
-    shown: OutcomesReport, exact: OutcomesReport, withheld: frozenset[RateKey] = frozenset()
-) -> OutcomesReport:
-    """Every rate of ``shown`` worked on the exact counts of ``exact``, to a whole percent,
-    with the RAG of the exact rate (the internal RAG); shown only where both counts are
-    shown, at least ``min_rate_denominator`` are shown assessed and the audit has not
-    ``withheld`` it. A rate narrows what a reader knows of its two counts, so the audit
-    (:mod:`..audit.linking`) takes it as a constraint, and withholds it where it would
-    narrow a count too far."""
-    policy = shown.policy
-    truth = {("*", m.id): m for m in exact.measures}
-    truth.update({(a.id, m.id): m for a in exact.areas for m in a.measures})
-
-    def rated(area: str, measure: MeasureRow) -> MeasureRow:
-        real = truth.get((area, measure.id))
-        achieved, assessed = measure.achieved, measure.assessed
-        if real is None or assessed == 0:
-            return replace(measure, rate=None, rag=None)
-        hidden = (
-            isinstance(achieved, str)
-            or isinstance(assessed, str)
-            or assessed < policy.min_rate_denominator
-            or (area, measure.id) in withheld
-        )
-        if hidden:
-            return replace(measure, rate=policy.suppressed_symbol, rag=None)
-        rate = whole_percent(_int(real.achieved), _int(real.assessed))
-        return replace(measure, rate=rate, rag=real.rag)
-
-    return replace(
-        shown,
-        measures=tuple(rated("*", m) for m in shown.measures),
-        areas=tuple(
-            replace(a, measures=tuple(rated(a.id, m) for m in a.measures)) for a in shown.areas
-        ),
-    )
+    return with_rates(shown)
 
 
 def _published_states(
@@ -104,8 +52,6 @@ def _published_states(
     matrix = [[_int(getattr(a.counts, s)) for s in STATES] for a in report.areas]
     if not matrix:
         return [], _counts(0, dict.fromkeys(STATES, 0), engaged)
-    if report.window is not None:
-        return _published_window_states(report, policy)
     status = protect_table(matrix, policy)
     areas = [
         replace(
@@ -123,37 +69,6 @@ def _published_states(
     return areas, _counts(status.grand_total, totals, engaged)
 
 
-def _published_window_states(
-    report: OutcomesReport, policy: DisclosurePolicy
-) -> tuple[list[AreaOutcomes], Counts]:
-    """In a window referrals, starts and endings are the window's, but awaiting and
-    active stand at its end, so the states do not add up to the referrals: referrals and
-    starts are each a list by area with its total, the endings and declined a table by
-    area with column totals, the stocks another."""
-    areas = report.areas
-    referrals, referral_total = protect_list([_int(a.counts.referrals) for a in areas], policy)
-    engaged, engaged_total = protect_list([_int(a.counts.engaged) for a in areas], policy)
-    tables = {}
-    for columns in (("declined", "completed", "disengaged"), ("awaiting", "active")):
-        table = protect_table(
-            [[_int(getattr(a.counts, c)) for c in columns] for a in areas],
-            policy,
-            row_totals_shown=False,
-        )
-        for j, column in enumerate(columns):
-            tables[column] = ([row[j] for row in table.cells], table.column_totals[j])
-    shown = [
-        replace(
-            area,
-            counts=_counts(referrals[i], {s: tables[s][0][i] for s in STATES}, engaged[i]),
-            measures=tuple(_publish_measure(m, policy, area_cells=None) for m in area.measures),
-        )
-        for i, area in enumerate(areas)
-    ]
-    totals = _counts(referral_total, {s: tables[s][1] for s in STATES}, engaged_total)
-    return shown, totals
-
-
 def _counts(referrals: Cell, states: dict[str, Cell], engaged: Cell) -> Counts:
     return Counts(referrals=referrals, engaged=engaged, **states)
 
@@ -169,14 +84,23 @@ def _published_list(
 def _published_quarters(
     quarters: Sequence[QuarterRow], policy: DisclosurePolicy
 ) -> tuple[QuarterRow, ...]:
-    """Each quarter's own counts, each hidden or rounded on its own. (A published release
-    shows instead the totals of the published quarter window, :mod:`..audit.release`, so
-    the same count reads the same everywhere.)"""
+    """Each quarter as the difference of the rounded cumulative totals at its end and just
+    before it starts. A quarter's row then says nothing the totals at quarter ends do
+    not, however many later releases repeat it, and the rows add up to the total. (The
+    audited release works them again from the totals its releases publish.)"""
     columns = ("referrals", "engaged", "completed", "disengaged")
-    return tuple(
-        QuarterRow(q.label, *(round_count(_int(getattr(q, c)), policy) for c in columns))
-        for q in quarters
-    )
+    shown: list[list[Cell]] = []
+    before = dict.fromkeys(columns, 0)
+    for quarter in quarters:
+        row: list[Cell] = []
+        for column in columns:
+            earlier = before[column]
+            before[column] += _int(getattr(quarter, column))
+            start, end = round_count(earlier, policy), round_count(before[column], policy)
+            hidden = isinstance(start, str) or isinstance(end, str)
+            row.append(policy.suppressed_symbol if hidden else int(end) - int(start))
+        shown.append(row)
+    return tuple(QuarterRow(q.label, *row) for q, row in zip(quarters, shown, strict=True))
 
 
 def _published_workshops(

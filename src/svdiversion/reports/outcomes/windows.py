@@ -79,18 +79,3 @@ def _workshops_in(shown: OutcomesReport, before: OutcomesReport | None) -> tuple
         if sessions:
             rows.append(replace(row, sessions=sessions))
     return tuple(rows)
-
-
-def hide_window_zeros(shown: OutcomesReport, end: OutcomesReport) -> OutcomesReport:
-    """A published window shows a 0 only where nothing has ever been counted (the
-    cumulative count at its end is 0 too); any other 0 is the symbol like a count of 1
-    to 4. A window's 0 ties the cumulative releases at its ends together (the count did
-    not move), which can pin a small count in one of them; as ``[c]`` it says nothing."""
-    symbol = shown.policy.suppressed_symbol
-    at_end = release_cells(end).cells
-    hidden = {
-        key: symbol
-        for key, value in release_cells(shown).cells.items()
-        if value == 0 and is_flow(key) and at_end.get(key, 0) != 0
-    }
-    return with_cells(shown, hidden)
