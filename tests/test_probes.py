@@ -147,3 +147,32 @@ def test_quiet_writes_no_note_and_the_file_is_written(
     quiet = run_cli("-C", str(shipped), "--quiet", *args[:-1], str(written))
     assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, "", "")
     assert written.exists()
+
+
+def test_the_last_day_svdiversion_works_with_is_as_much_work_as_the_contracts_end() -> None:
+    """Every release after the last change in the ledger is the same: the attack stops
+    there, so --as-of 2199-12-31 attacks the releases the contract has, not 2,100 years'."""
+    from datetime import date
+
+    from helpers import load_ledger
+    from svdiversion.reports.audit.release import Publisher
+
+    ledger = load_ledger(Path(__file__).resolve().parent.parent)
+    publisher = Publisher(ledger)
+    far = publisher.history(date(2199, 12, 31))
+    assert far == publisher.history(date(2025, 3, 31))
+    assert publisher.released(date(2199, 12, 31)).outcomes.as_of == date(2199, 12, 31)
+    assert (
+        publisher.released(date(2199, 12, 31)).cells.cells
+        == publisher.released(date(2025, 3, 31)).cells.cells
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("disclosure-audit",), ("outcomes", "--format", "json"), ("trends", "--format", "json")],
+    ids=["disclosure-audit", "outcomes", "trends"],
+)
+def test_the_last_day_svdiversion_works_with_reports(shipped: Path, args: tuple[str, ...]) -> None:
+    code, _, err = run_cli("-C", str(shipped), *args, "--as-of", "2199-12-31")
+    assert code == 0, err

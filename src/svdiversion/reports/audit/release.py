@@ -83,6 +83,8 @@ class Publisher:
         self._history = History(self.policy)
         self._month_ends = MonthEnds(ledger)
         self._children = _Children(ledger)
+        self._settled = period_end(_last_change(ledger))
+        """From the month end after this one every release is the same as this one's."""
 
     def exact(self, day: date) -> Release:
         """The exact figures at a month end (worked out for every month end from one
@@ -104,6 +106,9 @@ class Publisher:
         """The cumulative release at the last period end on or before ``as_of`` (every
         one before it is released first, in order: each is attacked with all of them)."""
         day = period_end(as_of)
+        if day > self._settled:  # nothing changes after it: that release, at this date
+            settled = self.released(self._settled)
+            return Release(replace(settled.outcomes, as_of=day), settled.children)
         days = self.history(day)
         if not days:  # before the contract: nothing has happened, nothing to attack
             return self.protected(day)
@@ -125,8 +130,10 @@ class Publisher:
         return self.window(window, options.as_of) if window else self.released(options.as_of)
 
     def history(self, as_of: date) -> list[date]:
-        """Every period end from the month before the contract's first to ``as_of``."""
-        days, day = [], period_end(as_of)
+        """Every period end from the month before the contract's first to ``as_of``, or to
+        the last one at which anything in the ledger changes (every later release is the
+        same, so an attack, and an as-of date in 2199, need go no further)."""
+        days, day = [], period_end(min(as_of, self._settled))
         first = period_end(self.ledger.start - timedelta(days=1))
         while day >= first:
             days.append(day)
@@ -286,3 +293,14 @@ def _hidden(release: Release, keys: set[Key], symbol: str) -> Release:
 def _int(cell: Cell) -> int:
     assert isinstance(cell, int), "an exact release has counts only"
     return cell
+
+
+def _last_change(ledger: Ledger) -> date:
+    """The last day on which any published count can change: the contract's end, or a
+    later referral, start, end or workshop."""
+    days = [ledger.end]
+    episodes = ledger.episodes
+    for column in ("referral_date", "start_date", "end_date"):
+        days += [d for d in episodes.distinct(column) if d is not None]
+    days += [d for d in ledger.workshops.distinct("date") if d is not None]
+    return max(days)
