@@ -202,3 +202,33 @@ def test_a_reallocation_moves_allocation_between_areas_from_its_approval(
         "central": (30000, 10000),
         "south": (50000, 30000),
     }
+
+
+def test_an_area_in_force_follows_its_successors_to_the_one_valid_that_day() -> None:
+    """The one rule import's split and the areas report's --successors both use."""
+    from svdiversion.core.models import Area, area_in_force
+
+    def area(ident: str, until: str | None, successor: str | None) -> Area:
+        return Area(
+            id=ident,
+            name=ident,
+            local_authority=ident,
+            valid_from=date(2020, 4, 1),
+            valid_to=date.fromisoformat(until) if until else None,
+            successor=successor,
+        )
+
+    areas = {
+        "old": area("old", "2023-12-31", "middle"),
+        "middle": area("middle", "2024-12-31", "new"),
+        "new": area("new", None, None),
+        "loop_a": area("loop_a", "2023-12-31", "loop_b"),
+        "loop_b": area("loop_b", "2023-12-31", "loop_a"),
+        "lost": area("lost", "2023-12-31", "nowhere"),
+    }
+    assert area_in_force(areas, "old", date(2023, 6, 1)) == "old"
+    assert area_in_force(areas, "old", date(2024, 6, 1)) == "middle"
+    assert area_in_force(areas, "old", date(2025, 6, 1)) == "new"
+    assert area_in_force(areas, "loop_a", date(2025, 6, 1)) == "loop_b"  # stops at the cycle
+    assert area_in_force(areas, "lost", date(2025, 6, 1)) == "lost"  # unknown successor
+    assert area_in_force(areas, "unknown", date(2025, 6, 1)) == "unknown"

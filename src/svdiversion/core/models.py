@@ -12,6 +12,7 @@ this module (see ``load.tables``), so the same model describes one row and a mil
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -106,6 +107,22 @@ class Area(Frozen):
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+def area_in_force(areas: Mapping[str, Area], area: str, day: date) -> str:
+    """``area``, or the area that succeeds it on ``day``: followed through renames while
+    the one reached is not valid that day and names a known successor, stopping at a
+    cycle (which the contract check reports). The one rule for where an old area's
+    money and children belong: import's split, the areas report's ``--successors``."""
+    seen = {area}
+    current = areas.get(area)
+    while current is not None and not current.valid_on(day):
+        following = current.successor
+        if following is None or following not in areas or following in seen:
+            break
+        seen.add(following)
+        area, current = following, areas[following]
+    return area
 
 
 class AreasFile(Frozen):

@@ -35,7 +35,7 @@ from datetime import date
 from ..core.codes import Code
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
-from ..core.models import Area, TransactionKind
+from ..core.models import TransactionKind, area_in_force
 from ..core.money import Pence, apportion, to_pence
 from ..core.problems import Problem
 from ..load.patterns import search
@@ -269,23 +269,11 @@ def split_by_allocation(
     shares: dict[str, Pence] = defaultdict(int)
     for _, allocation in ledger.known_on(day).allocations():
         if allocation.line == line:
-            shares[in_force(ledger.areas, allocation.area, day)] += to_pence(allocation.amount)
+            shares[area_in_force(ledger.areas, allocation.area, day)] += to_pence(allocation.amount)
     weights = {area: share for area, share in shares.items() if share > 0}
     if not weights:
         return [(None, pence)]
     return [(area, part) for area, part in apportion(pence, weights).items() if part]
-
-
-def in_force(areas: dict[str, Area], area: str, day: date) -> str:
-    """``area``, or the successor that is valid on ``day`` (followed through renames)."""
-    seen = {area}
-    current = areas.get(area)
-    while current is not None and not current.valid_on(day) and current.successor:
-        if current.successor in seen:
-            break
-        seen.add(current.successor)
-        area, current = current.successor, areas.get(current.successor)
-    return area
 
 
 # ---------------------------------------------------------------------------------- rows

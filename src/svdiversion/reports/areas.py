@@ -17,6 +17,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..core.ledger import Ledger
+from ..core.models import area_in_force
 from ..core.money import Pence, divide_pence, ratio, to_pence
 from ..core.money import apportion as apportion_pence
 from .disclosure import Cell
@@ -275,15 +276,8 @@ def _area_order(ledger: Ledger, rename: dict[str, str]) -> list[str]:
 
 def _successor_map(ledger: Ledger, as_of: date) -> dict[str, str]:
     """Each area that is no longer valid on ``as_of`` -> the area that succeeds it then."""
-    result = {}
-    for area in ledger.areas.values():
-        current, hops = area, 0
-        while not current.valid_on(as_of) and current.successor in ledger.areas and hops < 20:
-            current = ledger.areas[current.successor]
-            hops += 1
-        if current.id != area.id:
-            result[area.id] = current.id
-    return result
+    found = {area: area_in_force(ledger.areas, area, as_of) for area in ledger.areas}
+    return {area: now for area, now in found.items() if now != area}
 
 
 def publish_areas(
