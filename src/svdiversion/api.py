@@ -32,8 +32,16 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .core.fiscal import DateRange, Month, parse_fy, parse_month, parse_period, parse_quarter
-from .core.models import FIRST_DATE, LAST_DATE
+from .core.fiscal import (
+    DateRange,
+    Month,
+    OutsideDates,
+    parse_bounded,
+    parse_fy,
+    parse_month,
+    parse_period,
+    parse_quarter,
+)
 from .load import UNIT_COSTS, NotAWorkspace
 from .reports.disclosure import Disclosure
 from .reports.options import Bucket, ReportOptions
@@ -50,6 +58,7 @@ if TYPE_CHECKING:  # each report's modules are imported when it is asked for
     from .reports.pack import MonthlyPack
     from .reports.trends import TrendsReport
     from .reports.vfm import VfmReport
+    from .workspace import LoadResult
 
 __all__ = [
     "LedgerHasErrors",
@@ -181,17 +190,13 @@ def parse_window(text: str | DateRange | None) -> DateRange | None:
     quarter) or ``"2024/25"`` (a financial year) as the span of days it names."""
     if text is None or isinstance(text, DateRange):
         return text
-    year = int(text.strip()[:4]) if text.strip()[:4].isdigit() else None
-    if year is not None and not FIRST_DATE.year <= year <= LAST_DATE.year:
-        raise ValueError(f"{text!r} is outside {FIRST_DATE} to {LAST_DATE}")
     for parse in (parse_month, parse_period, parse_quarter, parse_fy):
         try:
-            found = parse(text)
+            return parse_bounded(parse, text)
+        except OutsideDates:
+            raise
         except ValueError:
             continue
-        if found.start < FIRST_DATE or found.end > LAST_DATE:
-            raise ValueError(f"{text!r} is outside {FIRST_DATE} to {LAST_DATE}")
-        return found
     raise ValueError(
         f"{text!r} is not a window; write a month (2024-09), a period (2024/25-P06), "
         "a quarter (2024/25-Q2) or a financial year (2024/25)"
@@ -212,16 +217,20 @@ class Workspace:
 
     root: Path
     as_of: date
-    problems: list[Problem]
-    _ledger: Ledger | None = field(repr=False)
+    loaded: LoadResult = field(repr=False)
+    """What the workspace loader gave: the ledger and every problem, located."""
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.loaded.problems
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.is_error]
+        return self.loaded.errors
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if not p.is_error]
+        return self.loaded.warnings
 
     @property
     def ok(self) -> bool:
@@ -231,9 +240,9 @@ class Workspace:
     @property
     def ledger(self) -> Ledger:
         """The validated ledger; :class:`LedgerHasErrors` while it has errors."""
-        if self._ledger is None or self.errors:
+        if self.loaded.ledger is None or self.errors:
             raise LedgerHasErrors(self.problems)
-        return self._ledger
+        return self.loaded.ledger
 
     def options(
         self, window: str | DateRange | None = None, as_of: date | None = None, by: str = "month"
@@ -242,9 +251,6 @@ class Workspace:
         if as_of is None:
             as_of = min(span.end, self.as_of) if span else self.as_of
         return ReportOptions(as_of=as_of, window=span, bucket=Bucket(by))
-
-    def _published_options(self, options: ReportOptions, mode: Disclosure) -> ReportOptions:
-        return options.at_period_end() if mode is Disclosure.PUBLISHED else options
 
     def unit_costs(self) -> list[UnitCost]:
         """``config/unit_costs.yaml`` (none when the file is not there)."""
@@ -272,7 +278,7 @@ class Workspace:
         successors: bool = False,
     ) -> AreasReport:
         mode = _disclosure(disclosure)
-        options = self._published_options(self.options(window, as_of), mode)
+        options = self.options(window, as_of).standing(mode)
         return areas(self.ledger, options, mode, apportion=apportion, successors=successors)
 
     def outcomes(
@@ -282,9 +288,7 @@ class Workspace:
         disclosure: str | Disclosure = Disclosure.PUBLISHED,
     ) -> OutcomesReport:
         mode = _disclosure(disclosure)
-        return outcomes(
-            self.ledger, self._published_options(self.options(window, as_of), mode), mode
-        )
+        return outcomes(self.ledger, self.options(window, as_of).standing(mode), mode)
 
     def vfm(
         self,
@@ -293,7 +297,7 @@ class Workspace:
         disclosure: str | Disclosure = Disclosure.PUBLISHED,
     ) -> VfmReport:
         mode = _disclosure(disclosure)
-        options = self._published_options(self.options(window, as_of), mode)
+        options = self.options(window, as_of).standing(mode)
         return vfm(self.ledger, options, mode, self.unit_costs())
 
     def trends(
@@ -304,7 +308,7 @@ class Workspace:
         baseline_to: str | None = None,
     ) -> TrendsReport:
         mode = _disclosure(disclosure)
-        day = self._published_options(ReportOptions(as_of or self.as_of), mode).as_of
+        day = ReportOptions(as_of or self.as_of).standing(mode).as_of
         first = Month.parse(baseline_from) if baseline_from else None
         last = Month.parse(baseline_to) if baseline_to else None
         return trends(self.ledger, day, mode, first, last)
@@ -316,7 +320,7 @@ class Workspace:
         disclosure: str | Disclosure = Disclosure.PUBLISHED,
     ) -> MonthlyPack:
         mode = _disclosure(disclosure)
-        options = self._published_options(self.options(window, as_of), mode)
+        options = self.options(window, as_of).standing(mode)
         return pack(self.ledger, options, mode, self.problems, self.unit_costs())
 
     def report(
@@ -331,7 +335,7 @@ class Workspace:
 
         kind = report_kind(name)
         mode = _disclosure(disclosure) if kind.about_children else Disclosure.INTERNAL
-        options = self._published_options(self.options(window, as_of), mode)
+        options = self.options(window, as_of).standing(mode)
         return registered(kind, self.ledger, options, mode)
 
     def disclosure_audit(self, as_of: date | None = None) -> AuditReport:
@@ -351,5 +355,4 @@ def open_workspace(root: str | Path, *, as_of: date | None = None) -> Workspace:
     from .workspace import open_workspace as load_and_check
 
     folder = Path(root)
-    result = load_and_check(folder, as_of=today())
-    return Workspace(folder, as_of or today(), result.problems, result.ledger)
+    return Workspace(folder, as_of or today(), load_and_check(folder, as_of=today()))

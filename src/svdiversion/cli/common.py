@@ -12,9 +12,8 @@ from typing import Annotated, NoReturn
 import typer
 
 from ..clock import today
-from ..core.fiscal import Month
+from ..core.fiscal import Month, OutsideDates, check_within
 from ..core.ledger import Ledger
-from ..core.models import FIRST_DATE, LAST_DATE
 from ..core.problems import UNREADABLE_CODES, Problem
 from ..render.problems import problems_text
 from ..workspace import LoadResult, NotAWorkspace, open_workspace
@@ -42,29 +41,13 @@ def exit_code(
     return EXIT_OK
 
 
-def within_range(text: str, first: date, last: date) -> None:
-    """A usage error unless ``first`` to ``last`` (what ``text`` names) lies in the years a
-    ledger date may have (1900 to 2199): a year such as 9999 is a typing error, and a
-    report counting months up to it would run off the calendar."""
-    if first < FIRST_DATE or last > LAST_DATE:
-        raise outside_range(text)
-
-
-def outside_range(text: str) -> typer.BadParameter:
-    """The usage error for an option value outside 1900 to 2199."""
-    return typer.BadParameter(
-        f"{text!r} is outside the dates svdiversion works with, "
-        f"{FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}"
-    )
-
-
 def parse_date(text: str) -> date:
     """A ``YYYY-MM-DD`` option value as a date from 1900 to 2199, or a usage error."""
     try:
         day = date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date; write it as YYYY-MM-DD") from None
-    within_range(text, day, day)
+    _within(text, day, day)
     return day
 
 
@@ -74,9 +57,16 @@ def parse_month_option(text: str) -> Month:
         month = Month.parse(text)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from None
-    if not FIRST_DATE.year <= month.year <= LAST_DATE.year:
-        raise outside_range(text)
+    _within(text, month.first_day, month.first_day)
     return month
+
+
+def _within(text: str, first: date, last: date) -> None:
+    """A usage error naming the range unless ``first`` to ``last`` is within it."""
+    try:
+        check_within(text, first, last)
+    except OutsideDates as exc:
+        raise typer.BadParameter(str(exc)) from None
 
 
 AsOf = Annotated[

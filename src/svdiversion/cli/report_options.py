@@ -5,7 +5,6 @@ published report stands, the ledger a report is made from, and its output."""
 from __future__ import annotations
 
 import os
-import re
 import sys
 from datetime import date
 from enum import StrEnum
@@ -15,9 +14,16 @@ from typing import Annotated, Any
 import typer
 
 from ..clock import today
-from ..core.fiscal import DateRange, parse_fy, parse_month, parse_period, parse_quarter
+from ..core.fiscal import (
+    DateRange,
+    parse_bounded,
+    parse_fy,
+    parse_month,
+    parse_period,
+    parse_quarter,
+)
 from ..core.ledger import Ledger
-from ..core.models import FIRST_DATE, LAST_DATE, UnitCost
+from ..core.models import UnitCost
 from ..core.problems import Problem
 from ..load import load_unit_costs
 from ..load.presence import present
@@ -30,8 +36,6 @@ from .common import (
     exit_code,
     fail,
     load_clean,
-    outside_range,
-    within_range,
     workspace_root,
 )
 from .state import say
@@ -57,15 +61,10 @@ class PackFormat(StrEnum):
 
 def _window_parser(parse: Any) -> Any:
     def parser(text: str) -> DateRange:
-        year = re.match(r"\s*(\d{4})", text)
-        if year and not FIRST_DATE.year <= int(year[1]) <= LAST_DATE.year:
-            raise outside_range(text)  # before the window: 9999's December has no end
         try:
-            window: DateRange = parse(text)
-        except ValueError as exc:
+            return parse_bounded(parse, text)
+        except ValueError as exc:  # what to write, or the range (OutsideDates)
             raise typer.BadParameter(str(exc)) from None
-        within_range(text, window.start, window.end)
-        return window
 
     return parser
 
@@ -152,10 +151,8 @@ def standing(
     """A published report stands at the last month end on or before --as-of (or today);
     when --as-of names another day, a note on stderr says so. An internal report stands
     at the day asked for."""
-    if mode is not Disclosure.PUBLISHED:
-        return options
-    moved = options.at_period_end()
-    if asked is not None and moved.as_of != asked:
+    moved = options.standing(mode)
+    if mode is Disclosure.PUBLISHED and asked is not None and moved.as_of != asked:
         say(
             ctx,
             f"note: published figures stand at a month end: as of {moved.as_of}, "

@@ -4,7 +4,7 @@ P12 (March), quarters Q1 (Apr-Jun) to Q4 (Jan-Mar). Treasurers say "2024/25 P06"
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -142,3 +142,37 @@ def parse_fy(text: str) -> DateRange:
     """``2024/25`` is 1 April 2024 to 31 March 2025."""
     fy = _fy_start_from(text.strip())
     return DateRange(date(fy, 4, 1), date(fy + 1, 3, 31), fy_label(fy))
+
+
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
+"""The dates svdiversion works with: a year such as 9999 is a typing error, and a report
+counting months up to it would run off the calendar."""
+
+
+class OutsideDates(ValueError):
+    """A date, month or window that is not within :data:`FIRST_DATE` to :data:`LAST_DATE`."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(
+            f"{text!r} is outside the dates svdiversion works with, "
+            f"{FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}"
+        )
+
+
+def check_within(text: str, first: date, last: date) -> None:
+    """:class:`OutsideDates` unless ``first`` to ``last`` (what ``text`` names) lies
+    within the dates svdiversion works with."""
+    if first < FIRST_DATE or last > LAST_DATE:
+        raise OutsideDates(text)
+
+
+def parse_bounded(parse: Callable[[str], DateRange], text: str) -> DateRange:
+    """``parse(text)``, a window within the dates svdiversion works with: its year is
+    looked at first (9999's December has no end to work out), then its span.
+    ``ValueError`` says what to write; :class:`OutsideDates` names the range."""
+    year = re.match(r"\s*(\d{4})", text)
+    if year and not FIRST_DATE.year <= int(year[1]) <= LAST_DATE.year:
+        raise OutsideDates(text)
+    window = parse(text)
+    check_within(text, window.start, window.end)
+    return window

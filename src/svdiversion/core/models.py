@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from .fiscal import FIRST_DATE, LAST_DATE
 from .money import AMOUNT_PATTERN, MAX_WHOLE_DIGITS
 
 # ---------------------------------------------------------------------------- shared types
@@ -70,8 +71,6 @@ Money = Annotated[
 ]
 PositiveMoney = Annotated[Money, Field(gt=0)]
 Share = Annotated[Decimal, Field(ge=0, le=1)]
-
-FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2199, 12, 31)
 
 
 def _in_range(value: date) -> date:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from ..core.fiscal import DateRange, Month
+from .disclosure import Disclosure
 
 
 class Bucket(StrEnum):
@@ -32,6 +33,11 @@ class ReportOptions:
         ``as_of``. A report for any day would differ from the day before's by the children
         whose episode ended that day; period ends are the only days published."""
         return replace(self, as_of=period_end(self.as_of))
+
+    def standing(self, disclosure: Disclosure) -> ReportOptions:
+        """Where a report in ``disclosure`` stands: a published one at the last month end
+        on or before ``as_of`` (:meth:`at_period_end`), an internal one at ``as_of``."""
+        return self.at_period_end() if disclosure is Disclosure.PUBLISHED else self
 
     def in_window(self, month: Month) -> bool:
         if self.window is None:
