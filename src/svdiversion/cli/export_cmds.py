@@ -135,7 +135,7 @@ def xlsx_export(
     )
     write = partial(xlsx.write_workbook, excel)
     emit_file(ctx, target, write, "returns/return.xlsx", "the return")
-    _said(ctx, f"wrote {out} ({disclosure.value}, as of {options.as_of})")
+    say(ctx, f"wrote {out} ({disclosure.value}, as of {options.as_of})")
 
 
 def csv_export(
@@ -169,7 +169,7 @@ def csv_export(
     files = tidy_files(shown.burndown, shown.areas, shown.outcomes, shown.vfm, options, disclosure)
     files.update(rows_files(ledger, options, disclosure))
     write_into(folder, out, files)
-    _said(ctx, f"wrote {', '.join(files)} in {out} ({disclosure.value}, as of {options.as_of})")
+    say(ctx, f"wrote {', '.join(files)} in {out} ({disclosure.value}, as of {options.as_of})")
 
 
 def parquet_export(
@@ -206,7 +206,7 @@ def parquet_export(
         rows_sheets(ledger, options, disclosure),
     )
     write_into(folder, out, files)
-    _said(ctx, f"wrote {', '.join(files)} in {out} ({disclosure.value}, as of {options.as_of})")
+    say(ctx, f"wrote {', '.join(files)} in {out} ({disclosure.value}, as of {options.as_of})")
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -289,7 +289,7 @@ def _reconciliation(
     rec, note = window_reconciliation(ctx, ledger, options)
     if rec is None:
         if note:
-            _said(ctx, f"note: {note}")
+            say(ctx, f"note: {note}")
         return (), note, []
     root = workspace_root(ctx)
     config, _ = load_config(root)
@@ -324,7 +324,3 @@ def _window_option(window: DateRange | None) -> list[str]:
     if months == 3:
         return ["--quarter", first.fy_quarter.replace(" ", "-")]
     return ["--fy", first.fy_label]
-
-
-def _said(ctx: typer.Context, text: str) -> None:
-    say(ctx, text)
