@@ -52,10 +52,24 @@ def _referrals_sheet(report: OutcomesReport) -> Sheet:
         ),
         [counts_row(a.name, a.counts) for a in report.areas],
         total=counts_row("Total", report.totals),
-        notes=[
-            f"Counts referrals received {_scope(report)}, each in the state it was in on "
+        notes=[referrals_note(report)],
+    )
+
+
+def referrals_note(report: OutcomesReport) -> str:
+    """What the referrals table counts, in words: a cumulative table follows each referral
+    to the as-of date; a window's columns count different events in it."""
+    if report.window is None:
+        return (
+            f"Counts referrals received by {report.as_of}, each in the state it was in on "
             f"{report.as_of}: Completed is those referrals that had completed by then."
-        ],
+        )
+    return (
+        f"In {report.window} (to {report.as_of}): Referrals and Declined count referrals "
+        "received in it; Engaged counts episodes that started in it; Completed and "
+        "Disengaged count episodes that ended in it, whenever referred; Awaiting start and "
+        f"Active are every referral's state on {report.as_of}. So the columns do not add "
+        "up to the referrals."
     )
 
 

@@ -38,7 +38,7 @@ from ..reports.outcomes import OutcomesReport
 from ..reports.spend_outlook import SpendOutlook
 from ..reports.trends import TrendsReport
 from ..reports.vfm import VfmReport
-from .outcome_sheets import outcomes_sheets
+from .outcome_sheets import outcomes_sheets, referrals_note
 from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .xlsx_charts import areas_chart, contract_sheet, spend_chart
 from .xlsx_cover import Cover, LedgerFile, cover
@@ -188,9 +188,8 @@ def summary_tab(book: Workbook, excel: ExcelReturn) -> None:
         ],
     )
     reach.notes.append(
-        "Counts referrals received in the period covered, each in the state it was in on the "
-        "as-of date: Completed is those referrals that had completed by then (the Outcomes "
-        "tab's By quarter table counts episodes that ended in each quarter instead)."
+        f"{referrals_note(excel.outcomes)} (The Outcomes tab's By quarter table counts "
+        "episodes that ended in each quarter.)"
     )
     measures = next(s for s in outcomes_sheets(excel.outcomes) if s.name == "measures")
     multi_tab(book, excel.cover, "Summary", "Summary", [headline, lines, reach, measures])

@@ -118,9 +118,10 @@ class Publisher:
         return self._released[day]
 
     def window(self, window: DateRange, as_of: date) -> Release:
-        """A window's release: the difference of the releases at its ends."""
+        """A window's release: the difference of the releases at its ends (its last day,
+        or ``as_of`` when that comes first)."""
         before = window.start - timedelta(days=1)
-        end = self.released(max(as_of, before))
+        end = self.released(max(min(as_of, window.end), before))
         report = window_report(end.outcomes, self.released(before).outcomes, window)
         return Release(report, end.children)
 

@@ -158,12 +158,13 @@ class _Tally:
 
 def outcomes(ledger: Ledger, options: ReportOptions) -> OutcomesReport:
     """Exact counts as of ``options.as_of``; within ``options.window`` when given, the
-    difference of the cumulative counts at its ends (see :mod:`.windows`)."""
+    difference of the cumulative counts at its ends (see :mod:`.windows`): its last day,
+    or ``as_of`` when that comes first (a later ``as_of`` adds nothing after the window)."""
     window = options.window
     if window is None:
         return cumulative(ledger, options.as_of)
     before = window.start - timedelta(days=1)
-    end = cumulative(ledger, max(options.as_of, before))
+    end = cumulative(ledger, max(min(options.as_of, window.end), before))
     return window_report(end, cumulative(ledger, before), window)
 
 
