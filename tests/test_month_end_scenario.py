@@ -151,6 +151,8 @@ def test_january_and_february_import_reconcile_and_close(trial: Path) -> None:
     assert json.loads(out)["cash"] == {
         "ledger": "51008.37",
         "finance": "51008.37",
+        "finance_paid": "51008.37",
+        "vat": "0.00",
         "difference": "0.00",
     }
     # each closed month's pack agrees with its close
@@ -535,3 +537,67 @@ def test_a_workbook_amount_with_binary_noise(trial: Path) -> None:
         "cell: read as 25950.43"
     )
     assert sum(Decimal(line.split(",")[5]) for line in out.splitlines()[1:]) == Decimal("25950.43")
+
+
+# ------------------------------------------------ VAT: cash shown gross and net
+
+VAT_MAPPING = """\
+payments:
+  files: ledger/finance/*.csv
+  columns:
+    date: Payment Date
+    reference: Invoice
+    amount: Gross
+    vat: VAT
+    supplier: Supplier
+    payment_number: Payment No
+  amounts: {vat: VAT_IS}
+"""
+VAT_EXPORT = (
+    "Payment No,Payment Date,Supplier,Invoice,Net,VAT,Gross\r\n"
+    'PAY-2001,27/01/2025,THE CHILDRENS SOCIETY,TCS-INV-202501,"25,078.54",'
+    '"5,015.71","30,094.25"\r\n'
+    "PAY-2002,28/01/2025,THE CHILDRENS SOCIETY,TCS-CN-0011,(300.00),(60.00),(360.00)\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("vat_is", "posted", "finance", "paid"),
+    [
+        ("recoverable", ["25078.54", "-300.00"], "24778.54", "29734.25"),
+        ("cost", ["30094.25", "-360.00"], "29734.25", "29734.25"),
+    ],
+)
+def test_vat_is_shown_not_skipped(
+    trial: Path, vat_is: str, posted: list[str], finance: str, paid: str
+) -> None:
+    """A register with a VAT column: the ledger holds the net amounts when VAT is
+    reclaimed and the gross ones when it is a cost; reconcile matches either way and
+    shows what was paid, its VAT and the figure the ledger is matched with."""
+    shutil.rmtree(trial / "ledger/finance")
+    (trial / "ledger/finance").mkdir()
+    text = (trial / "config/finance-import.yaml").read_text(encoding="utf-8")
+    rules = text[text.index("\nimport:") :]
+    mapping = VAT_MAPPING.replace("VAT_IS", vat_is)
+    (trial / "config/finance-import.yaml").write_text(mapping + rules, encoding="utf-8")
+    (trial / "ledger/finance/jan.csv").write_bytes(VAT_EXPORT.encode("utf-8"))
+    as_of = "2025-04-10"
+
+    code, _, err = cli(trial, "import", "--month", "2025-01", "--apply", "--as-of", as_of)
+    assert code == 0, err
+    code, out, err = cli(
+        trial, "reconcile", "--month", "2025-01", "--format", "json", "--as-of", as_of
+    )
+
+    assert code == 0, err
+    found = json.loads(out)
+    assert [(p["status"], p["ledger"]["amount"]) for p in found["payments"]] == [
+        ("matched", posted[0]),
+        ("matched", posted[1]),
+    ]
+    assert found["cash"]["finance"] == finance
+    assert found["cash"]["finance_paid"] == paid
+    assert found["cash"]["vat"] == "4955.71"
+    assert found["cash"]["difference"] == "0.00"
+    code, out, _ = cli(trial, "reconcile", "--month", "2025-01", "--as-of", as_of)
+    assert "Finance system, paid (VAT included)" in out, out

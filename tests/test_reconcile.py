@@ -368,7 +368,13 @@ def test_cli_shipped_september_2024(shipped_root: Path) -> None:
     document = json.loads(out)
     assert document["reconciled"] is True
     assert document["closed"] is None
-    assert document["cash"] == {"ledger": "24796.47", "finance": "24796.47", "difference": "0.00"}
+    assert document["cash"] == {
+        "ledger": "24796.47",
+        "finance": "24796.47",
+        "finance_paid": "24796.47",
+        "vat": "0.00",
+        "difference": "0.00",
+    }
     assert document["total"]["month"] == {
         "profile": "40642.68",
         "actual": "24796.47",
@@ -499,7 +505,13 @@ def test_cli_json_for_a_payment_in_the_wrong_month(tmp_path: Path) -> None:
             "note": "the finance system paid it on 2023-10-02 (2023-10): keyed in the wrong month?",
         }
     ]
-    assert document["cash"] == {"ledger": "400.00", "finance": "0.00", "difference": "400.00"}
+    assert document["cash"] == {
+        "ledger": "400.00",
+        "finance": "0.00",
+        "finance_paid": "0.00",
+        "vat": "0.00",
+        "difference": "400.00",
+    }
     assert err == (
         "2023-09 does not reconcile: 1 payment dated in another month on one side\n"
         "2023-09 is open (not closed)\n"

@@ -25,6 +25,18 @@ class Payment:
     area: str = ""
     number: str = ""  # the export's payment or document number, when the mapping names it
     also: tuple[tuple[str, int], ...] = ()  # the same payment listed in other exports
+    vat: Pence = 0  # the VAT in what was paid, when the mapping names a vat column
+    vat_recoverable: bool = True  # reclaimed: ``pence`` (the ledger's amount) is net of it
+
+    @property
+    def paid(self) -> Pence:
+        """What the finance system paid, VAT included (gross)."""
+        return self.pence + self.vat if self.vat_recoverable else self.pence
+
+    @property
+    def net(self) -> Pence:
+        """What was paid less its VAT."""
+        return self.pence if self.vat_recoverable else self.pence - self.vat
 
     @property
     def where(self) -> tuple[tuple[str, int], ...]:

@@ -77,6 +77,14 @@ class RowValues:
         )
         return None
 
+    def vat(self) -> Pence | None:
+        """The row's VAT (0 when the mapping names no vat column, or the cell is empty)."""
+        column = self.mapping.columns.vat
+        if not column:
+            return 0
+        text = dash_as_zero(self.value(column))
+        return self._parse(column, text) if text else 0
+
     def _negative_credit(self, column: str, debit: str, text: str, pence: Pence) -> None:
         """A credit column holds money coming back, always written positive: a bracketed
         or signed credit could be a credit reversed (a payment) or a credit written the

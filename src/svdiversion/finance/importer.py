@@ -320,17 +320,21 @@ class _ExportReader:
                 line, column, code, message, hint
             ),
         )
-        day, pence = values.date(), values.amount()
+        day, gross, vat = values.date(), values.amount(), values.vat()
         self.problems += values.problems
         if day is not None:
             self.row_months[line] = Month.of(day)
-        if day is None or pence is None:
+        if day is None or gross is None or vat is None:
             return None
+        amounts = self.mapping.amounts
+        if amounts.negate:
+            gross, vat = -gross, -vat
+        recoverable = amounts.vat == "recoverable"
         return Payment(
             self.display,
             line,
             day,
-            -pence if self.mapping.amounts.negate else pence,
+            gross - vat if recoverable else gross,
             self._value(record, columns.reference).strip(),
             self._optional(record, columns.supplier),
             self._optional(record, columns.description),
@@ -338,6 +342,8 @@ class _ExportReader:
             self._optional(record, columns.cost_centre),
             self._optional(record, columns.area),
             self._optional(record, columns.payment_number),
+            vat=vat,
+            vat_recoverable=recoverable,
         )
 
     def _optional(self, record: list[str], column: str | None) -> str:

@@ -68,6 +68,8 @@ class Columns(Frozen):
     cost_centre: ColumnName | None = None
     area: ColumnName | None = None
     payment_number: ColumnName | None = None
+    vat: ColumnName | None = None
+    """The VAT included in each row's amount (the amount is what was paid, gross)."""
 
     @model_validator(mode="after")
     def _one_amount(self) -> Columns:
@@ -91,6 +93,9 @@ class AmountStyle(Frozen):
     # a workbook's amount cell stored with binary noise (25950.4300000001) read as the
     # whole pence within half a penny of it, each cell listed (W604); off: E606
     round_workbook_amounts: bool = False
+    # with a vat column: "recoverable" (the service reclaims it, so the ledger holds the
+    # amount net of VAT) or "cost" (it cannot, so the ledger holds the gross amount)
+    vat: Literal["recoverable", "cost"] = "recoverable"
 
     @model_validator(mode="after")
     def _distinct(self) -> AmountStyle:
@@ -177,6 +182,7 @@ class PaymentsMapping(Frozen):
                     columns.cost_centre,
                     columns.area,
                     columns.payment_number,
+                    columns.vat,
                 )
                 if name
             ),

@@ -141,6 +141,12 @@ class Reconciliation:
     closed: MonthClose | None = None  # the close in force, when the month is closed
     # the exports read are the ones the close recorded (their digests agreeing)
     with_close_exports: bool = False
+    finance_paid: Pence | None = None
+    """What the finance system paid in the month, VAT included (``None``: the exports
+    name no VAT column, so ``finance_cash`` is what was paid)."""
+    finance_vat: Pence = 0
+    """The VAT in it; ``finance_cash`` (what the ledger is matched with) leaves it out when
+    it is reclaimed."""
 
     @property
     def cash_difference(self) -> Pence:
@@ -173,6 +179,8 @@ def reconcile(
     payments = one_per_payment(exports, rules)
     ledger_side = ledger_payments(ledger, rules)
     lines, total = spend_against_profile(ledger, month, commentary, rules.explain_variances_above)
+    in_month = [p for p in payments if Month.of(p.date) == month]
+    with_vat = any(p.vat for p in payments)
     return Reconciliation(
         month=month,
         sources=tuple(
@@ -189,10 +197,12 @@ def reconcile(
         ),
         matches=tuple(match_payments(month, ledger_side, payments, rules)),
         ledger_cash=sum(g.pence for g in ledger_side if Month.of(g.date) == month),
-        finance_cash=sum(p.pence for p in payments if Month.of(p.date) == month),
+        finance_cash=sum(p.pence for p in in_month),
         lines=tuple(lines),
         total=total,
         closed=_close_of(ledger, month),
+        finance_paid=sum(p.paid for p in in_month) if with_vat else None,
+        finance_vat=sum(p.vat for p in in_month),
     )
 
 

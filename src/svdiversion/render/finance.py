@@ -155,16 +155,30 @@ def _row_ids(ids: tuple[str, ...]) -> str:
 
 
 def _cash_sheet(rec: Reconciliation) -> Sheet:
-    rows: list[list[Any]] = [
-        ["Ledger (payments and refunds)", rec.ledger_cash],
-        ["Finance system", rec.finance_cash],
-        ["Difference", rec.cash_difference],
-    ]
+    rows: list[list[Any]] = [["Ledger (payments and refunds)", rec.ledger_cash]]
+    notes: list[str] = []
+    if rec.finance_paid is None:
+        rows.append(["Finance system", rec.finance_cash])
+    else:
+        reclaimed = rec.finance_paid != rec.finance_cash
+        rows += [
+            ["Finance system, paid (VAT included)", rec.finance_paid],
+            ["VAT in it", rec.finance_vat],
+            [f"Finance system, {'net of VAT' if reclaimed else 'VAT included'}", rec.finance_cash],
+        ]
+        notes.append(
+            "VAT is reclaimed, so the ledger holds amounts net of it and is matched with the "
+            "net figure." if reclaimed else
+            "VAT is not reclaimed (amounts: vat: cost), so it is a cost: the ledger holds "
+            "the gross amounts."
+        )  # fmt: skip
+    rows.append(["Difference", rec.cash_difference])
     return Sheet(
         "cash",
         f"Cash in {rec.month}",
         (Column("measure", "Cash"), Column("value", "Amount", Kind.MONEY)),
         rows,
+        notes=notes,
     )
 
 
@@ -276,6 +290,10 @@ def reconciliation_json(rec: Reconciliation) -> dict[str, Any]:
         "cash": {
             "ledger": money(rec.ledger_cash),
             "finance": money(rec.finance_cash),
+            "finance_paid": money(
+                rec.finance_cash if rec.finance_paid is None else rec.finance_paid
+            ),
+            "vat": money(rec.finance_vat),
             "difference": money(rec.cash_difference),
         },
         "spend": [_line_json(line) for line in rec.lines],
