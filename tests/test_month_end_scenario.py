@@ -601,3 +601,14 @@ def test_vat_is_shown_not_skipped(
     assert found["cash"]["difference"] == "0.00"
     code, out, _ = cli(trial, "reconcile", "--month", "2025-01", "--as-of", as_of)
     assert "Finance system, paid (VAT included)" in out, out
+
+
+def test_januarys_invoice_paid_in_february_is_flagged_for_accrual(trial: Path) -> None:
+    code, _, err = cli(trial, "import", "--month", "2025-02", "--as-of", "2025-04-10")
+
+    assert code == 0, err
+    assert "W605 paid on 2025-02-03 (2025-02) for 2025-01, as its description says" in err
+    assert "accruals of 25,078.54 (" not in err  # split by area, not one sum
+    assert "on 2025-01-31 and reversals of the same, negative, on 2025-02-01" in err
+    # the February invoice names February: nothing to accrue
+    assert err.count("W605") == 1

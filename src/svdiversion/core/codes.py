@@ -108,6 +108,7 @@ class Code(StrEnum):
     W602 = "W602", "A finance export row of another month that cannot be read"
     W603 = "W603", "Finance export text that would run as a formula, imported made inert"
     W604 = "W604", "A workbook amount cell read as the whole pence nearest (opt-in)"
+    W605 = "W605", "A payment for an earlier month: an accrual and its reversal proposed"
 
 
 RECONCILE_CODES: tuple[Code, ...] = tuple(

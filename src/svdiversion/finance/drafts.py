@@ -23,12 +23,18 @@ month that is not in the ledger yet:
 * *kind* from the sign: ``payment``, or for a negative amount the rule's ``kind``
   (``refund`` unless it says ``reversal``: a void is not money coming back).
 * *tranche*: the line's one tranche due in the payment's month, if there is exactly one.
+* *the month it is for*: a payment whose description or reference names an earlier
+  month of the contract ("Steer Clear delivery January 2025", ``TCS-INV-202501``) than
+  the one it was paid in is imported as paid, with a warning (W605) that proposes the
+  accrual (the last day of that month) and its reversal (the first day of the next)
+  that put the spend in the month it is for.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,6 +44,7 @@ from ..core.ledger import Ledger
 from ..core.models import TransactionKind, area_in_force
 from ..core.money import Pence, apportion, to_pence
 from ..core.problems import Problem
+from ..load import TRANSACTIONS
 from ..load.patterns import search
 from .export_rows import Export, Payment
 from .ledger_text import clean_text, runs_when_imported
@@ -115,10 +122,75 @@ def propose(
             continue
         drafts += [_draft(ledger, payment, rule, area, pence) for area, pence in split]
         warnings += _made_inert(payment, rule)
+        warnings += _for_earlier_month(ledger, payment, rule, split)
     already = len(paid) - len(fresh)
     return Proposal(
         month, tuple(drafts), len(paid), already, zero, tuple(problems), tuple(warnings)
     )
+
+
+MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+).split()
+NAMED_MONTH = re.compile(
+    r"\b(" + "|".join(m[:3] + "(?:" + m[3:] + ")?" for m in MONTH_NAMES) + r")\.?\s*'?(\d{4})\b",
+    re.IGNORECASE,
+)
+"""``January 2025``, ``Jan 2025``, ``jan.2025``: a month and its year in words."""
+NUMBERED_MONTH = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])(?!\d)")
+"""``202501`` or ``2025-01`` in a reference: a year and month in figures."""
+
+
+def named_month(text: str) -> Month | None:
+    """The month a payment's text names, if it names one.
+
+    >>> str(named_month("Steer Clear delivery January 2025"))
+    '2025-01'
+    >>> str(named_month("TCS-INV-202409"))
+    '2024-09'
+    >>> named_month("INV51999") is None
+    True
+    """
+    found = NAMED_MONTH.search(text)
+    if found:
+        number = next(i for i, m in enumerate(MONTH_NAMES, 1) if m.startswith(found[1][:3].lower()))
+        return Month(int(found[2]), number)
+    found = NUMBERED_MONTH.search(text)
+    return Month(int(found[1]), int(found[2])) if found else None
+
+
+def _for_earlier_month(
+    ledger: Ledger, payment: Payment, rule: LineRule, split: list[tuple[str | None, Pence]]
+) -> list[Problem]:
+    """W605 for a payment whose text names an earlier month of the contract: on an
+    accruals basis it is that month's spend."""
+    paid = Month.of(payment.date)
+    said = "description"
+    named = named_month(payment.description)
+    if named is None:
+        said, named = "reference", named_month(payment.reference)
+    first, last = Month.of(ledger.start), Month.of(ledger.end)
+    if payment.pence <= 0 or named is None or not first <= named < paid or named > last:
+        return []
+    rows = ", ".join(f"{_pounds(pence)}{f' ({area})' if area else ''}" for area, pence in split)
+    return [
+        Problem(
+            payment.path,
+            payment.line,
+            0,
+            Code.W605,
+            f"paid on {payment.date} ({paid}) for {named}, as its {said} says: on an "
+            f"accruals basis it is {named}'s spend",
+            f"to count it in {named}, add to {TRANSACTIONS} accruals of {rows} on "
+            f"{named.last_day} and reversals of the same, negative, on "
+            f"{named.next().first_day} (budget line {rule.budget_line}), before {named} "
+            "is closed",
+        )
+    ]
+
+
+def _pounds(pence: Pence) -> str:
+    return f"{pence // 100:,}.{pence % 100:02d}"
 
 
 def _made_inert(payment: Payment, rule: LineRule) -> list[Problem]:
