@@ -32,9 +32,10 @@ month that is not in the ledger yet:
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections import defaultdict
 from collections.abc import Sequence
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -129,11 +130,9 @@ def propose(
     )
 
 
-MONTH_NAMES = (
-    "january february march april may june july august september october november december"
-).split()
+MONTH_NAMES = tuple(calendar.month_name[1:])
 NAMED_MONTH = re.compile(
-    r"\b(" + "|".join(m[:3] + "(?:" + m[3:] + ")?" for m in MONTH_NAMES) + r")\.?\s*'?(\d{4})\b",
+    r"\b(" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in MONTH_NAMES) + r")\.?\s*'?(\d{4})\b",
     re.IGNORECASE,
 )
 """``January 2025``, ``Jan 2025``, ``jan.2025``: a month and its year in words."""
@@ -153,7 +152,9 @@ def named_month(text: str) -> Month | None:
     """
     found = NAMED_MONTH.search(text)
     if found:
-        number = next(i for i, m in enumerate(MONTH_NAMES, 1) if m.startswith(found[1][:3].lower()))
+        number = next(
+            i for i, m in enumerate(MONTH_NAMES, 1) if m.lower().startswith(found[1][:3].lower())
+        )
         return Month(int(found[2]), number)
     found = NUMBERED_MONTH.search(text)
     return Month(int(found[1]), int(found[2])) if found else None
