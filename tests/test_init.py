@@ -136,9 +136,9 @@ def test_tranches_divide_the_total_exactly_in_pence() -> None:
         today=date(2024, 1, 1),
     )
     assert plan.tranches() == [
-        ("X-2023-24-P04", date(2023, 7, 31), 33_333),
-        ("X-2023-24-P05", date(2023, 8, 31), 33_333),
-        ("X-2023-24-P06", date(2023, 9, 10), 33_335),
+        ("X-2023-24-P04", "X-delivery", date(2023, 7, 31), 33_333),
+        ("X-2023-24-P05", "X-delivery", date(2023, 8, 31), 33_333),
+        ("X-2023-24-P06", "X-delivery", date(2023, 9, 10), 33_335),
     ]
     tiny = plan_decision(
         service=None,
@@ -148,7 +148,7 @@ def test_tranches_divide_the_total_exactly_in_pence() -> None:
         end=date(2023, 9, 30),
         today=date(2024, 1, 1),
     )
-    assert tiny.tranches() == [("X-2023-24-P06", date(2023, 9, 30), 2)]
+    assert tiny.tranches() == [("X-2023-24-P06", "X-delivery", date(2023, 9, 30), 2)]
 
 
 def test_init_without_options_writes_marked_placeholders(tmp_path: Path) -> None:
@@ -446,4 +446,73 @@ def test_an_evaluation_not_inside_the_total_is_a_usage_error(tmp_path: Path, amo
     code, _, err = run_cli("init", str(tmp_path / "x"), *CLIMB, "--evaluation", amount)
     assert code == 2
     assert "the evaluation must be above zero and below the total of £288,000.00" in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_init_with_several_delivery_lines(tmp_path: Path) -> None:
+    """Each --line is a delivery line of its own, paid in its own tranches and split
+    between the areas; with the evaluation they make up the total."""
+    root = tmp_path / "climb"
+    code, _, err = run_cli(
+        "init",
+        str(root),
+        *CLIMB,
+        "--evaluation",
+        "24000",
+        "--tranches",
+        "quarter",
+        "--line",
+        "Steer Clear groups=120000",
+        "--line",
+        "One-to-one work=144000.01",
+        "--total",
+        "288000.01",
+    )
+    assert code == 0, err
+    ledger, problems = load_workspace(root)
+    assert problems == []
+    assert ledger is not None
+    lines = {b.id: (b.kind, b.budget) for b in ledger.line_budgets()}
+    assert lines == {
+        "PCC-D-2025-12-steer-clear-groups": ("delivery", 12_000_000),
+        "PCC-D-2025-12-one-to-one-work": ("delivery", 14_400_001),
+        "PCC-D-2025-12-evaluation": ("evaluation", 2_400_000),
+    }
+    paid: dict[str, int] = {}
+    for _, tranche in ledger.tranches():
+        paid[tranche.line] = paid.get(tranche.line, 0) + to_pence(tranche.amount)
+    assert paid == {line: budget for line, (_, budget) in lines.items()}
+    quarters = [t for _, t in ledger.tranches() if t.line.endswith("one-to-one-work")]
+    assert [str(t.due) for t in quarters] == [
+        "2025-06-30",
+        "2025-09-30",
+        "2025-12-31",
+        "2026-03-31",
+    ]
+    assert {a.line for _, a in ledger.allocations()} == {
+        "PCC-D-2025-12-steer-clear-groups",
+        "PCC-D-2025-12-one-to-one-work",
+    }
+    assert run_cli("-C", str(root), "check", "--as-of", "2025-04-01")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (
+            ("A=100000", "B=100000"),
+            "the lines and the evaluation add up to £224,000.00, but the total is £288,000.00",
+        ),
+        (("A100000",), "'A100000' is not NAME=AMOUNT"),
+        (("=5",), "'=5' is not NAME=AMOUNT"),
+        (("Groups=0", "Work=264000"), "a line's amount must be above zero"),
+        (("A b=132000", "a-B=132000"), "two lines would have the same id (a-b)"),
+        (("Groups=£100,000", "Work=164000"), "is not an amount"),
+    ],
+)
+def test_bad_lines_are_usage_errors(tmp_path: Path, lines: tuple[str, ...], message: str) -> None:
+    args = [arg for line in lines for arg in ("--line", line)]
+    code, _, err = run_cli("init", str(tmp_path / "x"), *CLIMB, "--evaluation", "24000", *args)
+    assert code == 2
+    assert message in err
     assert not (tmp_path / "x").exists()

@@ -40,6 +40,17 @@ def parse_total(text: str) -> Pence:
     return pence
 
 
+def parse_line(text: str) -> tuple[str, Pence]:
+    """``NAME=AMOUNT``: a delivery line's name and its amount in pounds."""
+    name, equals, amount = text.rpartition("=")
+    if not equals or not name.strip():
+        raise typer.BadParameter(
+            f"{text!r} is not NAME=AMOUNT; write e.g. --line 'Steer Clear groups=120000'",
+            param_hint="--line",
+        )
+    return name.strip(), parse_total(amount)
+
+
 Directory = Annotated[
     Path | None,
     typer.Argument(
@@ -74,6 +85,15 @@ EvaluationOption = Annotated[
         parser=parse_total,
         help="An independent evaluation's share of the total in pounds: a line of its own "
         "(kind evaluation), paid at the end; the delivery line holds the rest.",
+    ),
+]
+LineOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--line",
+        metavar="NAME=AMOUNT",
+        help="A delivery line and its amount in pounds (repeat for each line); with --line "
+        "the lines and --evaluation must add up to --total. Default: one delivery line.",
     ),
 ]
 Start = Annotated[
@@ -135,12 +155,14 @@ def init(
     add_extension: Extension = False,
     tranches: TranchesOption = Every.MONTH,
     evaluation: EvaluationOption = None,
+    lines: LineOption = None,
 ) -> None:
     """Start a workspace for a new service, or add a further decision to one.
 
     Writes config/areas.yaml, config/settings.yaml, ledger/contract.yaml (the decision
-    with one delivery line, paid in equal tranches each month, or each quarter with
-    --tranches quarter, and with --evaluation an evaluation line paid at the end), the
+    with one delivery line, or a line for each --line, paid in equal tranches each month,
+    or each quarter with --tranches quarter, and with --evaluation an evaluation line
+    paid at the end), the
     three CSV files with their headers, an empty ledger/commentary.yaml and
     ledger/forecasts.yaml, and ledger/README.md. What is not given is a marked
     placeholder; the new workspace passes 'svdiversion check'. Refuses a folder that is
@@ -155,6 +177,8 @@ def init(
           --areas areas.yaml
       svdiversion init . --extension --decision PCC/D/2025/03 --total 288000 \\
           --start 2025-04-01 --end 2026-03-31
+      svdiversion init climb --total 288000 --evaluation 24000 \\
+          --line 'Steer Clear groups=120000' --line 'One-to-one work=144000'
     """
     root = directory if directory is not None else workspace_root(ctx)
     if add_extension:
@@ -170,6 +194,7 @@ def init(
             today=today(),
             tranches_every=tranches.value,
             evaluation=evaluation,
+            lines=[parse_line(text) for text in lines or ()],
         )
     except ScaffoldError as exc:
         fail(exc.message, exc.hint)

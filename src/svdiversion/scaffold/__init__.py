@@ -131,9 +131,9 @@ def extension(
     """
     wanted = [
         ("decision", plan.id),
-        ("line", plan.line_id),
+        *(("line", line) for line, _, _ in plan.delivery_lines()),
         *((("line", plan.evaluation_line_id),) if plan.evaluation else ()),
-        *(("tranche", tranche_id) for tranche_id, _, _ in plan.tranches()),
+        *(("tranche", tranche_id) for tranche_id, _, _, _ in plan.tranches()),
         *(("tranche", tranche_id) for tranche_id, _, _ in plan.evaluation_tranches()),
     ]
     for kind, key in wanted:

@@ -78,10 +78,20 @@ class DecisionPlan:
     tranches_every: str = "month"  # month or quarter: how often the line is paid
     evaluation: Pence = 0
     """An independent evaluation's share of the total: a line of its own, paid at the end."""
+    named_lines: tuple[tuple[str, Pence], ...] = ()
+    """Delivery lines by name and amount (``--line``); none: one line holding the total
+    less the evaluation."""
 
     @property
     def line_id(self) -> str:
-        return f"{self.id}-delivery"
+        """The first delivery line's id."""
+        return self.delivery_lines()[0][0]
+
+    def delivery_lines(self) -> list[tuple[str, str, Pence]]:
+        """(id, name, pence) of each delivery line."""
+        if not self.named_lines:
+            return [(f"{self.id}-delivery", "Service delivery", self.delivery)]
+        return [(f"{self.id}-{line_slug(name)}", name, pence) for name, pence in self.named_lines]
 
     @property
     def evaluation_line_id(self) -> str:
@@ -99,9 +109,20 @@ class DecisionPlan:
             return []
         return [(f"{self.id}-evaluation-final", self.end, self.evaluation)]
 
-    def tranches(self) -> list[tuple[str, date, Pence]]:
-        """(id, due, pence) of the delivery line: in arrears, each month or each financial
-        quarter (the part of it inside the period), equal to the penny, remainder last."""
+    def tranches(self) -> list[tuple[str, str, date, Pence]]:
+        """(id, line, due, pence) of each delivery line: in arrears, each month or each
+        financial quarter (the part of it inside the period), equal to the penny,
+        remainder last. With one line a tranche is named by the decision and the period;
+        with several, by the line and the period."""
+        found = []
+        lines = self.delivery_lines()
+        for line, _, pence in lines:
+            prefix = self.id if len(lines) == 1 else line
+            found += [(f"{prefix}-{label}", line, due, amount)
+                      for label, due, amount in self._profile(pence)]  # fmt: skip
+        return found
+
+    def _profile(self, pence: Pence) -> list[tuple[str, date, Pence]]:
         months = list(months_between(Month.of(self.start), Month.of(self.end)))
         groups: dict[str, list[Month]] = {}
         for month in months:
@@ -113,24 +134,32 @@ class DecisionPlan:
             )
             groups.setdefault(key, []).append(month)
         periods = list(groups.items())
-        if self.delivery < len(periods):
+        if pence < len(periods):
             periods = periods[-1:]
-        share, remainder = divmod(self.delivery, len(periods))
+        share, remainder = divmod(pence, len(periods))
         result = []
         for index, (label, members) in enumerate(periods):
             amount = share + (remainder if index == len(periods) - 1 else 0)
-            result.append((f"{self.id}-{label}", min(members[-1].last_day, self.end), amount))
+            result.append((label, min(members[-1].last_day, self.end), amount))
         return result
 
-    def allocations(self, areas: Sequence[Area]) -> list[tuple[str, Pence]]:
-        """(area, pence): the delivery line split equally between the areas valid at the
-        start (the evaluation is not an area's)."""
+    def allocations(self, areas: Sequence[Area]) -> list[tuple[str, str, Pence]]:
+        """(line, area, pence): each delivery line split equally between the areas valid
+        at the start (the evaluation is not an area's)."""
         chosen = [a.id for a in areas if a.valid_on(self.start)] or [a.id for a in areas]
-        share, remainder = divmod(self.delivery, len(chosen))
-        return [
-            (area, share + (remainder if index == len(chosen) - 1 else 0))
-            for index, area in enumerate(chosen)
-        ]
+        found = []
+        for line, _, pence in self.delivery_lines():
+            share, remainder = divmod(pence, len(chosen))
+            found += [
+                (line, area, share + (remainder if index == len(chosen) - 1 else 0))
+                for index, area in enumerate(chosen)
+            ]
+        return found
+
+
+def line_slug(name: str) -> str:
+    """A line id's tail from its name: ``Steer Clear groups`` -> ``steer-clear-groups``."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].rstrip("-") or "line"
 
 
 def decision_id(reference: str) -> str:
@@ -155,6 +184,7 @@ def plan_decision(
     today: date,
     tranches_every: str = "month",
     evaluation: Pence | None = None,
+    lines: Sequence[tuple[str, Pence]] = (),
 ) -> DecisionPlan:
     """Fill what was not given: the current financial year, a placeholder total and reference.
 
@@ -185,6 +215,7 @@ def plan_decision(
             f"got {format_pounds(evaluation)}",
             "give the evaluation's share of the total, e.g. --evaluation 50000",
         )
+    _check_lines(lines, whole, evaluation or 0)
     reference = reference if reference is not None else DEFAULT_REFERENCE
     return DecisionPlan(
         id=decision_id(reference),
@@ -196,7 +227,31 @@ def plan_decision(
         placeholders=frozenset(placeholders),
         tranches_every=tranches_every,
         evaluation=evaluation or 0,
+        named_lines=tuple(lines),
     )
+
+
+def _check_lines(lines: Sequence[tuple[str, Pence]], total: Pence, evaluation: Pence) -> None:
+    """Named delivery lines: each above zero, ids distinct, adding up with the evaluation
+    to the total."""
+    if not lines:
+        return
+    slugs = [line_slug(name) for name, _ in lines]
+    repeated = sorted({s for s in slugs if slugs.count(s) > 1})
+    if repeated:
+        raise ScaffoldError(
+            f"two lines would have the same id ({', '.join(repeated)})",
+            "give each --line a name of its own",
+        )
+    if any(pence <= 0 for _, pence in lines):
+        raise ScaffoldError("a line's amount must be above zero", "e.g. --line 'Groups=120000'")
+    given = sum(pence for _, pence in lines) + evaluation
+    if given != total:
+        what = "the lines and the evaluation add" if evaluation else "the lines add"
+        raise ScaffoldError(
+            f"{what} up to {format_pounds(given)}, but the total is {format_pounds(total)}",
+            "make the --line amounts (with --evaluation) sum to --total",
+        )
 
 
 def _period(start: date | None, end: date | None, today: date) -> tuple[date, date]:

@@ -109,7 +109,6 @@ def contract_yaml(plan: DecisionPlan, areas: Sequence[Area]) -> str:
 
 
 def decision_yaml(plan: DecisionPlan, areas: Sequence[Area]) -> str:
-    line = plan.line_id
     money = format_money(plan.total)
     rows = [
         f"  - id: {_q(plan.id)}",
@@ -126,21 +125,21 @@ def decision_yaml(plan: DecisionPlan, areas: Sequence[Area]) -> str:
         "",
         *_lines_yaml(plan),
         "",
-        "    # The delivery line split equally between the areas valid when the contract",
+        "    # Each delivery line split equally between the areas valid when the contract",
         "    # starts: replace with the agreed split (allocations must not exceed the line).",
         "    allocations:",
         *(
             f"      - {{line: {_q(line)}, area: {_q(area)}, amount: {format_money(amount)}}}"
-            for area, amount in plan.allocations(areas)
+            for line, area, amount in plan.allocations(areas)
         ),
         "",
-        "    # Planned payments: the line monthly in arrears, equal to the penny with the",
-        "    # remainder in the last month. Tranches must sum to their line.",
+        f"    # Planned payments: each delivery line {_every(plan)} in arrears, equal to the",
+        "    # penny with the remainder in the last. Tranches must sum to their line.",
         "    tranches:",
         *(
             f"      - {{id: {_q(tranche)}, line: {_q(line)}, due: {due.isoformat()}, "
             f"amount: {format_money(amount)}}}"
-            for tranche, due, amount in plan.tranches()
+            for tranche, line, due, amount in plan.tranches()
         ),
         *(
             f"      - {{id: {_q(tranche)}, line: {_q(plan.evaluation_line_id)}, "
@@ -151,15 +150,31 @@ def decision_yaml(plan: DecisionPlan, areas: Sequence[Area]) -> str:
     return "\n".join(rows) + "\n"
 
 
+def _every(plan: DecisionPlan) -> str:
+    return "each financial quarter" if plan.tranches_every == "quarter" else "monthly"
+
+
 def _lines_yaml(plan: DecisionPlan) -> list[str]:
     """The budget lines: delivery, and the evaluation when one is given; they sum to the
     total."""
     delivery = [
-        f"      - id: {_q(plan.line_id)}",
-        f"        name: {_q('Service delivery')}",
-        "        kind: delivery",
-        f"        amount: {format_money(plan.delivery)}",
+        row
+        for line, name, pence in plan.delivery_lines()
+        for row in (
+            f"      - id: {_q(line)}",
+            f"        name: {_q(name)}",
+            "        kind: delivery",
+            f"        amount: {format_money(pence)}",
+        )
     ]
+    if plan.named_lines:
+        return [
+            "    # The delivery lines given, and the evaluation when there is one (paid at the",
+            "    # end: reprofile it in ledger/forecasts.yaml). Lines sum to the total.",
+            "    lines:",
+            *delivery,
+            *_evaluation_line(plan),
+        ]
     if not plan.evaluation:
         return [
             "    # One delivery line holding the whole total. Split it as the decision does",
@@ -172,6 +187,14 @@ def _lines_yaml(plan: DecisionPlan) -> list[str]:
         "    # ledger/forecasts.yaml when its contract says when). Lines sum to the total.",
         "    lines:",
         *delivery,
+        *_evaluation_line(plan),
+    ]
+
+
+def _evaluation_line(plan: DecisionPlan) -> list[str]:
+    if not plan.evaluation:
+        return []
+    return [
         f"      - id: {_q(plan.evaluation_line_id)}",
         f"        name: {_q('Independent evaluation')}",
         "        kind: evaluation",
