@@ -380,9 +380,18 @@ Vocabulary = Annotated[
 ]
 
 
+GROUP_COLUMNS = ("sex", "ethnicity", "care_experienced", "send")
+"""The equality columns referrals are broken down by in published reports."""
+
+
 class EqualitySettings(Frozen):
     """The values the optional coded columns of ``ledger/outcomes.csv`` may hold (an empty
-    value is not recorded). Ethnicity is the ONS five groups plus not known."""
+    value is not recorded). Ethnicity is the ONS five groups plus not known.
+
+    ``population_10_17``: each group's share of the 10 to 17 year olds of the service's
+    area (``{ethnicity: {white: 0.84, ...}}``, ``care_experienced`` and ``send`` by
+    ``yes``/``no``), with ``population_source`` saying where the shares come from (an
+    ONS release, say); the equality table sets referrals against them."""
 
     sex: Vocabulary = ["female", "male", "other", "not_known"]
     ethnicity: Vocabulary = ["asian", "black", "mixed", "white", "other", "not_known"]
@@ -408,6 +417,30 @@ class EqualitySettings(Frozen):
         "entered_custody",
         "other",
     ]
+    population_10_17: dict[str, dict[str, Share]] = {}
+    population_source: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+
+    @model_validator(mode="after")
+    def _known_groups(self) -> EqualitySettings:
+        for column, shares in self.population_10_17.items():
+            if column not in GROUP_COLUMNS:
+                raise ValueError(
+                    f"population_10_17: {column!r} is not one of {', '.join(GROUP_COLUMNS)}"
+                )
+            known = (
+                ["yes", "no"] if column in ("care_experienced", "send") else getattr(self, column)
+            )
+            unknown = sorted(set(shares) - set(known))
+            if unknown:
+                raise ValueError(
+                    f"population_10_17: {column} has no group {', '.join(unknown)} "
+                    f"(its groups: {', '.join(known)})"
+                )
+            if sum(shares.values()) > 1:
+                raise ValueError(f"population_10_17: the shares of {column} add up to more than 1")
+        if self.population_10_17 and self.population_source is None:
+            raise ValueError("population_10_17 needs population_source: where the shares come from")
+        return self
 
 
 class TrendsSettings(Frozen):

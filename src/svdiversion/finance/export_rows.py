@@ -62,3 +62,17 @@ class Export:
 def file_digest(data: bytes) -> str:
     """``sha256:`` and the hexadecimal SHA-256 of a file's bytes."""
     return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    """What one export held: this service's payments (all, and in the month), the rows of
+    other cost centres the mapping leaves out, and the rows it skips (blank, totals)."""
+
+    path: str
+    payments: int
+    in_month: int
+    other_rows: int
+    skipped_rows: int
+    digest: str = ""  # sha256: of the file as read
+    excluded: tuple[tuple[str, int], ...] = ()  # (reason, rows) of skip_rows rules

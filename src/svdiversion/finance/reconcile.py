@@ -40,7 +40,7 @@ from ..core.fiscal import Month
 from ..core.ledger import Ledger
 from ..core.models import MonthClose, TransactionKind
 from ..core.money import Pence
-from .export_rows import Export, Payment
+from .export_rows import Export, ExportSummary, Payment
 from .mapping import ReconcileRules
 from .payments import (
     Source,
@@ -116,20 +116,6 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
-class ExportSummary:
-    """What one export held: this service's payments (all, and in the month), the rows of
-    other cost centres the mapping leaves out, and the rows it skips (blank, totals)."""
-
-    path: str
-    payments: int
-    in_month: int
-    other_rows: int
-    skipped_rows: int
-    digest: str = ""  # sha256: of the file as read
-    excluded: tuple[tuple[str, int], ...] = ()  # (reason, rows) of skip_rows rules
-
-
-@dataclass(frozen=True, slots=True)
 class Reconciliation:
     month: Month
     sources: tuple[ExportSummary, ...]
@@ -141,12 +127,10 @@ class Reconciliation:
     closed: MonthClose | None = None  # the close in force, when the month is closed
     # the exports read are the ones the close recorded (their digests agreeing)
     with_close_exports: bool = False
+    # with a VAT column: what was paid, VAT included, and the VAT in it (finance_cash,
+    # what the ledger is matched with, leaves reclaimed VAT out); None: no VAT column
     finance_paid: Pence | None = None
-    """What the finance system paid in the month, VAT included (``None``: the exports
-    name no VAT column, so ``finance_cash`` is what was paid)."""
     finance_vat: Pence = 0
-    """The VAT in it; ``finance_cash`` (what the ledger is matched with) leaves it out when
-    it is reclaimed."""
 
     @property
     def cash_difference(self) -> Pence:

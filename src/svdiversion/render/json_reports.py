@@ -197,6 +197,17 @@ def outcomes_json(report: OutcomesReport) -> dict[str, Any]:
             }
             for w in report.workshops
         ],
+        "groups": [
+            {
+                "column": g.dimension,
+                "group": g.value,
+                "referrals": g.referrals,
+                "completed": g.completed,
+                "population_share": fraction(g.population),
+            }
+            for g in report.groups
+        ],
+        "population_source": report.population_source,
     }
 
 

@@ -4,9 +4,11 @@ the keys of the outcomes JSON, so the tidy CSV names a value as the JSON does.""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from ..core.models import DisclosurePolicy
+from ..reports.disclosure import Cell, Disclosure
 from ..reports.outcomes import STATES, Counts, OutcomesReport
 from .sheets import Column, Kind, Sheet
 
@@ -28,6 +30,7 @@ def outcomes_sheets(report: OutcomesReport) -> list[Sheet]:
         _sources_sheet(report),
         _ages_sheet(report),
         _pathways_sheet(report),
+        _groups_sheet(report),
         _workshops_sheet(report),
     ]
     if report.disclosure == "published":
@@ -174,6 +177,79 @@ def _ages_sheet(report: OutcomesReport) -> Sheet:
         [[str(k), v] for k, v in report.ages],
         notes=[f"Counts referrals received {_scope(report)}, by the child's age when referred."],
     )
+
+
+def _groups_sheet(report: OutcomesReport) -> Sheet:
+    """Referrals by each equality column beside the group's share of the area's 10 to 17
+    year olds: the disproportionality table."""
+    rows: list[list[Any]] = []
+    for dimension in dict.fromkeys(g.dimension for g in report.groups):
+        groups = [g for g in report.groups if g.dimension == dimension]
+        shown = [g.referrals for g in groups]
+        total = sum(v for v in shown if isinstance(v, int))
+        whole = not any(isinstance(v, str) for v in shown)
+        for g in groups:
+            share = _share(g.referrals, total) if whole else None
+            ratio = (share / g.population).quantize(Decimal("0.01")) if (
+                share is not None and g.population
+            ) else None  # fmt: skip
+            rows.append(
+                [
+                    GROUP_TITLES.get(dimension, dimension),
+                    g.value.replace("_", " "),
+                    g.referrals,
+                    share,
+                    g.population,
+                    ratio,
+                    g.completed,
+                ]
+            )
+    notes = [
+        f"Counts referrals received {_scope(report)} by each equality column of the ledger "
+        "(not recorded: the column is empty), and those of them that had completed. The "
+        "share is of the referrals shown; the ratio is that share over the group's share of "
+        "the 10 to 17 year olds (above 1: referred more than its share)."
+    ]
+    if report.population_source:
+        notes.append(f"Population shares: {report.population_source}.")
+    else:
+        notes.append(
+            "No population shares are given: add equality: population_10_17 and "
+            "population_source to config/settings.yaml (docs/evaluation.md)."
+        )
+    if report.disclosure is Disclosure.PUBLISHED:
+        notes.append(
+            "A column with a hidden count shows no shares: they would give the hidden count away."
+        )
+    return Sheet(
+        "groups",
+        "Referrals by group (equality)",
+        (
+            Column("column", "Characteristic"),
+            Column("group", "Group"),
+            Column("referrals", "Referrals", Kind.COUNT),
+            Column("share", "Share of referrals", Kind.PERCENT),
+            Column("population_share", "10-17 population share", Kind.PERCENT),
+            Column("ratio", "Ratio", Kind.DECIMAL),
+            Column("completed", "Completed", Kind.COUNT),
+        ),
+        rows,
+        notes=notes,
+    )
+
+
+GROUP_TITLES = {
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "care_experienced": "Care experienced",
+    "send": "SEND",
+}
+
+
+def _share(count: Cell, total: int) -> Decimal | None:
+    if not isinstance(count, int) or not total:
+        return None
+    return (Decimal(count) / Decimal(total)).quantize(Decimal("0.001"))
 
 
 def _workshops_sheet(report: OutcomesReport) -> Sheet:

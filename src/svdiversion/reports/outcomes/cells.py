@@ -15,7 +15,9 @@ Cell names (``Key``):
 * ``("quarter", label, column)``: referrals, starts and endings by quarter;
 * ``("workshop", kind, who)``: attendances (sessions are not counts of children);
 * ``("children", area)``: children who started (a child counts once, here and in
-  the total).
+  the total);
+* ``("group", column, value)`` and ``("group_completed", column, value)``: referrals
+  by an equality column (sex, ethnicity...), and those of them completed.
 """
 
 from __future__ import annotations
@@ -24,12 +26,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from ..disclosure import Cell
-from .shapes import ENDED, STATES, Counts, MeasureRow, OutcomesReport, QuarterRow
+from .shapes import ENDED, STATES, Counts, GroupRow, MeasureRow, OutcomesReport, QuarterRow
 
 Key = tuple[str, ...]
 TOTAL = "*"
 
-FLOWS = ("ref", "source", "age", "pathway", "engaged", "achieved", "assessed", "quarter")
+FLOWS = (
+    "ref",
+    "source",
+    "age",
+    "pathway",
+    "engaged",
+    "achieved",
+    "assessed",
+    "quarter",
+    "group",
+    "group_completed",
+)
 """Counted by the date of one event (referral, start, ending, session): over a window,
 the count at its end less the count just before its start."""
 BY_AREA = ("ref", "state", "engaged", "achieved", "assessed", "children")
@@ -71,6 +84,9 @@ def release_cells(
     for workshop in report.workshops:
         for who in ("cyp", "parents", "professionals"):
             cells["workshop", workshop.kind, who] = getattr(workshop, who)
+    for group in report.groups:
+        cells["group", group.dimension, group.value] = group.referrals
+        cells["group_completed", group.dimension, group.value] = group.completed
     for area, value in (children or {}).items():
         cells["children", area] = value
     return ReleaseCells(cells)
@@ -96,6 +112,12 @@ def additive_sums(cells: Mapping[Key, Cell]) -> list[tuple[Key, list[Key]]]:
     for measure in measures:
         for kind in ("achieved", "assessed"):
             sums.append(((kind, TOTAL, measure), [(kind, a, measure) for a in areas]))
+    for dimension in sorted({k[1] for k in cells if k[0] == "group"}):
+        groups = sorted(k[2] for k in cells if k[0] == "group" and k[1] == dimension)
+        referred: list[Key] = [("group", dimension, g) for g in groups]
+        completed: list[Key] = [("group_completed", dimension, g) for g in groups]
+        sums.append((("ref", TOTAL), referred))
+        sums.append((("state", TOTAL, "completed"), completed))
     return sums
 
 
@@ -111,6 +133,17 @@ def known_order(cells: Mapping[Key, Cell]) -> list[tuple[Key, Key]]:
             if key[1] != TOTAL:
                 pairs.append((key, ("children", TOTAL)))
     return pairs
+
+
+def _groups_with(report: OutcomesReport, cells: Mapping[Key, Cell]) -> tuple[GroupRow, ...]:
+    return tuple(
+        replace(
+            g,
+            referrals=cells.get(("group", g.dimension, g.value), g.referrals),
+            completed=cells.get(("group_completed", g.dimension, g.value), g.completed),
+        )
+        for g in report.groups
+    )
 
 
 def is_flow(key: Key) -> bool:
@@ -175,6 +208,7 @@ def with_cells(report: OutcomesReport, cells: Mapping[Key, Cell]) -> OutcomesRep
             )
             for q in report.quarters
         ),
+        groups=_groups_with(report, cells),
         workshops=tuple(
             replace(
                 w,

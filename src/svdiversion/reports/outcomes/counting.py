@@ -8,7 +8,7 @@ thousand combinations, and each date is looked at once.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -17,19 +17,24 @@ from typing import Any
 
 from ...core.fiscal import Month
 from ...core.ledger import Ledger
-from ...core.models import Better, Measure, Status
+from ...core.models import Better, Measure
 from ..disclosure import Disclosure
 from ..options import ReportOptions
 from ..rag import rag_against_target
+from .groups import count_groups
 from .shapes import (
     ENDED,
+    GROUP_DIMENSIONS,
+    NOT_RECORDED,
     STATES,
     AreaOutcomes,
     Counts,
+    GroupRow,
     MeasureRow,
     OutcomesReport,
     QuarterRow,
     WorkshopRow,
+    state_of,
 )
 from .windows import window_report
 
@@ -127,7 +132,7 @@ def _ended_by_month(
     for measure in measures:
         counted = ledger.episodes.counts(["area", "status", *dates, measure.id])
         for (area, status, *months, value), count in counted.items():
-            if value is None or None in months or _state(status, True, True, True) not in ENDED:
+            if value is None or None in months or state_of(status, True, True, True) not in ENDED:
                 continue
             counts = found[max(months), area, measure.id]
             counts[0] += count
@@ -150,6 +155,8 @@ class _Tally:
     sources: Counter[str] = field(default_factory=Counter)
     ages: Counter[int] = field(default_factory=Counter)
     pathways: Counter[str] = field(default_factory=Counter)
+    groups: Mapping[tuple[str, str], Counter[str]] = field(default_factory=dict)
+    """(dimension, group) -> referrals and completions."""
     achieved: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
     """(area, measure) -> ended episodes that achieved it."""
     assessed: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
@@ -191,6 +198,8 @@ def _report(
     tally = _Tally()
     _count_states(rows, clock, tally)
     _count_referrals(rows, clock, tally)
+    dimensions = [d for d in GROUP_DIMENSIONS if d in ledger.episodes.columns]
+    tally.groups = count_groups(rows, clock.happened, dimensions)
     ended(clock, measures, tally)
     areas = _area_rows(ledger, measures, tally)
     total_states: Counter[str] = Counter()
@@ -207,6 +216,8 @@ def _report(
         for m in measures
     )
     by_count = sorted(tally.sources.items(), key=lambda kv: (-kv[1], kv[0]))
+    equality = ledger.settings.equality
+    population = equality.population_10_17
     return OutcomesReport(
         as_of=as_of,
         window=None,
@@ -224,27 +235,28 @@ def _report(
         ),
         workshops=_workshops(ledger, as_of),
         rag=ledger.settings.rag,
+        groups=tuple(
+            GroupRow(
+                dimension,
+                value,
+                counts["referrals"],
+                counts["completed"],
+                population.get(dimension, {}).get(value),
+            )
+            for (dimension, value), counts in sorted(
+                tally.groups.items(),
+                key=lambda kv: (dimensions.index(kv[0][0]), kv[0][1] == NOT_RECORDED, kv[0][1]),
+            )
+        ),
+        population_source=equality.population_source,
     )
-
-
-def _state(status: Status, referred: bool, started: bool, ended: bool) -> str | None:
-    """The state from the status and whether each date has come by the as-of date."""
-    if not referred:
-        return None
-    if status is Status.DECLINED:
-        return "declined"
-    if not started:
-        return "awaiting"
-    if not ended:
-        return "active"
-    return "completed" if status is Status.COMPLETED else "disengaged"
 
 
 def _count_states(rows: Rows, clock: _Clock | _MonthClock, tally: _Tally) -> None:
     """Each area's referrals by state, and each quarter's referrals, starts and endings."""
     dates = [(name, clock.when) for name in ("referral_date", "start_date", "end_date")]
     for (area, status, referred, started, ended), count in rows(["area", "status", *dates]):
-        state = _state(status, referred is not None, started is not None, ended is not None)
+        state = state_of(status, referred is not None, started is not None, ended is not None)
         if state is None:
             continue
         if referred:
@@ -281,7 +293,7 @@ def _count_outcomes(
             *(m.id for m in measures),
         ]
     ):
-        if not ended or _state(status, referred, started, True) not in ENDED:
+        if not ended or state_of(status, referred, started, True) not in ENDED:
             continue
         for measure, value in zip(measures, values, strict=True):
             if value is not None:

@@ -15,6 +15,7 @@ from .shapes import (
     STATES,
     AreaOutcomes,
     Counts,
+    GroupRow,
     MeasureRow,
     OutcomesReport,
     QuarterRow,
@@ -39,8 +40,23 @@ def publish(report: OutcomesReport) -> OutcomesReport:
         areas=tuple(_protect_measures_by_area(report, areas, policy)),
         quarters=_published_quarters(report.quarters, policy),
         workshops=_published_workshops(report.workshops, policy),
+        groups=_published_groups(report.groups, policy),
     )
     return with_rates(shown)
+
+
+def _published_groups(groups: Sequence[GroupRow], policy: DisclosurePolicy) -> tuple[GroupRow, ...]:
+    """Each equality column's referrals, and its completions, protected as lists."""
+    shown: list[GroupRow] = []
+    for dimension in dict.fromkeys(g.dimension for g in groups):
+        rows = [g for g in groups if g.dimension == dimension]
+        referrals, _ = protect_list([_int(g.referrals) for g in rows], policy)
+        completed, _ = protect_list([_int(g.completed) for g in rows], policy)
+        shown += [
+            replace(g, referrals=r, completed=c)
+            for g, r, c in zip(rows, referrals, completed, strict=True)
+        ]
+    return tuple(shown)
 
 
 def _published_states(

@@ -6,13 +6,32 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ...core.models import DisclosurePolicy, RagThresholds
+from ...core.models import GROUP_COLUMNS, DisclosurePolicy, RagThresholds, Status
 from ..disclosure import Cell, Disclosure
 from ..rag import Rag
 
 STATES = ("declined", "awaiting", "active", "completed", "disengaged")
 """Where each referral stands as of the report date; together they add up to referrals."""
 ENDED = ("completed", "disengaged")
+GROUP_DIMENSIONS = GROUP_COLUMNS
+"""The equality columns of ``ledger/outcomes.csv`` referrals are broken down by, when the
+ledger has them."""
+NOT_RECORDED = "not_recorded"
+"""The group of a referral whose column is empty."""
+
+
+def state_of(status: Status, referred: bool, started: bool, ended: bool) -> str | None:
+    """Where a referral stands, from its status and whether each of its dates has come
+    by the report date (``None``: not referred yet)."""
+    if not referred:
+        return None
+    if status is Status.DECLINED:
+        return "declined"
+    if not started:
+        return "awaiting"
+    if not ended:
+        return "active"
+    return "completed" if status is Status.COMPLETED else "disengaged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +86,19 @@ class WorkshopRow:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupRow:
+    """Referrals of one group (``sex`` = ``female``, say), and those of them completed."""
+
+    dimension: str
+    value: str
+    referrals: Cell
+    completed: Cell
+    population: Decimal | None = None
+    """The group's share of the area's 10 to 17 year olds, from settings (``None``: not
+    given)."""
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomesReport:
     as_of: date
     window: str | None
@@ -81,3 +113,7 @@ class OutcomesReport:
     quarters: tuple[QuarterRow, ...]
     workshops: tuple[WorkshopRow, ...]
     rag: RagThresholds
+    groups: tuple[GroupRow, ...] = ()
+    """Referrals and completions by each equality column the ledger has."""
+    population_source: str | None = None
+    """Where the groups' population shares come from."""

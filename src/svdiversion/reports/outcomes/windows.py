@@ -48,6 +48,12 @@ def window_report(
         sources=tuple((s, v) for s, v in shown.sources if happened(("source", s))),
         ages=tuple((a, v) for a, v in shown.ages if happened(("age", str(a)))),
         pathways=tuple((p, v) for p, v in shown.pathways if happened(("pathway", p))),
+        groups=tuple(
+            g
+            for g in shown.groups
+            if happened(("group", g.dimension, g.value))
+            or happened(("group_completed", g.dimension, g.value))
+        ),
         quarters=tuple(q for q in shown.quarters if q.label in quarters),
         workshops=_workshops_in(shown, before),
         areas=tuple(
