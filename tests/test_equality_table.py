@@ -155,3 +155,28 @@ def test_without_population_shares_the_table_says_how_to_add_them(shipped: Path)
     shares = [g["population_share"] for g in groups]
     assert set(shares) == {None}
     assert Decimal("0.49") not in shares
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_services_publish_groups_true_or_hidden(tmp_path: Path, seed: int) -> None:
+    root = tmp_path / "generated"
+    code, _, err = run_cli(
+        "generate", str(root), "--episodes", "800", "--transactions", "500",
+        "--seed", str(seed), "--equality",
+    )  # fmt: skip
+    assert code == 0, err
+    for as_of in ("2024-03-31", "2025-03-31"):
+        exact = groups_of("--as-of", as_of, "--disclosure", "internal", root=root)
+        shown = groups_of("--as-of", as_of, "--disclosure", "published", root=root)
+        truth = {(g["column"], g["group"]): g for g in exact}
+        assert {"sex", "ethnicity", "care_experienced", "send"} <= {g["column"] for g in shown}
+        for published in shown:
+            true_row = truth.get((published["column"], published["group"]), {})
+            for column in ("referrals", "completed"):
+                value, true = published[column], true_row.get(column, 0)
+                assert isinstance(true, int)
+                if isinstance(value, int):
+                    assert abs(value - true) <= 2, (true_row, published)
+                else:
+                    assert value == "[c]"

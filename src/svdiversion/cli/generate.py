@@ -32,6 +32,14 @@ def generate(
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", metavar="S", help="Random seed.")] = 0,
+    equality: Annotated[
+        bool,
+        typer.Option(
+            "--equality",
+            help="Add the optional equality and follow-up columns to ledger/outcomes.csv "
+            "(sex, ethnicity, care experience, SEND, ...; illustrative proportions).",
+        ),
+    ] = False,
 ) -> None:
     """Write a synthetic workspace that passes 'check', for benchmarks and trials.
 
@@ -57,6 +65,7 @@ def generate(
             workshops=sessions,
             seed=seed,
             progress=advance,
+            equality=equality,
         )
     if not quiet:
         sys.stderr.write(

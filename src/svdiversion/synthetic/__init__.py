@@ -26,6 +26,7 @@ from .contract import AREAS_YAML, contract_yaml
 from .portfolio import (
     CHUNK,
     EPISODE_HEADER,
+    EQUALITY_HEADER,
     REFERRAL_SOURCES,
     TRANSACTION_HEADER,
     WORKSHOP_HEADER,
@@ -46,11 +47,13 @@ def generate(
     workshops: int | None = None,
     seed: int = 0,
     progress: Progress | None = None,
+    equality: bool = False,
 ) -> None:
     """Write a synthetic workspace to ``root`` (created if needed).
 
     ``workshops`` defaults to one session for every ten episodes. ``progress`` is called
-    with the number of rows just written, so a caller can show a bar.
+    with the number of rows just written, so a caller can show a bar. ``equality`` adds
+    the optional equality and follow-up columns to ``ledger/outcomes.csv``.
     """
     if min(transactions, episodes, workshops or 0) < 0:
         raise ValueError("row counts cannot be negative")
@@ -66,7 +69,9 @@ def generate(
         transaction_lines(rng, transactions, spend),
         advance,
     )
-    _write_rows(root / "ledger/outcomes.csv", EPISODE_HEADER, episode_lines(rng, episodes), advance)
+    header = f"{EPISODE_HEADER},{EQUALITY_HEADER}" if equality else EPISODE_HEADER
+    lines = episode_lines(rng, episodes, equality)
+    _write_rows(root / "ledger/outcomes.csv", header, lines, advance)
     _write_rows(
         root / "ledger/workshops.csv", WORKSHOP_HEADER, workshop_lines(rng, sessions), advance
     )

@@ -53,6 +53,11 @@ EPISODE_HEADER = (
     "episode_id,cyp_ref,area,referral_date,referral_source,age_at_referral,pathway,status,"
     "start_date,end_date," + ",".join(m[0] for m in MEASURES)
 )
+EQUALITY_HEADER = (
+    "sex,ethnicity,care_experienced,send,education_status,referral_reason,closure_reason,"
+    "sessions_attended,outcome_assessed_date,cjs_follow_up_end"
+)
+"""The optional columns ``generate --equality`` adds to ``ledger/outcomes.csv``."""
 WORKSHOP_HEADER = "session_id,date,area,kind,cyp_attendees,parent_attendees,professional_attendees"
 CHUNK = 10_000
 MONTH_NAMES = (

@@ -95,7 +95,7 @@ def transaction_lines(rng: random.Random, count: int, spend: Spend) -> Iterator[
         )
 
 
-def episode_lines(rng: random.Random, count: int) -> Iterator[str]:
+def episode_lines(rng: random.Random, count: int, equality: bool = False) -> Iterator[str]:
     random_, randint, choice = rng.random, rng.randint, rng.choice
     width = ref_width(count)
     for index, day in enumerate(_days(count)):
@@ -121,11 +121,42 @@ def episode_lines(rng: random.Random, count: int) -> Iterator[str]:
             if start is not None
             else "," * (len(MEASURES) - 1)
         )
+        extra = "," + equality_values(rng, status, referred, start, end) if equality else ""
         yield (
             f"EP-{index + 1:0{width}d},CYP-{index + 1:0{width}d},{choice(day.areas)},{day.iso},"
             f"{choice(REFERRAL_SOURCES)},{randint(10, 17)},{pathway},{status},"
-            f"{start or ''},{end or ''},{outcomes}\n"
+            f"{start or ''},{end or ''},{outcomes}{extra}\n"
         )
+
+
+def equality_values(
+    rng: random.Random, status: str, referred: date, start: date | None, end: date | None
+) -> str:
+    """The optional equality and follow-up columns of one episode (illustrative
+    proportions; an empty value is not recorded): the assessment on or after the end, a
+    12-month follow-up from the end (or, declined, from the referral)."""
+    random_, randint, choice = rng.random, rng.randint, rng.choice
+    sex = "male" if random_() < 0.6 else choice(("female", "female", "female", "not_known", ""))
+    ethnicity = "white" if random_() < 0.82 else choice(("asian", "black", "mixed", "other", ""))
+    closure = {"completed": "plan_completed", "disengaged": "disengaged", "declined": "declined"}
+    sessions = str(randint(1, 24)) if start is not None else ""
+    assessed = (end + timedelta(days=randint(0, 14))).isoformat() if end else ""
+    since = referred if status == "declined" else end
+    follow_up = (since + timedelta(days=365)).isoformat() if since else ""
+    return ",".join(
+        (
+            sex,
+            ethnicity,
+            "Y" if random_() < 0.12 else "N",
+            "Y" if random_() < 0.25 else "N",
+            choice(("in_education", "in_education", "neet", "training", "")),
+            choice(("weapon_carrying", "violence", "exploitation_risk", "antisocial_behaviour")),
+            closure.get(status, ""),
+            sessions,
+            assessed,
+            follow_up,
+        )
+    )
 
 
 def workshop_lines(rng: random.Random, count: int) -> Iterator[str]:
