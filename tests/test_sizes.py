@@ -128,3 +128,14 @@ def test_a_marker_exempts_a_module(tmp_path: Path) -> None:
     assert [str(o) for o in _offenders_in(unmarked, tmp_path)] == [
         f"svdiversion/unmarked.py: {MAX_MODULE_LINES + 3} lines (limit {MAX_MODULE_LINES})"
     ]
+
+
+def test_no_assert_in_the_package() -> None:
+    """``python -O`` drops asserts: a check the package relies on is an ``if`` that raises."""
+    found = [
+        f"{path.relative_to(SRC.parent)}:{node.lineno}"
+        for path in sorted(SRC.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Assert)
+    ]
+    assert found == []

@@ -282,14 +282,11 @@ class _Generaliser:
         return found
 
     def _label(self, name: str, rung: object, value: object) -> object:
-        if name == "referral_period":
-            assert isinstance(value, Month) and isinstance(rung, str)
+        if name == "referral_period" and isinstance(value, Month) and isinstance(rung, str):
             return period_label(value, rung)
-        if name == "age":
-            assert isinstance(value, int) and isinstance(rung, str)
+        if name == "age" and isinstance(value, int) and isinstance(rung, str):
             return age_label(value, rung, self.bands, self.whole)
-        if name == "referral_source":
-            assert isinstance(value, str)
+        if name == "referral_source" and isinstance(value, str):
             kept = rung if isinstance(rung, int) else None
             return Level("all", "all", kept).source_label(value, self.ranking)
         return value

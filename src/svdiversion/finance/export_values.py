@@ -53,7 +53,8 @@ class RowValues:
         columns = self.mapping.columns
         if columns.amount:
             return self._parse(columns.amount)
-        assert columns.debit and columns.credit, "the mapping names a debit/credit pair"
+        if not (columns.debit and columns.credit):  # Columns' validator: one of the two
+            raise ValueError("the mapping names neither an amount nor a debit/credit pair")
         debit_text = dash_as_zero(self.value(columns.debit))
         credit_text = dash_as_zero(self.value(columns.credit))
         debit = self._parse(columns.debit, debit_text) if debit_text else 0

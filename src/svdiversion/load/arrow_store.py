@@ -249,7 +249,8 @@ class ArrowColumns:
 
     def _mask(self, where: Key) -> pa.Array:
         codes, lookup = self._key(where if not isinstance(where, str) else (where, bool))
-        assert lookup is not None
+        if lookup is None:
+            raise TypeError(f"a mask needs a predicate to apply: {where!r}")
         truth = pa.array([bool(value) for value in lookup], pa.bool_())
         return kernel("take", truth, codes)
 

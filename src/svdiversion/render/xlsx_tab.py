@@ -225,7 +225,8 @@ class Tab:
         self, sheet: Sheet, i: int, number: int, row: int, first: int, *, subtotal: bool
     ) -> None:
         """A live SUM where the report's total is the sum of the cells above, else the value."""
-        assert sheet.total is not None
+        if sheet.total is None:
+            raise ValueError(f"sheet {sheet.name} has no total row to write")
         column, value = sheet.columns[i], sheet.total[i]
         cell = self.ws.cell(row, number)
         above = list(column_values(sheet.rows, i))

@@ -73,7 +73,8 @@ class History:
 
     def add(self, release: Release) -> None:
         """``release`` after every one added so far (a later period end)."""
-        assert not self.releases or self.releases[-1].as_of < release.as_of
+        if self.releases and self.releases[-1].as_of >= release.as_of:
+            raise ValueError(f"releases are added in date order: {release.as_of} came late")
         new = {k for k in release.shown.cells if k[0] not in NOT_LINKED} - self._keys
         earlier = self.releases[-1] if self.releases else None
         if earlier is not None:

@@ -141,10 +141,6 @@ class Publisher:
             day = day.replace(day=1) - timedelta(days=1)
         return days[::-1]
 
-    def audit(self) -> History:
-        """Every release made so far, held together as the attack holds them."""
-        return self._history
-
     def _audited(self, day: date) -> Release:
         """The release at ``day`` attacked beside every release before it, with more
         cells hidden until nothing, in it or before it, is exposed."""
@@ -292,7 +288,8 @@ def _hidden(release: Release, keys: set[Key], symbol: str) -> Release:
 
 
 def _int(cell: Cell) -> int:
-    assert isinstance(cell, int), "an exact release has counts only"
+    if not isinstance(cell, int):
+        raise TypeError(f"an exact release has counts only, got {cell!r}")
     return cell
 
 

@@ -94,13 +94,15 @@ class MonthEnds:
 
     def report(self, month_end: date) -> OutcomesReport:
         month = Month.of(month_end)
-        assert month.last_day == month_end, "MonthEnds reports stand at month ends"
+        if month.last_day != month_end:
+            raise ValueError(f"MonthEnds reports stand at month ends, not {month_end}")
         return _report(self.ledger, month_end, _MonthClock(month.index), self._rows, self._ended)
 
     def _ended(self, clock: _Clock | _MonthClock, measures: list[Measure], tally: _Tally) -> None:
         """Outcomes by the month an episode ended (when its referral, start and end have
         all come), counted once and summed to each month end."""
-        assert isinstance(clock, _MonthClock)
+        if not isinstance(clock, _MonthClock):
+            raise TypeError("MonthEnds counts by month")
         if self._outcomes is None:
             self._outcomes = _ended_by_month(self.ledger, measures)
         for month, area, measure, assessed, achieved in self._outcomes:

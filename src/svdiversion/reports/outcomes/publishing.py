@@ -190,5 +190,6 @@ def _protect_measures_by_area(
 
 
 def _int(cell: Cell) -> int:
-    assert isinstance(cell, int), "publish() takes an exact report"
+    if not isinstance(cell, int):
+        raise TypeError(f"publish() takes an exact report, got {cell!r}")
     return cell
