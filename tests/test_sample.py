@@ -134,3 +134,36 @@ def test_every_month_of_the_contract_reconciles() -> None:
             failing[month] = (code, err)
 
     assert failing == {}
+
+
+@pytest.mark.slow
+def test_a_measure_added_to_the_contract_is_in_the_sample_it_makes(tmp_path: Path) -> None:
+    """The script takes its measures from the contract: one added there gets a column of
+    its own, and the workspace still checks."""
+    root = tmp_path / "ws"
+    shutil.copytree(REPO / "config", root / "config")
+    (root / "ledger").mkdir()
+    contract = (REPO / "ledger/contract.yaml").read_text(encoding="utf-8")
+    anchor = "    - id: entered_cjs\n"
+    assert anchor in contract
+    added = (
+        "    - id: school_attendance\n"
+        '      name: "Improved school attendance"\n'
+        "      better: higher\n"
+    )
+    (root / "ledger/contract.yaml").write_text(
+        contract.replace(anchor, added + anchor), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "-C", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    header = (root / "ledger/outcomes.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "progress_key_areas,school_attendance,entered_cjs" in header
+    shutil.copytree(REPO / "ledger/finance", root / "ledger/finance", dirs_exist_ok=True)
+    code, out, err = run_cli("-C", str(root), "check", "--as-of", "2025-03-31")
+    assert code == 0, out + err

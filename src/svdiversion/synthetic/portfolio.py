@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..scaffold import DEFAULT_REFERRAL_SOURCES
+from ..scaffold import DEFAULT_MEASURES, DEFAULT_REFERRAL_SOURCES
 
 FIRST_FY = 2023
 YEARS = 3
@@ -39,13 +39,20 @@ LINES = (
 )
 REFERRAL_SOURCES = DEFAULT_REFERRAL_SOURCES
 WORKSHOP_KINDS = ("steer_clear_group", "parent_session", "professional_training")
-MEASURES = (
-    ("risk_reduction", "Risk reduction", "higher", "0.70"),
-    ("increased_awareness", "Increased awareness", "higher", "0.80"),
-    ("positive_activity", "Diversion into positive activity", "higher", "0.60"),
-    ("progress_key_areas", "Progress in key areas of life", "higher", "0.65"),
-    ("entered_cjs", "Entered the criminal justice system", "lower", "0.10"),
+TARGETS = {
+    "risk_reduction": "0.70",
+    "increased_awareness": "0.80",
+    "positive_activity": "0.60",
+    "progress_key_areas": "0.65",
+    "entered_cjs": "0.10",
+}
+"""Illustrative targets for the generated services' measures."""
+MEASURES = tuple(
+    (ident, name, better, TARGETS.get(ident, "0.50" if better == "higher" else "0.10"))
+    for ident, name, better, _ in DEFAULT_MEASURES
 )
+"""The measures ``init`` writes (one list, :data:`..scaffold.DEFAULT_MEASURES`), each
+with a target."""
 TRANSACTION_HEADER = (
     "id,date,kind,budget_line,area,amount,reference,counterparty,description,tranche"
 )
