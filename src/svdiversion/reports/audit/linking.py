@@ -16,6 +16,7 @@ from math import ceil
 from ...core.models import DisclosurePolicy
 from ..disclosure import Cell
 from ..outcomes.cells import (
+    TOTAL,
     Key,
     ReleaseCells,
     additive_sums,
@@ -100,6 +101,31 @@ def _within(system: System, release: Release, keys: set[Key]) -> None:
     for small, large in known_order(full):
         if small in keys and large in keys:
             system.at_most((tag, small), (tag, large))
+    _not_achieved(system, tag, keys)
+
+
+def _not_achieved(system: System, tag: str, keys: set[Key]) -> None:
+    """Episodes assessed that did not achieve a measure (assessed less achieved, never
+    negative), by area, add up to the total's: a reader subtracts within each area as
+    well as across them (an area's achieved 0 beside its assessed [c] puts the total's
+    assessed above its achieved)."""
+    for key in keys:
+        if key[0] != "assessed" or ("achieved", *key[1:]) not in keys:
+            continue
+        system.difference_is((tag, not_achieved(key)), (tag, key), (tag, ("achieved", *key[1:])))
+    for measure in {k[2] for k in keys if k[0] == "assessed" and k[1] == TOTAL}:
+        parts = [
+            (tag, not_achieved(k)) for k in keys
+            if k[0] == "assessed" and k[2] == measure and k[1] != TOTAL
+            and ("achieved", *k[1:]) in keys
+        ]  # fmt: skip
+        system.sum_is((tag, not_achieved(("assessed", TOTAL, measure))), parts)
+
+
+def not_achieved(assessed: Key) -> Key:
+    """The unknown of episodes assessed on a measure in an area that did not achieve it
+    (not a published cell: a relation between two)."""
+    return ("not_achieved", *assessed[1:])
 
 
 def _consecutive(system: System, earlier: Release, later: Release, keys: set[Key]) -> None:

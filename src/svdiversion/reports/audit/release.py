@@ -35,6 +35,7 @@ from ..outcomes.windows import window_difference, window_report
 from .intervals import Range, System, Unknown
 from .linking import History
 from .linking import Release as Linked
+from .program import Attack, Check
 
 QUARTER_COLUMNS = ("referrals", "engaged", "completed", "disengaged")
 
@@ -239,6 +240,60 @@ def exposures_in(history: History, since: int = 0) -> list[Exposure]:
             if got is not None and _small(got, policy):
                 found.append(Exposure(flow[2], flow[3], None, got, flow))
     return found
+
+
+def exact_exposures(history: History, truth: Mapping[Unknown, int] | None = None) -> list[Exposure]:
+    """What the integer program derives (:mod:`.program`): every shown count of every
+    release and every change between period ends, checked at once. ``truth`` (the
+    audit's own attack) holds the true value of every unknown; without it the attack
+    starts, as a reader's would, from any solution of what is published."""
+    history.system.narrow()
+    need = history.policy.protection_interval
+    checks: list[Check] = []
+    shown: dict[Unknown, tuple[str, Key, Cell]] = {}
+    for release in history.releases:
+        for key, cell in release.shown.cells.items():
+            cell_unknown: Unknown = (release.tag, key)
+            if (isinstance(cell, int) and cell == 0) or cell_unknown not in history.system.lo:
+                continue
+            shown[cell_unknown] = (release.tag, key, cell)
+            checks.append(Check(cell_unknown, need))
+    checks += [Check(u, need, small_only=True) for u in history.system.lo if _is_change(u)]
+    attack = Attack(history.system, (), truth, history.policy.suppress_below)
+    exposed: list[Exposure] = []
+    for unknown, got in attack.exposed(checks).items():
+        if unknown in shown:
+            tag, key, cell = shown[unknown]
+            exposed.append(Exposure(tag, key, cell, got, unknown))
+        elif isinstance(unknown, tuple) and len(unknown) == 4:  # ("flow", earlier, later, key)
+            exposed.append(Exposure(unknown[2], unknown[3], None, got, unknown))
+    return exposed
+
+
+def true_values(history: History, exact: Mapping[str, ReleaseCells]) -> dict[Unknown, int]:
+    """The true value of every unknown of ``history``, from each release's exact cells
+    (by tag): a cell's count, a change's difference."""
+    found: dict[Unknown, int] = {}
+    for unknown in history.system.lo:
+        if not isinstance(unknown, tuple):
+            continue
+        if _is_change(unknown):
+            earlier, later, key = unknown[1:]
+            found[unknown] = _count(exact[later].cells.get(key, 0)) - _count(
+                exact[earlier].cells.get(key, 0)
+            )
+        elif unknown[1][0] == "not_achieved":  # assessed less achieved
+            cells, rest = exact[unknown[0]].cells, unknown[1][1:]
+            found[unknown] = _count(cells.get(("assessed", *rest), 0)) - _count(
+                cells.get(("achieved", *rest), 0)
+            )
+        else:
+            found[unknown] = _count(exact[unknown[0]].cells.get(unknown[1], 0))
+    return found
+
+
+def _count(cell: Cell) -> int:
+    return cell if isinstance(cell, int) else 0
 
 
 def linked(release: Release) -> Linked:

@@ -20,7 +20,8 @@ from ..disclosure import Cell
 from ..outcomes.cells import Key, is_flow, release_cells
 from ..outcomes.windows import window_difference
 from .intervals import Range
-from .release import Exposure, Publisher, exposures, linked
+from .linking import History
+from .release import Exposure, Publisher, exact_exposures, exposures_in, linked, true_values
 
 NARROWEST = 10
 """How many of the hidden counts closest to being known the audit lists."""
@@ -66,8 +67,16 @@ def disclosure_audit(ledger: Ledger, as_of: date) -> AuditReport:
     policy = publisher.policy
     days = publisher.history(as_of)
     releases = [publisher.released(day) for day in days]
-    system, found = exposures(policy, [linked(r) for r in releases])
-    ranges = system.derive()
+    history = History(policy)
+    for release in releases:
+        history.add(linked(release))
+    found = exposures_in(history)
+    exact = {r.tag(): publisher.exact(day).cells for r, day in zip(releases, days, strict=True)}
+    truth = true_values(history, exact)
+    derived = exact_exposures(history, truth) if days else []
+    known = {e.unknown for e in found}
+    found += [e for e in derived if e.unknown not in known]
+    ranges = history.system.derive()
     symbol = policy.suppressed_symbol
     hidden = [
         Derived(r.outcomes.as_of, key, ranges[r.tag(), key])

@@ -101,6 +101,13 @@ def additive_sums(cells: Mapping[Key, Cell]) -> list[tuple[Key, list[Key]]]:
     for area in [*areas, TOTAL]:
         sums.append((("ref", area), [("state", area, s) for s in STATES]))
         sums.append((("engaged", area), [("state", area, s) for s in ("active", *ENDED)]))
+        # the same sum with engaged as the subtotal it is: what a reader takes away first
+        sums.append(
+            (
+                ("ref", area),
+                [("state", area, "declined"), ("state", area, "awaiting"), ("engaged", area)],
+            )
+        )
     for state in STATES:
         sums.append((("state", TOTAL, state), [("state", a, state) for a in areas]))
     sums.append((("ref", TOTAL), [("ref", a) for a in areas]))

@@ -1,0 +1,162 @@
+"""The integer-programming attack: every published period-end release held at once, every
+relation the audit knows, counts whole. Run as the audit runs it (with the true counts,
+which it checks satisfy every relation) and as a reader would (from any solution of what
+is published), on the shipped ledger, generated services and a sparse hostile workspace."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from helpers import load_ledger, run_cli
+from svdiversion.reports.audit.intervals import System
+from svdiversion.reports.audit.linking import History
+from svdiversion.reports.audit.program import Attack, AuditFailed, Check
+from svdiversion.reports.audit.release import (
+    Publisher,
+    exact_exposures,
+    exposures_in,
+    linked,
+    true_values,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = date(2025, 3, 31)
+
+# One area of six children, referred in the contract's last three months: one declined,
+# one awaiting a start, two active, two completed (one entering the criminal justice
+# system).
+SPARSE_AREA = """\
+  - id: test_valley
+    name: Test Valley
+    local_authority: Test Council
+    valid_from: 2018-04-01
+
+"""
+SPARSE_EPISODES = [
+    "EP-90001,CYP-90001,test_valley,2025-01-06,police,14,one_to_one,declined,,,,,,,,"
+    "male,white,N,N,in_education,violence,declined,,,",
+    "EP-90002,CYP-90002,test_valley,2025-01-13,school,15,one_to_one,completed,2025-01-20,"
+    "2025-03-10,Y,Y,N,Y,Y,male,white,N,N,in_education,violence,plan_completed,6,2025-03-12,",
+    "EP-90003,CYP-90003,test_valley,2025-02-03,police,13,group,engaged,2025-02-10,,,,,,,"
+    "female,white,N,N,in_education,violence,,4,,",
+    "EP-90004,CYP-90004,test_valley,2025-02-17,police,16,one_to_one,referred,,,,,,,,"
+    "male,asian,N,N,neet,weapon_carrying,,,,",
+    "EP-90005,CYP-90005,test_valley,2025-03-03,health,12,group,completed,2025-03-05,"
+    "2025-03-28,Y,Y,Y,Y,N,male,white,N,Y,in_education,exploitation_risk,plan_completed,3,"
+    "2025-03-29,",
+    "EP-90006,CYP-90006,test_valley,2025-03-10,police,17,one_to_one,engaged,2025-03-17,,,,,,,"
+    "male,white,Y,N,neet,violence,,1,,",
+]
+
+
+def sparse_workspace(root: Path) -> Path:
+    shutil.copytree(REPO / "config", root / "config")
+    shutil.copytree(REPO / "ledger", root / "ledger")
+    areas = root / "config/areas.yaml"
+    text = areas.read_text(encoding="utf-8")
+    areas.write_text(text.replace("areas:\n", "areas:\n" + SPARSE_AREA, 1), encoding="utf-8")
+    with (root / "ledger/outcomes.csv").open("a", encoding="utf-8") as episodes:
+        episodes.write("\n".join(SPARSE_EPISODES) + "\n")
+    return root
+
+
+def history_of(root: Path, as_of: date) -> tuple[History, Publisher, list[date]]:
+    publisher = Publisher(load_ledger(root))
+    days = publisher.history(as_of)
+    history = History(publisher.policy)
+    for day in days:
+        history.add(linked(publisher.released(day)))
+    return history, publisher, days
+
+
+def workspaces(tmp_path: Path, which: str) -> tuple[Path, date]:
+    if which == "shipped":
+        return REPO, AS_OF
+    if which == "sparse":
+        return sparse_workspace(tmp_path / "sparse"), AS_OF
+    seed = int(which.removeprefix("generated-"))
+    root = tmp_path / which
+    code, _, err = run_cli(
+        "generate", str(root), "--episodes", "2000", "--transactions", "500",
+        "--seed", str(seed), "--equality",
+    )  # fmt: skip
+    assert code == 0, err
+    return root, date(2026, 3, 31)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "which", ["shipped", "sparse", "generated-1", "generated-2", "generated-3"]
+)
+def test_a_reader_with_an_integer_program_narrows_nothing(tmp_path: Path, which: str) -> None:
+    """The reader holds every period-end release, knows every relation and solves for
+    the least and greatest value of every hidden count, rounded count and change: none
+    is left with fewer than protection_interval values. The audit's own attack, started
+    from the true counts, agrees; and the truth satisfies every relation (soundness)."""
+    root, as_of = workspaces(tmp_path, which)
+    history, publisher, days = history_of(root, as_of)
+    assert exposures_in(history) == []
+    assert exact_exposures(history) == []  # a reader: no true counts
+    exact = {publisher.released(d).tag(): publisher.exact(d).cells for d in days}
+    assert exact_exposures(history, true_values(history, exact)) == []
+
+
+@pytest.mark.slow
+def test_the_cli_audit_agrees_on_the_sparse_workspace(tmp_path: Path) -> None:
+    root = sparse_workspace(tmp_path / "sparse")
+    code, out, err = run_cli("-C", str(root), "disclosure-audit", "--as-of", "2025-03-31")
+    assert code == 0, out + err
+    assert "No hidden count is exposed." in out
+
+
+def table_rules_only(root: Path, as_of: date) -> History:
+    """The releases as the table rules alone would publish them (no audit)."""
+    publisher = Publisher(load_ledger(root))
+    history = History(publisher.policy)
+    for day in publisher.history(as_of):
+        history.add(linked(publisher.protected(day)))
+    return history
+
+
+@pytest.mark.slow
+def test_the_integer_program_finds_what_the_table_rules_leave_exposed() -> None:
+    """Without the audit's further hiding, an integer program narrows counts: the attack
+    is no weaker than the exposures propagation sees, and finds them too."""
+    history = table_rules_only(REPO, date(2023, 12, 31))
+    by_sums = {e.unknown for e in exposures_in(history)}
+    by_program = {e.unknown for e in exact_exposures(history)}
+    assert by_sums
+    assert by_sums <= by_program
+
+
+def test_a_nested_sum_only_the_program_sees() -> None:
+    """referrals = declined + awaiting + engaged, with engaged = active + completed +
+    disengaged, written as two separate sums: referrals 5 (5-7), engaged 5 (5-7),
+    declined 0, awaiting hidden: awaiting = referrals - engaged is 1-2, though neither
+    sum alone says so."""
+    system = System()
+    system.add("ref", 5, 7)
+    system.add("engaged", 5, 7)
+    system.add("declined", 0, 0)
+    system.add("awaiting", 1, 10**15)
+    system.add("active", 0, 10**15)
+    system.add("ended", 0, 10**15)
+    system.sum_is("ref", ["declined", "awaiting", "active", "ended"])
+    system.sum_is("engaged", ["active", "ended"])
+    assert system.derive()["awaiting"].values > 2  # one sum at a time: not narrowed
+    truth = {"ref": 6, "engaged": 5, "declined": 0, "awaiting": 1, "active": 2, "ended": 3}
+    found = Attack(system, (), truth, suppress_below=5).exposed([Check("awaiting", 3)])
+    assert str(found["awaiting"]) == "1-2"
+
+
+def test_counts_that_break_a_relation_are_the_audits_own_error() -> None:
+    system = System()
+    system.add("total", 5, 7)
+    system.add("part", 0, 10)
+    system.sum_is("total", ["part"])
+    with pytest.raises(AuditFailed, match=r"break a relation|outside what is published"):
+        Attack(system, (), {"total": 6, "part": 4}, suppress_below=5)
