@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -42,7 +42,7 @@ from ..core.models import Area, DisclosurePolicy, TrendsSettings
 from .audit.release import Publisher
 from .disclosure import Cell, Disclosure
 from .outcomes.cells import TOTAL, Key
-from .spc import Rules, Signal
+from .spc import Rules, Signal, variation
 from .trend_charts import About, Point, Series, SeriesBuilder, quarter_end
 from .trend_charts import hidden_count as hidden_count  # where the tests have found it
 
@@ -146,6 +146,11 @@ def trends(
         windows = _Windows(publisher or Publisher(ledger)) if published else None
         series += _referral_series(ledger, months, builder, windows)
         series += _outcome_series(ledger, months, builder, windows)
+    if months and published:
+        exact = replace(builder, published=False)
+        internal = _referral_series(ledger, months, exact, None)
+        internal += _outcome_series(ledger, months, exact, None)
+        series = _only_internal_signals(series, internal)
     recent = months[-settings.recent_months :][0] if months else None
     return TrendsReport(
         as_of,
@@ -158,6 +163,30 @@ def trends(
         recent,
         tuple(series),
     )
+
+
+def _only_internal_signals(published: list[Series], internal: list[Series]) -> list[Series]:
+    """Each published point keeps only the signals the exact series has at that point: a
+    rounded point can only lose a signal, so a published chart never shows one the
+    internal chart lacks (a signal of rounding). A signal the rounded points do not show
+    is not added: the points would not bear it out."""
+    truth = {(s.id, p.month): set(p.signals) for s in internal for p in s.points}
+
+    def kept(series: Series) -> Series:
+        points = tuple(
+            replace(
+                point,
+                signals=tuple(
+                    s for s in point.signals if s in truth.get((series.id, point.month), ())
+                ),
+            )
+            for point in series.points
+        )
+        latest = [p.signals for p in points if p.value is not None and not isinstance(p.value, str)]
+        icon = variation(latest[-1] if latest else (), series.better)
+        return replace(series, points=points, variation=icon if series.limits else None)
+
+    return [kept(series) for series in published]
 
 
 class _Windows:
