@@ -370,6 +370,14 @@ def bench(
             "svdiversion check (shipped workspace)",
             [*sv, "-C", str(REPO), "check", "--as-of", "2025-06-30"],
         ),
+        (
+            "svdiversion disclosure-audit (shipped ledger)",
+            [*sv, "-C", str(REPO), "disclosure-audit", "--as-of", "2025-03-31"],
+        ),
+        (
+            "svdiversion outcomes --format json, published (shipped ledger)",
+            [*sv, "-C", str(REPO), "outcomes", "--format", "json", "--as-of", "2025-03-31"],
+        ),
     ):
         if only in tool:
             timed(0, tool, argv, 0, runs)
