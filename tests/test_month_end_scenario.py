@@ -612,3 +612,25 @@ def test_januarys_invoice_paid_in_february_is_flagged_for_accrual(trial: Path) -
     assert "on 2025-01-31 and reversals of the same, negative, on 2025-02-01" in err
     # the February invoice names February: nothing to accrue
     assert err.count("W605") == 1
+
+
+def test_a_payment_after_the_contract_is_flagged_for_accrual(shipped: Path) -> None:
+    """A payment made after the contract's last day is imported by no month: importing
+    the last month lists it (W605) with the accruals that put it in the contract; asking
+    for the month after says where to look."""
+    listing = shipped / "ledger/finance/payments-2024-25.csv"
+    with listing.open("ab") as export:
+        export.write(
+            "10/04/2025,BACS250410-001,S100100,THE CHILDRENS SOCIETY,TCS-INV-202503B,"
+            'Steer Clear delivery March 2025 (final),PF4410,5210,"£1,500.00"\r\n'.encode("cp1252")
+        )
+    before = listing.read_bytes()
+    code, _, err = cli(shipped, "import", "--month", "2025-03", "--as-of", "2025-04-30")
+    assert code == 0, err
+    assert "W605 paid on 2025-04-10, after the contract ended on 2025-03-31" in err
+    assert "accruals of 264.63 (herefordshire), 292.48 (north_worcestershire)" in err
+    assert "on 2025-03-31 (budget line provider_grant)" in err
+    code, _, err = cli(shipped, "import", "--month", "2025-04", "--as-of", "2025-04-30")
+    assert code == 2
+    assert "'svdiversion import --month 2025-03' lists each with the accruals to add" in err
+    assert listing.read_bytes() == before

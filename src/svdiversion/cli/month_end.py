@@ -89,9 +89,15 @@ def within_contract(ledger: Ledger, month: Month) -> None:
         return
     first, last = Month.of(ledger.start), Month.of(ledger.end)
     if not first.index <= month.index <= last.index:
+        after = (
+            f"; a payment made after the contract for work within it is accrued on its last "
+            f"day: 'svdiversion import --month {last}' lists each with the accruals to add"
+            if month.index > last.index
+            else ""
+        )
         fail(
             f"{month} is outside the contract, which runs from {first} to {last}",
-            f"give a month from {first} to {last}",
+            f"give a month from {first} to {last}{after}",
             EXIT_USAGE,
         )
 

@@ -36,7 +36,7 @@ import calendar
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..core.codes import Code
@@ -100,9 +100,9 @@ class Proposal:
 def propose(
     ledger: Ledger, month: Month, exports: Sequence[Export], config: FinanceConfig
 ) -> Proposal:
+    every = one_per_payment(exports, config.reconcile)
     paid = sorted(
-        (p for p in one_per_payment(exports, config.reconcile) if Month.of(p.date) == month),
-        key=lambda p: (p.date, p.path, p.line),
+        (p for p in every if Month.of(p.date) == month), key=lambda p: (p.date, p.path, p.line)
     )
     fresh = _not_in_ledger(ledger, paid, exports, config)
     drafts: list[Draft] = []
@@ -124,6 +124,8 @@ def propose(
         drafts += [_draft(ledger, payment, rule, area, pence) for area, pence in split]
         warnings += _made_inert(payment, rule)
         warnings += _for_earlier_month(ledger, payment, rule, split)
+    if month == Month.of(ledger.end):
+        warnings += _paid_after_the_contract(ledger, every, config)
     already = len(paid) - len(fresh)
     return Proposal(
         month, tuple(drafts), len(paid), already, zero, tuple(problems), tuple(warnings)
@@ -188,6 +190,39 @@ def _for_earlier_month(
             "is closed",
         )
     ]
+
+
+def _paid_after_the_contract(
+    ledger: Ledger, payments: Sequence[Payment], config: FinanceConfig
+) -> list[Problem]:
+    """W605 for each of this service's payments dated after the contract's last day: no
+    month of the contract can import it, and on an accruals basis the work it pays for
+    (by the contract's end) is the contract's spend, accrued on its last day."""
+    found: list[Problem] = []
+    for payment in payments:
+        if payment.date <= ledger.end or payment.pence <= 0:
+            continue
+        rule = placing_rule(payment, config.import_.rules)
+        if rule is None:
+            continue
+        split, problem = _areas(ledger, replace(payment, date=ledger.end), rule, config)
+        rows = ", ".join(
+            f"{_pounds(pence)}{f' ({area})' if area else ''}" for area, pence in split
+        ) if problem is None else _pounds(payment.pence)  # fmt: skip
+        found.append(
+            Problem(
+                payment.path,
+                payment.line,
+                0,
+                Code.W605,
+                f"paid on {payment.date}, after the contract ended on {ledger.end}: no month "
+                "of the contract imports it",
+                f"if it pays for work done by {ledger.end}, add to {TRANSACTIONS} accruals "
+                f"of {rows} on {ledger.end} (budget line {rule.budget_line}); the payment "
+                "itself, after the contract, stays out of the ledger",
+            )
+        )
+    return found
 
 
 def _pounds(pence: Pence) -> str:
