@@ -516,3 +516,40 @@ def test_bad_lines_are_usage_errors(tmp_path: Path, lines: tuple[str, ...], mess
     assert code == 2
     assert message in err
     assert not (tmp_path / "x").exists()
+
+
+def test_init_with_tranches_on_given_dates(tmp_path: Path) -> None:
+    """--tranche-on: each line paid in equal tranches on the dates given (in date order,
+    the remainder in the last), for a contract paid on milestones."""
+    root = tmp_path / "milestones"
+    dates = ("2025-09-30", "2026-03-31", "2025-06-30")
+    args = [arg for day in dates for arg in ("--tranche-on", day)]
+    code, _, err = run_cli("init", str(root), *CLIMB, "--total", "100000.01", *args)
+    assert code == 0, err
+    ledger, problems = load_workspace(root)
+    assert problems == []
+    assert ledger is not None
+    tranches = [(str(t.due), to_pence(t.amount)) for _, t in ledger.tranches()]
+    assert tranches == [
+        ("2025-06-30", 3_333_333),
+        ("2025-09-30", 3_333_333),
+        ("2026-03-31", 3_333_335),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dates", "message"),
+    [
+        (("2027-01-01",), "a tranche date (2027-01-01) is outside the period"),
+        (("2025-06-30", "2025-06-30"), "a tranche date is given twice"),
+        (("soon",), "'soon' is not a date"),
+    ],
+)
+def test_bad_tranche_dates_are_usage_errors(
+    tmp_path: Path, dates: tuple[str, ...], message: str
+) -> None:
+    args = [arg for day in dates for arg in ("--tranche-on", day)]
+    code, _, err = run_cli("init", str(tmp_path / "x"), *CLIMB, *args)
+    assert code == 2
+    assert message in err
+    assert not (tmp_path / "x").exists()

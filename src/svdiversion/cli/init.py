@@ -51,6 +51,13 @@ def parse_line(text: str) -> tuple[str, Pence]:
     return name.strip(), parse_total(amount)
 
 
+def _due(text: str) -> date:
+    try:
+        return parse_date(text)
+    except typer.BadParameter as exc:
+        raise typer.BadParameter(str(exc), param_hint="--tranche-on") from exc
+
+
 Directory = Annotated[
     Path | None,
     typer.Argument(
@@ -115,6 +122,15 @@ TranchesOption = Annotated[
         "quarter (in arrears, the part of it inside the period).",
     ),
 ]
+TrancheOnOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tranche-on",
+        metavar="DATE",
+        help="A tranche's due date (repeat for each): each delivery line is paid in equal "
+        "tranches on these dates instead of each month or quarter.",
+    ),
+]
 End = Annotated[
     date | None,
     typer.Option("--end", metavar="DATE", parser=parse_date, help="Last day of the period."),
@@ -156,13 +172,14 @@ def init(
     tranches: TranchesOption = Every.MONTH,
     evaluation: EvaluationOption = None,
     lines: LineOption = None,
+    tranche_on: TrancheOnOption = None,
 ) -> None:
     """Start a workspace for a new service, or add a further decision to one.
 
     Writes config/areas.yaml, config/settings.yaml, ledger/contract.yaml (the decision
     with one delivery line, or a line for each --line, paid in equal tranches each month,
-    or each quarter with --tranches quarter, and with --evaluation an evaluation line
-    paid at the end), the
+    each quarter with --tranches quarter, or on the dates of --tranche-on, and with
+    --evaluation an evaluation line paid at the end), the
     three CSV files with their headers, an empty ledger/commentary.yaml and
     ledger/forecasts.yaml, and ledger/README.md. What is not given is a marked
     placeholder; the new workspace passes 'svdiversion check'. Refuses a folder that is
@@ -195,6 +212,7 @@ def init(
             tranches_every=tranches.value,
             evaluation=evaluation,
             lines=[parse_line(text) for text in lines or ()],
+            due_dates=[_due(text) for text in tranche_on or ()],
         )
     except ScaffoldError as exc:
         fail(exc.message, exc.hint)

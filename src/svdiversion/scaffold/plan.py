@@ -78,6 +78,9 @@ class DecisionPlan:
     tranches_every: str = "month"  # month or quarter: how often the line is paid
     evaluation: Pence = 0
     """An independent evaluation's share of the total: a line of its own, paid at the end."""
+    due_dates: tuple[date, ...] = ()
+    """Custom tranche dates (``--tranche-on``): each delivery line paid in equal tranches
+    on these days instead of each month or quarter."""
     named_lines: tuple[tuple[str, Pence], ...] = ()
     """Delivery lines by name and amount (``--line``); none: one line holding the total
     less the evaluation."""
@@ -123,6 +126,13 @@ class DecisionPlan:
         return found
 
     def _profile(self, pence: Pence) -> list[tuple[str, date, Pence]]:
+        if self.due_dates:
+            days = list(self.due_dates) if pence >= len(self.due_dates) else [self.due_dates[-1]]
+            share, remainder = divmod(pence, len(days))
+            return [
+                (day.isoformat(), day, share + (remainder if i == len(days) - 1 else 0))
+                for i, day in enumerate(days)
+            ]
         months = list(months_between(Month.of(self.start), Month.of(self.end)))
         groups: dict[str, list[Month]] = {}
         for month in months:
@@ -185,6 +195,7 @@ def plan_decision(
     tranches_every: str = "month",
     evaluation: Pence | None = None,
     lines: Sequence[tuple[str, Pence]] = (),
+    due_dates: Sequence[date] = (),
 ) -> DecisionPlan:
     """Fill what was not given: the current financial year, a placeholder total and reference.
 
@@ -216,6 +227,14 @@ def plan_decision(
             "give the evaluation's share of the total, e.g. --evaluation 50000",
         )
     _check_lines(lines, whole, evaluation or 0)
+    outside = sorted(d for d in due_dates if not start <= d <= end)
+    if outside:
+        raise ScaffoldError(
+            f"a tranche date ({outside[0]}) is outside the period {start} to {end}",
+            "give --tranche-on dates within --start and --end",
+        )
+    if len(set(due_dates)) != len(due_dates):
+        raise ScaffoldError("a tranche date is given twice", "give each --tranche-on date once")
     reference = reference if reference is not None else DEFAULT_REFERENCE
     return DecisionPlan(
         id=decision_id(reference),
@@ -228,6 +247,7 @@ def plan_decision(
         tranches_every=tranches_every,
         evaluation=evaluation or 0,
         named_lines=tuple(lines),
+        due_dates=tuple(sorted(due_dates)),
     )
 
 

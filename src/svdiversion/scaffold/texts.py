@@ -133,7 +133,7 @@ def decision_yaml(plan: DecisionPlan, areas: Sequence[Area]) -> str:
             for line, area, amount in plan.allocations(areas)
         ),
         "",
-        f"    # Planned payments: each delivery line {_every(plan)} in arrears, equal to the",
+        f"    # Planned payments: each delivery line {_every(plan)}, equal to the",
         "    # penny with the remainder in the last. Tranches must sum to their line.",
         "    tranches:",
         *(
@@ -151,7 +151,11 @@ def decision_yaml(plan: DecisionPlan, areas: Sequence[Area]) -> str:
 
 
 def _every(plan: DecisionPlan) -> str:
-    return "each financial quarter" if plan.tranches_every == "quarter" else "monthly"
+    if plan.due_dates:
+        return "on the dates given"
+    if plan.tranches_every == "quarter":
+        return "each financial quarter in arrears"
+    return "monthly in arrears"
 
 
 def _lines_yaml(plan: DecisionPlan) -> list[str]:
