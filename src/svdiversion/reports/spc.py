@@ -183,21 +183,51 @@ def point_signals(
     each = [limits] * len(values) if isinstance(limits, Limits) else list(limits)
     found: list[set[Signal]] = [set() for _ in values]
     side = [_side(v, lines.centre) for v, lines in zip(values, each, strict=True)]
+    _beyond_limits(values, each, found)
+    _runs(side, rules.run_length, found)
+    _trends(values, rules.trend_length, found)
+    _two_of_three_near(values, each, side, found)
+    order = list(Signal)
+    return [tuple(sorted(point, key=order.index)) for point in found]
+
+
+def _beyond_limits(
+    values: Sequence[Decimal | None], each: Sequence[Limits], found: list[set[Signal]]
+) -> None:
+    """A point above the upper limit or below the lower one."""
     for i, value in enumerate(values):
         if value is not None and value > each[i].upper:
             found[i].add(Signal.ABOVE_UPPER)
         elif value is not None and value < each[i].lower:
             found[i].add(Signal.BELOW_LOWER)
+
+
+def _runs(side: Sequence[int], length: int, found: list[set[Signal]]) -> None:
+    """``length`` or more points in a row on one side of the centre line."""
     for first, last, key in _streaks(side):
-        if last - first + 1 >= rules.run_length:
+        if last - first + 1 >= length:
             for i in range(first, last + 1):
                 found[i].add(Signal.RUN_ABOVE if key > 0 else Signal.RUN_BELOW)
+
+
+def _trends(values: Sequence[Decimal | None], length: int, found: list[set[Signal]]) -> None:
+    """``length`` or more points in a row, each above (or below) the one before."""
     steps = [0] + [_step(a, b) for a, b in pairwise(values)]
     for first, last, key in _streaks(steps):
         # ``last - first + 1`` steps in a row join ``last - first + 2`` points.
-        if last - first + 2 >= rules.trend_length:
+        if last - first + 2 >= length:
             for i in range(first - 1, last + 1):
                 found[i].add(Signal.TREND_UP if key > 0 else Signal.TREND_DOWN)
+
+
+def _two_of_three_near(
+    values: Sequence[Decimal | None],
+    each: Sequence[Limits],
+    side: Sequence[int],
+    found: list[set[Signal]],
+) -> None:
+    """Two of three points in a row near one limit (beyond two thirds of the way to it),
+    on the same side of the centre line."""
     near = [_near(v, lines) for v, lines in zip(values, each, strict=True)]
     for start in range(len(values) - 2):
         window = range(start, start + 3)
@@ -207,8 +237,6 @@ def point_signals(
             for i in window:
                 if near[i]:
                     found[i].add(Signal.NEAR_UPPER if high else Signal.NEAR_LOWER)
-    order = list(Signal)
-    return [tuple(sorted(point, key=order.index)) for point in found]
 
 
 def _side(value: Decimal | None, centre: Decimal) -> int:
