@@ -189,6 +189,7 @@ def test_windows_are_differences_of_the_cumulative_releases(
                 assert value == late - early, (label, key)
 
 
+@pytest.mark.slow
 def test_every_report_shows_the_same_cell_the_same_way(
     releases: dict[date, dict[str, Any]],
 ) -> None:

@@ -45,7 +45,14 @@ def test_the_table_sets_referrals_against_the_population() -> None:
     assert "Population shares: illustrative shares for the sample ledger" in table
 
 
-@pytest.mark.parametrize("as_of", ["2023-09-30", "2024-06-30", "2025-03-31"])
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        pytest.param("2023-09-30", marks=pytest.mark.slow),
+        pytest.param("2024-06-30", marks=pytest.mark.slow),
+        "2025-03-31",
+    ],
+)
 def test_published_groups_are_true_or_hidden(as_of: str) -> None:
     """Every shown count of a cumulative release within rounding of the exact one; a
     hidden one stays hidden. (A window's are the differences of the published releases
@@ -67,6 +74,7 @@ def test_published_groups_are_true_or_hidden(as_of: str) -> None:
                 assert value == "[c]"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("window", "before", "end"),
     [

@@ -170,7 +170,11 @@ def test_the_last_day_svdiversion_works_with_is_as_much_work_as_the_contracts_en
 
 @pytest.mark.parametrize(
     "args",
-    [("disclosure-audit",), ("outcomes", "--format", "json"), ("trends", "--format", "json")],
+    [
+        pytest.param(("disclosure-audit",), marks=pytest.mark.slow),  # the integer program
+        ("outcomes", "--format", "json"),
+        ("trends", "--format", "json"),
+    ],
     ids=["disclosure-audit", "outcomes", "trends"],
 )
 def test_the_last_day_svdiversion_works_with_reports(shipped: Path, args: tuple[str, ...]) -> None:

@@ -27,7 +27,14 @@ def signals(root: Path, disclosure: str, as_of: str) -> dict[tuple[str, str], se
     }
 
 
-@pytest.mark.parametrize("as_of", ["2024-03-31", "2024-09-30", "2025-03-31"])
+@pytest.mark.parametrize(
+    "as_of",
+    [
+        pytest.param("2024-03-31", marks=pytest.mark.slow),
+        pytest.param("2024-09-30", marks=pytest.mark.slow),
+        "2025-03-31",
+    ],
+)
 def test_every_published_signal_is_an_internal_one(as_of: str) -> None:
     published = signals(REPO, "published", as_of)
     internal = signals(REPO, "internal", as_of)

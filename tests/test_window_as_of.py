@@ -19,7 +19,10 @@ LATE = date(2025, 3, 31)
 
 
 @pytest.mark.parametrize("text", ["2023-09", "2024-11", "2023/24-Q4", "2023/24"])
-@pytest.mark.parametrize("disclosure", [Disclosure.INTERNAL, Disclosure.PUBLISHED])
+@pytest.mark.parametrize(
+    "disclosure",
+    [Disclosure.INTERNAL, pytest.param(Disclosure.PUBLISHED, marks=pytest.mark.slow)],
+)
 def test_a_later_as_of_adds_nothing_to_a_window(text: str, disclosure: Disclosure) -> None:
     ledger = api.open_workspace(ROOT).ledger
     window = api.parse_window(text)

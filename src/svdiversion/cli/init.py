@@ -203,17 +203,11 @@ def init(
         _extension_options(given, areas is not None or force)
     try:
         plan = plan_decision(
-            service=service,
-            reference=reference,
-            total=total,
-            start=start,
-            end=end,
-            today=today(),
-            tranches_every=tranches.value,
-            evaluation=evaluation,
+            service=service, reference=reference, total=total, start=start, end=end,
+            today=today(), tranches_every=tranches.value, evaluation=evaluation,
             lines=[parse_line(text) for text in lines or ()],
             due_dates=[_due(text) for text in tranche_on or ()],
-        )
+        )  # fmt: skip
     except ScaffoldError as exc:
         fail(exc.message, exc.hint)
     if add_extension:

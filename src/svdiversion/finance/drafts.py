@@ -32,11 +32,9 @@ month that is not in the ledger yet:
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from ..core.codes import Code
@@ -45,22 +43,13 @@ from ..core.ledger import Ledger
 from ..core.models import TransactionKind, area_in_force
 from ..core.money import Pence, apportion, to_pence
 from ..core.problems import Problem
-from ..load import TRANSACTIONS
-from ..load.patterns import search
+from .accruals import for_earlier_month, paid_after_the_contract
 from .export_rows import Export, Payment
 from .ledger_text import clean_text, runs_when_imported
 from .mapping import FINANCE_IMPORT, FinanceConfig, LineRule
 from .payments import normalise_reference, one_per_payment
 from .reconcile import LedgerPayment, is_its_source, ledger_payments, usable_reference
-
-RULE_FIELDS = {
-    "counterparty": "supplier",
-    "description": "description",
-    "account": "account",
-    "cost_centre": "cost_centre",
-    "reference": "reference",
-}
-"""A rule's ``field`` -> the :class:`Payment` attribute it reads."""
+from .rules import placing_rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,110 +112,13 @@ def propose(
             continue
         drafts += [_draft(ledger, payment, rule, area, pence) for area, pence in split]
         warnings += _made_inert(payment, rule)
-        warnings += _for_earlier_month(ledger, payment, rule, split)
+        warnings += for_earlier_month(ledger, payment, rule, split)
     if month == Month.of(ledger.end):
-        warnings += _paid_after_the_contract(ledger, every, config)
+        warnings += paid_after_the_contract(ledger, every, config, _areas)
     already = len(paid) - len(fresh)
     return Proposal(
         month, tuple(drafts), len(paid), already, zero, tuple(problems), tuple(warnings)
     )
-
-
-MONTH_NAMES = tuple(calendar.month_name[1:])
-NAMED_MONTH = re.compile(
-    r"\b(" + "|".join(f"{m[:3]}(?:{m[3:]})?" for m in MONTH_NAMES) + r")\.?\s*'?(\d{4})\b",
-    re.IGNORECASE,
-)
-"""``January 2025``, ``Jan 2025``, ``jan.2025``: a month and its year in words."""
-NUMBERED_MONTH = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])(?!\d)")
-"""``202501`` or ``2025-01`` in a reference: a year and month in figures."""
-
-
-def named_month(text: str) -> Month | None:
-    """The month a payment's text names, if it names one.
-
-    >>> str(named_month("Steer Clear delivery January 2025"))
-    '2025-01'
-    >>> str(named_month("TCS-INV-202409"))
-    '2024-09'
-    >>> named_month("INV51999") is None
-    True
-    """
-    found = NAMED_MONTH.search(text)
-    if found:
-        number = next(
-            i for i, m in enumerate(MONTH_NAMES, 1) if m.lower().startswith(found[1][:3].lower())
-        )
-        return Month(int(found[2]), number)
-    found = NUMBERED_MONTH.search(text)
-    return Month(int(found[1]), int(found[2])) if found else None
-
-
-def _for_earlier_month(
-    ledger: Ledger, payment: Payment, rule: LineRule, split: list[tuple[str | None, Pence]]
-) -> list[Problem]:
-    """W605 for a payment whose text names an earlier month of the contract: on an
-    accruals basis it is that month's spend."""
-    paid = Month.of(payment.date)
-    said = "description"
-    named = named_month(payment.description)
-    if named is None:
-        said, named = "reference", named_month(payment.reference)
-    first, last = Month.of(ledger.start), Month.of(ledger.end)
-    if payment.pence <= 0 or named is None or not first <= named < paid or named > last:
-        return []
-    rows = ", ".join(f"{_pounds(pence)}{f' ({area})' if area else ''}" for area, pence in split)
-    return [
-        Problem(
-            payment.path,
-            payment.line,
-            0,
-            Code.W605,
-            f"paid on {payment.date} ({paid}) for {named}, as its {said} says: on an "
-            f"accruals basis it is {named}'s spend",
-            f"to count it in {named}, add to {TRANSACTIONS} accruals of {rows} on "
-            f"{named.last_day} and reversals of the same, negative, on "
-            f"{named.next().first_day} (budget line {rule.budget_line}), before {named} "
-            "is closed",
-        )
-    ]
-
-
-def _paid_after_the_contract(
-    ledger: Ledger, payments: Sequence[Payment], config: FinanceConfig
-) -> list[Problem]:
-    """W605 for each of this service's payments dated after the contract's last day: no
-    month of the contract can import it, and on an accruals basis the work it pays for
-    (by the contract's end) is the contract's spend, accrued on its last day."""
-    found: list[Problem] = []
-    for payment in payments:
-        if payment.date <= ledger.end or payment.pence <= 0:
-            continue
-        rule = placing_rule(payment, config.import_.rules)
-        if rule is None:
-            continue
-        split, problem = _areas(ledger, replace(payment, date=ledger.end), rule, config)
-        rows = ", ".join(
-            f"{_pounds(pence)}{f' ({area})' if area else ''}" for area, pence in split
-        ) if problem is None else _pounds(payment.pence)  # fmt: skip
-        found.append(
-            Problem(
-                payment.path,
-                payment.line,
-                0,
-                Code.W605,
-                f"paid on {payment.date}, after the contract ended on {ledger.end}: no month "
-                "of the contract imports it",
-                f"if it pays for work done by {ledger.end}, add to {TRANSACTIONS} accruals "
-                f"of {rows} on {ledger.end} (budget line {rule.budget_line}); the payment "
-                "itself, after the contract, stays out of the ledger",
-            )
-        )
-    return found
-
-
-def _pounds(pence: Pence) -> str:
-    return f"{pence // 100:,}.{pence % 100:02d}"
 
 
 def _made_inert(payment: Payment, rule: LineRule) -> list[Problem]:
@@ -302,24 +194,6 @@ def _take_lookalike(payment: Payment, groups: list[LedgerPayment], window: int) 
 
 
 # --------------------------------------------------------------------------- budget line
-
-
-def placing_rule(payment: Payment, rules: Sequence[LineRule]) -> LineRule | None:
-    """The first rule that matches ``payment``: exact and prefix ignore case and spacing;
-    a pattern is a regular expression searched in the value as written."""
-    for rule in rules:
-        value = getattr(payment, RULE_FIELDS[rule.field])
-        if rule.equals is not None and _key(value) == _key(rule.equals):
-            return rule
-        if rule.prefix is not None and _key(value).startswith(_key(rule.prefix)):
-            return rule
-        if rule.pattern is not None and search(rule.pattern, value):
-            return rule
-    return None
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def _unplaced(payment: Payment) -> Problem:

@@ -227,14 +227,7 @@ def plan_decision(
             "give the evaluation's share of the total, e.g. --evaluation 50000",
         )
     _check_lines(lines, whole, evaluation or 0)
-    outside = sorted(d for d in due_dates if not start <= d <= end)
-    if outside:
-        raise ScaffoldError(
-            f"a tranche date ({outside[0]}) is outside the period {start} to {end}",
-            "give --tranche-on dates within --start and --end",
-        )
-    if len(set(due_dates)) != len(due_dates):
-        raise ScaffoldError("a tranche date is given twice", "give each --tranche-on date once")
+    _check_due_dates(due_dates, start, end)
     reference = reference if reference is not None else DEFAULT_REFERENCE
     return DecisionPlan(
         id=decision_id(reference),
@@ -249,6 +242,18 @@ def plan_decision(
         named_lines=tuple(lines),
         due_dates=tuple(sorted(due_dates)),
     )
+
+
+def _check_due_dates(due_dates: Sequence[date], start: date, end: date) -> None:
+    """Custom tranche dates: each within the period, none twice."""
+    outside = sorted(d for d in due_dates if not start <= d <= end)
+    if outside:
+        raise ScaffoldError(
+            f"a tranche date ({outside[0]}) is outside the period {start} to {end}",
+            "give --tranche-on dates within --start and --end",
+        )
+    if len(set(due_dates)) != len(due_dates):
+        raise ScaffoldError("a tranche date is given twice", "give each --tranche-on date once")
 
 
 def _check_lines(lines: Sequence[tuple[str, Pence]], total: Pence, evaluation: Pence) -> None:

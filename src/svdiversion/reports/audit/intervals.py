@@ -77,7 +77,7 @@ class System:
         other = System()
         other.lo, other.hi = dict(self.lo), dict(self.hi)
         other.constraints = list(self.constraints)
-        other._of = {u: list(i) for u, i in self._of.items()}
+        other._of = dict(self._of)  # lists are replaced, never changed in place
         other._fresh = set(self._fresh)
         return other
 
@@ -116,7 +116,7 @@ class System:
         self.constraints.append(Constraint(kept, at_least))
         self._fresh.add(index)
         for unknown, _ in kept:
-            self._of[unknown].append(index)
+            self._of[unknown] = [*self._of[unknown], index]
 
     def neighbours(self, unknown: Unknown) -> set[Unknown]:
         """The unknowns that share a constraint with ``unknown`` (itself included)."""

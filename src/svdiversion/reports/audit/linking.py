@@ -109,17 +109,17 @@ def _not_achieved(system: System, tag: str, keys: set[Key]) -> None:
     negative), by area, add up to the total's: a reader subtracts within each area as
     well as across them (an area's achieved 0 beside its assessed [c] puts the total's
     assessed above its achieved)."""
+    by_measure: dict[str, list[Key]] = {}
     for key in keys:
         if key[0] != "assessed" or ("achieved", *key[1:]) not in keys:
             continue
         system.difference_is((tag, not_achieved(key)), (tag, key), (tag, ("achieved", *key[1:])))
-    for measure in {k[2] for k in keys if k[0] == "assessed" and k[1] == TOTAL}:
-        parts = [
-            (tag, not_achieved(k)) for k in keys
-            if k[0] == "assessed" and k[2] == measure and k[1] != TOTAL
-            and ("achieved", *k[1:]) in keys
-        ]  # fmt: skip
-        system.sum_is((tag, not_achieved(("assessed", TOTAL, measure))), parts)
+        if key[1] != TOTAL:
+            by_measure.setdefault(key[2], []).append(key)
+    for measure, parts in by_measure.items():
+        if ("assessed", TOTAL, measure) in keys:
+            total = not_achieved(("assessed", TOTAL, measure))
+            system.sum_is((tag, total), [(tag, not_achieved(k)) for k in parts])
 
 
 def not_achieved(assessed: Key) -> Key:

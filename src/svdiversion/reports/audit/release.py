@@ -35,7 +35,6 @@ from ..outcomes.windows import window_difference, window_report
 from .intervals import Range, System, Unknown
 from .linking import History
 from .linking import Release as Linked
-from .program import Attack, Check
 
 QUARTER_COLUMNS = ("referrals", "engaged", "completed", "disengaged")
 
@@ -247,6 +246,8 @@ def exact_exposures(history: History, truth: Mapping[Unknown, int] | None = None
     release and every change between period ends, checked at once. ``truth`` (the
     audit's own attack) holds the true value of every unknown; without it the attack
     starts, as a reader's would, from any solution of what is published."""
+    from .program import Attack, Check  # the solver loads only for the exact audit
+
     history.system.narrow()
     need = history.policy.protection_interval
     checks: list[Check] = []
