@@ -149,6 +149,21 @@ def test_quiet_writes_no_note_and_the_file_is_written(
     assert written.exists()
 
 
+def test_quiet_init_says_nothing_on_stderr(shipped: Path, tmp_path: Path) -> None:
+    """init's notes (placeholders to replace, what to run next) are notes: --quiet drops
+    them; the files it created are its output, on stdout either way."""
+    loud = run_cli("init", str(tmp_path / "loud"), "--total", "1000")
+    assert loud.exit_code == 0 and "next: record the ledger" in loud.stderr
+    quiet = run_cli("--quiet", "init", str(tmp_path / "quiet"), "--total", "1000")
+    assert (quiet.exit_code, quiet.stderr) == (0, "")
+    assert "created " in quiet.stdout
+    extension = run_cli(
+        "--quiet", "-C", str(shipped), "init", "--extension", "--decision", "PCC/D/2025/99",
+        "--total", "1000", "--start", "2025-04-01", "--end", "2026-03-31",
+    )  # fmt: skip
+    assert (extension.exit_code, extension.stderr) == (0, "")
+
+
 def test_the_last_day_svdiversion_works_with_is_as_much_work_as_the_contracts_end() -> None:
     """Every release after the last change in the ledger is the same: the attack stops
     there, so --as-of 2199-12-31 attacks the releases the contract has, not 2,100 years'."""

@@ -25,6 +25,7 @@ from ..render.problems import problems_text
 from ..scaffold import DecisionPlan, ScaffoldError, extension, new_workspace, plan_decision
 from ..workspace import open_workspace
 from .common import EXIT_PROBLEMS, fail, parse_date, workspace_root
+from .state import say
 
 # Present in a folder that counts as empty: a freshly made git repository.
 IGNORED_ENTRIES = frozenset({".git"})
@@ -211,9 +212,9 @@ def init(
     except ScaffoldError as exc:
         fail(exc.message, exc.hint)
     if add_extension:
-        _add_decision(root, plan, service_given=service is not None)
+        _add_decision(ctx, root, plan, service_given=service is not None)
     else:
-        _new_workspace(root, plan, areas, force)
+        _new_workspace(ctx, root, plan, areas, force)
 
 
 def _extension_options(given: Mapping[str, object], refused: bool) -> None:
@@ -228,7 +229,9 @@ def _extension_options(given: Mapping[str, object], refused: bool) -> None:
         )
 
 
-def _new_workspace(root: Path, plan: DecisionPlan, areas_file: Path | None, force: bool) -> None:
+def _new_workspace(
+    ctx: typer.Context, root: Path, plan: DecisionPlan, areas_file: Path | None, force: bool
+) -> None:
     if root.exists() and not root.is_dir():
         fail(f"{root} is a file, not a folder", "name a new folder for the workspace")
     if root.is_dir() and not force:
@@ -247,10 +250,8 @@ def _new_workspace(root: Path, plan: DecisionPlan, areas_file: Path | None, forc
         print(f"created {root / name}")
     placeholders = ", ".join(sorted(plan.placeholders))
     if placeholders:
-        sys.stderr.write(
-            f"placeholders to replace in {root / 'ledger/contract.yaml'}: {placeholders}\n"
-        )
-    sys.stderr.write(f"next: record the ledger, then run 'svdiversion -C {root} check'\n")
+        say(ctx, f"placeholders to replace in {root / 'ledger/contract.yaml'}: {placeholders}")
+    say(ctx, f"next: record the ledger, then run 'svdiversion -C {root} check'")
 
 
 def _read_areas(file: Path) -> tuple[str, list[Area]]:
@@ -281,7 +282,9 @@ def _must_pass_check(files: dict[str, str], areas_file: Path | None) -> None:
         _refuse(result.errors, f"the new workspace would not pass check{source}; nothing written")
 
 
-def _add_decision(root: Path, plan: DecisionPlan, *, service_given: bool) -> None:
+def _add_decision(
+    ctx: typer.Context, root: Path, plan: DecisionPlan, *, service_given: bool
+) -> None:
     try:
         result = open_workspace(root, as_of=today())
     except NotAWorkspace:
@@ -305,7 +308,7 @@ def _add_decision(root: Path, plan: DecisionPlan, *, service_given: bool) -> Non
         fail(f"{target} already exists; nothing written", "give the decision its own reference")
     write_atomic(target, text)
     print(f"created {target}")
-    sys.stderr.write(f"next: run 'svdiversion -C {root} check'\n")
+    say(ctx, f"next: run 'svdiversion -C {root} check'")
 
 
 def _refuse(problems: list[Problem], message: str) -> NoReturn:
