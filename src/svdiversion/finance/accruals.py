@@ -14,7 +14,7 @@ from dataclasses import replace
 from ..core.codes import Code
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
-from ..core.money import Pence
+from ..core.money import Pence, format_pounds
 from ..core.problems import Problem
 from ..load import TRANSACTIONS
 from .export_rows import Payment
@@ -71,7 +71,7 @@ def for_earlier_month(
     first, last = Month.of(ledger.start), Month.of(ledger.end)
     if payment.pence <= 0 or named is None or not first <= named < paid or named > last:
         return []
-    rows = ", ".join(f"{_pounds(pence)}{f' ({area})' if area else ''}" for area, pence in split)
+    rows = _by_area(split)
     return [
         Problem(
             payment.path,
@@ -102,9 +102,7 @@ def paid_after_the_contract(
         if rule is None:
             continue
         split, problem = areas(ledger, replace(payment, date=ledger.end), rule, config)
-        rows = ", ".join(
-            f"{_pounds(pence)}{f' ({area})' if area else ''}" for area, pence in split
-        ) if problem is None else _pounds(payment.pence)  # fmt: skip
+        rows = _by_area(split if problem is None else [(None, payment.pence)])
         found.append(
             Problem(
                 payment.path,
@@ -121,5 +119,10 @@ def paid_after_the_contract(
     return found
 
 
-def _pounds(pence: Pence) -> str:
-    return f"{pence // 100:,}.{pence % 100:02d}"
+def _by_area(split: Sequence[tuple[str | None, Pence]]) -> str:
+    """``264.63 (herefordshire), 292.48 (north_worcestershire)``: the amounts of a
+    payment's rows, each with its area."""
+    return ", ".join(
+        format_pounds(pence).replace("£", "") + (f" ({area})" if area else "")
+        for area, pence in split
+    )

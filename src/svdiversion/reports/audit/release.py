@@ -280,21 +280,17 @@ def true_values(history: History, exact: Mapping[str, ReleaseCells]) -> dict[Unk
             continue
         if _is_change(unknown):
             earlier, later, key = unknown[1:]
-            found[unknown] = _count(exact[later].cells.get(key, 0)) - _count(
+            found[unknown] = _int(exact[later].cells.get(key, 0)) - _int(
                 exact[earlier].cells.get(key, 0)
             )
         elif unknown[1][0] == "not_achieved":  # assessed less achieved
             cells, rest = exact[unknown[0]].cells, unknown[1][1:]
-            found[unknown] = _count(cells.get(("assessed", *rest), 0)) - _count(
+            found[unknown] = _int(cells.get(("assessed", *rest), 0)) - _int(
                 cells.get(("achieved", *rest), 0)
             )
         else:
-            found[unknown] = _count(exact[unknown[0]].cells.get(unknown[1], 0))
+            found[unknown] = _int(exact[unknown[0]].cells.get(unknown[1], 0))
     return found
-
-
-def _count(cell: Cell) -> int:
-    return cell if isinstance(cell, int) else 0
 
 
 def linked(release: Release) -> Linked:
