@@ -14,9 +14,9 @@ collects *witnesses*: whole-number solutions of the program, the true counts amo
 A count is safe when the witnesses alone show it taking ``protection_interval`` or more
 values (any reader's range holds every witness). Witnesses come from programs that
 push many undecided counts at once (up, down, and in random directions, each count
-capped at the spread it needs); a count they leave undecided is bounded by the linear
-relaxation (which can only widen the range: a narrow relaxation proves exposure) and,
-where that is not enough, by its own two integer programs. The program splits into
+capped at the spread it needs); a count they leave undecided is exposed at once when
+the interval propagation left it is already narrow (that interval is wider than the
+reader's), else decided by its own two integer programs. The program splits into
 independent parts (the referrals block, each outcome measure, each workshop), solved
 one at a time.
 
@@ -137,13 +137,6 @@ class Attack:
             found.update(_Part(self, self.parts[part]).exposed(wanted))
         return found
 
-    def range(self, unknown: Unknown) -> Range:
-        """The least and greatest value a reader can derive for one unknown."""
-        i = self.index[unknown]
-        part = _Part(self, self.parts[self.part_of[i]])
-        low, high = part.bound(part.local[i], integer=True)
-        return Range(int(low), UNBOUNDED if high is None else int(high))
-
     def _check_truth(self) -> None:
         """The true counts satisfy every constraint (soundness: a reader's constraints
         must allow the truth); a failure is the audit's own error."""
@@ -217,7 +210,7 @@ class _Part:
         self.model.passModel(lp)
         self.n = n
         if not attack.known:  # a reader starts from any solution of what is published
-            found = self._solve(np.zeros(n), self.lower, self.upper, integer=True, gap=0.0)
+            found = self._solve(np.zeros(n), self.lower, self.upper, gap=0.0)
             if found is None:
                 raise AuditFailed("a program with no objective was unbounded")
             self.truth = np.round(found)
@@ -252,12 +245,6 @@ class _Part:
                 found[check.unknown] = got
         return found
 
-    def bound(self, column: int, integer: bool) -> tuple[float, float | None]:
-        """The least and greatest value of a column (``None``: no greatest)."""
-        low = self._optimise(column, 1.0, integer)
-        high = self._optimise(column, -1.0, integer)
-        return (low if low is not None else self.lower[column]), high
-
     def _undecided(self, at: NDArray[np.int64], need: NDArray[np.int64]) -> NDArray[np.bool_]:
         pool = np.array(self.witnesses)[:, at]
         undecided: NDArray[np.bool_] = (pool.max(axis=0) - pool.min(axis=0) + 1) < need
@@ -276,7 +263,7 @@ class _Part:
         lower[columns[~up]] = np.maximum(lower[columns[~up]], truth[~up] - spread[~up])
         cost = np.zeros(self.n)
         cost[columns] = -direction
-        solution = self._solve(cost, lower, upper, integer=True, gap=0.2)
+        solution = self._solve(cost, lower, upper, gap=0.2)
         if solution is not None:
             self.witnesses.append(np.round(solution))
 
@@ -291,31 +278,24 @@ class _Part:
             return outer
         cap_high = min(self.upper[column], truth + need - 1)
         cap_low = max(self.lower[column], truth - need + 1)
-        top = self._optimise(column, -1.0, integer=True, bounds=(self.lower[column], cap_high))
-        bottom = self._optimise(column, 1.0, integer=True, bounds=(cap_low, self.upper[column]))
+        top = self._optimise(column, -1.0, (self.lower[column], cap_high))
+        bottom = self._optimise(column, 1.0, (cap_low, self.upper[column]))
         if top is None or bottom is None:  # bounded by its caps: the solver is wrong
             raise AuditFailed("an integer program with bounded columns was unbounded")
         got = Range(round(bottom), round(top))
         return got if got.values < need else None
 
-    def _optimise(
-        self,
-        column: int,
-        sense: float,
-        integer: bool,
-        bounds: tuple[float, float] | None = None,
-    ) -> float | None:
-        """Minimise (``sense`` 1) or maximise (-1) one column; ``None``: unbounded."""
+    def _optimise(self, column: int, sense: float, bounds: tuple[float, float]) -> float | None:
+        """Minimise (``sense`` 1) or maximise (-1) one column within ``bounds``; the
+        solution found is a witness too. ``None``: unbounded."""
         cost = np.zeros(self.n)
         cost[column] = sense
         lower, upper = self.lower.copy(), self.upper.copy()
-        if bounds is not None:
-            lower[column], upper[column] = bounds
-        solution = self._solve(cost, lower, upper, integer=integer, gap=0.0)
+        lower[column], upper[column] = bounds
+        solution = self._solve(cost, lower, upper, gap=0.0)
         if solution is None:
             return None
-        if integer:
-            self.witnesses.append(np.round(solution))
+        self.witnesses.append(np.round(solution))
         return float(solution[column])
 
     def _solve(
@@ -323,15 +303,13 @@ class _Part:
         cost: NDArray[np.float64],
         lower: NDArray[np.float64],
         upper: NDArray[np.float64],
-        integer: bool,
         gap: float,
     ) -> NDArray[np.float64] | None:
-        """A solution (``None`` when the objective is unbounded)."""
+        """A whole-number solution (``None`` when the objective is unbounded); every
+        column is integer from the model's making."""
         model, every = self.model, np.arange(self.n, dtype=np.int32)
         model.changeColsCost(self.n, every, cost)
         model.changeColsBounds(self.n, every, lower, upper)
-        kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
-        model.changeColsIntegrality(self.n, every, np.array([kind] * self.n))
         model.setOptionValue("mip_rel_gap", gap)
         model.run()
         status = model.getModelStatus()
