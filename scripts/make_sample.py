@@ -660,7 +660,7 @@ def main() -> None:
     parser.add_argument("-C", "--dir", type=Path, default=Path("."), help="workspace folder")
     root = parser.parse_args().dir
     contract = yaml.safe_load((root / "ledger/contract.yaml").read_text(encoding="utf-8"))
-    measures = [m["id"] for m in contract["outcome_framework"]["measures"]]
+    measures = [m["id"] for m in contract["outcome_framework"]["measures"] if not m.get("derived")]
     rng = random.Random(SEED)
 
     ledger = Transactions()

@@ -171,13 +171,18 @@ class Better(StrEnum):
 
 
 class Measure(Frozen):
-    """One outcome of the framework, recorded per episode as Y, N or empty."""
+    """One outcome of the framework, recorded per episode as Y, N or empty; or, with
+    ``derived: re_referral``, worked out from the referrals themselves: an ended episode
+    is assessed once ``follow_up_days`` have passed since it ended, and achieved it when
+    the same child was referred again in that time."""
 
     id: MeasureId
     name: str
     better: Better
     target: Share | None = None
     description: str | None = None
+    derived: Literal["re_referral"] | None = None
+    follow_up_days: Annotated[int, Field(ge=1, le=3660)] = 365
 
 
 class Decision(Frozen):

@@ -254,21 +254,35 @@ def _closes(root: Path, problems: list[Problem], origins: Origins) -> tuple[Mont
 
 
 def _missing_measures(episodes: Table, measures: list[Measure]) -> list[Problem]:
-    """Every measure of the framework has its column in ledger/outcomes.csv (E007)."""
-    missing = [m.id for m in measures if m.id not in episodes.header]
-    if not missing:
-        return []
-    return [
+    """Every recorded measure of the framework has its column in ledger/outcomes.csv
+    (E007); a derived one has none (E008: its figures are worked out, a column of its
+    name would be a second, different answer)."""
+    derived = [m.id for m in measures if m.derived and m.id in episodes.header]
+    problems = [
         Problem(
             OUTCOMES,
             1,
-            1,
-            Code.E007,
-            f"missing measure column{'s' * (len(missing) > 1)}: {', '.join(missing)}",
-            "add one column per measure of the outcome framework after end_date, "
-            "empty until assessed",
+            episodes.header.index(name) + 1,
+            Code.E008,
+            f"column {name} is a derived measure (worked out from the referrals), not recorded",
+            f"remove the column {name}, or remove `derived:` from the measure to record it",
         )
+        for name in derived
     ]
+    missing = [m.id for m in measures if not m.derived and m.id not in episodes.header]
+    if missing:
+        problems.append(
+            Problem(
+                OUTCOMES,
+                1,
+                1,
+                Code.E007,
+                f"missing measure column{'s' * (len(missing) > 1)}: {', '.join(missing)}",
+                "add one column per measure of the outcome framework after end_date, "
+                "empty until assessed",
+            )
+        )
+    return problems
 
 
 def _table(root: Path, name: str, spec: TableSpec, problems: list[Problem]) -> Table | None:

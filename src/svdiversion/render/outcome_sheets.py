@@ -106,9 +106,23 @@ def _measures_sheet(report: OutcomesReport) -> Sheet:
         notes=[
             f"Counts episodes that ended {_scope(report)} with the measure assessed; "
             "rates are of those episodes.",
+            *_follow_up_notes(report),
             "For a measure where lower is better, a rate below target is green.",
         ],
     )
+
+
+def _follow_up_notes(report: OutcomesReport) -> list[str]:
+    """What a measure worked out from re-referrals counts: it is assessed when its
+    follow-up closes, not when the episode ends."""
+    return [
+        f"{m.name} is worked out from the referrals: an episode that ended is assessed "
+        f"{m.follow_up_days} days after it ended (so those whose follow-up closed "
+        f"{_scope(report)}), and counts as re-referred when the same child was referred "
+        "again in that time."
+        for m in report.measures
+        if m.follow_up_days is not None
+    ]
 
 
 def _measures_by_area_sheet(report: OutcomesReport) -> Sheet:
@@ -135,7 +149,10 @@ def _measures_by_area_sheet(report: OutcomesReport) -> Sheet:
             for a in report.areas
             for i, m in enumerate(a.measures)
         ],
-        notes=[f"Counts episodes that ended {_scope(report)} with the measure assessed."],
+        notes=[
+            f"Counts episodes that ended {_scope(report)} with the measure assessed.",
+            *_follow_up_notes(report),
+        ],
     )
 
 

@@ -91,9 +91,12 @@ def positive_outcomes(report: OutcomesReport) -> Cell:
     """Outcomes achieved on ended episodes: a Y where higher is better, an N where lower
     is; worked on the report's counts as shown (the symbol when one of them is hidden), so
     a published figure reveals nothing its measures do not. For a window, the outcomes of
-    episodes that ended in it."""
+    episodes that ended in it. A measure worked out over a follow-up after the ending
+    (re-referral) is not one of an episode's outcomes at its end, so is left out."""
     total = 0
     for measure in report.measures:
+        if measure.follow_up_days is not None:
+            continue
         achieved, assessed = measure.achieved, measure.assessed
         if isinstance(achieved, str) or isinstance(assessed, str):
             return report.policy.suppressed_symbol

@@ -21,15 +21,14 @@ from ...core.models import Better, Measure
 from ..disclosure import Disclosure
 from ..options import ReportOptions
 from ..rag import rag_against_target
-from .groups import count_groups
+from .follow_ups import FollowUp, count_follow_ups, follow_ups
+from .groups import count_groups, group_rows
 from .shapes import (
     ENDED,
     GROUP_DIMENSIONS,
-    NOT_RECORDED,
     STATES,
     AreaOutcomes,
     Counts,
-    GroupRow,
     MeasureRow,
     OutcomesReport,
     QuarterRow,
@@ -48,6 +47,9 @@ class _Clock:
     def happened(self, day: date | None) -> bool:
         return day is not None and day <= self.as_of
 
+    def closed(self, day: date) -> bool:
+        return day <= self.as_of
+
     def when(self, day: date | None) -> str | None:
         """``None`` if ``day`` has not come by the as-of date; else its fiscal quarter."""
         if day is None or day > self.as_of:
@@ -64,6 +66,9 @@ class _MonthClock:
 
     def happened(self, month: int | None) -> bool:
         return month is not None and month <= self.last
+
+    def closed(self, day: date) -> bool:
+        return Month.of(day).index <= self.last
 
     def when(self, month: int | None) -> str | None:
         if month is None or month > self.last:
@@ -91,12 +96,19 @@ class MonthEnds:
         self.ledger = ledger
         self._counted: dict[tuple[str, ...], list[tuple[tuple[Any, ...], int]]] = {}
         self._outcomes: list[tuple[int, str, str, int, int]] | None = None
+        self._follow: list[FollowUp] | None = None
 
     def report(self, month_end: date) -> OutcomesReport:
         month = Month.of(month_end)
         if month.last_day != month_end:
             raise ValueError(f"MonthEnds reports stand at month ends, not {month_end}")
-        return _report(self.ledger, month_end, _MonthClock(month.index), self._rows, self._ended)
+        clock = _MonthClock(month.index)
+        return _report(self.ledger, month_end, clock, self._rows, self._ended, self._follow_ups)
+
+    def _follow_ups(self, ledger: Ledger) -> list[FollowUp]:
+        if self._follow is None:
+            self._follow = follow_ups(ledger)
+        return self._follow
 
     def _ended(self, clock: _Clock | _MonthClock, measures: list[Measure], tally: _Tally) -> None:
         """Outcomes by the month an episode ended (when its referral, start and end have
@@ -194,15 +206,21 @@ Ended = Callable[["_Clock | _MonthClock", list[Measure], "_Tally"], None]
 
 
 def _report(
-    ledger: Ledger, as_of: date, clock: _Clock | _MonthClock, rows: Rows, ended: Ended
+    ledger: Ledger,
+    as_of: date,
+    clock: _Clock | _MonthClock,
+    rows: Rows,
+    ended: Ended,
+    follow: Callable[[Ledger], list[FollowUp]] = follow_ups,
 ) -> OutcomesReport:
-    measures = [m for m in ledger.measures if m.id in ledger.episodes.columns]
+    measures = [m for m in ledger.measures if m.derived or m.id in ledger.episodes.columns]
     tally = _Tally()
     _count_states(rows, clock, tally)
     _count_referrals(rows, clock, tally)
     dimensions = [d for d in GROUP_DIMENSIONS if d in ledger.episodes.columns]
     tally.groups = count_groups(rows, clock.happened, dimensions)
-    ended(clock, measures, tally)
+    ended(clock, [m for m in measures if not m.derived], tally)
+    count_follow_ups(follow(ledger), clock.closed, tally.assessed, tally.achieved)
     areas = _area_rows(ledger, measures, tally)
     total_states: Counter[str] = Counter()
     for counter in tally.states.values():
@@ -219,7 +237,6 @@ def _report(
     )
     by_count = sorted(tally.sources.items(), key=lambda kv: (-kv[1], kv[0]))
     equality = ledger.settings.equality
-    population = equality.population_10_17
     return OutcomesReport(
         as_of=as_of,
         window=None,
@@ -237,19 +254,7 @@ def _report(
         ),
         workshops=_workshops(ledger, as_of),
         rag=ledger.settings.rag,
-        groups=tuple(
-            GroupRow(
-                dimension,
-                value,
-                counts["referrals"],
-                counts["completed"],
-                population.get(dimension, {}).get(value),
-            )
-            for (dimension, value), counts in sorted(
-                tally.groups.items(),
-                key=lambda kv: (dimensions.index(kv[0][0]), kv[0][1] == NOT_RECORDED, kv[0][1]),
-            )
-        ),
+        groups=group_rows(tally.groups, dimensions, equality.population_10_17),
         population_source=equality.population_source,
     )
 
@@ -358,6 +363,7 @@ def _measure(ledger: Ledger, measure: Measure, achieved: int, assessed: int) -> 
         assessed,
         rate,
         rag,
+        measure.follow_up_days if measure.derived else None,
     )
 
 

@@ -4,10 +4,11 @@ referrals and those of them that had completed, for the disproportionality table
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
-from .shapes import NOT_RECORDED, state_of
+from .shapes import NOT_RECORDED, GroupRow, state_of
 
 Rows = Callable[[list[Any]], Iterable[tuple[tuple[Any, ...], int]]]
 
@@ -41,3 +42,25 @@ def group_name(value: object) -> str:
     if value in ("Y", "N"):
         return "yes" if value == "Y" else "no"
     return str(getattr(value, "value", value))
+
+
+def group_rows(
+    counted: Mapping[tuple[str, str], Counter[str]],
+    dimensions: list[str],
+    population: Mapping[str, Mapping[str, Decimal]],
+) -> tuple[GroupRow, ...]:
+    """Referrals and completions by each equality column, in the columns' order, "not
+    recorded" last, beside each group's share of the 10-17 population."""
+    return tuple(
+        GroupRow(
+            dimension,
+            value,
+            counts["referrals"],
+            counts["completed"],
+            population.get(dimension, {}).get(value),
+        )
+        for (dimension, value), counts in sorted(
+            counted.items(),
+            key=lambda kv: (dimensions.index(kv[0][0]), kv[0][1] == NOT_RECORDED, kv[0][1]),
+        )
+    )

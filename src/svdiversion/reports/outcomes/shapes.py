@@ -57,6 +57,8 @@ class MeasureRow:
     assessed: Cell
     rate: Decimal | str | None
     rag: Rag | None
+    follow_up_days: int | None = None
+    """A measure worked out from re-referrals: the days of follow-up after an ending."""
 
 
 @dataclass(frozen=True, slots=True)
