@@ -7,7 +7,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import hmac
+import os
 import re
+import stat
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
@@ -111,6 +113,23 @@ def test_the_extract_of_the_shipped_ledger(shipped: Path, key_file: Path, tmp_pa
     }  # fmt: skip
     assert {e["age_band"] for e in episodes} == {"10-17"}
     assert [e["episode_key"] for e in episodes] == sorted(e["episode_key"] for e in episodes)
+
+
+def test_the_extract_is_readable_by_its_owner_alone_whatever_the_umask(
+    shipped: Path, key_file: Path, tmp_path: Path
+) -> None:
+    """OFFICIAL-SENSITIVE: the folder 0700 and every file 0600, even under umask 022."""
+    out = tmp_path / "extract"
+    previous = os.umask(0o022)
+    try:
+        code, _, err = export(shipped, out, "--key-file", str(key_file))
+    finally:
+        os.umask(previous)
+    assert code == 0, err
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in out.iterdir()}
+    assert set(modes) == set(FILES)
+    assert set(modes.values()) == {0o600}
 
 
 def test_the_package_validates_with_frictionless_and_reads_back(

@@ -321,6 +321,7 @@ def _write(folder: Path, out: Path, files: dict[str, bytes]) -> Path:
         )
         for name, data in files.items():
             write_atomic(staging / name, data)
+            (staging / name).chmod(0o600)  # OFFICIAL-SENSITIVE: the user's alone
     except OSError as exc:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -330,9 +331,10 @@ def _write(folder: Path, out: Path, files: dict[str, bytes]) -> Path:
 
 def _move_into_place(staging: Path, folder: Path, out: Path) -> None:
     """The recorded extract renamed from its staging folder to ``folder`` (new, or empty:
-    a rename replaces an empty folder)."""
+    a rename replaces an empty folder). The folder and its files are the user's alone
+    (0700, 0600), as an OFFICIAL-SENSITIVE extract should be wherever the umask says."""
     try:
-        staging.chmod(0o755 & ~_umask())
+        staging.chmod(0o700)
         os.replace(staging, folder)
     except OSError as exc:
         fail(
@@ -340,12 +342,6 @@ def _move_into_place(staging: Path, folder: Path, out: Path) -> None:
             f"to {out}: {describe_os_error(exc)}",
             f"rename it yourself (mv {staging} {out}); its files are the ones recorded",
         )
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _cannot_write(out: Path, exc: OSError) -> NoReturn:
