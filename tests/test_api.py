@@ -16,6 +16,7 @@ from svdiversion import api
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # the whole docs/api.md example
 def test_the_example_in_docs_api_md_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     text = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
     code = re.search(r"```python\n(.*?)```", text, re.DOTALL)

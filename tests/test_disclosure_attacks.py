@@ -68,6 +68,7 @@ def releases() -> dict[date, dict[str, Any]]:
     return {day: cli_json(REPO, "outcomes", "--as-of", str(day)) for day in month_ends(FIRST, LAST)}
 
 
+@pytest.mark.slow  # every release of the shipped ledger through the CLI
 def test_every_published_rate_is_worked_on_the_counts_shown(
     releases: dict[date, dict[str, Any]],
 ) -> None:
@@ -88,6 +89,7 @@ def test_every_published_rate_is_worked_on_the_counts_shown(
     assert (cjs["achieved"], cjs["assessed"], cjs["rate"]) == (10, 90, "0.1111")
 
 
+@pytest.mark.slow  # every release of the shipped ledger through the CLI
 def test_any_day_publishes_the_month_end_before_it() -> None:
     code, out, err = run_cli(
         "-C", str(REPO), "outcomes", "--as-of", "2024-06-14", "--disclosure", "published",
@@ -112,6 +114,7 @@ def _linked(days: dict[date, dict[tuple[str, ...], Any]]) -> list[Release]:
     ]
 
 
+@pytest.mark.slow  # every release of the shipped ledger through the CLI
 def test_no_hidden_count_is_exposed_across_every_release(
     releases: dict[date, dict[str, Any]],
 ) -> None:
@@ -170,6 +173,7 @@ def test_generated_services_expose_nothing(tmp_path: Path, episodes: int, seed: 
     assert {k: v for k, v in audited.items() if k in shown} == shown
 
 
+@pytest.mark.slow  # every release of the shipped ledger through the CLI
 def test_windows_are_differences_of_the_cumulative_releases(
     releases: dict[date, dict[str, Any]],
 ) -> None:

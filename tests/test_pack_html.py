@@ -132,6 +132,7 @@ def test_the_page_is_the_same_twice(shipped: Path) -> None:
     assert _html(shipped, "--month", "2024-09") == first
 
 
+@pytest.mark.slow  # the pack rendered twice
 def test_the_page_is_not_written_over_a_ledger_file(shipped: Path) -> None:
     code, _, err = run_cli(
         "-C", str(shipped), "report", "--format", "html", "--out",
