@@ -34,11 +34,12 @@ test: $(DEVSTAMP)
 test-fast: $(DEVSTAMP)
 	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not slow"
 
-## lint: ruff (lint and format check), mypy, and the layering contracts (lint-imports)
+## lint: ruff (lint and format check), mypy and pyright, and the layering contracts (lint-imports)
 lint: $(DEVSTAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts
 	$(BIN)/mypy
+	$(BIN)/pyright --pythonpath $(BIN)/python
 	$(BIN)/lint-imports
 
 format: $(DEVSTAMP)

@@ -24,7 +24,9 @@ def search(pattern: str, value: str) -> bool:
     import pyarrow.compute as pc
 
     text = value.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate as '?'
-    found = pc.match_substring_regex(pa.array([text], pa.string()), pattern=pattern)
+    found = pc.call_function(
+        "match_substring_regex", [pa.array([text], pa.string())], _options(pattern)
+    )
     return bool(found[0].as_py())
 
 
@@ -34,7 +36,15 @@ def unsupported(pattern: str) -> str | None:
     import pyarrow.compute as pc
 
     try:
-        pc.match_substring_regex(pa.array([""], pa.string()), pattern=pattern)
+        pc.call_function("match_substring_regex", [pa.array([""], pa.string())], _options(pattern))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         return str(exc).removeprefix("Invalid regular expression: ").strip()
     return None
+
+
+def _options(pattern: str) -> object:
+    """RE2 matching options for ``pattern``; pyarrow makes its compute functions at import
+    time, so they are called by name (:func:`pyarrow.compute.call_function`)."""
+    import pyarrow.compute as pc
+
+    return pc.MatchSubstringOptions(pattern)

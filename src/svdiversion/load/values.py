@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any
+from types import GenericAlias
+from typing import Any, cast
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -69,7 +70,8 @@ def _show(value: str) -> str:
 
 @cache
 def _list_adapter(annotation: Any) -> TypeAdapter[list[Any]]:
-    return TypeAdapter(list[annotation])
+    # list[annotation], built at run time (a variable is no type to a checker)
+    return TypeAdapter(cast(Any, GenericAlias(list, (annotation,))))
 
 
 def value_problems(

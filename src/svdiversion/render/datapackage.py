@@ -300,7 +300,7 @@ def _loading(extract: Extract) -> list[str]:
         ),
         None,
     )
-    lines = list(LOADING)
+    lines: list[str] = list(LOADING)
     if measure is not None:
         lines[-3:-3] = [
             "completed = duckdb.sql(",

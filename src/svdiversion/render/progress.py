@@ -48,7 +48,8 @@ class _LateBar:
             if time.monotonic() - self.started < DELAY:
                 return
             self._show()
-        self.bar.update(self.task, completed=self.done)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done)
 
     def _show(self) -> None:
         from rich.console import Console

@@ -329,8 +329,8 @@ class Tab:
                 max(width + 2, MIN_WIDTH), MAX_WIDTH
             )
         self._fit_wrapped_rows()
-        widths = [
-            ws.column_dimensions[get_column_letter(n)].width or MIN_WIDTH
+        widths: list[float] = [
+            float(ws.column_dimensions[get_column_letter(n)].width or MIN_WIDTH)
             for n in range(1, self.last_column + 1)
         ]
         if scale_for(widths) < SMALLEST_SCALE and not self.streamed:

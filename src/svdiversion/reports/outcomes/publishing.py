@@ -3,7 +3,7 @@ children, each additive table protected as a whole (see :mod:`..disclosure`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 from typing import TypeVar
@@ -81,11 +81,11 @@ def _published_states(
         )
         for i, area in enumerate(report.areas)
     ]
-    totals = dict(zip(STATES, status.column_totals, strict=True))
+    totals: dict[str, Cell] = dict(zip(STATES, status.column_totals, strict=True))
     return areas, _counts(status.grand_total, totals, engaged)
 
 
-def _counts(referrals: Cell, states: dict[str, Cell], engaged: Cell) -> Counts:
+def _counts(referrals: Cell, states: Mapping[str, Cell], engaged: Cell) -> Counts:
     return Counts(referrals=referrals, engaged=engaged, **states)
 
 
