@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from math import ceil
 
 from ..core.models import DisclosurePolicy
 
@@ -35,6 +36,23 @@ class ProtectedTable:
     row_totals: list[Cell]
     column_totals: list[Cell]
     grand_total: Cell
+
+
+UNBOUNDED = 10**15
+"""An upper bound for a value nothing bounds (far above any count of children)."""
+
+
+def cell_interval(cell: Cell, policy: DisclosurePolicy) -> tuple[int, int]:
+    """What a published cell says of the true count: a zero is exact, the symbol is at
+    least 1 (a zero is never hidden), a rounded count is within half a base of itself."""
+    if isinstance(cell, str):
+        return 1, UNBOUNDED
+    if cell == 0:
+        return 0, 0
+    base = policy.round_to
+    low = max(ceil(cell - base / 2), policy.suppress_below)
+    high = ceil(cell + base / 2) - 1
+    return low, high
 
 
 def round_count(value: int, policy: DisclosurePolicy) -> Cell:

@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-UNBOUNDED = 10**15
-"""An upper bound for a value nothing bounds (far above any count of children)."""
+from ..disclosure import UNBOUNDED
+
+__all__ = ["UNBOUNDED", "Constraint", "Inconsistent", "Range", "System", "Unknown"]
 
 Unknown = Hashable
 

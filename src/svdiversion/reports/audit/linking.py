@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from math import ceil
 
 from ...core.models import DisclosurePolicy
-from ..disclosure import Cell
+from ..disclosure import Cell, cell_interval
 from ..outcomes.cells import (
     TOTAL,
     Key,
@@ -24,7 +23,7 @@ from ..outcomes.cells import (
     is_growing,
     known_order,
 )
-from .intervals import UNBOUNDED, System
+from .intervals import System
 
 NOT_LINKED = ("children", "quarter")
 """Cells left out of the sums between releases: children who started (each counted once,
@@ -42,16 +41,8 @@ class Release:
 
 
 def interval(cell: Cell, policy: DisclosurePolicy) -> tuple[int, int]:
-    """What a published cell says of the true count: a zero is exact, the symbol is at
-    least 1 (a zero is never hidden), a rounded count is within half a base of itself."""
-    if isinstance(cell, str):
-        return 1, UNBOUNDED
-    if cell == 0:
-        return 0, 0
-    base = policy.round_to
-    low = max(ceil(cell - base / 2), policy.suppress_below)
-    high = ceil(cell + base / 2) - 1
-    return low, high
+    """What a published cell says of the true count (:func:`..disclosure.cell_interval`)."""
+    return cell_interval(cell, policy)
 
 
 class History:

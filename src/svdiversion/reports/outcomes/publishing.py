@@ -8,9 +8,18 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TypeVar
 
-from ...core.models import Better, DisclosurePolicy
-from ..disclosure import Cell, Disclosure, protect_list, protect_rate, protect_table, round_count
-from ..rag import rag_against_target
+from ...core.models import Better, DisclosurePolicy, RagThresholds
+from ..disclosure import (
+    Cell,
+    Disclosure,
+    cell_interval,
+    protect_list,
+    protect_rate,
+    protect_table,
+    round_count,
+)
+from ..rag import Rag, rag_against_target
+from .cells import TOTAL
 from .shapes import (
     STATES,
     AreaOutcomes,
@@ -144,23 +153,68 @@ def _publish_measure(
     return replace(measure, achieved=shown_achieved, assessed=shown_assessed)
 
 
-def with_rates(report: OutcomesReport) -> OutcomesReport:
-    """Every rate (and its RAG) worked again on the counts as the report shows them."""
+Spans = Mapping[tuple[str, str, str], tuple[int, int]]
+"""The least and greatest true count a reader allows for ``("achieved"|"assessed", area,
+measure)``, where it is not what the cell alone says (a window's: the difference of the
+releases at its ends)."""
 
-    def rated(measure: MeasureRow) -> MeasureRow:
+PAIRS = 10_000
+"""More pairs of counts than this and a RAG is left undecided (never with counts shown)."""
+
+
+def with_rates(report: OutcomesReport, spans: Spans | None = None) -> OutcomesReport:
+    """Every rate worked again on the counts as the report shows them, and its RAG where
+    those counts decide it: published, a RAG is shown only when every pair of true counts
+    the shown ones allow (:func:`..disclosure.cell_interval`, or ``spans``) has that same
+    RAG. It then says nothing the counts do not, and it is always the internal RAG (the
+    true pair is one of them)."""
+    published = report.disclosure is Disclosure.PUBLISHED
+
+    def span(key: tuple[str, str, str], cell: Cell) -> tuple[int, int]:
+        if spans is not None and key in spans:
+            return spans[key]
+        if published:
+            return cell_interval(cell, report.policy)
+        return (_int(cell), _int(cell))
+
+    def rated(area: str, measure: MeasureRow) -> MeasureRow:
         rate = protect_rate(measure.achieved, measure.assessed, report.policy)
         rag = None
         if isinstance(rate, Decimal) and measure.target is not None:
-            rag = rag_against_target(
-                rate, measure.target, measure.better == Better.HIGHER.value, report.rag
-            )
+            achieved = span(("achieved", area, measure.id), measure.achieved)
+            assessed = span(("assessed", area, measure.id), measure.assessed)
+            higher = measure.better == Better.HIGHER.value
+            rag = decided_rag(achieved, assessed, measure.target, higher, report.rag)
         return replace(measure, rate=rate, rag=rag)
 
     return replace(
         report,
-        measures=tuple(rated(m) for m in report.measures),
-        areas=tuple(replace(a, measures=tuple(rated(m) for m in a.measures)) for a in report.areas),
+        measures=tuple(rated(TOTAL, m) for m in report.measures),
+        areas=tuple(
+            replace(a, measures=tuple(rated(a.id, m) for m in a.measures)) for a in report.areas
+        ),
     )
+
+
+def decided_rag(
+    achieved: tuple[int, int],
+    assessed: tuple[int, int],
+    target: Decimal,
+    higher_is_better: bool,
+    thresholds: RagThresholds,
+) -> Rag | None:
+    """The RAG every pair of counts within the spans shares (the exact rate's, to four
+    places, as the internal report works it); ``None`` where two pairs differ."""
+    if (achieved[1] - achieved[0] + 1) * (assessed[1] - assessed[0] + 1) > PAIRS:
+        return None
+    found: set[Rag] = set()
+    for whole in range(max(assessed[0], 1), assessed[1] + 1):
+        for part in range(achieved[0], min(achieved[1], whole) + 1):
+            rate = (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
+            found.add(rag_against_target(rate, target, higher_is_better, thresholds))
+            if len(found) > 1:
+                return None
+    return found.pop() if found else None
 
 
 def _protect_measures_by_area(

@@ -11,12 +11,13 @@ cumulative figure. A hidden count at either end hides the difference.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from ...core.fiscal import DateRange, Month, months_between
-from ..disclosure import Cell, Disclosure
+from ..disclosure import Cell, Disclosure, cell_interval
 from .cells import BY_AREA, Key, is_flow, release_cells, with_cells
-from .publishing import with_rates
+from .publishing import Spans, with_rates
 from .shapes import OutcomesReport, WorkshopRow
 
 
@@ -62,7 +63,25 @@ def window_report(
             if any(v != 0 for k, v in cells.items() if k[0] in BY_AREA and k[1] == a.id)
         ),
     )
-    return with_rates(report)
+    return with_rates(report, _spans(end, late, early) if published else None)
+
+
+def _spans(end: OutcomesReport, late: Mapping[Key, Cell], early: Mapping[Key, Cell]) -> Spans:
+    """What the releases at a window's ends allow of each of its outcome counts: the
+    least and greatest difference of the true counts their cells allow."""
+    spans: dict[tuple[str, str, str], tuple[int, int]] = {}
+    for key, cell in late.items():
+        if key[0] not in ("achieved", "assessed") or isinstance(cell, str):
+            continue
+        before = early.get(key, 0)
+        if isinstance(before, str):
+            continue
+        (late_lo, late_hi), (early_lo, early_hi) = (
+            cell_interval(cell, end.policy),
+            cell_interval(before, end.policy),
+        )
+        spans[key[0], key[1], key[2]] = (max(late_lo - early_hi, 0), late_hi - early_lo)
+    return spans
 
 
 def window_difference(late: Cell, early: Cell, symbol: str, published: bool) -> Cell:
