@@ -30,10 +30,9 @@ module chooses the months and the baseline and counts what each series shows.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from ..core.fiscal import DateRange, Month, months_between
@@ -41,7 +40,8 @@ from ..core.ledger import Ledger
 from ..core.models import Area, DisclosurePolicy, TrendsSettings
 from .audit.release import Publisher
 from .disclosure import Cell, Disclosure
-from .outcomes.cells import TOTAL, Key
+from .outcomes.cells import TOTAL, Key, release_cells
+from .outcomes.windows import window_report
 from .spc import Rules, Signal, variation
 from .trend_charts import About, Point, Series, SeriesBuilder, quarter_end
 from .trend_charts import hidden_count as hidden_count  # where the tests have found it
@@ -142,14 +142,16 @@ def trends(
         settings.chart, settings.c_chart_below, rules, baseline, policy, published
     )
     series: list[Series] = []
+    publisher = publisher or Publisher(ledger)
+    exact_windows = _Windows(publisher, published=False)
     if months:
-        windows = _Windows(publisher or Publisher(ledger)) if published else None
+        windows = _Windows(publisher) if published else None
         series += _referral_series(ledger, months, builder, windows)
-        series += _outcome_series(ledger, months, builder, windows)
+        series += _outcome_series(ledger, months, builder, windows or exact_windows)
     if months and published:
         exact = replace(builder, published=False)
         internal = _referral_series(ledger, months, exact, None)
-        internal += _outcome_series(ledger, months, exact, None)
+        internal += _outcome_series(ledger, months, exact, exact_windows)
         series = _only_internal_signals(series, internal)
     recent = months[-settings.recent_months :][0] if months else None
     return TrendsReport(
@@ -190,15 +192,23 @@ def _only_internal_signals(published: list[Series], internal: list[Series]) -> l
 
 
 class _Windows:
-    """Published counts of a month or quarter: the difference of the published releases
-    at its ends, so a chart shows nothing the releases do not (and the same figures)."""
+    """Counts of a month or quarter as the outcomes report of that window has them:
+    published, the difference of the published releases at its ends, so a chart shows
+    nothing the releases do not (and the same figures); internal, the exact ones, counted
+    by the same rules as the outcomes report (an outcome counts once its episode has
+    ended, from the latest of its referral, start and end)."""
 
-    def __init__(self, publisher: Publisher) -> None:
+    def __init__(self, publisher: Publisher, published: bool = True) -> None:
         self.publisher = publisher
+        self.published = published
 
     def cells(self, first: Month, last: Month) -> dict[Key, Cell]:
         span = DateRange(first.first_day, last.last_day, f"{first} to {last}")
-        return dict(self.publisher.window(span, last.last_day).cells.cells)
+        if self.published:
+            return dict(self.publisher.window(span, last.last_day).cells.cells)
+        end = self.publisher.exact(last.last_day).outcomes
+        before = self.publisher.exact(first.first_day - timedelta(days=1)).outcomes
+        return dict(release_cells(window_report(end, before, span)).cells)
 
     def table(self, months: list[Month], keys: list[Key]) -> list[list[Cell]]:
         found = [self.cells(m, m) for m in months]
@@ -270,40 +280,18 @@ def _sources(ledger: Ledger, found: set[str]) -> list[str]:
 
 
 def _outcome_series(
-    ledger: Ledger, months: list[Month], builder: SeriesBuilder, windows: _Windows | None
+    ledger: Ledger, months: list[Month], builder: SeriesBuilder, windows: _Windows
 ) -> list[Series]:
-    """The rate of each measure by quarter, over the complete quarters of ``months``."""
-    table = ledger.episodes
-    measures = [m for m in ledger.measures if m.id in table.columns]
+    """The rate of each measure by quarter, over the complete quarters of ``months``: the
+    counts of each quarter's outcomes report (exact or published, as ``windows`` is)."""
+    measures = [m for m in ledger.measures if m.id in ledger.episodes.columns]
     quarters = [m for m in _quarter_starts(months) if quarter_end(m) <= months[-1]]
     if not measures or not quarters:
         return []
-    first_day, last_day = quarters[0].first_day, quarter_end(quarters[-1]).last_day
-
-    def ended_in(day: date | None) -> Month | None:
-        if day is None or not first_day <= day <= last_day:
-            return None
-        month = Month.of(day)
-        return next(q for q in reversed(quarters) if q <= month)
-
-    achieved: dict[tuple[Month, str], int] = defaultdict(int)
-    assessed: dict[tuple[Month, str], int] = defaultdict(int)
-    for (quarter, *values), count in table.counts(
-        [("end_date", ended_in), *(m.id for m in measures)]
-    ).items():
-        if quarter is None:
-            continue
-        for measure, value in zip(measures, values, strict=True):
-            if value is not None:
-                assessed[quarter, measure.id] += count
-                achieved[quarter, measure.id] += count * (value == "Y")
     policy = builder.policy
-    hit_cells: list[list[Cell]] = [[achieved[q, m.id] for m in measures] for q in quarters]
-    try_cells: list[list[Cell]] = [[assessed[q, m.id] for m in measures] for q in quarters]
-    if windows is not None:
-        found = [windows.cells(q, quarter_end(q)) for q in quarters]
-        hit_cells = [[c.get(("achieved", TOTAL, m.id), 0) for m in measures] for c in found]
-        try_cells = [[c.get(("assessed", TOTAL, m.id), 0) for m in measures] for c in found]
+    found = [windows.cells(q, quarter_end(q)) for q in quarters]
+    hit_cells = [[c.get(("achieved", TOTAL, m.id), 0) for m in measures] for c in found]
+    try_cells = [[c.get(("assessed", TOTAL, m.id), 0) for m in measures] for c in found]
     result = []
     for j, measure in enumerate(measures):
         shown = [
