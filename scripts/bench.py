@@ -536,7 +536,13 @@ def report(timings: list[Timing], info: dict[str, str], sizes: list[int], runs: 
         "## Machine",
         "",
         *(f"- {key}: {value}" for key, value in info.items()),
-        f"- runs per command: {runs} (hledger at 1,000,000 rows: 1), after one warm-up run",
+        *(
+            []
+            if "runs per command" in info
+            else [
+                f"- runs per command: {runs} (hledger at 1,000,000 rows: 1), after one warm-up run"
+            ]
+        ),
         "- bytecode: the package's modules compiled before the run, as when installed",
         "",
         "## Timings",
@@ -776,6 +782,7 @@ def merged(
     sizes: list[int],
     only: str,
     load: float,
+    runs: int,
 ) -> tuple[list[Timing], dict[str, str], list[int]]:
     """The timings of the document at ``path`` with the rows of ``timings`` put in their
     place, its machine section saying when and at which commit they were measured."""
@@ -789,7 +796,7 @@ def merged(
             section = line[3:]
         elif section == "Machine" and line.startswith("- ") and ": " in line:
             key, value = line[2:].split(": ", 1)
-            if not key.startswith(("runs per command", "bytecode")):
+            if not key.startswith("bytecode"):  # the runs of the rows kept stay said
                 kept_info[key] = value
         elif section == "Timings" and line.startswith("| ") and not line.startswith("| rows"):
             size, tool, seconds, _, peak = (cell.strip() for cell in line.strip("|").split("|"))
@@ -805,7 +812,8 @@ def merged(
         kept[0].exact = "\n".join(commands)
     everything = sorted(kept + timings, key=lambda t: (t.size, order(t.tool, old)))
     note = (
-        f"{info['date']} at {info['commit']} (`scripts/bench.py --only '{only}'`), "
+        f"{info['date']} at {info['commit']} (`scripts/bench.py --only '{only}' "
+        f"--runs {runs}`), "
         f"load average {load:.2f} when it started and {os.getloadavg()[0]:.2f} when it "
         "ended (on a machine shared with other work, a load over 1 makes wall times longer)"
     )
@@ -856,7 +864,7 @@ def main() -> None:
     if previous is not None:
         info["previous release"] = f"{previous.commit} (`--baseline {previous.ref}`)"
     if args.only:
-        timings, info, sizes = merged(args.out, timings, info, sizes, args.only, load)
+        timings, info, sizes = merged(args.out, timings, info, sizes, args.only, load, args.runs)
     text = report(timings, info, sizes, args.runs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     temporary = args.out.with_name(f".{args.out.name}.tmp")

@@ -126,7 +126,11 @@ def test_only_some_commands_are_measured_again_and_the_rest_kept(tmp_path: Path)
     kept = [r for r in old if " | svdiversion check | " in r]
     assert kept and all(r in rows for r in kept)
     assert "- 'export xlsx' rows measured: " in text
+    assert "(`scripts/bench.py --only 'export xlsx' --runs 1`)" in text
     assert "export xlsx --as-of 2026-06-30" in text
+    # The runs of the rows kept are still said as they were, not the one run of these.
+    [runs] = [line for line in before.splitlines() if line.startswith("- runs per command")]
+    assert runs in text.splitlines()
 
 
 def test_the_previous_release_is_timed_beside_this_one(tmp_path: Path) -> None:
