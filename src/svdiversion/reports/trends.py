@@ -39,7 +39,8 @@ from ..core.fiscal import DateRange, Month, months_between
 from ..core.ledger import Ledger
 from ..core.models import Area, DisclosurePolicy, TrendsSettings
 from .audit.release import Publisher
-from .disclosure import Cell, Disclosure
+from .decided import INFINITY, Span, decided_count_signals
+from .disclosure import UNBOUNDED, Cell, Disclosure, cell_interval
 from .outcomes.cells import TOTAL, Key, release_cells
 from .outcomes.windows import window_report
 from .spc import Rules, Signal, variation
@@ -149,10 +150,7 @@ def trends(
         series += _referral_series(ledger, months, builder, windows)
         series += _outcome_series(ledger, months, builder, windows or exact_windows)
     if months and published:
-        exact = replace(builder, published=False)
-        internal = _referral_series(ledger, months, exact, None)
-        internal += _outcome_series(ledger, months, exact, exact_windows)
-        series = _only_internal_signals(series, internal)
+        series = [_decided(s, publisher, policy, settings, baseline) for s in series]
     recent = months[-settings.recent_months :][0] if months else None
     return TrendsReport(
         as_of,
@@ -167,28 +165,53 @@ def trends(
     )
 
 
-def _only_internal_signals(published: list[Series], internal: list[Series]) -> list[Series]:
-    """Each published point keeps only the signals the exact series has at that point: a
-    rounded point can only lose a signal, so a published chart never shows one the
-    internal chart lacks (a signal of rounding). A signal the rounded points do not show
-    is not added: the points would not bear it out."""
-    truth = {(s.id, p.month): set(p.signals) for s in internal for p in s.points}
-
-    def kept(series: Series) -> Series:
-        points = tuple(
-            replace(
-                point,
-                signals=tuple(
-                    s for s in point.signals if s in truth.get((series.id, point.month), ())
-                ),
-            )
-            for point in series.points
+def _decided(
+    series: Series,
+    publisher: Publisher,
+    policy: DisclosurePolicy,
+    settings: TrendsSettings,
+    baseline: tuple[Month, Month] | None,
+) -> Series:
+    """The published series with only the signals its figures decide: those every exact
+    series they allow has on the internal chart (:mod:`.decided`). Such a signal says
+    nothing the figures do not, and the exact chart has it; a signal of rounding, or one
+    the figures leave open, is not shown. A rate chart (quarters, few points) keeps none."""
+    decided: list[set[Signal]] = [set() for _ in series.points]
+    if series.unit == "count":
+        key: Key = ("source", series.source) if series.source else ("ref", series.area or TOTAL)
+        months = [p.month for p in series.points]
+        inside = [baseline is not None and baseline[0] <= m <= baseline[1] for m in months]
+        spans = [_change(publisher, key, m, m, policy) for m in months]
+        chosen = [m for m, b in zip(months, inside, strict=True) if b]
+        whole = None
+        if chosen and len(chosen) == chosen[-1].index - chosen[0].index + 1:  # in a row
+            whole = _change(publisher, key, chosen[0], chosen[-1], policy)
+        rules = Rules(settings.run_length, settings.trend_length)
+        decided = decided_count_signals(
+            spans, inside, settings.chart, settings.c_chart_below, rules, whole
         )
-        latest = [p.signals for p in points if p.value is not None and not isinstance(p.value, str)]
-        icon = variation(latest[-1] if latest else (), series.better)
-        return replace(series, points=points, variation=icon if series.limits else None)
+    points = tuple(
+        replace(point, signals=tuple(s for s in point.signals if s in decided[i]))
+        for i, point in enumerate(series.points)
+    )
+    latest = [p.signals for p in points if p.value is not None and not isinstance(p.value, str)]
+    icon = variation(latest[-1] if latest else (), series.better)
+    return replace(series, points=points, variation=icon if series.variation else None)
 
-    return [kept(series) for series in published]
+
+def _change(
+    publisher: Publisher, key: Key, first: Month, last: Month, policy: DisclosurePolicy
+) -> Span:
+    """What the published releases allow of the exact count of ``key`` from the start of
+    ``first`` to the end of ``last``: the difference of the releases at those ends."""
+    late = publisher.released(last.last_day).cells.cells.get(key, 0)
+    early = publisher.released(first.first_day - timedelta(days=1)).cells.cells.get(key, 0)
+    (late_lo, late_hi), (early_lo, early_hi) = (
+        cell_interval(late, policy),
+        cell_interval(early, policy),
+    )
+    high = INFINITY if late_hi >= UNBOUNDED // 2 else Decimal(late_hi - early_lo)
+    return Decimal(max(late_lo - early_hi, 0)), high
 
 
 class _Windows:
