@@ -225,6 +225,15 @@ def emerging_sheet(report: TrendsReport) -> Sheet:
             *said,
             f"Statistical process control (Making Data Count) against the baseline "
             f"{baseline_words(report)}; 'svdiversion trends' shows every chart.",
+            *(
+                [
+                    "Published: a signal is listed only where the published counts decide "
+                    "it (every exact series they allow has it), so each is one the exact "
+                    "charts have; the exact charts may have more."
+                ]
+                if report.disclosure is Disclosure.PUBLISHED
+                else []
+            ),
         ],
     )
 
