@@ -121,3 +121,28 @@ def test_published_and_json_carry_it_with_its_follow_up() -> None:
     assert rows["re_referral"]["achieved"] == 2 and rows["re_referral"]["assessed"] == 58
     code, out, _ = run_cli("-C", str(REPO), "outcomes", "--as-of", "2025-03-31")
     assert "Re-referred within 12 months is worked out from the referrals" in out
+
+
+def test_a_follow_up_closing_after_the_contract_is_never_assessed() -> None:
+    """The measure is of the contract: like every other figure it stops changing with the
+    contract's activity, so a report a year later shows what the last release shows."""
+    ledger = load_ledger(REPO)
+    at_end = measure(cumulative(ledger, ledger.end).measures)
+    assert at_end == by_hand(REPO, ledger.end) == (2, 58)
+    assert measure(cumulative(ledger, date(2026, 3, 31)).measures) == at_end
+
+
+def test_every_published_count_a_year_after_the_contract_is_the_exact_one_rounded() -> None:
+    """A published report after the last release stands on that release: its counts must
+    still be the exact counts of its date, rounded or hidden (a measure that went on
+    changing after it would show stale counts)."""
+    ledger = load_ledger(REPO)
+    day = date(2026, 3, 31)
+    published = Publisher(ledger).released(day).outcomes
+    exact = cumulative(ledger, day)
+    rows = [(m, e) for m, e in zip(published.measures, exact.measures, strict=True)]
+    for area, exact_area in zip(published.areas, exact.areas, strict=True):
+        rows += list(zip(area.measures, exact_area.measures, strict=True))
+    for shown, truth in rows:
+        for got, want in ((shown.achieved, truth.achieved), (shown.assessed, truth.assessed)):
+            assert isinstance(got, str) or abs(got - want) <= 2, (shown.id, got, want)  # type: ignore[operator]

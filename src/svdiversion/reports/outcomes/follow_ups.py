@@ -6,6 +6,12 @@ achieved the measure (the child was re-referred) when the same child was referre
 again after that day and within the follow-up. It counts from the day the follow-up
 closes, so a rate at any date is over episodes whose follow-up is complete: one still
 in its follow-up is not yet assessed, whether or not the child has come back.
+
+Only follow-ups that close by the contract's last day (``Ledger.end``, which an extension
+moves on) are assessed: the measure is of the contract, and like every other figure it
+stops changing when the contract's activity does (so a report after it is the last
+release, and the releases to audit end there too). The evaluation extract's
+``rereferred_within_365`` follows children further.
 """
 
 from __future__ import annotations
@@ -52,6 +58,8 @@ def follow_ups(ledger: Ledger) -> list[FollowUp]:
             continue
         for measure in measures:
             closes = end + timedelta(days=measure.follow_up_days)
+            if closes > ledger.end:
+                continue  # closes after the contract: never assessed
             again = any(end < day <= closes for day in referred[child])
             found.append(FollowUp(closes, area, measure.id, again, count))
     found.sort(key=lambda f: (f.closes, f.area, f.measure))
