@@ -6,23 +6,33 @@ would have that signal on the internal chart. Then the signal is a function of w
 published (a reader learns nothing from it, nor from its absence), and the exact chart
 has it (the true series is one of those allowed).
 
-Each point's exact value is known to lie in a span (:func:`count_spans`: a month's count is
-the difference of two published cumulative counts). From the spans, interval arithmetic
-bounds the internal chart's centre line and limits, and each rule is checked to hold for
-every value in them: a point is certainly above the upper limit when its least value is
-above the greatest the limit can be; a run when every point of it is certainly above the
-greatest centre; a trend when each point's greatest value is below the next one's least.
+Each point's exact value is known to lie in a span (:meth:`ReleasedCounts.change`: a
+month's count lies between what the published cumulative counts at its ends allow). From
+the spans, interval arithmetic bounds the internal chart's centre line and limits, and
+each rule is checked to hold for every value in them: a point is certainly above the
+upper limit when its least value is above the greatest the limit can be; a run when every
+point of it is certainly above the greatest centre; a trend when each point's greatest
+value is below the next one's least.
 The bounds are sound, not tight: a signal they cannot decide is left out, never one the
 exact chart lacks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
+from ..core.fiscal import Month
+from ..core.models import DisclosurePolicy
+from .disclosure import UNBOUNDED, Cell, change_interval
+from .outcomes.cells import Key
 from .spc import MIN_BASELINE_POINTS, NEAR, XMR_SPREAD, Rules, Signal
+
+if TYPE_CHECKING:
+    from .audit.release import Publisher
 
 INFINITY = Decimal("Infinity")
 Span = tuple[Decimal, Decimal]
@@ -169,3 +179,26 @@ def _near(spans: Sequence[Span], lines: _Lines, found: list[set[Signal]]) -> Non
 
 def _sqrt(value: Decimal) -> Decimal:
     return value.sqrt() if value > 0 else Decimal(0)
+
+
+class ReleasedCounts:
+    """What the published cumulative releases at month ends allow of the counts between
+    them, each release read once."""
+
+    def __init__(self, publisher: Publisher, policy: DisclosurePolicy) -> None:
+        self.publisher = publisher
+        self.policy = policy
+        self._cells: dict[date, Mapping[Key, Cell]] = {}
+
+    def change(self, key: Key, first: Month, last: Month) -> Span:
+        """What the releases allow of the exact count of ``key`` from the start of
+        ``first`` to the end of ``last``: the difference of the releases at those ends."""
+        late = self._at(last.last_day).get(key, 0)
+        early = self._at(first.first_day - timedelta(days=1)).get(key, 0)
+        low, high = change_interval(late, early, self.policy)
+        return Decimal(low), INFINITY if high >= UNBOUNDED else Decimal(high)
+
+    def _at(self, day: date) -> Mapping[Key, Cell]:
+        if day not in self._cells:
+            self._cells[day] = self.publisher.released(day).cells.cells
+        return self._cells[day]

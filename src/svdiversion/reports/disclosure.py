@@ -55,6 +55,18 @@ def cell_interval(cell: Cell, policy: DisclosurePolicy) -> tuple[int, int]:
     return low, high
 
 
+def change_interval(late: Cell, early: Cell, policy: DisclosurePolicy) -> tuple[int, int]:
+    """What two published cumulative cells allow of the count between them (a window's):
+    the least and greatest difference of the true counts each allows, never below 0, and
+    :data:`UNBOUNDED` above where the later one is hidden."""
+    (late_lo, late_hi), (early_lo, early_hi) = (
+        cell_interval(late, policy),
+        cell_interval(early, policy),
+    )
+    high = UNBOUNDED if late_hi >= UNBOUNDED // 2 else late_hi - early_lo
+    return max(late_lo - early_hi, 0), high
+
+
 def round_count(value: int, policy: DisclosurePolicy) -> Cell:
     """A single count on its own: ``[c]`` when small, else rounded; 0 stays 0."""
     if value == 0:

@@ -39,8 +39,8 @@ from ..core.fiscal import DateRange, Month, months_between
 from ..core.ledger import Ledger
 from ..core.models import Area, DisclosurePolicy, TrendsSettings
 from .audit.release import Publisher
-from .decided import INFINITY, Span, decided_count_signals
-from .disclosure import UNBOUNDED, Cell, Disclosure, cell_interval
+from .decided import ReleasedCounts, decided_count_signals
+from .disclosure import Cell, Disclosure
 from .outcomes.cells import TOTAL, Key, release_cells
 from .outcomes.windows import window_report
 from .spc import Rules, Signal, variation
@@ -150,7 +150,8 @@ def trends(
         series += _referral_series(ledger, months, builder, windows)
         series += _outcome_series(ledger, months, builder, windows or exact_windows)
     if months and published:
-        series = [_decided(s, publisher, policy, settings, baseline) for s in series]
+        released = ReleasedCounts(publisher, policy)
+        series = [_decided(s, released, settings, baseline) for s in series]
     recent = months[-settings.recent_months :][0] if months else None
     return TrendsReport(
         as_of,
@@ -167,8 +168,7 @@ def trends(
 
 def _decided(
     series: Series,
-    publisher: Publisher,
-    policy: DisclosurePolicy,
+    released: ReleasedCounts,
     settings: TrendsSettings,
     baseline: tuple[Month, Month] | None,
 ) -> Series:
@@ -181,11 +181,11 @@ def _decided(
         key: Key = ("source", series.source) if series.source else ("ref", series.area or TOTAL)
         months = [p.month for p in series.points]
         inside = [baseline is not None and baseline[0] <= m <= baseline[1] for m in months]
-        spans = [_change(publisher, key, m, m, policy) for m in months]
+        spans = [released.change(key, m, m) for m in months]
         chosen = [m for m, b in zip(months, inside, strict=True) if b]
         whole = None
         if chosen and len(chosen) == chosen[-1].index - chosen[0].index + 1:  # in a row
-            whole = _change(publisher, key, chosen[0], chosen[-1], policy)
+            whole = released.change(key, chosen[0], chosen[-1])
         rules = Rules(settings.run_length, settings.trend_length)
         decided = decided_count_signals(
             spans, inside, settings.chart, settings.c_chart_below, rules, whole
@@ -197,21 +197,6 @@ def _decided(
     latest = [p.signals for p in points if p.value is not None and not isinstance(p.value, str)]
     icon = variation(latest[-1] if latest else (), series.better)
     return replace(series, points=points, variation=icon if series.variation else None)
-
-
-def _change(
-    publisher: Publisher, key: Key, first: Month, last: Month, policy: DisclosurePolicy
-) -> Span:
-    """What the published releases allow of the exact count of ``key`` from the start of
-    ``first`` to the end of ``last``: the difference of the releases at those ends."""
-    late = publisher.released(last.last_day).cells.cells.get(key, 0)
-    early = publisher.released(first.first_day - timedelta(days=1)).cells.cells.get(key, 0)
-    (late_lo, late_hi), (early_lo, early_hi) = (
-        cell_interval(late, policy),
-        cell_interval(early, policy),
-    )
-    high = INFINITY if late_hi >= UNBOUNDED // 2 else Decimal(late_hi - early_lo)
-    return Decimal(max(late_lo - early_hi, 0)), high
 
 
 class _Windows:

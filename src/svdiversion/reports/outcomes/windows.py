@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from ...core.fiscal import DateRange, Month, months_between
-from ..disclosure import Cell, Disclosure, cell_interval
+from ..disclosure import Cell, Disclosure, change_interval
 from .cells import BY_AREA, Key, is_flow, release_cells, with_cells
 from .publishing import Spans, with_rates
 from .shapes import OutcomesReport, WorkshopRow
@@ -76,11 +76,7 @@ def _spans(end: OutcomesReport, late: Mapping[Key, Cell], early: Mapping[Key, Ce
         before = early.get(key, 0)
         if isinstance(before, str):
             continue
-        (late_lo, late_hi), (early_lo, early_hi) = (
-            cell_interval(cell, end.policy),
-            cell_interval(before, end.policy),
-        )
-        spans[key[0], key[1], key[2]] = (max(late_lo - early_hi, 0), late_hi - early_lo)
+        spans[key[0], key[1], key[2]] = change_interval(cell, before, end.policy)
     return spans
 
 
