@@ -43,3 +43,29 @@ def test_help_has_an_example(command: str) -> None:
 @pytest.mark.parametrize("command", commands())
 def test_readme_mentions_the_command(command: str) -> None:
     assert f"svdiversion {command}" in README
+
+
+def test_a_command_never_imports_pandas(tmp_path: Path) -> None:
+    """pyarrow asks pandas, when installed, about the first Python value it converts (0.2 s
+    of a large check); the command-line process refuses the import. A pandas that fails
+    loudly on import stands on the path: the large file is read by pyarrow, and the check
+    passes only if pandas was never imported."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    workspace = tmp_path / "ws"
+    assert run_cli("-q", "generate", str(workspace), "--transactions", "25000").exit_code == 0
+    assert (workspace / "ledger" / "transactions.csv").stat().st_size > 4 << 20
+    fake = tmp_path / "site" / "pandas"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("raise AssertionError('pandas was imported')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake.parent), *sys.path])}
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "svdiversion", "-C", str(workspace), "check"],
+        capture_output=True, text=True, env=env, timeout=120, check=False,
+    )  # fmt: skip
+    assert "pandas was imported" not in done.stderr
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert re.search(r"\|\s+pyarrow\.csv$", done.stderr, re.M)  # pyarrow read the large file

@@ -123,6 +123,8 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.Node) -> Any:
+        if node.tag == "tag:yaml.org,2002:str":
+            return node.value  # what the constructor returns, without its dispatch
         if node.tag == "tag:yaml.org,2002:float":
             try:
                 return Decimal(node.value.replace("_", ""))
