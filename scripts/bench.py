@@ -339,6 +339,7 @@ def bench(
     cache: Path,
     only: str = "",
     previous: Baseline | None = None,
+    skip: str = "",
 ) -> tuple[list[Timing], dict]:
     cache.mkdir(parents=True, exist_ok=True)
     compile_bytecode()
@@ -379,7 +380,7 @@ def bench(
             [*sv, "-C", str(REPO), "outcomes", "--format", "json", "--as-of", "2025-03-31"],
         ),
     ):
-        if only in tool:
+        if only in tool and not (skip and skip in tool):
             timed(0, tool, argv, 0, runs)
     for size in sizes:
         tx = workspace(cache, "tx", size)
@@ -464,7 +465,7 @@ def bench(
         if available["ledger"]:
             plan.append(("ledger bal", ["ledger", "-f", str(spend), "bal"], size, tool_runs))
         for tool, argv, rows, count in plan:
-            if only in tool:
+            if only in tool and not (skip and skip in tool):
                 timed(size, tool, argv, rows, count)
     return timings, available
 
@@ -850,6 +851,13 @@ def main() -> None:
         "the existing --out, keeping the others",
     )
     parser.add_argument(
+        "--skip",
+        default="",
+        metavar="WORDS",
+        help="leave out the commands whose name contains WORDS (the tests leave out "
+        "'disclosure-audit', seconds a run)",
+    )
+    parser.add_argument(
         "--baseline",
         default=PREVIOUS_RELEASE,
         metavar="REF",
@@ -859,7 +867,7 @@ def main() -> None:
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     load = os.getloadavg()[0]
     previous = baseline(args.baseline, args.cache)
-    timings, _ = bench(sizes, args.runs, args.tool_runs, args.cache, args.only, previous)
+    timings, _ = bench(sizes, args.runs, args.tool_runs, args.cache, args.only, previous, args.skip)
     info = machine()
     if previous is not None:
         info["previous release"] = f"{previous.commit} (`--baseline {previous.ref}`)"
