@@ -45,27 +45,42 @@ def test_readme_mentions_the_command(command: str) -> None:
     assert f"svdiversion {command}" in README
 
 
-def test_a_command_never_imports_pandas(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def large_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """25,000 transactions: a file over 4 MB, read by pyarrow."""
+    workspace = tmp_path_factory.mktemp("large") / "ws"
+    assert run_cli("-q", "generate", str(workspace), "--transactions", "25000").exit_code == 0
+    assert (workspace / "ledger" / "transactions.csv").stat().st_size > 4 << 20
+    return workspace
+
+
+@pytest.mark.parametrize(
+    "command", [["check"], ["burndown", "--format", "json"]], ids=["check", "burndown-json"]
+)
+def test_a_command_imports_only_what_it_uses(
+    large_workspace: Path, tmp_path: Path, command: list[str]
+) -> None:
     """pyarrow asks pandas, when installed, about the first Python value it converts (0.2 s
     of a large check); the command-line process refuses the import. A pandas that fails
-    loudly on import stands on the path: the large file is read by pyarrow, and the check
-    passes only if pandas was never imported."""
+    loudly on import stands on the path: the large file is read by pyarrow, and the
+    command passes only if pandas was never imported. Nor is rich imported by a command
+    that draws nothing."""
     import os
     import re
     import subprocess
     import sys
 
-    workspace = tmp_path / "ws"
-    assert run_cli("-q", "generate", str(workspace), "--transactions", "25000").exit_code == 0
-    assert (workspace / "ledger" / "transactions.csv").stat().st_size > 4 << 20
     fake = tmp_path / "site" / "pandas"
     fake.mkdir(parents=True)
     (fake / "__init__.py").write_text("raise AssertionError('pandas was imported')\n")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fake.parent), *sys.path])}
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "svdiversion", "-C", str(workspace), "check"],
+        [sys.executable, "-X", "importtime", "-m", "svdiversion", "-C", str(large_workspace),
+         *command, "--as-of", "2026-06-30"],
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
     assert "pandas was imported" not in done.stderr
     assert done.returncode == 0, done.stderr[-2000:]
-    assert re.search(r"\|\s+pyarrow\.csv$", done.stderr, re.M)  # pyarrow read the large file
+    imported = re.findall(r"^import time:[^|]*\|[^|]*\|\s*(\S+)$", done.stderr, re.M)
+    assert "pyarrow.csv" in imported  # pyarrow read the large file
+    assert not [name for name in imported if name == "rich" or name.startswith("rich.")]

@@ -13,7 +13,6 @@ from typing import Any
 from ..finance.export_rows import Payment
 from ..finance.reconcile import LedgerPayment, Match, Reconciliation, Status
 from ..finance.spend import Figures, LineSpend
-from .console import make_console, sheets_group, show
 from .json_reports import dumps, money
 from .sheets import Column, Kind, Sheet
 from .tabular import sheet_csv, sheets_markdown
@@ -242,6 +241,8 @@ def _commentary_sheet(rec: Reconciliation) -> Sheet:
 
 
 def print_reconciliation(rec: Reconciliation, width: int | None) -> None:
+    from .console import make_console, sheets_group, show
+
     console = make_console(width)
     console.print(title(rec), style="bold")
     console.print(f"{rec.month} is {closed_text(rec)}.")

@@ -25,7 +25,6 @@ from ..core.money import format_money
 from ..core.sheet import Column, Kind, Sheet
 from ..reports.disclosure import Disclosure
 from ..reports.kind import ReportKind
-from .console import banner, make_console, sheets_group, show
 from .json_reports import dumps
 from .tabular import sheet_csv, sheets_markdown
 
@@ -91,6 +90,8 @@ def registered_text(kind: ReportKind, value: Any, fmt: str, disclosure: Disclosu
 def print_registered(
     kind: ReportKind, value: Any, disclosure: Disclosure, width: int | None
 ) -> None:
+    from .console import banner, make_console, sheets_group, show
+
     """The report on the terminal: the marking when it counts children, then its sheets."""
     console = make_console(width)
     if kind.about_children:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.columns import Columns
-
 from ..finance.reconcile import Reconciliation
 from ..reports.areas import AreasReport
 from ..reports.burndown import Burndown
@@ -13,7 +11,6 @@ from ..reports.disclosure import Disclosure
 from ..reports.outcomes import OutcomesReport
 from ..reports.pack import MonthlyPack
 from ..reports.vfm import VfmReport
-from .console import banner, burndown_chart, make_console, sheet_table, sheets_group, show
 from .finance import (
     closed_text,
     print_reconciliation,
@@ -58,6 +55,10 @@ def burndown_text(report: Burndown, fmt: str) -> str:
 
 
 def print_burndown(report: Burndown, width: int | None) -> None:
+    from rich.columns import Columns
+
+    from .console import burndown_chart, make_console, sheet_table, sheets_group, show
+
     console = make_console(width)
     headline, periods, lines = burndown_sheets(report)
     console.print(Columns([sheet_table(headline), burndown_chart(report)], padding=(0, 4)))
@@ -85,6 +86,8 @@ def areas_text(report: AreasReport, disclosure: Disclosure, fmt: str) -> str:
 
 
 def print_areas(report: AreasReport, disclosure: Disclosure, width: int | None) -> None:
+    from .console import banner, make_console, sheets_group, show
+
     console = make_console(width)
     console.print(banner(disclosure is Disclosure.INTERNAL))
     show(console, sheets_group([areas_sheet(report)]))
@@ -100,6 +103,8 @@ def outcomes_text(report: OutcomesReport, fmt: str) -> str:
 
 
 def print_outcomes(report: OutcomesReport, width: int | None) -> None:
+    from .console import banner, make_console, sheets_group, show
+
     console = make_console(width)
     console.print(banner(report.disclosure is Disclosure.INTERNAL))
     show(console, sheets_group(outcomes_sheets(report)))
@@ -114,6 +119,8 @@ def vfm_text(report: VfmReport, fmt: str) -> str:
 
 
 def print_vfm(report: VfmReport, width: int | None) -> None:
+    from .console import banner, make_console, sheets_group, show
+
     console = make_console(width)
     console.print(banner(report.disclosure is Disclosure.INTERNAL))
     show(console, sheets_group(vfm_sheets(report)))
@@ -184,6 +191,8 @@ def _month_end_sheets(month_end: MonthEnd) -> list[Sheet]:
 
 
 def print_pack(pack: MonthlyPack, width: int | None, month_end: MonthEnd = None) -> None:
+    from .console import make_console
+
     console = make_console(width)
     console.rule(f"[bold]{pack.service}[/bold]: monthly pack as of {pack.burndown.as_of}")
     console.print(_status(pack), style="green" if pack.errors == 0 else "bold red")

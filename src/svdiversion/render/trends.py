@@ -9,18 +9,14 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from rich.text import Text
-
 from ..reports.disclosure import Disclosure
 from ..reports.spc import ChartKind
 from ..reports.trend_charts import Point, Series
 from ..reports.trends import SignalSpan, TrendsReport, all_spans, current_spans
 from .cells import CsvWriter, inert
-from .console import banner, make_console, sheet_table, sheets_group, show
 from .json_reports import dumps
 from .sheets import Column, Sheet
 from .tabular import sheets_markdown
-from .trend_chart import series_chart
 from .trend_words import (
     ASSURANCE_WORDS,
     SHORT_CHART,
@@ -295,6 +291,9 @@ def trends_text(report: TrendsReport, fmt: str) -> str:
 
 
 def print_trends(report: TrendsReport, width: int | None) -> None:
+    from .console import banner, make_console, sheets_group, show
+    from .trend_chart import series_chart
+
     console = make_console(width)
     console.print(banner(report.disclosure is Disclosure.INTERNAL))
     if not report.series:
@@ -308,6 +307,10 @@ def print_trends(report: TrendsReport, width: int | None) -> None:
 
 
 def print_emerging(report: TrendsReport, width: int | None) -> None:
+    from rich.text import Text
+
+    from .console import make_console, sheet_table, show
+
     console = make_console(width)
     sheet = emerging_sheet(report)
     if sheet.rows:
