@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,10 +21,6 @@ from ..finance.closes import (
     close_record,
     reopen_record,
 )
-from ..finance.commentary import load_commentary
-from ..finance.posting import source_file
-from ..finance.reconcile import Reconciliation
-from ..finance.reconcile import reconcile as reconcile_month
 from .common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -50,6 +46,9 @@ from .month_end import (
 )
 from .output import OutFile
 from .report_options import Format, FormatOption, console_width, emit, file_format
+
+if TYPE_CHECKING:  # the finance modules are imported when a month is reconciled
+    from ..finance.reconcile import Reconciliation
 
 PaymentsOption = Annotated[
     list[Path] | None,
@@ -128,6 +127,7 @@ def _close_locked(
     ctx: typer.Context, month: Month, name: str, as_of: date | None, payments: list[Path] | None
 ) -> None:
     """The read-decide-append of ``close``, run while the ledger lock is held."""
+    from ..finance.posting import source_file
     from ..render.finance import summary
 
     ledger = clean_ledger(ctx, as_of)
@@ -248,6 +248,9 @@ def _reconciliation(
     need_export: bool,
 ) -> Reconciliation:
     """Read the mapping, the export(s) and the commentary, and reconcile ``month``."""
+    from ..finance.commentary import load_commentary
+    from ..finance.reconcile import reconcile as reconcile_month
+
     root = workspace_root(ctx)
     inputs = finance_inputs(ctx, month, payments)
     if no_export_yet(inputs):

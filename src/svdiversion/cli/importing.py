@@ -5,15 +5,14 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..core.closes import closed_months
 from ..core.fiscal import Month
 from ..core.ledger import Ledger
-from ..finance.drafts import Proposal, propose
-from ..finance.posting import TRANSACTIONS, NotPosted, append_drafts, next_ids
+from ..load import TRANSACTIONS
 from ..render.problems import problems_text
 from .common import (
     EXIT_OK,
@@ -37,6 +36,9 @@ from .month_end import (
     writing,
 )
 from .report_options import Format, FormatOption, console_width
+
+if TYPE_CHECKING:  # the finance modules are imported when payments are read
+    from ..finance.drafts import Proposal
 
 Apply = Annotated[
     bool,
@@ -91,6 +93,8 @@ def _import(
     output: Format,
     as_of: date | None,
 ) -> None:
+    from ..finance.drafts import propose
+    from ..finance.posting import next_ids
     from ..render.import_view import print_proposal, proposal_text, summary
 
     ledger = clean_ledger(ctx, as_of)
@@ -134,6 +138,8 @@ def _refuse_closed(ledger: Ledger, month: Month) -> None:
 
 
 def _write(ctx: typer.Context, proposal: Proposal, ids: list[str], as_of: date | None) -> None:
+    from ..finance.posting import NotPosted, append_drafts
+
     """Append the rows, then run check on the ledger as it now is."""
     try:
         append_drafts(workspace_root(ctx), proposal.drafts, ids)

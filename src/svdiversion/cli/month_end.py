@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -20,15 +20,16 @@ from ..core.fiscal import Month
 from ..core.ledger import Ledger
 from ..core.models import MonthClose
 from ..core.problems import UNREADABLE_CODES, Problem, sort_problems
-from ..finance.commentary import load_commentary
-from ..finance.importer import UNREADABLE_EXPORT_CODES, Export, read_export
-from ..finance.mapping import FINANCE_IMPORT, FinanceConfig, export_files, load_config
-from ..finance.reconcile import Reconciliation, reconcile
 from ..load.excerpts import locate
 from ..lock import LockUnavailable, ledger_lock
 from ..render.problems import problems_text
 from ..reports.options import ReportOptions
 from .common import EXIT_USAGE, exit_code, fail, load_clean, parse_month_option, workspace_root
+
+if TYPE_CHECKING:  # the finance modules are imported by the commands that read exports
+    from ..finance.importer import Export
+    from ..finance.mapping import FinanceConfig
+    from ..finance.reconcile import Reconciliation
 
 MonthOption = Annotated[
     Month,
@@ -110,6 +111,9 @@ def finance_inputs(
 ) -> FinanceInputs:
     """Read the mapping (stopping when it cannot be read) and every export, for ``month``:
     a bad row of another month is a warning (W602), not a problem that stops it."""
+    from ..finance.importer import read_export
+    from ..finance.mapping import export_files, load_config
+
     root = workspace_root(ctx)
     config, problems = load_config(root, budget_lines)
     if config is None:
@@ -149,6 +153,8 @@ def stop(root: Path, problems: list[Problem], message: str, code: int | None = N
     """Show located problems on stderr and stop: 2 when a file cannot be read at all."""
     # Export problems carry their excerpt already (decoded in the export's encoding);
     # YAML problems get theirs here.
+    from ..finance.importer import UNREADABLE_EXPORT_CODES
+
     yaml = [p for p in problems if not p.excerpt and p.path.endswith((".yaml", ".yml"))]
     shown = sort_problems([p for p in problems if p not in yaml] + locate(root, yaml))
     sys.stderr.write(problems_text(shown))
@@ -165,6 +171,11 @@ def window_reconciliation(
     line saying why (``None`` too when the window is not one month). A closed month is
     reconciled with the exports its close recorded, when they are there unchanged; a
     close recorded without its exports, with every export as ``reconcile`` reads them."""
+    from ..finance.commentary import load_commentary
+    from ..finance.importer import read_export
+    from ..finance.mapping import FINANCE_IMPORT, export_files, load_config
+    from ..finance.reconcile import reconcile
+
     window = options.window
     if window is None or Month.of(window.start) != Month.of(window.end):
         return None, None

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from ..atomic import write_atomic
 from ..core.money import from_pence
+from ..load import TRANSACTIONS
 from .drafts import Draft
 from .ledger_text import clean_text
 
-TRANSACTIONS = "ledger/transactions.csv"
 SOURCES = "ledger/sources.csv"
 SOURCE_COLUMNS = ("id", "file", "line", "payment_number")
 COLUMNS = (
