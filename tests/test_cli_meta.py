@@ -84,3 +84,5 @@ def test_a_command_imports_only_what_it_uses(
     imported = re.findall(r"^import time:[^|]*\|[^|]*\|\s*(\S+)$", done.stderr, re.M)
     assert "pyarrow.csv" in imported  # pyarrow read the large file
     assert not [name for name in imported if name == "rich" or name.startswith("rich.")]
+    # The finance export's reader and the reconciliation are for the month-end commands.
+    assert not {"svdiversion.finance.mapping", "svdiversion.finance.reconcile"} & set(imported)

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from ..finance.reconcile import Reconciliation
 from ..reports.areas import AreasReport
 from ..reports.burndown import Burndown
 from ..reports.disclosure import Disclosure
 from ..reports.outcomes import OutcomesReport
 from ..reports.pack import MonthlyPack
 from ..reports.vfm import VfmReport
-from .finance import (
-    closed_text,
-    print_reconciliation,
-    reconciliation_json,
-    reconciliation_sheets,
-    summary,
-)
 from .json_reports import areas_json, burndown_json, dumps, outcomes_json, vfm_json
 from .outcome_sheets import outcomes_sheets
 from .sheets import Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .tabular import sheet_csv, sheets_markdown
 from .trends import emerging_json, emerging_sheet, print_emerging
 
-MonthEnd = tuple[Reconciliation | None, str | None] | None
+if TYPE_CHECKING:  # the reconciliation's modules are loaded by a pack of one month
+    from ..finance.reconcile import Reconciliation
+
+MonthEnd: TypeAlias = "tuple[Reconciliation | None, str | None] | None"
 """For a pack of one month: its reconciliation, or why there is none (``None``: not asked)."""
 
 INTERNAL = "INTERNAL - NOT FOR PUBLICATION: exact counts about children."
@@ -150,6 +145,8 @@ def pack_sheets(pack: MonthlyPack, month_end: MonthEnd = None) -> list[Sheet]:
 
 
 def pack_json(pack: MonthlyPack, month_end: MonthEnd = None) -> dict[str, Any]:
+    from .finance import reconciliation_json
+
     rec, note = month_end or (None, None)
     return {
         "service": pack.service,
@@ -180,6 +177,8 @@ def pack_text(pack: MonthlyPack, fmt: str, month_end: MonthEnd = None) -> str:
 def _month_end_sheets(month_end: MonthEnd) -> list[Sheet]:
     """The month's reconciliation, its status and whether it is closed in the first note;
     or one sheet-less note saying why it is not in the pack."""
+    from .finance import closed_text, reconciliation_sheets, summary
+
     rec, note = month_end or (None, None)
     if rec is None:
         if not note:
@@ -192,6 +191,7 @@ def _month_end_sheets(month_end: MonthEnd) -> list[Sheet]:
 
 def print_pack(pack: MonthlyPack, width: int | None, month_end: MonthEnd = None) -> None:
     from .console import make_console
+    from .finance import print_reconciliation, summary
 
     console = make_console(width)
     console.rule(f"[bold]{pack.service}[/bold]: monthly pack as of {pack.burndown.as_of}")
