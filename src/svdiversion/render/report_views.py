@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from ..reports.areas import AreasReport
-from ..reports.burndown import Burndown
 from ..reports.disclosure import Disclosure
-from ..reports.outcomes import OutcomesReport
-from ..reports.pack import MonthlyPack
-from ..reports.vfm import VfmReport
 from .json_reports import areas_json, burndown_json, dumps, outcomes_json, vfm_json
 from .outcome_sheets import outcomes_sheets
 from .sheets import Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .tabular import sheet_csv, sheets_markdown
 from .trends import emerging_json, emerging_sheet, print_emerging
 
-if TYPE_CHECKING:  # the reconciliation's modules are loaded by a pack of one month
+if TYPE_CHECKING:  # a report's modules are loaded by the command that computes it
     from ..finance.reconcile import Reconciliation
+    from ..reports.areas import AreasReport
+    from ..reports.burndown import Burndown
+    from ..reports.outcomes import OutcomesReport
+    from ..reports.pack import MonthlyPack
+    from ..reports.vfm import VfmReport
 
 MonthEnd: TypeAlias = "tuple[Reconciliation | None, str | None] | None"
 """For a pack of one month: its reconciliation, or why there is none (``None``: not asked)."""
