@@ -315,6 +315,7 @@ def _disclosure_note(policy: DisclosurePolicy) -> str:
         "decide it (every true count they allow gives the same RAG, so it is the exact "
         "figures' RAG). Figures stand at a month end; a "
         "month's, quarter's or year's figure is the difference of the published figures "
-        "at its ends. Totals are rounded from exact figures, so they may not equal the "
-        "sum of the rounded cells."
+        f"at its ends, so it may differ from the exact count by up to {2 * (policy.round_to // 2)} "
+        "(two roundings), and a rate on it by more. Totals are rounded from exact figures, "
+        "so they may not equal the sum of the rounded cells."
     )
