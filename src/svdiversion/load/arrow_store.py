@@ -119,6 +119,10 @@ class ArrowColumns:
         for i, key in enumerate(keys):
             arrays[f"k{i}"], lookup = self._key(key)
             lookups.append(lookup)
+        if value is None and where is None and len(keys) == 1 and lookups[0] is None:
+            truth = arrays["k0"]
+            if pa.types.is_boolean(truth.type) and truth.null_count == 0:
+                return _truth_counts(truth)
         wanted: list[tuple[Any, str]] = [("row", "min")]
         if value is not None:
             arrays["v"] = self._arrow(value)
@@ -354,6 +358,18 @@ def group_by(table: pa.Table, keys: list[str], aggregates: list[tuple[Any, str]]
         ]
     )
     return plan.to_table(use_threads=False)
+
+
+def _truth_counts(truth: pa.Array) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """Rows per value of a boolean column with no null, in order of first appearance (the
+    first row's value first): a sum, where a grouping would hash every row. A rule that
+    asks whether each row matches a pattern, or keeps an order, asks this."""
+    if len(truth) == 0:
+        return {}
+    trues = kernel("sum", truth).as_py() or 0
+    first = truth[0].as_py()
+    counts = {True: trues, False: len(truth) - trues}
+    return {(v,): (counts[v],) for v in (first, not first) if counts[v]}
 
 
 def _increasing(values: pa.Array) -> bool:
