@@ -16,7 +16,9 @@ values (any reader's range holds every witness). Witnesses come from programs th
 push many undecided counts at once (up, down, and in random directions, each count
 capped at the spread it needs); a count they leave undecided is exposed at once when
 the interval propagation left it is already narrow (that interval is wider than the
-reader's), else decided by its own two integer programs. The program splits into
+reader's), else decided by its own integer programs: its greatest value within reach,
+and its least only when that greatest value and the witnesses do not already span
+enough values (the shipped ledger's audit: 285 programs to 199). The program splits into
 independent parts (the referrals block, each outcome measure, each workshop), solved
 one at a time.
 
@@ -270,8 +272,9 @@ class _Part:
     def _decide(self, column: int, need: int) -> Range | None:
         """The range of one column, or ``None`` once it is known to be wide enough. The
         interval propagation left (wider than the reader's range) proves exposure when it
-        is narrow; otherwise two integer programs, each capped at the spread needed,
-        find the reader's least and greatest value within reach."""
+        is narrow; otherwise integer programs, each capped at the spread needed, find
+        the reader's greatest value within reach and, unless that and the witnesses
+        already span ``need`` values, the least."""
         truth = self.truth[column]
         outer = Range(int(self.lower[column]), int(min(self.upper[column], UNBOUNDED)))
         if outer.values < need:
@@ -279,8 +282,12 @@ class _Part:
         cap_high = min(self.upper[column], truth + need - 1)
         cap_low = max(self.lower[column], truth - need + 1)
         top = self._optimise(column, -1.0, (self.lower[column], cap_high))
+        if top is None:  # bounded by its cap: the solver is wrong
+            raise AuditFailed("an integer program with bounded columns was unbounded")
+        if not self._undecided(np.array([column]), np.array([need]))[0]:
+            return None  # the greatest value and the witnesses already span enough values
         bottom = self._optimise(column, 1.0, (cap_low, self.upper[column]))
-        if top is None or bottom is None:  # bounded by its caps: the solver is wrong
+        if bottom is None:
             raise AuditFailed("an integer program with bounded columns was unbounded")
         got = Range(round(bottom), round(top))
         return got if got.values < need else None
