@@ -601,10 +601,15 @@ def report(timings: list[Timing], info: dict[str, str], sizes: list[int], runs: 
 HOW = """## Where the time goes, and what keeps it down
 
 - Start-up: `svdiversion --version` answers before any import; every other command
-  imports the CLI, pydantic and the models (about 0.2 s). rich and openpyxl are imported
+  imports the CLI, pydantic and the models (about 0.2 s); the finance export's reader
+  and the reconciliation only for the month-end commands. rich and openpyxl are imported
   only by the commands that draw or write a workbook; pyarrow only for a CSV file over
   4 MB (or over 64 KB once it is loaded), and then only its CSV reader and compute
-  kernels, not `pyarrow.compute` and `pyarrow.acero` (0.05 s less). A command exits
+  kernels, not `pyarrow.compute` and `pyarrow.acero` (0.05 s less). pandas never: pyarrow
+  imported it, when installed, to ask whether its first Python value was a pandas
+  object (0.2 s); the command line refuses the import (`__main__._WithoutPandas`). Left:
+  pyarrow's own import brings numpy (about 0.09 s of its 0.12 s), which it can do without
+  but has no switch for. A command exits
   without tearing the interpreter down once its output is flushed (`__main__._exit`):
   freeing pyarrow's pools, pydantic's schemas and the modules one by one took 0.1 s.
 - Reading: a large CSV file is split by pyarrow (`load/arrow_csv.py`, two threads).
