@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import load_ledger, run_cli
+from helpers import load_ledger, make_workspace, run_cli
 from svdiversion.reports.audit.intervals import System
 from svdiversion.reports.audit.linking import History
 from svdiversion.reports.audit.program import Attack, AuditFailed, Check
@@ -164,3 +164,27 @@ def test_counts_that_break_a_relation_are_the_audits_own_error() -> None:
     system.sum_is("total", ["part"])
     with pytest.raises(AuditFailed, match=r"break a relation|outside what is published"):
         Attack(system, (), {"total": 6, "part": 4}, suppress_below=5)
+
+
+def test_exposures_are_listed_by_release_and_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The order a search finds exposures in depends on its witnesses; the report lists
+    them by release and cell, so the same findings always read the same."""
+    from svdiversion.reports.audit import report
+    from svdiversion.reports.audit.intervals import Range
+    from svdiversion.reports.audit.release import Exposure
+
+    found = [
+        Exposure("2024-03-31", ("achieved", "*", "m"), 5, Range(5, 6), ("2024-03-31", "a")),
+        Exposure("2023-09-30", ("ref", "north"), None, Range(1, 2), ("flow", "x", "y", "k")),
+        Exposure("2023-09-30", ("ref", "*"), 5, Range(6, 7), ("2023-09-30", "b")),
+    ]
+    monkeypatch.setattr(report, "exact_exposures", lambda history, truth: list(found))
+    root = make_workspace(tmp_path)
+    audit = report.disclosure_audit(load_ledger(root), date(2025, 3, 31))
+    assert [(e.release, e.what) for e in audit.exposed] == [
+        ("2023-09-30", ("ref", "*")),
+        ("2023-09-30", ("ref", "north")),
+        ("2024-03-31", ("achieved", "*", "m")),
+    ]

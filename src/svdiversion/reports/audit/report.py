@@ -76,6 +76,8 @@ def disclosure_audit(ledger: Ledger, as_of: date) -> AuditReport:
     derived = exact_exposures(history, truth) if days else []
     known = {e.unknown for e in found}
     found += [e for e in derived if e.unknown not in known]
+    # By release and cell: the order a search found them in depends on its witnesses.
+    found.sort(key=lambda e: (e.release, repr(e.what), repr(e.unknown)))
     ranges = history.system.derive()
     symbol = policy.suppressed_symbol
     hidden = [
