@@ -138,9 +138,9 @@ def _refuse_closed(ledger: Ledger, month: Month) -> None:
 
 
 def _write(ctx: typer.Context, proposal: Proposal, ids: list[str], as_of: date | None) -> None:
+    """Append the rows, then run check on the ledger as it now is."""
     from ..finance.posting import NotPosted, append_drafts
 
-    """Append the rows, then run check on the ledger as it now is."""
     try:
         append_drafts(workspace_root(ctx), proposal.drafts, ids)
     except NotPosted as exc:

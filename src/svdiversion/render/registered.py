@@ -90,9 +90,9 @@ def registered_text(kind: ReportKind, value: Any, fmt: str, disclosure: Disclosu
 def print_registered(
     kind: ReportKind, value: Any, disclosure: Disclosure, width: int | None
 ) -> None:
+    """The report on the terminal: the marking when it counts children, then its sheets."""
     from .console import banner, make_console, sheets_group, show
 
-    """The report on the terminal: the marking when it counts children, then its sheets."""
     console = make_console(width)
     if kind.about_children:
         console.print(banner(disclosure is Disclosure.INTERNAL))
