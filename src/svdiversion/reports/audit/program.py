@@ -282,26 +282,23 @@ class _Part:
         cap_high = min(self.upper[column], truth + need - 1)
         cap_low = max(self.lower[column], truth - need + 1)
         top = self._optimise(column, -1.0, (self.lower[column], cap_high))
-        if top is None:  # bounded by its cap: the solver is wrong
-            raise AuditFailed("an integer program with bounded columns was unbounded")
         if not self._undecided(np.array([column]), np.array([need]))[0]:
             return None  # the greatest value and the witnesses already span enough values
         bottom = self._optimise(column, 1.0, (cap_low, self.upper[column]))
-        if bottom is None:
-            raise AuditFailed("an integer program with bounded columns was unbounded")
         got = Range(round(bottom), round(top))
         return got if got.values < need else None
 
-    def _optimise(self, column: int, sense: float, bounds: tuple[float, float]) -> float | None:
+    def _optimise(self, column: int, sense: float, bounds: tuple[float, float]) -> float:
         """Minimise (``sense`` 1) or maximise (-1) one column within ``bounds``; the
-        solution found is a witness too. ``None``: unbounded."""
+        solution found is a witness too. The column is bounded, so an unbounded answer
+        is the solver's error."""
         cost = np.zeros(self.n)
         cost[column] = sense
         lower, upper = self.lower.copy(), self.upper.copy()
         lower[column], upper[column] = bounds
         solution = self._solve(cost, lower, upper, gap=0.0)
         if solution is None:
-            return None
+            raise AuditFailed("an integer program with bounded columns was unbounded")
         self.witnesses.append(np.round(solution))
         return float(solution[column])
 
