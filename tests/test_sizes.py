@@ -139,3 +139,29 @@ def test_no_assert_in_the_package() -> None:
         if isinstance(node, ast.Assert)
     ]
     assert found == []
+
+
+def _docstring_after_code(tree: ast.Module) -> list[int]:
+    """Lines of functions whose docstring comes after another statement (an import put
+    at the top of the body), where Python no longer takes it for the docstring."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found += [
+                node.lineno
+                for statement in node.body[1:2]
+                if isinstance(statement, ast.Expr)
+                and isinstance(statement.value, ast.Constant)
+                and isinstance(statement.value.value, str)
+            ]
+    return found
+
+
+def test_every_docstring_comes_first() -> None:
+    found = [
+        f"{path.relative_to(SRC.parent)}:{line}"
+        for path in sorted(SRC.rglob("*.py"))
+        for line in _docstring_after_code(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert found == []
+    assert _docstring_after_code(ast.parse('def f():\n    import os\n    """Doc."""\n')) == [1]
