@@ -21,8 +21,9 @@ from conftest import REPO
 from helpers import load_ledger, run_cli
 from svdiversion.core.fiscal import Month, months_between, parse_quarter
 from svdiversion.reports.areas import areas_report
+from svdiversion.reports.audit.exposures import exposures
 from svdiversion.reports.audit.linking import Release
-from svdiversion.reports.audit.release import Publisher, exposures, linked
+from svdiversion.reports.audit.release import Publisher, linked
 from svdiversion.reports.options import ReportOptions
 from svdiversion.reports.outcomes.cells import ReleaseCells
 from svdiversion.reports.outcomes.counting import cumulative

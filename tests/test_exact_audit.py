@@ -12,16 +12,11 @@ from pathlib import Path
 import pytest
 
 from helpers import load_ledger, make_workspace, run_cli
+from svdiversion.reports.audit.exposures import exact_exposures, exposures_in, true_values
 from svdiversion.reports.audit.intervals import System
 from svdiversion.reports.audit.linking import History
 from svdiversion.reports.audit.program import Attack, AuditFailed, Check
-from svdiversion.reports.audit.release import (
-    Publisher,
-    exact_exposures,
-    exposures_in,
-    linked,
-    true_values,
-)
+from svdiversion.reports.audit.release import Publisher, linked
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = date(2025, 3, 31)
@@ -172,8 +167,8 @@ def test_exposures_are_listed_by_release_and_cell(
     """The order a search finds exposures in depends on its witnesses; the report lists
     them by release and cell, so the same findings always read the same."""
     from svdiversion.reports.audit import report
+    from svdiversion.reports.audit.exposures import Exposure
     from svdiversion.reports.audit.intervals import Range
-    from svdiversion.reports.audit.release import Exposure
 
     found = [
         Exposure("2024-03-31", ("achieved", "*", "m"), 5, Range(5, 6), ("2024-03-31", "a")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..reports.audit.release import Exposure
+from ..reports.audit.exposures import Exposure
 from ..reports.audit.report import AuditReport, Derived
 from .json_reports import dumps
 

@@ -19,9 +19,10 @@ from ...core.ledger import Ledger
 from ..disclosure import Cell
 from ..outcomes.cells import Key, is_flow, release_cells
 from ..outcomes.windows import window_difference
+from .exposures import Exposure, exact_exposures, exposures_in, true_values
 from .intervals import Range
 from .linking import History
-from .release import Exposure, Publisher, exact_exposures, exposures_in, linked, true_values
+from .release import Publisher, linked
 
 NARROWEST = 10
 """How many of the hidden counts closest to being known the audit lists."""
