@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import load_ledger, make_workspace, run_cli
+from svdiversion.reports.audit import program
 from svdiversion.reports.audit.exposures import exact_exposures, exposures_in, true_values
 from svdiversion.reports.audit.intervals import System
 from svdiversion.reports.audit.linking import History
@@ -102,6 +103,18 @@ def test_a_reader_with_an_integer_program_narrows_nothing(tmp_path: Path, which:
     truth = true_values(history, exact)
     Attack(history.system, (), truth, publisher.policy.suppress_below)
     assert len(truth) == len(history.system.lo)
+
+
+def test_an_audit_that_cannot_finish_refuses_with_exit_1(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The real solver, given no time at all: the command says why and exits 1, with no
+    traceback and nothing on stdout (a report that needs the audit writes nothing)."""
+    monkeypatch.setattr(program, "TIME_LIMIT", 1e-9)
+    code, out, err = run_cli("disclosure-audit", "--as-of", "2025-03-31")
+    assert (code, out) == (1, "")
+    assert "could not finish: the solver stopped: Time limit reached" in err
+    assert "nothing was written" in err
 
 
 @pytest.mark.slow

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from .. import __version__
 from ..reports.registry import REPORTS
 from .check import check
+from .common import EXIT_PROBLEMS, fail
 from .disclosure import disclosure_audit
 from .export import export_app
 from .finance import close, reconcile, reopen
@@ -21,7 +23,29 @@ from .reports import areas, burndown, outcomes, report, vfm
 from .state import CliState
 from .trends import trends
 
+
+class _Commands(TyperGroup):
+    """The commands, with the one refusal every command that publishes shares: when the
+    disclosure audit cannot finish (its solver failed or ran out of time), nothing is
+    written and the command exits 1."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from ..reports.audit.intervals import AuditFailed
+
+        try:
+            return super().invoke(ctx)
+        except AuditFailed as error:
+            fail(
+                f"the disclosure audit could not finish: {error}",
+                "nothing was written (published figures are never written unaudited); a "
+                "solver out of time may finish on a quieter machine, and --disclosure "
+                "internal gives the exact figures for use inside the service",
+                EXIT_PROBLEMS,
+            )
+
+
 app = typer.Typer(
+    cls=_Commands,
     name="svdiversion",
     help="A budget and outcomes ledger for a commissioned prevention service.",
     no_args_is_help=True,

@@ -23,9 +23,22 @@ from dataclasses import dataclass
 
 from ..disclosure import UNBOUNDED
 
-__all__ = ["UNBOUNDED", "Constraint", "Inconsistent", "Range", "System", "Unknown"]
+__all__ = [
+    "UNBOUNDED",
+    "AuditFailed",
+    "Constraint",
+    "Inconsistent",
+    "Range",
+    "System",
+    "Unknown",
+]
 
 Unknown = Hashable
+
+
+class AuditFailed(Exception):
+    """The solver failed or ran out of time, or a release cannot be protected: nothing
+    can be said to be safe, so nothing is published."""
 
 
 class Inconsistent(Exception):

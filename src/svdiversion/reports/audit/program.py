@@ -37,7 +37,7 @@ import highspy
 import numpy as np
 from numpy.typing import NDArray
 
-from .intervals import UNBOUNDED, Range, System, Unknown
+from .intervals import UNBOUNDED, AuditFailed, Range, System, Unknown
 
 TIME_LIMIT = 60.0
 """Seconds one integer program may take before the audit gives up (and publication
@@ -65,10 +65,6 @@ def _solver() -> highspy.Highs:
         os.close(saved)
     model.setOptionValue("output_flag", False)
     return model
-
-
-class AuditFailed(Exception):
-    """The solver failed or ran out of time: nothing can be said to be safe."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +97,12 @@ class Attack:
         rows: Sequence[Row],
         truth: Mapping[Unknown, int] | None,
         suppress_below: int,
-        time_limit: float = TIME_LIMIT,
+        time_limit: float | None = None,
     ) -> None:
         self.unknowns = list(system.lo)
         self.index = {u: i for i, u in enumerate(self.unknowns)}
         self.suppress_below = suppress_below
-        self.time_limit = time_limit
+        self.time_limit = TIME_LIMIT if time_limit is None else time_limit
         n = len(self.unknowns)
         self.lower = np.array([system.lo[u] for u in self.unknowns], dtype=float)
         self.upper = np.array(
