@@ -12,15 +12,18 @@ published rate is worked on the counts shown, so it adds no row.)
 Deciding every count by two integer programs would take minutes, so the attack first
 collects *witnesses*: whole-number solutions of the program, the true counts among them.
 A count is safe when the witnesses alone show it taking ``protection_interval`` or more
-values (any reader's range holds every witness). Witnesses come from programs that
-push many undecided counts at once (up, down, and in random directions, each count
-capped at the spread it needs); a count they leave undecided is exposed at once when
-the interval propagation left it is already narrow (that interval is wider than the
-reader's), else decided by its own integer programs: its greatest value within reach,
-and its least only when that greatest value and the witnesses do not already span
-enough values (the shipped ledger's audit: 285 programs to 199). The program splits into
-independent parts (the referrals block, each outcome measure, each workshop), solved
-one at a time.
+values (any reader's range holds every witness), and so is a change between period ends
+that a witness shows to be 0 or less (a change is exposed only as a small count, 1 to 4:
+in a sparse service most changes are 0, and this settles them without programs of their
+own; the audit of a generated service of 300 episodes 73 s to 29 s). Witnesses come from
+programs that push many undecided counts at once (up, down, and in random directions,
+each count capped at the spread it needs); a count they leave undecided is exposed at
+once when the interval propagation left it is already narrow (that interval is wider
+than the reader's), else decided by its own integer programs: its greatest value within
+reach, and its least only when that greatest value and the witnesses do not already span
+enough values (the shipped ledger's audit: 285 programs to 199; with the changes settled
+by a witness at 0, 100). The program splits into independent parts (the referrals block,
+each outcome measure, each workshop), solved one at a time.
 
 A solver that fails, or runs past its time limit, raises :class:`AuditFailed`: the audit
 says it could not decide rather than call anything safe.
@@ -217,7 +220,8 @@ class _Part:
     def exposed(self, checks: list[Check]) -> dict[Unknown, Range]:
         at = np.array([self.local[self.attack.index[c.unknown]] for c in checks])
         need = np.array([c.need for c in checks])
-        undecided = self._undecided(at, need)
+        small = np.array([c.small_only for c in checks], dtype=bool)
+        undecided = self._undecided(at, need, small)
         rounds, random = 0, np.random.default_rng(len(checks))
         while undecided.any() and rounds < ROUNDS:
             before = int(undecided.sum())
@@ -229,23 +233,30 @@ class _Part:
             else:
                 direction = random.choice([-1.0, 1.0], size=len(columns))
             self._push(columns, direction, need[undecided] - 1)
-            undecided = self._undecided(at, need)
+            undecided = self._undecided(at, need, small)
             rounds += 1
             if rounds >= 3 and before - int(undecided.sum()) < max(1, before // 10):
                 break
         found: dict[Unknown, Range] = {}
         for k in np.flatnonzero(undecided):
-            if not self._undecided(at[k : k + 1], need[k : k + 1])[0]:
+            if not self._undecided(at[k : k + 1], need[k : k + 1], small[k : k + 1])[0]:
                 continue  # decided by a witness found for another count
-            got = self._decide(int(at[k]), int(need[k]))
+            got = self._decide(int(at[k]), int(need[k]), bool(small[k]))
             check = checks[k]
             if got is not None and _counts(got, check, self.attack.suppress_below):
                 found[check.unknown] = got
         return found
 
-    def _undecided(self, at: NDArray[np.int64], need: NDArray[np.int64]) -> NDArray[np.bool_]:
+    def _undecided(
+        self, at: NDArray[np.int64], need: NDArray[np.int64], small: NDArray[np.bool_]
+    ) -> NDArray[np.bool_]:
+        """Which counts the witnesses leave open: those they show taking fewer than
+        ``need`` values, except a change exposed only as a small count (``small``) that
+        some witness shows to be 0 or less (its least value cannot be 1 to 4)."""
         pool = np.array(self.witnesses)[:, at]
-        undecided: NDArray[np.bool_] = (pool.max(axis=0) - pool.min(axis=0) + 1) < need
+        low = pool.min(axis=0)
+        narrow = (pool.max(axis=0) - low + 1) < need
+        undecided: NDArray[np.bool_] = narrow & ~(small & (low <= 0))
         return undecided
 
     def _push(
@@ -265,7 +276,7 @@ class _Part:
         if solution is not None:
             self.witnesses.append(np.round(solution))
 
-    def _decide(self, column: int, need: int) -> Range | None:
+    def _decide(self, column: int, need: int, small: bool) -> Range | None:
         """The range of one column, or ``None`` once it is known to be wide enough. The
         interval propagation left (wider than the reader's range) proves exposure when it
         is narrow; otherwise integer programs, each capped at the spread needed, find
@@ -278,7 +289,7 @@ class _Part:
         cap_high = min(self.upper[column], truth + need - 1)
         cap_low = max(self.lower[column], truth - need + 1)
         top = self._optimise(column, -1.0, (self.lower[column], cap_high))
-        if not self._undecided(np.array([column]), np.array([need]))[0]:
+        if not self._undecided(np.array([column]), np.array([need]), np.array([small]))[0]:
             return None  # the greatest value and the witnesses already span enough values
         bottom = self._optimise(column, 1.0, (cap_low, self.upper[column]))
         got = Range(round(bottom), round(top))
