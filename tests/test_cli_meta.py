@@ -64,7 +64,7 @@ def test_a_command_imports_only_what_it_uses(
     of a large check); the command-line process refuses the import. A pandas that fails
     loudly on import stands on the path: the large file is read by pyarrow, and the
     command passes only if pandas was never imported. Nor is rich imported by a command
-    that draws nothing."""
+    that draws nothing, nor the reports about children by the burn-down's JSON."""
     import os
     import re
     import subprocess
@@ -86,3 +86,6 @@ def test_a_command_imports_only_what_it_uses(
     assert not [name for name in imported if name == "rich" or name.startswith("rich.")]
     # The finance export's reader and the reconciliation are for the month-end commands.
     assert not {"svdiversion.finance.mapping", "svdiversion.finance.reconcile"} & set(imported)
+    # A report about money loads no module of the reports about children.
+    children = {"svdiversion.reports.outcomes", "svdiversion.reports.trends"}
+    assert not children & set(imported) or command[0] != "burndown"

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.money import format_money
-from ..reports.areas import AreaRow, AreasReport
-from ..reports.burndown import Burndown
-from ..reports.outcomes import STATES, Counts, MeasureRow, OutcomesReport
-from ..reports.vfm import VfmReport
+
+if TYPE_CHECKING:  # each report's module is loaded by the command that computes it
+    from ..reports.areas import AreaRow, AreasReport
+    from ..reports.burndown import Burndown
+    from ..reports.outcomes import Counts, MeasureRow, OutcomesReport
+    from ..reports.vfm import VfmReport
 
 
 def dumps(document: Any) -> str:
@@ -126,6 +128,8 @@ def areas_json(report: AreasReport, disclosure: str) -> dict[str, Any]:
 
 
 def _counts(counts: Counts) -> dict[str, Any]:
+    from ..reports.outcomes import STATES
+
     return {
         "referrals": counts.referrals,
         **{s: getattr(counts, s) for s in STATES},

@@ -6,10 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..reports.disclosure import Disclosure
 from .json_reports import areas_json, burndown_json, dumps, outcomes_json, vfm_json
-from .outcome_sheets import outcomes_sheets
 from .sheets import Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .tabular import sheet_csv, sheets_markdown
-from .trends import emerging_json, emerging_sheet, print_emerging
 
 if TYPE_CHECKING:  # a report's modules are loaded by the command that computes it
     from ..finance.reconcile import Reconciliation
@@ -92,6 +90,8 @@ def print_areas(report: AreasReport, disclosure: Disclosure, width: int | None) 
 
 
 def outcomes_text(report: OutcomesReport, fmt: str) -> str:
+    from .outcome_sheets import outcomes_sheets
+
     return _text(
         fmt, outcomes_sheets(report), outcomes_json(report), "Outcomes", _marking(report.disclosure)
     )
@@ -99,6 +99,7 @@ def outcomes_text(report: OutcomesReport, fmt: str) -> str:
 
 def print_outcomes(report: OutcomesReport, width: int | None) -> None:
     from .console import banner, make_console, sheets_group, show
+    from .outcome_sheets import outcomes_sheets
 
     console = make_console(width)
     console.print(banner(report.disclosure is Disclosure.INTERNAL))
@@ -133,6 +134,9 @@ def _status(pack: MonthlyPack) -> str:
 
 
 def pack_sheets(pack: MonthlyPack, month_end: MonthEnd = None) -> list[Sheet]:
+    from .outcome_sheets import outcomes_sheets
+    from .trends import emerging_sheet
+
     outcome_sheets = outcomes_sheets(pack.outcomes)
     return [
         *burndown_sheets(pack.burndown),
@@ -146,6 +150,7 @@ def pack_sheets(pack: MonthlyPack, month_end: MonthEnd = None) -> list[Sheet]:
 
 def pack_json(pack: MonthlyPack, month_end: MonthEnd = None) -> dict[str, Any]:
     from .finance import reconciliation_json
+    from .trends import emerging_json
 
     rec, note = month_end or (None, None)
     return {
@@ -192,6 +197,7 @@ def _month_end_sheets(month_end: MonthEnd) -> list[Sheet]:
 def print_pack(pack: MonthlyPack, width: int | None, month_end: MonthEnd = None) -> None:
     from .console import make_console
     from .finance import print_reconciliation, summary
+    from .trends import print_emerging
 
     console = make_console(width)
     console.rule(f"[bold]{pack.service}[/bold]: monthly pack as of {pack.burndown.as_of}")

@@ -5,15 +5,17 @@ in ``core.sheet``, is a format-neutral table). The outcomes report's sheets are 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.sheet import Column as Column
 from ..core.sheet import Kind as Kind
 from ..core.sheet import Sheet as Sheet
-from ..reports.areas import AreasReport
-from ..reports.burndown import Burndown
 from ..reports.disclosure import Disclosure
-from ..reports.vfm import Basis, VfmReport
+
+if TYPE_CHECKING:  # each report's module is loaded by the command that computes it
+    from ..reports.areas import AreasReport
+    from ..reports.burndown import Burndown
+    from ..reports.vfm import Basis, VfmReport
 
 
 def burndown_sheets(report: Burndown) -> list[Sheet]:
@@ -250,6 +252,8 @@ def vfm_sheets(report: VfmReport) -> list[Sheet]:
 
 
 def _vfm_sheets(report: VfmReport) -> list[Sheet]:
+    from ..reports.vfm import Basis
+
     sheets = []
     if report.window is not None:
         sheets.append(
