@@ -86,6 +86,7 @@ def test_a_command_imports_only_what_it_uses(
     assert not [name for name in imported if name == "rich" or name.startswith("rich.")]
     # The finance export's reader and the reconciliation are for the month-end commands.
     assert not {"svdiversion.finance.mapping", "svdiversion.finance.reconcile"} & set(imported)
-    # A report about money loads no module of the reports about children.
+    # A report about money loads no module of the reports about children, nor the audit.
     children = {"svdiversion.reports.outcomes", "svdiversion.reports.trends"}
     assert not children & set(imported) or command[0] != "burndown"
+    assert not [name for name in imported if name.startswith("svdiversion.reports.audit")]

@@ -30,11 +30,15 @@ class _Commands(TyperGroup):
     written and the command exits 1."""
 
     def invoke(self, ctx: Any) -> Any:
-        from ..reports.audit.intervals import AuditFailed
-
         try:
             return super().invoke(ctx)
-        except AuditFailed as error:
+        except (typer.Exit, typer.Abort):
+            raise  # how every command ends that does not return
+        except Exception as error:
+            from ..reports.audit.intervals import AuditFailed  # loaded only on a failure
+
+            if not isinstance(error, AuditFailed):
+                raise
             fail(
                 f"the disclosure audit could not finish: {error}",
                 "nothing was written (published figures are never written unaudited); a "
