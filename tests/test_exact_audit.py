@@ -16,7 +16,7 @@ import pytest
 from helpers import load_ledger, make_workspace, run_cli
 from svdiversion.reports.audit import program
 from svdiversion.reports.audit.exposures import exact_exposures, exposures_in, true_values
-from svdiversion.reports.audit.intervals import System
+from svdiversion.reports.audit.intervals import UNBOUNDED, System
 from svdiversion.reports.audit.linking import History
 from svdiversion.reports.audit.program import Attack, AuditFailed, Check
 from svdiversion.reports.audit.release import Publisher, linked
@@ -173,7 +173,7 @@ def test_the_attack_finds_what_listing_every_solution_finds(seed: int) -> None:
     each part between them) solved by listing every whole solution: the attack finds
     every count the listing shows exposed, and each count it reports is narrow with a
     range that holds the exact one (a range propagation already left narrow is reported
-    as it is: wider, never missed). A change is exposed only as a small count (1-4), so
+    as it is, wider). A change is exposed only as a small count (1-4), so
     one a witness shows can be 0 is settled without a program of its own; this holds
     that shortcut to the truth (it fails with "2 or less" in place of "0 or less")."""
     random = Random(seed)
@@ -209,6 +209,29 @@ def test_the_attack_finds_what_listing_every_solution_finds(seed: int) -> None:
     for name, got in found.items():  # and what is reported is narrow, and holds the truth
         low, high = exact[name]
         assert high - low + 1 < 3 and got.lo <= low and high <= got.hi
+
+
+def test_a_change_propagation_leaves_able_to_be_0_is_decided_exactly() -> None:
+    """Two parts at two month ends, their totals and each part's change: totals 6-8 then
+    12-13, part 0's change 2-3, part 1's 0-1 after propagation. But the totals' change is
+    at least 4, so part 0's change is 3 and part 1's is 1 in every solution: a change
+    pinned to a small count. Taking propagation's 0-1 as the range (it can be 0, so not
+    a small count) missed it."""
+    system = System()
+    system.difference_is("d0", "l0", "b0")
+    system.difference_is("d1", "l1", "b1")
+    system.sum_is("T", ["b0", "b1"])
+    system.sum_is("T2", ["l0", "l1"])
+    for name, low, high in [
+        ("b0", 1, UNBOUNDED), ("b1", 3, UNBOUNDED), ("d0", 2, 3), ("l0", 5, 8),
+        ("d1", 0, 1), ("l1", 4, 6), ("T", 6, 8), ("T2", 12, 13),
+    ]:  # fmt: skip
+        system.add(name, low, high)
+    system.narrow()
+    assert str(system.range("d1")) == "0-1"
+    truth = {"b0": 4, "b1": 4, "d0": 3, "l0": 7, "d1": 1, "l1": 5, "T": 8, "T2": 12}
+    found = Attack(system, (), truth, suppress_below=5).exposed([Check("d1", 3, small_only=True)])
+    assert str(found["d1"]) == "1"
 
 
 def test_counts_that_break_a_relation_are_the_audits_own_error() -> None:

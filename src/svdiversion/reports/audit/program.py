@@ -279,12 +279,14 @@ class _Part:
     def _decide(self, column: int, need: int, small: bool) -> Range | None:
         """The range of one column, or ``None`` once it is known to be wide enough. The
         interval propagation left (wider than the reader's range) proves exposure when it
-        is narrow; otherwise integer programs, each capped at the spread needed, find
-        the reader's greatest value within reach and, unless that and the witnesses
-        already span ``need`` values, the least."""
+        is narrow, except for a change (``small``) it leaves able to be 0: whether the
+        change can be 0 decides whether it is exposed, and the reader's least value may
+        be 1 where propagation says 0. Otherwise integer programs, each capped at the
+        spread needed, find the reader's greatest value within reach and, unless that and
+        the witnesses already span ``need`` values, the least."""
         truth = self.truth[column]
         outer = Range(int(self.lower[column]), int(min(self.upper[column], UNBOUNDED)))
-        if outer.values < need:
+        if outer.values < need and not (small and outer.lo < 1 <= outer.hi):
             return outer
         cap_high = min(self.upper[column], truth + need - 1)
         cap_low = max(self.lower[column], truth - need + 1)
