@@ -25,9 +25,10 @@ from .trends import trends
 
 
 class _Commands(TyperGroup):
-    """The commands, with the one refusal every command that publishes shares: when the
-    disclosure audit cannot finish (its solver failed or ran out of time), nothing is
-    written and the command exits 1."""
+    """The commands, with one refusal for any that runs the integer program (today
+    ``disclosure-audit``): when the audit cannot finish (its solver failed or ran out of
+    time, or the true counts break a relation it holds), nothing is written, nothing is
+    called safe, and the command exits 1."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -41,9 +42,9 @@ class _Commands(TyperGroup):
                 raise
             fail(
                 f"the disclosure audit could not finish: {error}",
-                "nothing was written (published figures are never written unaudited); a "
-                "solver out of time may finish on a quieter machine, and --disclosure "
-                "internal gives the exact figures for use inside the service",
+                "nothing was written and nothing is called safe; a solver out of time "
+                "(60 s a program) may finish on a quieter machine; any other failure is an "
+                "error in svdiversion: report it with this message",
                 EXIT_PROBLEMS,
             )
 
