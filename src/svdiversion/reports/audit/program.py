@@ -19,11 +19,12 @@ own; the audit of a generated service of 300 episodes 73 s to 29 s). Witnesses c
 programs that push many undecided counts at once (up, down, and in random directions,
 each count capped at the spread it needs); a count they leave undecided is exposed at
 once when the interval propagation left it is already narrow (that interval is wider
-than the reader's), else decided by its own integer programs: its greatest value within
-reach, and its least only when that greatest value and the witnesses do not already span
-enough values (the shipped ledger's audit: 285 programs to 199; with the changes settled
-by a witness at 0, 100). The program splits into independent parts (the referrals block,
-each outcome measure, each workshop), solved one at a time.
+than the reader's; a change it leaves able to be 0 excepted), else decided by its own
+integer programs: its greatest value within reach, and its least only when that greatest
+value and the witnesses do not already span enough values (the shipped ledger's audit:
+285 programs to 199; with the changes settled by a witness at 0, 100). The program
+splits into independent parts (the referrals block, each outcome measure, each
+workshop), solved one at a time.
 
 A solver that fails, or runs past its time limit, raises :class:`AuditFailed`: the audit
 says it could not decide rather than call anything safe.
