@@ -37,8 +37,8 @@ Unknown = Hashable
 
 
 class AuditFailed(Exception):
-    """The solver failed or ran out of time, or a release cannot be protected: nothing
-    can be said to be safe, so nothing is published."""
+    """The solver failed or ran out of time, or the true counts break a relation the
+    audit holds: nothing can be said to be safe."""
 
 
 class Inconsistent(Exception):
