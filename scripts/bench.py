@@ -302,6 +302,15 @@ def shuffle_rows(path: Path) -> None:
     path.write_bytes(header + b"".join(row if row.endswith(b"\n") else row + b"\n" for row in rows))
 
 
+EPISODE_COMMANDS = (
+    "outcomes --format json",
+    "outcomes --format json --disclosure internal",
+    "disclosure-audit",
+    "check",
+)
+"""The commands timed on the episode workspaces (their rows end "(episodes)")."""
+
+
 def asked(only: str, *tools: str) -> bool:
     """Whether ``--only`` (empty: every row) selects one of ``tools``."""
     return not only or any(only in tool for tool in tools)
@@ -390,11 +399,11 @@ def bench(
             timed(0, tool, argv, 0, runs)
     for size in sizes:
         tx = workspace(cache, "tx", size)
-        # The episode workspaces are made only when a command timed on them is asked for.
-        on_episodes = not only or any(w in only for w in ("episodes", "outcomes", "disclosure"))
+        # The episode workspaces, the journal and the shuffled copy are made only when a row
+        # timed on them is asked for (--only 'ledger bal' times the peers alone, on the
+        # journal; --only 'svdiversion check' the episodes' check too, on the episodes).
+        on_episodes = asked(only, *(f"svdiversion {c} (episodes)" for c in EPISODE_COMMANDS))
         ep = workspace(cache, "ep", size) if on_episodes else tx
-        # The journal and the shuffled copy are made only when a row timed on them is asked
-        # for (--only 'ledger bal' times the peers alone, on the journal).
         spend = journal(tx) if asked(only, "hledger bal -M", "hledger check", "ledger bal") else tx
         slow = tool_runs if size < 1_000_000 else 1
         mixed = shuffled(tx) if asked(only, "svdiversion check (rows shuffled)") else tx
@@ -434,39 +443,10 @@ def bench(
                 )
             )
         if available["outcomes"]:
-            plan.append(
-                (
-                    "svdiversion outcomes --format json (episodes)",
-                    [*sv, "-C", str(ep), "outcomes", "--format", "json", "--as-of", AS_OF],
-                    size,
-                    runs,
-                )
-            )
-            plan.append(
-                (
-                    "svdiversion outcomes --format json --disclosure internal (episodes)",
-                    [*sv, "-C", str(ep), "outcomes", "--format", "json", "--as-of", AS_OF,
-                     "--disclosure", "internal"],
-                    size,
-                    runs,
-                )
-            )  # fmt: skip
-            plan.append(
-                (
-                    "svdiversion disclosure-audit (episodes)",
-                    [*sv, "-C", str(ep), "disclosure-audit", "--as-of", AS_OF],
-                    size,
-                    max(1, min(runs, 3)),
-                )
-            )
-            plan.append(
-                (
-                    "svdiversion check (episodes)",
-                    [*sv, "-C", str(ep), "check", "--as-of", AS_OF],
-                    size,
-                    runs,
-                )
-            )
+            for command in EPISODE_COMMANDS:
+                argv = [*sv, "-C", str(ep), *command.split(), "--as-of", AS_OF]
+                count = max(1, min(runs, 3)) if command == "disclosure-audit" else runs
+                plan.append((f"svdiversion {command} (episodes)", argv, size, count))
         if available["hledger"]:
             plan.append(("hledger bal -M", ["hledger", "-f", str(spend), "bal", "-M"], size, slow))
             plan.append(("hledger check", ["hledger", "-f", str(spend), "check"], size, slow))
