@@ -129,12 +129,10 @@ def areas(
 def outcomes(ledger: Ledger, options: ReportOptions, disclosure: Disclosure) -> OutcomesReport:
     """Referrals, engagement, outcome measures and workshops; published, the audited
     release for the options' window or date."""
-    from .reports.audit.release import Publisher
-    from .reports.outcomes import outcomes as exact
+    from .reports.outcome_report import REPORT
 
-    if disclosure is Disclosure.PUBLISHED:
-        return Publisher(ledger).report(options).outcomes
-    return exact(ledger, options)
+    report: OutcomesReport = registered(REPORT, ledger, options, disclosure)
+    return report
 
 
 def vfm(

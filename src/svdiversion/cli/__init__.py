@@ -19,7 +19,7 @@ from .generate import generate
 from .importing import import_payments
 from .init import init
 from .registered import command_for
-from .reports import areas, burndown, outcomes, report, vfm
+from .reports import areas, burndown, report, vfm
 from .state import CliState
 from .trends import trends
 
@@ -96,11 +96,10 @@ def main(
 app.command()(check)
 app.command()(burndown)
 app.command()(areas)
-app.command()(outcomes)
-app.command()(vfm)
-app.command()(report)
 for kind in REPORTS:
     app.command(kind.name)(command_for(kind))
+app.command()(vfm)
+app.command()(report)
 app.command()(trends)
 app.command("disclosure-audit")(disclosure_audit)
 app.command(name="import")(import_payments)

@@ -1,4 +1,5 @@
-"""The report commands: burndown, areas, outcomes, vfm and the monthly pack (report)."""
+"""The report commands not yet registered (``reports.registry``): burndown, areas, vfm and
+the monthly pack (report). Outcomes and suppliers are served by ``cli.registered``."""
 
 from __future__ import annotations
 
@@ -104,36 +105,6 @@ def areas(
         report_views.print_areas(report, mode, console_width())
     else:
         emit(ctx, report_views.areas_text(report, mode, output.value), out)
-
-
-def outcomes(
-    ctx: typer.Context,
-    as_of: AsOf = None,
-    month: Month = None,
-    period: Period = None,
-    quarter: Quarter = None,
-    fy: Year = None,
-    disclosure: DisclosureOption = None,
-    output: FormatOption = Format.TABLE,
-    out: OutFile = None,
-) -> None:
-    """Referrals, engagement, outcome measures, workshops; safe to publish by default.
-
-    Example: svdiversion outcomes --quarter 2024/25-Q2 --format markdown --out q2.md
-    """
-    from .. import api
-    from ..render import report_views
-
-    file_format(output, out)
-    options = report_options(as_of, [month, period, quarter, fy])
-    ledger, _ = report_ledger(ctx, options)
-    mode = disclosure_for(output, disclosure)
-    options = standing(ctx, options, mode, as_of)
-    report = api.outcomes(ledger, options, mode)
-    if output is Format.TABLE:
-        report_views.print_outcomes(report, console_width())
-    else:
-        emit(ctx, report_views.outcomes_text(report, output.value), out)
 
 
 def vfm(

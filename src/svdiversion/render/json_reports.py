@@ -16,7 +16,6 @@ from ..core.money import format_money
 if TYPE_CHECKING:  # each report's module is loaded by the command that computes it
     from ..reports.areas import AreaRow, AreasReport
     from ..reports.burndown import Burndown
-    from ..reports.outcomes import Counts, MeasureRow, OutcomesReport
     from ..reports.vfm import VfmReport
 
 
@@ -124,94 +123,6 @@ def areas_json(report: AreasReport, disclosure: str) -> dict[str, Any]:
         "successors": report.successors,
         "areas": [_area(a) for a in report.areas],
         "total": _area(report.total),
-    }
-
-
-def _counts(counts: Counts) -> dict[str, Any]:
-    from ..reports.outcomes import STATES
-
-    return {
-        "referrals": counts.referrals,
-        **{s: getattr(counts, s) for s in STATES},
-        "engaged": counts.engaged,
-    }
-
-
-def _measure(m: MeasureRow) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "name": m.name,
-        "better": m.better,
-        "target": fraction(m.target),
-        "achieved": m.achieved,
-        "assessed": m.assessed,
-        "rate": fraction(m.rate),
-        "rag": m.rag.value if m.rag else None,
-    }
-
-
-def disclosure_json(report: OutcomesReport) -> dict[str, Any]:
-    policy = report.policy
-    return {
-        "mode": report.disclosure.value,
-        "suppress_below": policy.suppress_below,
-        "round_to": policy.round_to,
-        "min_rate_denominator": policy.min_rate_denominator,
-        "secondary_suppression": policy.secondary_suppression,
-        "symbol": policy.suppressed_symbol,
-    }
-
-
-def outcomes_json(report: OutcomesReport) -> dict[str, Any]:
-    return {
-        "as_of": report.as_of.isoformat(),
-        "window": report.window,
-        "disclosure": disclosure_json(report),
-        "totals": _counts(report.totals),
-        "measures": [_measure(m) for m in report.measures],
-        "areas": [
-            {
-                "id": a.id,
-                "name": a.name,
-                **_counts(a.counts),
-                "measures": [_measure(m) for m in a.measures],
-            }
-            for a in report.areas
-        ],
-        "quarters": [
-            {
-                "quarter": q.label,
-                "referrals": q.referrals,
-                "engaged": q.engaged,
-                "completed": q.completed,
-                "disengaged": q.disengaged,
-            }
-            for q in report.quarters
-        ],
-        "referral_sources": [{"source": k, "referrals": v} for k, v in report.sources],
-        "ages": [{"age": k, "referrals": v} for k, v in report.ages],
-        "pathways": [{"pathway": k, "referrals": v} for k, v in report.pathways],
-        "workshops": [
-            {
-                "kind": w.kind,
-                "sessions": w.sessions,
-                "cyp_attendees": w.cyp,
-                "parent_attendees": w.parents,
-                "professional_attendees": w.professionals,
-            }
-            for w in report.workshops
-        ],
-        "groups": [
-            {
-                "column": g.dimension,
-                "group": g.value,
-                "referrals": g.referrals,
-                "completed": g.completed,
-                "population_share": fraction(g.population),
-            }
-            for g in report.groups
-        ],
-        "population_source": report.population_source,
     }
 
 

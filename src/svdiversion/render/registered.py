@@ -1,7 +1,9 @@
-"""A registered report (``reports.registry``) in every format, from its sheets alone.
+"""A registered report (``reports.registry``) in every format, from its sheets.
 
 The terminal prints the sheets; CSV is the first sheet; Markdown is every sheet under
-the report's heading; JSON is derived from the sheets, so it cannot disagree with them:
+the report's heading. JSON is the report's own documented document where it has one
+(``ReportKind.document``: outcomes), else derived from the sheets, so it cannot
+disagree with them:
 
     {"report": "suppliers", "as_of": "2025-03-31", "disclosure": null,
      "tables": {"suppliers": {"title": "...", "notes": [...],
@@ -54,7 +56,10 @@ def _row(sheet: Sheet, number: int, row: list[Any]) -> dict[str, Any]:
 
 
 def document(kind: ReportKind, value: Any, disclosure: Disclosure) -> dict[str, Any]:
-    """The JSON document of a registered report (see the module docstring)."""
+    """The JSON document of a registered report: its own documented one where it has one
+    (``ReportKind.document``), else the one derived from its sheets (module docstring)."""
+    if kind.document is not None:
+        return kind.document(value)
     tables = {}
     for sheet in kind.sheets(value):
         tables[sheet.name] = {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from ..reports import outcome_report
 from ..reports.disclosure import Disclosure
-from .json_reports import areas_json, burndown_json, dumps, outcomes_json, vfm_json
+from .json_reports import areas_json, burndown_json, dumps, vfm_json
 from .sheets import Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .tabular import sheet_csv, sheets_markdown
 
@@ -13,7 +14,6 @@ if TYPE_CHECKING:  # a report's modules are loaded by the command that computes 
     from ..finance.reconcile import Reconciliation
     from ..reports.areas import AreasReport
     from ..reports.burndown import Burndown
-    from ..reports.outcomes import OutcomesReport
     from ..reports.pack import MonthlyPack
     from ..reports.vfm import VfmReport
 
@@ -86,26 +86,6 @@ def print_areas(report: AreasReport, disclosure: Disclosure, width: int | None) 
     show(console, sheets_group([areas_sheet(report)]))
 
 
-# ---------------------------------------------------------------------------- outcomes
-
-
-def outcomes_text(report: OutcomesReport, fmt: str) -> str:
-    from .outcome_sheets import outcomes_sheets
-
-    return _text(
-        fmt, outcomes_sheets(report), outcomes_json(report), "Outcomes", _marking(report.disclosure)
-    )
-
-
-def print_outcomes(report: OutcomesReport, width: int | None) -> None:
-    from .console import banner, make_console, sheets_group, show
-    from .outcome_sheets import outcomes_sheets
-
-    console = make_console(width)
-    console.print(banner(report.disclosure is Disclosure.INTERNAL))
-    show(console, sheets_group(outcomes_sheets(report)))
-
-
 # --------------------------------------------------------------------------------- vfm
 
 
@@ -134,7 +114,7 @@ def _status(pack: MonthlyPack) -> str:
 
 
 def pack_sheets(pack: MonthlyPack, month_end: MonthEnd = None) -> list[Sheet]:
-    from .outcome_sheets import outcomes_sheets
+    from ..reports.outcome_sheets import outcomes_sheets
     from .trends import emerging_sheet
 
     outcome_sheets = outcomes_sheets(pack.outcomes)
@@ -160,7 +140,7 @@ def pack_json(pack: MonthlyPack, month_end: MonthEnd = None) -> dict[str, Any]:
         "disclosure": pack.disclosure.value,
         "burndown": burndown_json(pack.burndown),
         "areas": areas_json(pack.areas, pack.disclosure.value),
-        "outcomes": outcomes_json(pack.outcomes),
+        "outcomes": outcome_report.outcomes_document(pack.outcomes),
         "emerging_trends": emerging_json(pack.trends),
         "vfm": vfm_json(pack.vfm),
         "reconciliation": reconciliation_json(rec) if rec else None,
@@ -197,6 +177,7 @@ def _month_end_sheets(month_end: MonthEnd) -> list[Sheet]:
 def print_pack(pack: MonthlyPack, width: int | None, month_end: MonthEnd = None) -> None:
     from .console import make_console
     from .finance import print_reconciliation, summary
+    from .registered import print_registered
     from .trends import print_emerging
 
     console = make_console(width)
@@ -207,7 +188,7 @@ def print_pack(pack: MonthlyPack, width: int | None, month_end: MonthEnd = None)
     console.rule("Areas")
     print_areas(pack.areas, pack.disclosure, width)
     console.rule("Outcomes")
-    print_outcomes(pack.outcomes, width)
+    print_registered(outcome_report.REPORT, pack.outcomes, pack.disclosure, width)
     console.rule("Emerging trends")
     print_emerging(pack.trends, width)
     console.print()

@@ -1,6 +1,6 @@
 """The sheets of the burn-down, areas and value-for-money reports (a :class:`Sheet`,
 in ``core.sheet``, is a format-neutral table). The outcomes report's sheets are in
-:mod:`.outcome_sheets`.
+:mod:`svdiversion.reports.outcome_sheets`.
 """
 
 from __future__ import annotations

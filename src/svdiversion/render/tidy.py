@@ -29,11 +29,11 @@ from ..reports.areas import AreasReport
 from ..reports.burndown import Burndown
 from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
+from ..reports.outcome_sheets import outcomes_sheets
 from ..reports.outcomes import OutcomesReport
 from ..reports.vfm import VfmReport
 from .cells import CsvWriter, inert, machine
 from .lazy_rows import ColumnRows
-from .outcome_sheets import outcomes_sheets
 from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .tabular import sheet_csv
 

@@ -4,7 +4,8 @@ tables it shows.
 A :class:`ReportKind` names a report's command, its help, its computation and its
 tables (format-neutral :class:`~svdiversion.core.sheet.Sheet` values). One runner in
 the CLI (``cli.registered``) serves every registered report in every format: the
-terminal, JSON, CSV and Markdown all come from the sheets, and the options every report
+terminal, CSV and Markdown come from the sheets, JSON too unless the report keeps a
+documented ``document`` of its own, and the options every report
 takes (``--as-of``, one window, ``--format``, ``--out``) are declared once there.
 
 A report about children must say how it is published: ``publish`` computes the edition
@@ -45,6 +46,9 @@ class ReportKind:
     """The as-of date a value stands at, for the JSON document."""
     publish: Callable[[Ledger, ReportOptions], Any] | None = None
     """For a report with counts about children: the published edition."""
+    document: Callable[[Any], dict[str, Any]] | None = None
+    """Its JSON, for a report whose JSON was documented before the registry (outcomes);
+    ``None``: the JSON is derived from the sheets (``render.registered``)."""
 
     @property
     def about_children(self) -> bool:

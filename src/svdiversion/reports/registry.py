@@ -5,10 +5,10 @@ command of each and the API a method call (``Workspace.report(NAME)``).
 
 from __future__ import annotations
 
-from . import suppliers
+from . import outcome_report, suppliers
 from .kind import ReportKind
 
-REPORTS: tuple[ReportKind, ...] = (suppliers.REPORT,)
+REPORTS: tuple[ReportKind, ...] = (outcome_report.REPORT, suppliers.REPORT)
 """Every registered report, in the order ``--help`` lists them."""
 
 

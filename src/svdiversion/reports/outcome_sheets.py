@@ -8,9 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from ..core.models import DisclosurePolicy
-from ..reports.disclosure import Cell, Disclosure
-from ..reports.outcomes import STATES, Counts, OutcomesReport
-from .sheets import Column, Kind, Sheet
+from ..core.sheet import Column, Kind, Sheet
+from .disclosure import Cell, Disclosure
+from .outcomes import STATES, Counts, OutcomesReport
 
 STATE_TITLES = {
     "declined": "Declined",
