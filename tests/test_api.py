@@ -86,3 +86,38 @@ def test_today_is_the_one_clock(shipped: Path, monkeypatch: pytest.MonkeyPatch) 
     code, out, _ = run_cli("-C", str(shipped), "check")
     assert code == 1
     assert "is after the as-of date 2024-10-31" in out
+
+
+def test_a_registered_report_by_name_is_the_report_of_its_own_method(shipped: Path) -> None:
+    """``ws.report(NAME, **flags)`` and the report's own method are one computation, with
+    the report's flags; a flag the report does not take is refused by name."""
+    ws = api.open_workspace(shipped, as_of=date(2025, 3, 31))
+    for disclosure in ("published", "internal"):
+        by_name = ws.report("areas", disclosure=disclosure, apportion=True, successors=True)
+        assert by_name == ws.areas(disclosure=disclosure, apportion=True, successors=True)
+        assert by_name.apportioned and by_name.successors
+        assert ws.report("vfm", "2024/25-Q2", disclosure=disclosure) == ws.vfm(
+            "2024/25-Q2", disclosure=disclosure
+        )
+    assert ws.report("areas") != ws.report("areas", apportion=True)
+    with pytest.raises(TypeError, match=r"no option 'by' \(it takes: apportion, successors\)"):
+        ws.report("areas", by=True)
+    with pytest.raises(TypeError, match=r"no option 'apportion' \(it takes: none\)"):
+        ws.report("vfm", apportion=True)
+
+
+def test_only_the_report_that_uses_unit_costs_reads_them(shipped: Path) -> None:
+    """A broken config/unit_costs.yaml stops value for money (located, exit 1) and no other
+    registered report: the runner reads it only when a report asks."""
+    (shipped / "config" / "unit_costs.yaml").write_text("unit_costs: [{offence: x}]\n")
+    code, _, err = run_cli("-C", str(shipped), "vfm")
+    assert code == 1
+    assert "config/unit_costs.yaml:1:14: E112 missing key 'unit_cost'" in err
+    for name in ("areas", "outcomes", "suppliers"):
+        code, out, err = run_cli("-C", str(shipped), name, "--format", "json")
+        assert (code, err) == (0, ""), name
+        assert json.loads(out)
+    ws = api.open_workspace(shipped, as_of=date(2025, 3, 31))
+    with pytest.raises(api.UnitCostsHaveErrors):
+        ws.report("vfm")
+    assert ws.report("areas", disclosure="internal").total.referrals > 0

@@ -107,10 +107,10 @@ def test_a_ledger_with_errors_gives_no_report(shipped: Path) -> None:
 
 
 def test_every_registered_report_is_a_command_with_its_help() -> None:
-    assert [kind.name for kind in REPORTS] == ["outcomes", "suppliers"]
+    assert [kind.name for kind in REPORTS] == ["areas", "outcomes", "vfm", "suppliers"]
     for kind in REPORTS:
         code, out, _ = run_cli(kind.name, "--help")
         assert code == 0
         assert kind.summary in " ".join(out.split())
-    with pytest.raises(KeyError, match="there are outcomes, suppliers"):
+    with pytest.raises(KeyError, match="there are areas, outcomes, vfm, suppliers"):
         report_kind("nothing")

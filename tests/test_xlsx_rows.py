@@ -12,9 +12,9 @@ from typing import Any
 
 from openpyxl import Workbook, load_workbook
 
+from svdiversion.core.sheet import Column, Kind, Sheet
 from svdiversion.render import xlsx
 from svdiversion.render.lazy_rows import ColumnRows
-from svdiversion.render.sheets import Column, Kind, Sheet
 from svdiversion.render.xlsx_cover import Cover
 from svdiversion.render.xlsx_rows import splice
 from svdiversion.render.xlsx_tab import Tab

@@ -44,6 +44,7 @@ from .core.fiscal import (
 )
 from .load import UNIT_COSTS, NotAWorkspace
 from .reports.disclosure import Disclosure
+from .reports.kind import Inputs
 from .reports.options import Bucket, ReportOptions
 
 if TYPE_CHECKING:  # each report's modules are imported when it is asked for
@@ -116,13 +117,10 @@ def areas(
     successors: bool = False,
 ) -> AreasReport:
     """Allocation, spend and reach per area; published, its counts are the release's."""
-    from .reports.areas import areas_report
-    from .reports.audit.release import Publisher
-    from .reports.pack import published_reports
+    from .reports.area_report import REPORT
 
-    report = areas_report(ledger, options, apportion=apportion, successors=successors)
-    if disclosure is Disclosure.PUBLISHED:
-        _, report = published_reports(Publisher(ledger), options, report)
+    flags = {"apportion": apportion, "successors": successors}
+    report: AreasReport = registered(REPORT, ledger, options, disclosure, Inputs(flags))
     return report
 
 
@@ -139,9 +137,11 @@ def vfm(
     ledger: Ledger, options: ReportOptions, disclosure: Disclosure, unit_costs: list[UnitCost]
 ) -> VfmReport:
     """Cost per referral, engaged child, completion and positive outcome; break-even."""
-    from .reports.pack import disclosed_reports
+    from .reports.vfm_report import REPORT
 
-    return disclosed_reports(ledger, options, disclosure, unit_costs)[2]
+    inputs = Inputs(unit_costs=lambda: unit_costs)
+    report: VfmReport = registered(REPORT, ledger, options, disclosure, inputs)
+    return report
 
 
 def trends(
@@ -171,13 +171,18 @@ def pack(
 
 
 def registered(
-    kind: ReportKind, ledger: Ledger, options: ReportOptions, disclosure: Disclosure
+    kind: ReportKind,
+    ledger: Ledger,
+    options: ReportOptions,
+    disclosure: Disclosure,
+    inputs: Inputs | None = None,
 ) -> Any:
     """A registered report's value (``reports.registry``): published through its own
     ``publish`` when it counts children and the mode says so."""
+    inputs = inputs or Inputs()
     if kind.publish is not None and disclosure is Disclosure.PUBLISHED:
-        return kind.publish(ledger, options)
-    return kind.compute(ledger, options)
+        return kind.publish(ledger, options, inputs)
+    return kind.compute(ledger, options, inputs)
 
 
 # ---------------------------------------------------------------- options from plain values
@@ -327,14 +332,21 @@ class Workspace:
         window: str | DateRange | None = None,
         as_of: date | None = None,
         disclosure: str | Disclosure = Disclosure.PUBLISHED,
+        **flags: bool,
     ) -> Any:
-        """A registered report by its command's name, e.g. ``ws.report("suppliers")``."""
+        """A registered report by its command's name, e.g. ``ws.report("suppliers")``;
+        ``flags`` are the report's yes/no options (``ws.report("areas", apportion=True)``)."""
         from .reports.registry import report_kind
 
         kind = report_kind(name)
+        known = {flag.name for flag in kind.flags}
+        if unknown := sorted(set(flags) - known):
+            takes = ", ".join(sorted(known)) or "none"
+            raise TypeError(f"the {name} report has no option {unknown[0]!r} (it takes: {takes})")
         mode = _disclosure(disclosure) if kind.about_children else Disclosure.INTERNAL
         options = self.options(window, as_of).standing(mode)
-        return registered(kind, self.ledger, options, mode)
+        inputs = Inputs(flags, self.unit_costs)
+        return registered(kind, self.ledger, options, mode, inputs)
 
     def disclosure_audit(self, as_of: date | None = None) -> AuditReport:
         """Every published release to ``as_of`` attacked together (``.safe`` says)."""

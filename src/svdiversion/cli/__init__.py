@@ -19,7 +19,7 @@ from .generate import generate
 from .importing import import_payments
 from .init import init
 from .registered import command_for
-from .reports import areas, burndown, report, vfm
+from .reports import burndown, report
 from .state import CliState
 from .trends import trends
 
@@ -95,10 +95,8 @@ def main(
 
 app.command()(check)
 app.command()(burndown)
-app.command()(areas)
 for kind in REPORTS:
     app.command(kind.name)(command_for(kind))
-app.command()(vfm)
 app.command()(report)
 app.command()(trends)
 app.command("disclosure-audit")(disclosure_audit)

@@ -41,7 +41,7 @@ from .report_options import (
 from .state import say
 
 if TYPE_CHECKING:  # the modules behind these load when a command runs, not at start-up
-    from ..render.sheets import Sheet
+    from ..core.sheet import Sheet
     from ..render.xlsx import LedgerFile
     from ..reports.areas import AreasReport
     from ..reports.burndown import Burndown

@@ -4,18 +4,20 @@ options every report takes declared once, and one place that applies disclosure.
 A report about children (``ReportKind.publish``) gets ``--disclosure``: published (the
 default for every file format) goes through disclosure control and stands at a month
 end; internal (the terminal's default) is exact under a banner. A report about money
-alone has no such option.
+alone has no such option. A report's own yes/no options (``ReportKind.flags``) are
+options of its command; the workspace's unit costs are read only if the report asks.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from ..reports.disclosure import Disclosure
-from ..reports.kind import ReportKind
+from ..reports.kind import Inputs, ReportKind
 from .common import AsOf
 from .output import OutFile
 from .report_options import (
@@ -33,7 +35,10 @@ from .report_options import (
     report_ledger,
     report_options,
     standing,
+    unit_costs,
 )
+
+KEYWORD = inspect.Parameter.KEYWORD_ONLY
 
 
 def run_report(
@@ -44,6 +49,7 @@ def run_report(
     disclosure: Disclosure | None,
     output: Format,
     out: Any,
+    flags: dict[str, bool],
 ) -> None:
     """Load, compute (or publish), render, in the format asked for."""
     from .. import api
@@ -56,47 +62,51 @@ def run_report(
     if kind.publish is not None:
         mode = disclosure_for(output, disclosure)
         options = standing(ctx, options, mode, as_of)
-    value = api.registered(kind, ledger, options, mode)
+    inputs = Inputs(flags, lambda: unit_costs(ctx))
+    value = api.registered(kind, ledger, options, mode, inputs)
     if output is Format.TABLE:
         print_registered(kind, value, mode, console_width())
     else:
         emit(ctx, registered_text(kind, value, output.value, mode), out)
 
 
-def command_for(kind: ReportKind) -> Callable[..., None]:
-    """The Typer command of ``kind``: its help from the registration, the shared options."""
-    command: Callable[..., None]
+def _parameter(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
+    return inspect.Parameter(name, KEYWORD, annotation=annotation, default=default)
+
+
+def _parameters(kind: ReportKind) -> list[inspect.Parameter]:
+    """The command's options, in the order ``--help`` lists them: the date and window,
+    the report's own flags, ``--disclosure`` for a report about children, the format."""
+    parameters = [
+        inspect.Parameter("ctx", KEYWORD, annotation=typer.Context),
+        _parameter("as_of", AsOf),
+        _parameter("month", Month),
+        _parameter("period", Period),
+        _parameter("quarter", Quarter),
+        _parameter("fy", Year),
+    ]
+    for flag in kind.flags:
+        option = typer.Option(f"--{flag.name}", help=flag.help)
+        parameters.append(_parameter(flag.name, Annotated[bool, option], False))
     if kind.about_children:
+        parameters.append(_parameter("disclosure", DisclosureOption))
+    parameters += [_parameter("output", FormatOption, Format.TABLE), _parameter("out", OutFile)]
+    return parameters
 
-        def about_children(
-            ctx: typer.Context,
-            as_of: AsOf = None,
-            month: Month = None,
-            period: Period = None,
-            quarter: Quarter = None,
-            fy: Year = None,
-            disclosure: DisclosureOption = None,
-            output: FormatOption = Format.TABLE,
-            out: OutFile = None,
-        ) -> None:
-            run_report(ctx, kind, as_of, [month, period, quarter, fy], disclosure, output, out)
 
-        command = about_children
-    else:
+def command_for(kind: ReportKind) -> Callable[..., None]:
+    """The Typer command of ``kind``: its help from the registration, its options from
+    :func:`_parameters` (Typer reads them from the signature given here)."""
 
-        def about_money(
-            ctx: typer.Context,
-            as_of: AsOf = None,
-            month: Month = None,
-            period: Period = None,
-            quarter: Quarter = None,
-            fy: Year = None,
-            output: FormatOption = Format.TABLE,
-            out: OutFile = None,
-        ) -> None:
-            run_report(ctx, kind, as_of, [month, period, quarter, fy], None, output, out)
+    def command(ctx: typer.Context, **given: Any) -> None:
+        windows = [given["month"], given["period"], given["quarter"], given["fy"]]
+        flags = {flag.name: bool(given[flag.name]) for flag in kind.flags}
+        disclosure = given.get("disclosure")
+        run_report(
+            ctx, kind, given["as_of"], windows, disclosure, given["output"], given["out"], flags
+        )
 
-        command = about_money
+    command.__signature__ = inspect.Signature(_parameters(kind))  # type: ignore[attr-defined]
     command.__doc__ = f"{kind.summary}\n\nExample: {kind.example}\n"
     command.__name__ = kind.name.replace("-", "_")
     return command

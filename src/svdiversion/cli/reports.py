@@ -1,5 +1,7 @@
-"""The report commands not yet registered (``reports.registry``): burndown, areas, vfm and
-the monthly pack (report). Outcomes and suppliers are served by ``cli.registered``."""
+"""The report commands with a shape of their own: burndown (its chart beside the
+headline, its --by) and the monthly pack (report: every report in one, and HTML and
+PDF). Every other report is registered (``reports.registry``) and served by
+``cli.registered``."""
 
 from __future__ import annotations
 
@@ -65,76 +67,6 @@ def burndown(
         report_views.print_burndown(report, console_width())
     else:
         emit(ctx, report_views.burndown_text(report, output.value), out)
-
-
-def areas(
-    ctx: typer.Context,
-    as_of: AsOf = None,
-    month: Month = None,
-    period: Period = None,
-    quarter: Quarter = None,
-    fy: Year = None,
-    apportion: Annotated[
-        bool, typer.Option("--apportion", help="Share costs not tied to an area by allocation.")
-    ] = False,
-    successors: Annotated[
-        bool,
-        typer.Option(
-            "--successors",
-            help="Report areas replaced since under the areas that succeed them on the as-of date.",
-        ),
-    ] = False,
-    disclosure: DisclosureOption = None,
-    output: FormatOption = Format.TABLE,
-    out: OutFile = None,
-) -> None:
-    """Allocation, spend and reach per area, and whether provision is equitable.
-
-    Example: svdiversion areas --apportion --format json --disclosure internal
-    """
-    from .. import api
-    from ..render import report_views
-
-    file_format(output, out)
-    options = report_options(as_of, [month, period, quarter, fy])
-    ledger, _ = report_ledger(ctx, options)
-    mode = disclosure_for(output, disclosure)
-    options = standing(ctx, options, mode, as_of)
-    report = api.areas(ledger, options, mode, apportion=apportion, successors=successors)
-    if output is Format.TABLE:
-        report_views.print_areas(report, mode, console_width())
-    else:
-        emit(ctx, report_views.areas_text(report, mode, output.value), out)
-
-
-def vfm(
-    ctx: typer.Context,
-    as_of: AsOf = None,
-    month: Month = None,
-    period: Period = None,
-    quarter: Quarter = None,
-    fy: Year = None,
-    disclosure: DisclosureOption = None,
-    output: FormatOption = Format.TABLE,
-    out: OutFile = None,
-) -> None:
-    """Cost per referral, engaged child, completion and positive outcome; break-even.
-
-    Example: svdiversion vfm --as-of 2025-03-31
-    """
-    from .. import api
-    from ..render import report_views
-
-    file_format(output, out)
-    options = report_options(as_of, [month, period, quarter, fy])
-    ledger, _ = report_ledger(ctx, options)
-    mode = disclosure_for(output, disclosure)
-    options = standing(ctx, options, mode, as_of)
-    report = api.vfm(ledger, options, mode, unit_costs(ctx))
-    if output is Format.TABLE:
-        report_views.print_vfm(report, console_width())
-    else:
-        emit(ctx, report_views.vfm_text(report, output.value), out)
 
 
 def report(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, TextIO
 
 from ..core.money import format_money, format_pounds
-from .sheets import Kind
+from ..core.sheet import Kind
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # What a spreadsheet skips before it looks for a formula: spaces and control characters.

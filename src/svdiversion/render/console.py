@@ -11,10 +11,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..core.money import format_pounds
+from ..core.sheet import Kind, Sheet
 from ..reports.burndown import Burndown
 from .cells import human
 from .problems import visible
-from .sheets import Kind, Sheet
 
 NUMERIC = {Kind.MONEY, Kind.COUNT, Kind.PERCENT, Kind.DECIMAL}
 RAG_STYLES = {"green": "bold green", "amber": "bold yellow", "red": "bold red"}

@@ -10,11 +10,12 @@ import re
 from pathlib import PurePath
 from typing import Any
 
+from ..core.sheet import Column, Kind, Sheet
 from ..finance.export_rows import Payment
 from ..finance.reconcile import LedgerPayment, Match, Reconciliation, Status
 from ..finance.spend import Figures, LineSpend
-from .json_reports import dumps, money
-from .sheets import Column, Kind, Sheet
+from ..reports.documents import money
+from .json_reports import dumps
 from .tabular import sheet_csv, sheets_markdown
 
 STATUS_TEXT = {

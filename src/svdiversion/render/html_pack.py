@@ -23,18 +23,19 @@ from ..core.fiscal import Month
 from ..core.ledger import Ledger
 from ..core.models import RagThresholds
 from ..core.money import format_pounds
+from ..core.sheet import Kind, Sheet
 from ..reports.burndown import Burndown
 from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
 from ..reports.outcome_sheets import outcomes_sheets
 from ..reports.pack import MonthlyPack
+from ..reports.sheets import areas_sheet, headline_sheet, lines_sheet, periods_sheet, vfm_sheets
 from ..reports.spend_outlook import SpendOutlook
 from ..reports.trend_charts import Series
 from ..reports.trends import TrendsReport
 from . import charts, trend_svg
 from .cells import human
 from .report_views import MonthEnd, _month_end_sheets, _status
-from .sheets import Kind, Sheet, areas_sheet, headline_sheet, lines_sheet, periods_sheet, vfm_sheets
 from .tidy import transactions_sheet
 from .trend_words import (
     ASSURANCE_WORDS,

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from typing import Any
 
+from ..core.sheet import Column, Sheet
 from ..finance.drafts import Proposal
+from ..reports.documents import money
 from .console import make_console, sheets_group, show
-from .json_reports import dumps, money
-from .sheets import Column, Sheet
+from .json_reports import dumps
 from .tabular import sheet_csv
 from .tidy import TRANSACTION_COLUMNS
 

@@ -19,7 +19,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .sheets import Kind, Sheet
+from ..core.sheet import Kind, Sheet
 from .tidy import COLUMNS, Table, tidy_records
 
 MONEY = pa.decimal128(18, 2)

@@ -2,7 +2,7 @@
 
 The terminal prints the sheets; CSV is the first sheet; Markdown is every sheet under
 the report's heading. JSON is the report's own documented document where it has one
-(``ReportKind.document``: outcomes), else derived from the sheets, so it cannot
+(``ReportKind.document``: areas, outcomes, vfm), else derived from the sheets, so it cannot
 disagree with them:
 
     {"report": "suppliers", "as_of": "2025-03-31", "disclosure": null,
@@ -59,7 +59,7 @@ def document(kind: ReportKind, value: Any, disclosure: Disclosure) -> dict[str, 
     """The JSON document of a registered report: its own documented one where it has one
     (``ReportKind.document``), else the one derived from its sheets (module docstring)."""
     if kind.document is not None:
-        return kind.document(value)
+        return kind.document(value, disclosure)
     tables = {}
     for sheet in kind.sheets(value):
         tables[sheet.name] = {

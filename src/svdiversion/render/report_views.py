@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from ..core.sheet import Sheet
 from ..reports import outcome_report
 from ..reports.disclosure import Disclosure
-from .json_reports import areas_json, burndown_json, dumps, vfm_json
-from .sheets import Sheet, areas_sheet, burndown_sheets, vfm_sheets
+from ..reports.documents import areas_json, burndown_json, outcomes_document, vfm_json
+from ..reports.sheets import areas_sheet, burndown_sheets, vfm_sheets
+from .json_reports import dumps
 from .tabular import sheet_csv, sheets_markdown
 
 if TYPE_CHECKING:  # a report's modules are loaded by the command that computes it
@@ -140,7 +142,7 @@ def pack_json(pack: MonthlyPack, month_end: MonthEnd = None) -> dict[str, Any]:
         "disclosure": pack.disclosure.value,
         "burndown": burndown_json(pack.burndown),
         "areas": areas_json(pack.areas, pack.disclosure.value),
-        "outcomes": outcome_report.outcomes_document(pack.outcomes),
+        "outcomes": outcomes_document(pack.outcomes),
         "emerging_trends": emerging_json(pack.trends),
         "vfm": vfm_json(pack.vfm),
         "reconciliation": reconciliation_json(rec) if rec else None,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from ..core.sheet import Kind, Sheet
 from .cells import CsvWriter, human, machine
-from .sheets import Kind, Sheet
 
 NUMERIC = {Kind.MONEY, Kind.COUNT, Kind.PERCENT, Kind.DECIMAL}
 

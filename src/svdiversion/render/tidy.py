@@ -25,16 +25,17 @@ from dataclasses import replace
 from datetime import date
 
 from ..core.ledger import Ledger
+from ..core.sheet import Column, Kind, Sheet
 from ..reports.areas import AreasReport
 from ..reports.burndown import Burndown
 from ..reports.disclosure import Disclosure
 from ..reports.options import ReportOptions
 from ..reports.outcome_sheets import outcomes_sheets
 from ..reports.outcomes import OutcomesReport
+from ..reports.sheets import areas_sheet, burndown_sheets, vfm_sheets
 from ..reports.vfm import VfmReport
 from .cells import CsvWriter, inert, machine
 from .lazy_rows import ColumnRows
-from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .tabular import sheet_csv
 
 DIMENSIONS = ("period", "fy_period", "area", "budget_line", "measure")

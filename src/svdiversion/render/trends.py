@@ -9,13 +9,13 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from ..core.sheet import Column, Sheet
 from ..reports.disclosure import Disclosure
 from ..reports.spc import ChartKind
 from ..reports.trend_charts import Point, Series
 from ..reports.trends import SignalSpan, TrendsReport, all_spans, current_spans
 from .cells import CsvWriter, inert
 from .json_reports import dumps
-from .sheets import Column, Sheet
 from .tabular import sheets_markdown
 from .trend_words import (
     ASSURANCE_WORDS,

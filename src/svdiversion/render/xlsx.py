@@ -32,14 +32,15 @@ from typing import IO, Any, cast
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 
+from ..core.sheet import Column, Kind, Sheet
 from ..reports.areas import AreasReport
 from ..reports.burndown import Burndown
 from ..reports.outcome_sheets import outcomes_sheets, referrals_note
 from ..reports.outcomes import OutcomesReport
+from ..reports.sheets import areas_sheet, burndown_sheets, vfm_sheets
 from ..reports.spend_outlook import SpendOutlook
 from ..reports.trends import TrendsReport
 from ..reports.vfm import VfmReport
-from .sheets import Column, Kind, Sheet, areas_sheet, burndown_sheets, vfm_sheets
 from .xlsx_charts import areas_chart, contract_sheet, spend_chart
 from .xlsx_cover import Cover, LedgerFile, cover
 from .xlsx_rows import EXCEL_ROWS, Streamed, splice

@@ -16,8 +16,8 @@ from typing import Any
 from openpyxl.chart import BarChart, LineChart
 from openpyxl.chart.marker import Marker
 
+from ..core.sheet import Column, Kind, Sheet
 from ..reports.burndown import Burndown
-from .sheets import Column, Kind, Sheet
 from .xlsx_tab import Placed, categories
 
 MONEY_AXIS = "£#,##0"

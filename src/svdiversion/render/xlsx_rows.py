@@ -33,9 +33,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel as untyped_to_excel
 
+from ..core.sheet import Kind
 from .cells import human, looks_like_formula
 from .lazy_rows import ColumnRows
-from .sheets import Kind
 
 # openpyxl's serial date for a datetime (its 1900 leap-year rule included), typed.
 to_excel = cast("Callable[[datetime], float]", untyped_to_excel)

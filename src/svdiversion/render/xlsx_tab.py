@@ -28,8 +28,8 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from ..core.money import from_pence
+from ..core.sheet import Column, Kind, Sheet
 from .cells import human, looks_like_formula
-from .sheets import Column, Kind, Sheet
 from .xlsx_cover import Cover
 from .xlsx_print import (
     BODY_POINTS,

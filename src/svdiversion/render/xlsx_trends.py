@@ -16,11 +16,11 @@ from openpyxl.chart import LineChart
 from openpyxl.chart.marker import Marker
 
 from ..core.fiscal import Month, months_between
+from ..core.sheet import Column, Kind, Sheet
 from ..reports.spc import ChartKind
 from ..reports.spend_outlook import SpendOutlook
 from ..reports.trend_charts import Series
 from ..reports.trends import TrendsReport
-from .sheets import Column, Kind, Sheet
 from .trend_words import CHART_NAMES, rules_edition, variation_words
 from .xlsx_charts import LINE, MONEY_AXIS, THICK
 from .xlsx_tab import Placed, categories

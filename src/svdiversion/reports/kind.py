@@ -12,19 +12,53 @@ A report about children must say how it is published: ``publish`` computes the e
 that goes through disclosure control, and the runner is the one place that chooses it.
 A report about money alone has none, and no ``--disclosure`` option.
 
+A report may take yes/no options of its own (``flags``: ``areas --apportion``) and the
+workspace's unit costs of crime (``Inputs.unit_costs``, read only when a report asks:
+value for money); both reach its computation as :class:`Inputs`.
+
 Adding a report is one module that defines its ``REPORT`` and one line in
 ``reports.registry.REPORTS``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ..core.ledger import Ledger
 from ..core.sheet import Sheet
+from .disclosure import Disclosure
 from .options import ReportOptions
+
+if TYPE_CHECKING:
+    from ..core.models import UnitCost
+
+
+def _no_unit_costs() -> list[UnitCost]:
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A yes/no option of one report, ``--NAME``, given to its computation as
+    ``Inputs.flags[NAME]`` (false unless given)."""
+
+    name: str
+    help: str
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a report is computed from besides the ledger and the options."""
+
+    flags: Mapping[str, bool] = field(default_factory=dict)
+    """Each of the report's flags, given or not."""
+    unit_costs: Callable[[], list[UnitCost]] = _no_unit_costs
+    """``config/unit_costs.yaml``, read when called (none when the file is not there)."""
+
+    def flag(self, name: str) -> bool:
+        return bool(self.flags.get(name, False))
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,17 +72,20 @@ class ReportKind:
     """A command line that shows it, for the help."""
     heading: str
     """The Markdown document's heading."""
-    compute: Callable[[Ledger, ReportOptions], Any]
+    compute: Callable[[Ledger, ReportOptions, Inputs], Any]
     """The report's value (a frozen dataclass), exact."""
     sheets: Callable[[Any], list[Sheet]]
     """Its tables, in the order they are shown; the first is the CSV."""
     as_of: Callable[[Any], str]
     """The as-of date a value stands at, for the JSON document."""
-    publish: Callable[[Ledger, ReportOptions], Any] | None = None
+    publish: Callable[[Ledger, ReportOptions, Inputs], Any] | None = None
     """For a report with counts about children: the published edition."""
-    document: Callable[[Any], dict[str, Any]] | None = None
-    """Its JSON, for a report whose JSON was documented before the registry (outcomes);
-    ``None``: the JSON is derived from the sheets (``render.registered``)."""
+    document: Callable[[Any, Disclosure], dict[str, Any]] | None = None
+    """Its JSON, for a report whose JSON was documented before the registry (areas,
+    outcomes, value for money); ``None``: the JSON is derived from the sheets
+    (``render.registered``)."""
+    flags: tuple[Flag, ...] = ()
+    """Its yes/no options, in the order ``--help`` lists them."""
 
     @property
     def about_children(self) -> bool:

@@ -5,10 +5,15 @@ command of each and the API a method call (``Workspace.report(NAME)``).
 
 from __future__ import annotations
 
-from . import outcome_report, suppliers
+from . import area_report, outcome_report, suppliers, vfm_report
 from .kind import ReportKind
 
-REPORTS: tuple[ReportKind, ...] = (outcome_report.REPORT, suppliers.REPORT)
+REPORTS: tuple[ReportKind, ...] = (
+    area_report.REPORT,
+    outcome_report.REPORT,
+    vfm_report.REPORT,
+    suppliers.REPORT,
+)
 """Every registered report, in the order ``--help`` lists them."""
 
 

@@ -162,7 +162,7 @@ REPORT = ReportKind(
     summary="Spend by supplier (counterparty) and month, with each supplier's share.",
     example="svdiversion suppliers --fy 2024/25 --format csv --out suppliers.csv",
     heading="Spend by supplier",
-    compute=suppliers_report,
+    compute=lambda ledger, options, _: suppliers_report(ledger, options),
     sheets=suppliers_sheets,
     as_of=lambda report: report.as_of.isoformat(),
 )

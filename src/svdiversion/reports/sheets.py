@@ -1,21 +1,19 @@
 """The sheets of the burn-down, areas and value-for-money reports (a :class:`Sheet`,
 in ``core.sheet``, is a format-neutral table). The outcomes report's sheets are in
-:mod:`svdiversion.reports.outcome_sheets`.
+:mod:`.outcome_sheets`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..core.sheet import Column as Column
-from ..core.sheet import Kind as Kind
-from ..core.sheet import Sheet as Sheet
-from ..reports.disclosure import Disclosure
+from ..core.sheet import Column, Kind, Sheet
+from .disclosure import Disclosure
 
 if TYPE_CHECKING:  # each report's module is loaded by the command that computes it
-    from ..reports.areas import AreasReport
-    from ..reports.burndown import Burndown
-    from ..reports.vfm import Basis, VfmReport
+    from .areas import AreasReport
+    from .burndown import Burndown
+    from .vfm import Basis, VfmReport
 
 
 def burndown_sheets(report: Burndown) -> list[Sheet]:
@@ -252,7 +250,7 @@ def vfm_sheets(report: VfmReport) -> list[Sheet]:
 
 
 def _vfm_sheets(report: VfmReport) -> list[Sheet]:
-    from ..reports.vfm import Basis
+    from .vfm import Basis
 
     sheets = []
     if report.window is not None:
