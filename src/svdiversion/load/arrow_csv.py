@@ -32,6 +32,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from . import arrow_lib  # noqa: F401  (before pyarrow: it imports pyarrow without numpy)
+
+# isort: split
+
 import pyarrow as pa
 import pyarrow.csv as pcsv
 from pydantic.types import StringConstraints
