@@ -85,7 +85,9 @@ LedgerDate = Annotated[date, AfterValidator(_in_range)]
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
 
 # ------------------------------------------------------------------------- config/areas.yaml
