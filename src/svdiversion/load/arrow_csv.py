@@ -55,7 +55,9 @@ from .arrow_store import (
 )
 from .values import Bad, parse_distinct
 
-BLOCK_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 22
+"""pyarrow parses a file in blocks of this size, side by side: 4 MiB parsed a million
+transactions (180 MB) in 0.22 s against 0.26-0.30 s in blocks of 1 MiB."""
 WORKERS = max(1, pa.cpu_count())
 """Columns validated at once: pyarrow's kernels release the GIL, so each core takes one."""
 TAIL_BYTES = 1 << 16
