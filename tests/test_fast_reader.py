@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import svdiversion.checks
 from svdiversion.checks.transactions import MAYBE_PERSONAL_TEXT, PERSONAL_TEXT
 from svdiversion.core.fiscal import parse_quarter
 from svdiversion.core.models import EpisodeRow, MeasureValue, TransactionRow
@@ -349,9 +350,13 @@ def both_loads(
     root: Path, monkeypatch: pytest.MonkeyPatch, as_of: date, split: list[bool] | None = None
 ) -> tuple[Any, Any]:
     """(plain, fast) results of open_workspace; asserts which tables pyarrow split itself
-    (``split``, every table by default)."""
+    (``split``, every table by default). The plain load runs the checks one after
+    another, the fast one side by side (``checks.SIDE_BY_SIDE_ROWS``), so comparing the
+    two also holds the threads to the order and the problems of one thread."""
     monkeypatch.setattr(tables, "ARROW_MIN_BYTES", 1 << 62)
+    monkeypatch.setattr(svdiversion.checks, "SIDE_BY_SIDE_ROWS", 1 << 62)
     plain = open_workspace(root, as_of=as_of)
+    monkeypatch.setattr(svdiversion.checks, "SIDE_BY_SIDE_ROWS", 0)
     answered: list[bool] = []
     original = arrow_csv.read_rows
 
