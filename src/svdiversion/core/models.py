@@ -469,11 +469,11 @@ class Settings(Frozen):
     referral_sources: list[str] = []
     workshop_kinds: list[str] = ["steer_clear_group", "parent_session", "professional_training"]
     protective_marking: str = "OFFICIAL-SENSITIVE"
-    rag: RagThresholds = RagThresholds()
-    disclosure: DisclosurePolicy = DisclosurePolicy()
-    evaluation: EvaluationSettings = EvaluationSettings()
-    equality: EqualitySettings = EqualitySettings()
-    trends: TrendsSettings = TrendsSettings()
+    rag: RagThresholds = Field(default_factory=RagThresholds)
+    disclosure: DisclosurePolicy = Field(default_factory=DisclosurePolicy)
+    evaluation: EvaluationSettings = Field(default_factory=EvaluationSettings)
+    equality: EqualitySettings = Field(default_factory=EqualitySettings)
+    trends: TrendsSettings = Field(default_factory=TrendsSettings)
 
     def cyp_ref_regex(self) -> re.Pattern[str]:
         return re.compile(self.cyp_ref_pattern)
