@@ -92,3 +92,26 @@ def test_a_command_imports_only_what_it_uses(
     children = {"svdiversion.reports.outcomes", "svdiversion.reports.trends"}
     assert not children & set(imported) or command[0] != "burndown"
     assert not [name for name in imported if name.startswith("svdiversion.reports.audit")]
+
+
+def test_importing_the_cli_builds_no_pydantic_model() -> None:
+    """A model's validator is built when it first validates (``defer_build``), and no
+    default is a model instance made at import: building one loads pydantic's schema
+    machinery, 80 ms of every command's start-up (a command that reads no YAML file
+    never needs it)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import svdiversion.cli\n"
+        "from svdiversion.core.models import Frozen\n"
+        "def below(c):\n"
+        "    for s in c.__subclasses__():\n"
+        "        yield s\n"
+        "        yield from below(s)\n"
+        "print(sorted(c.__name__ for c in below(Frozen) if c.__pydantic_complete__))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
