@@ -353,6 +353,15 @@ def test_januarys_figures_count_the_forecast_said_during_its_close(
     assert provider_grant(closed)["treasurer_forecast"] == "511213.72"
     assert (closed["rag"], closed["rag_basis"]) == ("amber", "treasurer")
     assert (open_month["rag"], open_month["rag_basis"]) == ("red", "treasurer")
+    # A note says which close the figures stand at; --quiet silences it, as every note.
+    code, _, err = cli(trial, "burndown", "--month", "2025-01", "--format", "json")
+    assert code == 0
+    assert err == (
+        "note: 2025-01 is closed: its figures count the treasurer's forecasts said by its "
+        "close on 2025-02-06\n"
+    )
+    quiet = run_cli("-q", "-C", str(trial), "burndown", "--month", "2025-01", "--format", "json")
+    assert (quiet.exit_code, quiet.stderr) == (0, "")
 
 
 # ------------------------------------------------ three finance systems' exports, as they come

@@ -105,7 +105,7 @@ def xlsx_export(
     if out.suffix.lower() != ".xlsx":
         fail(f"{out} does not end in .xlsx", "name the workbook FILE.xlsx")
     ledger, _ = report_ledger(ctx, options)
-    options = close_standing(ledger, options)
+    options = close_standing(ctx, ledger, options)
     target = _target(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     reconciliation, status, read = _reconciliation(ctx, ledger, options)
@@ -163,7 +163,7 @@ def csv_export(
 
     options = standing(ctx, report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     ledger, _ = report_ledger(ctx, options)
-    options = close_standing(ledger, options)
+    options = close_standing(ctx, ledger, options)
     folder = _folder(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     files = tidy_files(shown.burndown, shown.areas, shown.outcomes, shown.vfm, options, disclosure)
@@ -196,7 +196,7 @@ def parquet_export(
 
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, _ = report_ledger(ctx, options)
-    options = close_standing(ledger, options)
+    options = close_standing(ctx, ledger, options)
     folder = _folder(ctx, out)
     shown = return_reports(ctx, ledger, options, disclosure)
     files = parquet_files(

@@ -25,6 +25,7 @@ from ..lock import LockUnavailable, ledger_lock
 from ..render.problems import problems_text
 from ..reports.options import ReportOptions
 from .common import EXIT_USAGE, exit_code, fail, load_clean, parse_month_option, workspace_root
+from .state import say
 
 if TYPE_CHECKING:  # the finance modules are imported by the commands that read exports
     from ..finance.importer import Export
@@ -244,10 +245,11 @@ def _first_problem(problems: list[Problem], name: str) -> str:
     return f"{found.code} {found.message}" if found else "it does not read"
 
 
-def close_standing(ledger: Ledger, options: ReportOptions) -> ReportOptions:
+def close_standing(ctx: typer.Context, ledger: Ledger, options: ReportOptions) -> ReportOptions:
     """A report of one closed month counts the treasurer's forecasts said by its close
     (a forecast said during month end, after the month's last day, is in its pack); an
-    open month's, those said by the as-of date. A note on stderr says which close."""
+    open month's, those said by the as-of date. A note on stderr says which close
+    (unless ``--quiet``)."""
     window = options.window
     if window is None or Month.of(window.start) != Month.of(window.end):
         return options
@@ -258,8 +260,9 @@ def close_standing(ledger: Ledger, options: ReportOptions) -> ReportOptions:
     day = close.at.date()
     early, late = sorted((day, options.as_of))
     if any(early < f.said_on <= late for f in ledger.forecasts):
-        sys.stderr.write(
+        say(
+            ctx,
             f"note: {month} is closed: its figures count the treasurer's forecasts said by "
-            f"its close on {day}\n"
+            f"its close on {day}",
         )
     return replace(options, forecasts_said_by=day)

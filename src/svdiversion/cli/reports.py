@@ -61,7 +61,7 @@ def burndown(
     file_format(output, out)
     options = report_options(as_of, [month, period, quarter, fy], by)
     ledger, _ = report_ledger(ctx, options)
-    options = close_standing(ledger, options)
+    options = close_standing(ctx, ledger, options)
     report = api.burndown(ledger, options)
     if output is Format.TABLE:
         report_views.print_burndown(report, console_width())
@@ -108,7 +108,7 @@ def report(
     options = report_options(as_of, [month, period, quarter, fy])
     ledger, problems = report_ledger(ctx, options)
     mode = disclosure_for(shape, disclosure)
-    options = close_standing(ledger, standing(ctx, options, mode, as_of))
+    options = close_standing(ctx, ledger, standing(ctx, options, mode, as_of))
     pack = api.pack(ledger, options, mode, problems, unit_costs(ctx))
     month_end = window_reconciliation(ctx, ledger, options) if month else None
     if document:
