@@ -643,3 +643,24 @@ def test_a_payment_after_the_contract_is_flagged_for_accrual(shipped: Path) -> N
     assert code == 2
     assert "'svdiversion import --month 2025-03' lists each with the accruals to add" in err
     assert listing.read_bytes() == before
+
+
+def test_a_quiet_month_end_gives_no_next_steps(trial: Path) -> None:
+    """``--quiet`` silences every note, the ``next:`` step of each month-end command with
+    them; what the command found (its summary, the check after an import) stays."""
+    as_of = "2025-04-10"
+    month = ("--month", "2025-01", "--as-of", as_of)
+    steps = [
+        ("import", *month),
+        ("import", *month, "--apply"),
+        ("reconcile", *month),
+        ("close", *month, "--by", "A. Treasurer"),
+        ("reopen", "--month", "2025-01", "--by", "A. Treasurer", "--reason", "a late credit"),
+    ]
+    for step in steps:
+        said = run_cli("-q", "-C", str(trial), *step, env={"SVDIVERSION_WIDTH": "200"})
+        assert said.exit_code == 0, said.stderr
+        assert "next:" not in said.stderr, step
+        if step[0] in ("import", "reconcile"):
+            assert "2025-01" in said.stderr  # the summary of what it found
+    assert "next: svdiversion close --month 2025-01" in cli(trial, "reconcile", *month).stderr

@@ -46,6 +46,7 @@ from .month_end import (
 )
 from .output import OutFile
 from .report_options import Format, FormatOption, console_width, emit, file_format
+from .state import say
 
 if TYPE_CHECKING:  # the finance modules are imported when a month is reconciled
     from ..finance.reconcile import Reconciliation
@@ -91,7 +92,7 @@ def reconcile(
         emit(ctx, reconciliation_text(rec, output.value), out)
     sys.stderr.write(f"{summary(rec)}\n{month} is {closed_text(rec)}\n")
     if rec.reconciled and rec.closed is None and month.last_day < (as_of or today()):
-        sys.stderr.write(f"next: svdiversion close --month {month}\n")
+        say(ctx, f"next: svdiversion close --month {month}")
     raise typer.Exit(EXIT_OK if rec.reconciled else EXIT_PROBLEMS)
 
 
@@ -165,9 +166,10 @@ def _close_locked(
         f"{rows.digest}; recorded in {CLOSES}"
     )
     sys.stderr.write(_earlier_open(set(closed), month))
-    sys.stderr.write(
+    say(
+        ctx,
         f"next: svdiversion report --month {month} --format markdown --out pack-{month}.md "
-        "(the monthly pack); 'svdiversion check' now guards the month's rows and commentary\n"
+        "(the monthly pack); 'svdiversion check' now guards the month's rows and commentary",
     )
 
 
@@ -229,10 +231,11 @@ def _reopen_locked(ctx: typer.Context, month: Month, name: str, reason: str) -> 
         )
     _append(ctx, reopen_record(month, now(), name, reason))
     print(f"Reopened {month} ({month.fy_period}) by {name}; recorded in {CLOSES}")
-    sys.stderr.write(
+    say(
+        ctx,
         f"next: correct the month's rows (svdiversion import --month {month} for payments "
         f"the finance export has), then svdiversion reconcile --month {month} and "
-        f"svdiversion close --month {month}\n"
+        f"svdiversion close --month {month}",
     )
 
 

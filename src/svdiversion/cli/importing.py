@@ -36,6 +36,7 @@ from .month_end import (
     writing,
 )
 from .report_options import Format, FormatOption, console_width
+from .state import say
 
 if TYPE_CHECKING:  # the finance modules are imported when payments are read
     from ..finance.drafts import Proposal
@@ -121,7 +122,7 @@ def _import(
     if not proposal.drafts:
         raise typer.Exit(EXIT_OK)
     if not apply:
-        sys.stderr.write(f"next: svdiversion import --month {month} --apply\n")
+        say(ctx, f"next: svdiversion import --month {month} --apply")
         raise typer.Exit(EXIT_OK)
     _write(ctx, proposal, ids, as_of)
 
@@ -159,8 +160,6 @@ def _write(ctx: typer.Context, proposal: Proposal, ids: list[str], as_of: date |
             exit_code(result.problems),
         )
     warnings = len(result.problems)
-    sys.stderr.write(
-        f"check: 0 errors, {warnings} warning{'s' * (warnings != 1)}\n"
-        f"next: svdiversion reconcile --month {proposal.month}\n"
-    )
+    sys.stderr.write(f"check: 0 errors, {warnings} warning{'s' * (warnings != 1)}\n")
+    say(ctx, f"next: svdiversion reconcile --month {proposal.month}")
     raise typer.Exit(EXIT_OK)
