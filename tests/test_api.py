@@ -88,6 +88,7 @@ def test_today_is_the_one_clock(shipped: Path, monkeypatch: pytest.MonkeyPatch) 
     assert "is after the as-of date 2024-10-31" in out
 
 
+@pytest.mark.slow  # four published reports
 def test_a_registered_report_by_name_is_the_report_of_its_own_method(shipped: Path) -> None:
     """``ws.report(NAME, **flags)`` and the report's own method are one computation, with
     the report's flags; a flag the report does not take is refused by name."""
@@ -106,6 +107,7 @@ def test_a_registered_report_by_name_is_the_report_of_its_own_method(shipped: Pa
         ws.report("vfm", apportion=True)
 
 
+@pytest.mark.slow  # five commands and a published report
 def test_only_the_report_that_uses_unit_costs_reads_them(shipped: Path) -> None:
     """A broken config/unit_costs.yaml stops value for money (located, exit 1) and no other
     registered report: the runner reads it only when a report asks."""
