@@ -44,6 +44,7 @@ if TYPE_CHECKING:  # the modules behind these load when a command runs, not at s
     from ..core.sheet import Sheet
     from ..render.xlsx import LedgerFile
     from ..reports.areas import AreasReport
+    from ..reports.audit.release import Publisher
     from ..reports.burndown import Burndown
     from ..reports.outcomes import OutcomesReport
     from ..reports.vfm import VfmReport
@@ -100,6 +101,7 @@ def xlsx_export(
     """
     from ..render import xlsx
     from ..render.tidy import episodes_sheet, transactions_sheet
+    from ..reports.audit.release import Publisher
 
     options = standing(ctx, report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     if out.suffix.lower() != ".xlsx":
@@ -107,7 +109,8 @@ def xlsx_export(
     ledger, _ = report_ledger(ctx, options)
     options = close_standing(ctx, ledger, options)
     target = _target(ctx, out)
-    shown = return_reports(ctx, ledger, options, disclosure)
+    publisher = Publisher(ledger)  # one for the reports and the trends: each release once
+    shown = return_reports(ctx, ledger, options, disclosure, publisher)
     reconciliation, status, read = _reconciliation(ctx, ledger, options)
     given = marking if marking is not None else ledger.settings.protective_marking
     cover = xlsx.cover(
@@ -131,7 +134,7 @@ def xlsx_export(
         episodes=(episodes_sheet(ledger, options) if disclosure is Disclosure.INTERNAL else None),
         reconciliation=reconciliation,
         contract=_whole_contract(ledger, options),
-        **_looking_ahead(ledger, options, disclosure),
+        **_looking_ahead(ledger, options, disclosure, publisher),
     )
     write = partial(xlsx.write_workbook, excel)
     emit_file(ctx, target, write, "returns/return.xlsx", "the return")
@@ -213,7 +216,11 @@ def parquet_export(
 
 
 def return_reports(
-    ctx: typer.Context, ledger: Ledger, options: ReportOptions, disclosure: Disclosure
+    ctx: typer.Context,
+    ledger: Ledger,
+    options: ReportOptions,
+    disclosure: Disclosure,
+    publisher: Publisher | None = None,
 ) -> Reports:
     """The reports as the report commands make them; value for money only when
     config/unit_costs.yaml exists (a broken one stops the command with its problems)."""
@@ -222,12 +229,12 @@ def return_reports(
 
     has_costs = present(workspace_root(ctx) / UNIT_COSTS)
     costs = unit_costs(ctx) if has_costs else []
-    areas, outcomes, value = disclosed_reports(ledger, options, disclosure, costs)
+    areas, outcomes, value = disclosed_reports(ledger, options, disclosure, costs, publisher)
     return Reports(burndown(ledger, options), areas, outcomes, value if has_costs else None)
 
 
 def _looking_ahead(
-    ledger: Ledger, options: ReportOptions, disclosure: Disclosure
+    ledger: Ledger, options: ReportOptions, disclosure: Disclosure, publisher: Publisher
 ) -> dict[str, Any]:
     """The workbook's outlook to the contract end and its trends (the Trends tab)."""
     from ..reports.spend_outlook import spend_outlook
@@ -235,7 +242,7 @@ def _looking_ahead(
 
     return {
         "outlook": spend_outlook(ledger, options.as_of),
-        "trends": trends(ledger, options.as_of, disclosure),
+        "trends": trends(ledger, options.as_of, disclosure, publisher=publisher),
     }
 
 
