@@ -136,8 +136,7 @@ def xlsx_export(
         contract=_whole_contract(ledger, options),
         **_looking_ahead(ledger, options, disclosure, publisher),
     )
-    write = partial(xlsx.write_workbook, excel)
-    emit_file(ctx, target, write, "returns/return.xlsx", "the return")
+    emit_file(ctx, target, partial(xlsx.write_workbook, excel), "returns/return.xlsx", "the return")
     say(ctx, f"wrote {out} ({disclosure.value}, as of {options.as_of})")
 
 
