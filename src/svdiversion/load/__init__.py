@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -50,7 +51,7 @@ from .forecasts import FORECASTS, load_forecasts
 from .header import TableSpec
 from .presence import present
 from .shares import SHARES, load_shares
-from .tables import read_table
+from .tables import read_table, reading, result
 from .yamldoc import YamlDoc, as_written_by_the_tool, read_yaml, shape_problems
 
 AREAS = "config/areas.yaml"
@@ -144,20 +145,22 @@ def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
         return None, unreadable
     problems: list[Problem] = []
     origins: Origins = {}
-    areas_file, settings, contracts, measures = _yaml_files(root, problems, origins)
-    # While a contract file is broken the framework is unknown: accept its columns unchecked
-    # rather than report every measure column as unknown.
-    framework_known = all(c is not None for c in contracts)
-    transactions = _table(
-        root, TRANSACTIONS, TableSpec(TransactionRow, pence_from="amount"), problems
-    )
-    sources = (
-        _table(root, SOURCES, TableSpec(SourceRow), problems) if present(root / SOURCES) else None
-    )
-    episodes = _table(root, OUTCOMES, _episode_spec(measures, framework_known), problems)
-    if episodes is not None and framework_known:
-        problems += _missing_measures(episodes, measures)
-    workshops = _table(root, WORKSHOPS, TableSpec(WorkshopRow), problems)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # The CSV tables are read side by side (mostly by pyarrow, without the GIL), the
+        # transactions while the YAML files are parsed; problems keep the files' order.
+        spend = reading(pool, root, TRANSACTIONS, TableSpec(TransactionRow, pence_from="amount"))
+        areas_file, settings, contracts, measures = _yaml_files(root, problems, origins)
+        # While a contract file is broken the framework is unknown: accept its columns
+        # unchecked rather than report every measure column as unknown.
+        framework_known = all(c is not None for c in contracts)
+        children = reading(pool, root, OUTCOMES, _episode_spec(measures, framework_known))
+        sessions = reading(pool, root, WORKSHOPS, TableSpec(WorkshopRow))
+        transactions = result(spend, problems)
+        sources = _table(root, SOURCES, TableSpec(SourceRow), problems, optional=True)
+        episodes = result(children, problems)
+        if episodes is not None and framework_known:
+            problems += _missing_measures(episodes, measures)
+        workshops = result(sessions, problems)
 
     if (
         areas_file is None
@@ -285,7 +288,12 @@ def _missing_measures(episodes: Table, measures: list[Measure]) -> list[Problem]
     return problems
 
 
-def _table(root: Path, name: str, spec: TableSpec, problems: list[Problem]) -> Table | None:
+def _table(
+    root: Path, name: str, spec: TableSpec, problems: list[Problem], optional: bool = False
+) -> Table | None:
+    """``name`` read (``None`` without a problem when it is ``optional`` and not there)."""
+    if optional and not present(root / name):
+        return None
     table, found = read_table(root / name, name, spec)
     problems += found
     return table

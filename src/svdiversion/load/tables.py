@@ -18,6 +18,7 @@ import gc
 import sys
 from array import array
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import islice
@@ -51,6 +52,22 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+Reading = Future[tuple[Table | None, list[Problem]]]
+"""A table being read on a thread of a pool: ``(table, problems)`` when done."""
+
+
+def reading(pool: ThreadPoolExecutor, root: Path, name: str, spec: TableSpec) -> Reading:
+    """``read_table`` of ``root / name`` on a thread of ``pool``."""
+    return pool.submit(read_table, root / name, name, spec)
+
+
+def result(read: Reading, problems: list[Problem]) -> Table | None:
+    """The table read, its problems added to ``problems`` (in the order asked for)."""
+    table, found = read.result()
+    problems += found
+    return table
 
 
 def read_table(file: Path, display: str, spec: TableSpec) -> tuple[Table | None, list[Problem]]:
