@@ -114,3 +114,12 @@ def test_every_registered_report_is_a_command_with_its_help() -> None:
         assert kind.summary in " ".join(out.split())
     with pytest.raises(KeyError, match="there are areas, outcomes, vfm, suppliers"):
         report_kind("nothing")
+
+
+@pytest.mark.parametrize("name", ["month", "out", "Apportion", "by-area", "2nd", ""])
+def test_a_flag_cannot_take_a_shared_option_or_a_name_that_is_not_one(name: str) -> None:
+    from svdiversion.reports.kind import Flag
+
+    with pytest.raises(ValueError, match="a report's flag is a lower-case name"):
+        Flag(name, "help")
+    assert Flag("by_area", "help").option == "--by-area"

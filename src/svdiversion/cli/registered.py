@@ -86,7 +86,7 @@ def _parameters(kind: ReportKind) -> list[inspect.Parameter]:
         _parameter("fy", Year),
     ]
     for flag in kind.flags:
-        option = typer.Option(f"--{flag.name}", help=flag.help)
+        option = typer.Option(flag.option, help=flag.help)
         parameters.append(_parameter(flag.name, Annotated[bool, option], False))
     if kind.about_children:
         parameters.append(_parameter("disclosure", DisclosureOption))

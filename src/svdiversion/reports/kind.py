@@ -22,6 +22,7 @@ Adding a report is one module that defines its ``REPORT`` and one line in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -39,13 +40,30 @@ def _no_unit_costs() -> list[UnitCost]:
     return []
 
 
+SHARED_OPTIONS = frozenset(
+    {"ctx", "as_of", "month", "period", "quarter", "fy", "disclosure", "output", "out"}
+)
+"""The names every report command's options take already: a flag cannot be one."""
+
+
 @dataclass(frozen=True, slots=True)
 class Flag:
-    """A yes/no option of one report, ``--NAME``, given to its computation as
-    ``Inputs.flags[NAME]`` (false unless given)."""
+    """A yes/no option of one report, ``--NAME`` (``_`` written ``-``), given to its
+    computation as ``Inputs.flags[NAME]`` (false unless given)."""
 
     name: str
     help: str
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", self.name) or self.name in SHARED_OPTIONS:
+            raise ValueError(
+                f"a report's flag is a lower-case name not among {sorted(SHARED_OPTIONS)}: "
+                f"{self.name!r}"
+            )
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
 
 
 @dataclass(frozen=True, slots=True)
