@@ -588,18 +588,22 @@ def report(timings: list[Timing], info: dict[str, str], sizes: list[int], runs: 
 HOW = """## Where the time goes, and what keeps it down
 
 - Start-up: `svdiversion --version` answers before any import; every other command
-  imports the CLI, pydantic and the models (about 0.2 s); the finance export's reader
-  and the reconciliation only for the month-end commands. rich and openpyxl are imported
+  imports the CLI, pydantic and the models (about 0.18 s); the finance export's reader
+  and the reconciliation only for the month-end commands. A model's validator is built
+  when it first validates (`defer_build`), and no model is built at import (one built
+  then loads pydantic's schema machinery: 80 ms). rich and openpyxl are imported
   only by the commands that draw or write a workbook; pyarrow only for a CSV file over
   4 MB (or over 64 KB once it is loaded), and then only its CSV reader and compute
-  kernels, not `pyarrow.compute` and `pyarrow.acero` (0.05 s less). pandas never: pyarrow
+  kernels, not `pyarrow.compute` and `pyarrow.acero` (0.05 s less), and without numpy
+  (`load/arrow_lib.py`: numpy, which pyarrow imports only to convert to and from numpy
+  arrays, was 55 ms of its 100 ms import). pandas never: pyarrow
   imported it, when installed, to ask whether its first Python value was a pandas
-  object (0.2 s); the command line refuses the import (`__main__._WithoutPandas`). Left:
-  pyarrow's own import brings numpy (about 0.09 s of its 0.12 s), which it can do without
-  but has no switch for. A command exits
+  object (0.2 s); the command line refuses the import (`__main__._WithoutPandas`). A
+  command exits
   without tearing the interpreter down once its output is flushed (`__main__._exit`):
   freeing pyarrow's pools, pydantic's schemas and the modules one by one took 0.1 s.
-- Reading: a large CSV file is split by pyarrow (`load/arrow_csv.py`, two threads).
+- Reading: a large CSV file is split by pyarrow (`load/arrow_csv.py`, in blocks of
+  4 MiB on every core), and its columns are validated side by side, one per core.
   Low-cardinality columns are read dictionary-encoded, so Python validates each distinct
   value once; mostly distinct text (ids, amounts) is checked whole by RE2; pence are the
   hundredths of an exact two-place decimal. The columns stay in arrow arrays: a Python
@@ -613,7 +617,8 @@ HOW = """## Where the time goes, and what keeps it down
   again by the pure-Python parser, for the same error text.
 - Checks and reports ask a table for distinct values, row counts, sums and least and
   greatest values by a few columns (`Table.distinct`, `counts`, `sums`, `bounds`),
-  which pyarrow computes on the dictionary codes; a function of a value (a date's
+  which pyarrow computes on the dictionary codes; from 100,000 rows the checks run side
+  by side (pyarrow's kernels release the GIL); a function of a value (a date's
   quarter, whether it is after the as-of date) is worked out once per distinct value.
   Every rule still covers every row: only when a rule finds a problem does it walk the
   rows, all of them, to locate each one. Repeated ids: one comparison pass when the ids
@@ -874,6 +879,11 @@ def main() -> None:
         info["previous release"] = f"{previous.commit} (`--baseline {previous.ref}`)"
     if args.only:
         timings, info, sizes = merged(args.out, timings, info, sizes, args.only, load, args.runs)
+    else:
+        info["load average"] = (
+            f"{load:.2f} when the run started and {os.getloadavg()[0]:.2f} when it ended (on a "
+            "machine shared with other work, a load over 1 makes wall times longer)"
+        )
     text = report(timings, info, sizes, args.runs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     temporary = args.out.with_name(f".{args.out.name}.tmp")
