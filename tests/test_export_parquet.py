@@ -52,8 +52,9 @@ def as_csv(record: dict[str, Any]) -> dict[str, str]:
         ("--quarter", "2024/25-Q2"),
         ("--quarter", "2024/25-Q4", "--disclosure", "internal"),
         ("--as-of", "2024-09-30"),
+        ("--as-of", "2024-09-14"),  # published, both stand at the month end before it
     ],
-    ids=["q2 published", "q4 internal", "contract to date"],
+    ids=["q2 published", "q4 internal", "contract to date", "mid-month published"],
 )
 def test_parquet_holds_what_the_csv_export_holds(
     shipped: Path, tmp_path: Path, options: tuple[str, ...]

@@ -196,7 +196,7 @@ def parquet_export(
     from ..render.parquet import parquet_files
     from ..render.tidy import rows_sheets, tidy_context, tidy_tables
 
-    options = report_options(as_of, [month, period, quarter, fy])
+    options = standing(ctx, report_options(as_of, [month, period, quarter, fy]), disclosure, as_of)
     ledger, _ = report_ledger(ctx, options)
     options = close_standing(ctx, ledger, options)
     folder = _folder(ctx, out)
