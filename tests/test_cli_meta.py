@@ -115,3 +115,25 @@ def test_importing_the_cli_builds_no_pydantic_model() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_library_user_keeps_pyarrow_with_numpy(large_workspace: Path) -> None:
+    """Only the command line's process imports pyarrow without numpy: a notebook that
+    opens a large workspace (pyarrow reads it) can still hand pyarrow a numpy array and
+    ask for one back."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from svdiversion import api\n"
+        f"ws = api.open_workspace({str(large_workspace)!r})\n"
+        "assert 'pyarrow.csv' in sys.modules, 'pyarrow did not read the workspace'\n"
+        "import numpy as np, pyarrow as pa\n"
+        "print(pa.array(np.arange(3)).to_pylist(), pa.array([1, 2]).to_numpy().tolist())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[0, 1, 2] [1, 2]"

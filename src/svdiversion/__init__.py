@@ -20,3 +20,8 @@ says changed), ``scaffold`` and ``synthetic`` (new and generated workspaces).
 """
 
 __version__ = "0.1.0"
+
+command_line = False
+"""True in the process of the ``svdiversion`` command (set by ``__main__.main``); false
+where the package is a library (``svdiversion.api`` in a notebook), whose process may
+use numpy and pandas with pyarrow as it likes (``load.arrow_lib``)."""

@@ -13,6 +13,9 @@ def main() -> None:
 
         print(f"svdiversion {__version__}")
         return
+    import svdiversion
+
+    svdiversion.command_line = True
     _without_pandas()
     from .cli import app
 
