@@ -142,6 +142,7 @@ def test_no_hidden_count_is_exposed_across_every_release(
     assert hidden and min(r.values for r in hidden) == policy.protection_interval
 
 
+@pytest.mark.slow  # the integer attack on a release
 def test_the_table_rules_alone_leave_counts_exposed_and_the_audit_does_not() -> None:
     """The attack has teeth: on the releases as the table rules alone would publish them,
     it recovers counts; on the audited releases, nothing."""

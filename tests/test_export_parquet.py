@@ -76,6 +76,7 @@ def test_parquet_holds_what_the_csv_export_holds(
         assert [as_csv(r) for r in table.to_pylist()] == csv_rows(tmp_path / "csv" / f"{name}.csv")
 
 
+@pytest.mark.slow  # an export and its reading
 def test_transactions_are_typed_and_exact(shipped: Path, tmp_path: Path) -> None:
     export(shipped, "parquet", tmp_path / "out", "--quarter", "2024/25-Q2")
     table = pq.read_table(tmp_path / "out" / "transactions.parquet")

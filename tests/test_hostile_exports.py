@@ -110,6 +110,7 @@ def test_rows_beyond_the_limit_without_a_dimension_are_refused_not_cut(
     assert messages(path) == ["E601 the sheet has more than 1,000 rows"]
 
 
+@pytest.mark.slow  # a workbook of a million empty rows
 def test_empty_rows_between_cells_cost_no_cell_each(tmp_path: Path) -> None:
     """Rows a sheet leaves out are blank rows, read as empty records however wide the
     sheet: 100,000 of them are skipped like blank lines of a CSV export."""

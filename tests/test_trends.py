@@ -272,6 +272,7 @@ def published_values(document: dict) -> list[object]:  # type: ignore[type-arg]
     return [p["value"] for s in document["series"] for p in s["points"]]
 
 
+@pytest.mark.slow  # the published trends of every month end
 def test_published_trends_show_no_count_from_1_to_4(shipped: Path) -> None:
     document = trends_json(shipped)
     counts = [
@@ -323,6 +324,7 @@ def test_a_hidden_count_stands_for_what_it_averages_at_the_series_mean() -> None
     assert hidden_count([5, 10], 5) == Decimal("2.5")  # nothing hidden: not used
 
 
+@pytest.mark.slow  # the published trends twice
 def test_published_series_say_where_a_hidden_count_enters_the_lines(shipped: Path) -> None:
     hereford = series(trends_json(shipped), "referrals/area/herefordshire")
     # Its published baseline (differences of the cumulative releases) is four [c], a 10
@@ -445,6 +447,7 @@ def test_the_terminal_shows_charts_signals_and_what_the_icons_mean(shipped: Path
     assert "hit and miss when the target lies between the limits" in words
 
 
+@pytest.mark.slow  # published trends, written and refused
 def test_out_writes_a_file_and_never_into_the_ledger(shipped: Path) -> None:
     target = shipped.parent / "trends.md"
     code, out, err = run_cli(
@@ -571,6 +574,7 @@ def test_fewer_than_12_baseline_points_show_limits_but_judge_nothing(shipped: Pa
     assert short["signals"] == []
 
 
+@pytest.mark.slow  # every format of the published trends
 def test_every_output_names_the_rules_it_applies(shipped: Path) -> None:
     document = trends_json(shipped)
     assert document["rules"] == (
