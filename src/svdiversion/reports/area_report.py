@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from .documents import areas_json
 from .kind import Flag, Inputs, ReportKind
+from .sheets import areas_sheet
 
 if TYPE_CHECKING:
     from ..core.ledger import Ledger
-    from ..core.sheet import Sheet
     from .areas import AreasReport
     from .options import ReportOptions
 
@@ -48,20 +48,13 @@ def published(ledger: Ledger, options: ReportOptions, inputs: Inputs) -> AreasRe
     return report
 
 
-def sheets(report: AreasReport) -> list[Sheet]:
-    from .sheets import areas_sheet
-
-    return [areas_sheet(report)]
-
-
 REPORT = ReportKind(
     name="areas",
     summary="Allocation, spend and reach per area, and whether provision is equitable.",
     example="svdiversion areas --apportion --format json --disclosure internal",
     heading="Areas",
     compute=exact,
-    sheets=sheets,
-    as_of=lambda report: report.as_of.isoformat(),
+    sheets=lambda report: [areas_sheet(report)],
     publish=published,
     document=lambda report, disclosure: areas_json(report, disclosure.value),
     flags=(APPORTION, SUCCESSORS),

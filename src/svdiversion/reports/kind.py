@@ -40,6 +40,10 @@ def _no_unit_costs() -> list[UnitCost]:
     return []
 
 
+def _as_of(value: Any) -> str:
+    return str(value.as_of.isoformat())
+
+
 SHARED_OPTIONS = frozenset(
     {"ctx", "as_of", "month", "period", "quarter", "fy", "disclosure", "output", "out"}
 )
@@ -94,8 +98,8 @@ class ReportKind:
     """The report's value (a frozen dataclass), exact."""
     sheets: Callable[[Any], list[Sheet]]
     """Its tables, in the order they are shown; the first is the CSV."""
-    as_of: Callable[[Any], str]
-    """The as-of date a value stands at, for the JSON document."""
+    as_of: Callable[[Any], str] = _as_of
+    """The as-of date a value stands at, for the JSON document (its ``as_of`` date)."""
     publish: Callable[[Ledger, ReportOptions, Inputs], Any] | None = None
     """For a report with counts about children: the published edition."""
     document: Callable[[Any, Disclosure], dict[str, Any]] | None = None

@@ -23,14 +23,14 @@ if TYPE_CHECKING:
     from .outcomes import OutcomesReport
 
 
-def exact(ledger: Ledger, options: ReportOptions, _: Inputs | None = None) -> OutcomesReport:
+def exact(ledger: Ledger, options: ReportOptions, _: Inputs) -> OutcomesReport:
     """Exact counts for the window or date of ``options`` (internal)."""
     from .outcomes import outcomes
 
     return outcomes(ledger, options)
 
 
-def published(ledger: Ledger, options: ReportOptions, _: Inputs | None = None) -> OutcomesReport:
+def published(ledger: Ledger, options: ReportOptions, _: Inputs) -> OutcomesReport:
     """The audited release for the window or month end of ``options``."""
     from .audit.release import Publisher
 
@@ -50,7 +50,6 @@ REPORT = ReportKind(
     heading="Outcomes",
     compute=exact,
     sheets=sheets,
-    as_of=lambda report: report.as_of.isoformat(),
     publish=published,
     document=lambda report, _: outcomes_document(report),
 )

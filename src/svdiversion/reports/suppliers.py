@@ -164,5 +164,4 @@ REPORT = ReportKind(
     heading="Spend by supplier",
     compute=lambda ledger, options, _: suppliers_report(ledger, options),
     sheets=suppliers_sheets,
-    as_of=lambda report: report.as_of.isoformat(),
 )

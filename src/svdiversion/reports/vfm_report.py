@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 from .disclosure import Disclosure
 from .documents import vfm_json
 from .kind import Inputs, ReportKind
+from .sheets import vfm_sheets
 
 Compute = Callable[["Ledger", "ReportOptions", Inputs], Any]
 
 if TYPE_CHECKING:
     from ..core.ledger import Ledger
-    from ..core.sheet import Sheet
     from .options import ReportOptions
     from .vfm import VfmReport
 
@@ -35,20 +35,13 @@ def _with(disclosure: Disclosure) -> Compute:
     return compute
 
 
-def sheets(report: VfmReport) -> list[Sheet]:
-    from .sheets import vfm_sheets
-
-    return vfm_sheets(report)
-
-
 REPORT = ReportKind(
     name="vfm",
     summary="Cost per referral, engaged child, completion and positive outcome; break-even.",
     example="svdiversion vfm --as-of 2025-03-31",
     heading="Value for money",
     compute=_with(Disclosure.INTERNAL),
-    sheets=sheets,
-    as_of=lambda report: report.as_of.isoformat(),
+    sheets=vfm_sheets,
     publish=_with(Disclosure.PUBLISHED),
     document=lambda report, _: vfm_json(report),
 )
