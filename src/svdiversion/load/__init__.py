@@ -51,7 +51,7 @@ from .forecasts import FORECASTS, load_forecasts
 from .header import TableSpec
 from .presence import present
 from .shares import SHARES, load_shares
-from .tables import read_table, reading, result
+from .tables import reading, result
 from .yamldoc import YamlDoc, as_written_by_the_tool, read_yaml, shape_problems
 
 AREAS = "config/areas.yaml"
@@ -155,13 +155,15 @@ def load_workspace(root: Path) -> tuple[Ledger | None, list[Problem]]:
         framework_known = all(c is not None for c in contracts)
         children = reading(pool, root, OUTCOMES, _episode_spec(measures, framework_known))
         sessions = reading(pool, root, WORKSHOPS, TableSpec(WorkshopRow))
+        payments = (
+            reading(pool, root, SOURCES, TableSpec(SourceRow)) if present(root / SOURCES) else None
+        )
         transactions = result(spend, problems)
-        sources = _table(root, SOURCES, TableSpec(SourceRow), problems, optional=True)
+        sources = result(payments, problems) if payments else None
         episodes = result(children, problems)
         if episodes is not None and framework_known:
             problems += _missing_measures(episodes, measures)
         workshops = result(sessions, problems)
-
     if (
         areas_file is None
         or settings is None
@@ -286,17 +288,6 @@ def _missing_measures(episodes: Table, measures: list[Measure]) -> list[Problem]
             )
         )
     return problems
-
-
-def _table(
-    root: Path, name: str, spec: TableSpec, problems: list[Problem], optional: bool = False
-) -> Table | None:
-    """``name`` read (``None`` without a problem when it is ``optional`` and not there)."""
-    if optional and not present(root / name):
-        return None
-    table, found = read_table(root / name, name, spec)
-    problems += found
-    return table
 
 
 def _model(
