@@ -123,3 +123,16 @@ def test_a_flag_cannot_take_a_shared_option_or_a_name_that_is_not_one(name: str)
     with pytest.raises(ValueError, match="a report's flag is a lower-case name"):
         Flag(name, "help")
     assert Flag("by_area", "help").option == "--by-area"
+
+
+def test_the_names_a_flag_cannot_take_are_the_runners_own_options() -> None:
+    """``kind.SHARED_OPTIONS`` restates the options ``cli.registered`` gives every report
+    command: the two lists must not drift."""
+    from dataclasses import replace
+
+    from svdiversion.cli.registered import _parameters
+    from svdiversion.reports.kind import SHARED_OPTIONS
+
+    for kind in REPORTS:
+        plain = replace(kind, flags=(), publish=kind.publish or (lambda *_: None))
+        assert {p.name for p in _parameters(plain)} == SHARED_OPTIONS
