@@ -102,7 +102,7 @@ def read_table(file: Path, display: str, spec: TableSpec) -> tuple[Table | None,
     with handle, _gc_paused():
         try:
             damaged = nul_problems(handle, display)
-            table, problems = _read(handle, file, display, spec)
+            table, problems = _read(handle, file, display, spec, nul_free=not damaged)
             return _with_absent(table, spec), damaged + problems
         except UnicodeDecodeError as exc:
             return None, [decode_problem(file, display, exc)]
@@ -130,7 +130,7 @@ def _with_absent(table: Table | None, spec: TableSpec) -> Table | None:
 
 
 def _read(
-    handle: Any, file: Path, display: str, spec: TableSpec
+    handle: Any, file: Path, display: str, spec: TableSpec, *, nul_free: bool
 ) -> tuple[Table | None, list[Problem]]:
     reader = csv.reader(handle, strict=True)
     problems: list[Problem] = []
@@ -158,7 +158,9 @@ def _read(
     problems += header_problems
     if any(p.code in {Code.E007, Code.E009} for p in header_problems):
         return None, problems
-    if reader.line_num == 1 and _arrow_pays(file.stat().st_size):  # a one-line header
+    # pyarrow reads a NUL as text where the csv module stops: a file with one is read by
+    # the csv module (nul_problems has reported each NUL already).
+    if reader.line_num == 1 and nul_free and _arrow_pays(file.stat().st_size):
         fast = _read_fast(file, display, header, types, spec, problems)
         if fast is not None:
             return fast
