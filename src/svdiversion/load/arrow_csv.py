@@ -109,7 +109,9 @@ def _read(
     names = [f"c{i}" for i in range(width)]
     rules = [_text_rule(types[name]) if name in types else None for name in header]
     by_value = _mostly_distinct(file, names, [i for i, rule in enumerate(rules) if rule])
-    dictionary = pa.dictionary(pa.int32(), pa.string())
+    # Dictionaries of bytes: each distinct value is checked to be UTF-8 once, when it is
+    # made text (``_validated``), rather than every row's value as pyarrow parses it.
+    dictionary = pa.dictionary(pa.int32(), pa.binary())
     table = pcsv.read_csv(
         file,
         read_options=pcsv.ReadOptions(
@@ -262,7 +264,7 @@ def _validated(
     if pa.types.is_dictionary(values.type):
         chunks = values.chunks
         if chunks:
-            dictionary = chunks[0].dictionary
+            dictionary = cast(chunks[0].dictionary, pa.string())  # not UTF-8: ArrowInvalid
             codes = pa.concat_arrays([int32_codes(chunk.indices) for chunk in chunks])
         else:
             dictionary, codes = pa.array([], pa.string()), pa.array([], pa.int32())
