@@ -276,7 +276,7 @@ def _validated(
         dictionary, codes = encoded.dictionary, int32_codes(encoded.indices)
     distinct: list[str] = dictionary.to_pylist()
     if rule is not None and _all_valid(dictionary, rule):
-        return Coded(codes, distinct)  # text checked whole: each value is itself
+        return Coded(codes, distinct, dictionary)  # text checked whole: each value is itself
     parsed, errors = parse_distinct(annotation, distinct)
     lookup = [parsed.get(value) for value in distinct]
     if errors:
