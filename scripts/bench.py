@@ -17,8 +17,9 @@ resident set (wait4). The table, the ratios and the machine go to docs/performan
 
     python scripts/bench.py --only 'export xlsx' --sizes 100000,1000000
 
-times only the commands whose name contains the words and puts their rows into the
-existing docs/performance.md, leaving the others as they were measured (the machine
+times only the commands whose name contains the words (or one of several separated by
+``|``: ``--only 'svdiversion check|ledger bal'``) and puts their rows into the existing
+docs/performance.md, leaving the others as they were measured (the machine
 section says when and at which commit each part was measured).
 
     python scripts/bench.py --baseline 29ffffa      # the default: PREVIOUS_RELEASE
@@ -312,8 +313,9 @@ EPISODE_COMMANDS = (
 
 
 def asked(only: str, *tools: str) -> bool:
-    """Whether ``--only`` (empty: every row) selects one of ``tools``."""
-    return not only or any(only in tool for tool in tools)
+    """Whether ``--only`` (empty: every row; words separated by ``|``: any of them)
+    selects one of ``tools``."""
+    return not only or any(words in tool for words in only.split("|") for tool in tools)
 
 
 def journal(root: Path) -> Path:
@@ -395,7 +397,7 @@ def bench(
             [*sv, "-C", str(REPO), "outcomes", "--format", "json", "--as-of", "2025-03-31"],
         ),
     ):
-        if only in tool and not (skip and skip in tool):
+        if asked(only, tool) and not (skip and skip in tool):
             timed(0, tool, argv, 0, runs)
     for size in sizes:
         tx = workspace(cache, "tx", size)
@@ -453,7 +455,7 @@ def bench(
         if available["ledger"]:
             plan.append(("ledger bal", ["ledger", "-f", str(spend), "bal"], size, tool_runs))
         for tool, argv, rows, count in plan:
-            if only in tool and not (skip and skip in tool):
+            if asked(only, tool) and not (skip and skip in tool):
                 timed(size, tool, argv, rows, count)
     return timings, available
 
@@ -853,8 +855,8 @@ def main() -> None:
         "--only",
         default="",
         metavar="WORDS",
-        help="time only the commands whose name contains WORDS, and update their rows in "
-        "the existing --out, keeping the others",
+        help="time only the commands whose name contains WORDS (or one of several "
+        "separated by |), and update their rows in the existing --out, keeping the others",
     )
     parser.add_argument(
         "--skip",

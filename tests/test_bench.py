@@ -173,3 +173,30 @@ def test_the_previous_release_is_timed_beside_this_one(tmp_path: Path) -> None:
     ).stdout.strip()
     assert f"- previous release: {head} (`--baseline HEAD`)" in text
     assert (tmp_path / "cache" / f"baseline-{head}" / "src" / "svdiversion").is_dir()
+
+
+def test_only_takes_several_words_separated_by_a_bar(tmp_path: Path) -> None:
+    """``--only 'A|B'`` times the commands whose name holds A and those whose name holds B
+    (a row and the peer it is compared with are measured in one run)."""
+    out = tmp_path / "performance.md"
+    shutil.copy(REPO / "docs/performance.md", out)
+    words = "svdiversion --version|check (shipped workspace)"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts/bench.py"),
+            *("--runs", "1", "--sizes", "1000", "--cache", str(tmp_path / "cache")),
+            *("--out", str(out), "--only", words, "--baseline", ""),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    timed = [
+        line.split(" median ")[0].split(maxsplit=1)[1].strip()
+        for line in (result.stdout + result.stderr).splitlines()
+        if " median " in line
+    ]
+    assert timed == ["svdiversion --version", "svdiversion check (shipped workspace)"]
+    assert f"- '{words}' rows measured: " in out.read_text(encoding="utf-8")
