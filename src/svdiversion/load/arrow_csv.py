@@ -181,11 +181,18 @@ def _typed(
         column = _validated(values, position, annotation, _text_rule(annotation), found)
         return column, found, _pence_of(values) if name == pence_from else None
 
+    # The longest work first (the amounts, made pence too, then the text read value by
+    # value), so the last column to start is a short one and no core waits on it alone.
+    longest_first = sorted(
+        texts,
+        key=lambda p: (header[p] != pence_from, pa.types.is_dictionary(texts[p].type)),
+    )
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        done = list(pool.map(work, texts))
+        done = dict(zip(longest_first, pool.map(work, longest_first), strict=True))
     columns: dict[str, Column] = {}
     bad: Bad = []
-    for position, (column, found, pence) in zip(texts, done, strict=True):
+    for position in texts:
+        column, found, pence = done[position]
         columns[header[position]] = column
         bad += found
         if pence is not None:
