@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -200,3 +201,25 @@ def test_only_takes_several_words_separated_by_a_bar(tmp_path: Path) -> None:
     ]
     assert timed == ["svdiversion --version", "svdiversion check (shipped workspace)"]
     assert f"- '{words}' rows measured: " in out.read_text(encoding="utf-8")
+
+
+def test_rows_kept_by_only_keep_their_exact_medians(tmp_path: Path) -> None:
+    """A ratio between rows an ``--only`` run keeps is the ratio their run measured, not one
+    worked out again from their seconds as the table rounds them."""
+    spec = importlib.util.spec_from_file_location("bench", REPO / "scripts/bench.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = bench  # dataclasses look their module up
+    spec.loader.exec_module(bench)
+    now, before = "svdiversion --version", "svdiversion --version" + bench.BEFORE
+    first = [bench.Timing(0, now, 0, [0.01849]), bench.Timing(0, before, 0, [0.01651])]
+    info = {"date": "2026-12-07", "previous release": "abc1234", "commit": "def5678"}
+    out = tmp_path / "performance.md"
+    out.write_text(bench.report(first, info, [], 1), encoding="utf-8")
+    fresh = [bench.Timing(0, "svdiversion check (shipped workspace)", 0, [0.25])]
+    timings, merged_info, sizes = bench.merged(out, fresh, info, "shipped", 1.0, 1)
+    again = bench.report(timings, merged_info, sizes, 1)
+    section = again.split("## Against the previous release", 1)[1].split("\n## ", 1)[0]
+    [row] = [line for line in section.splitlines() if line.startswith(f"| - | {now} | ")]
+    assert row.endswith("| 0.018 | 0.017 | 1.12 slower |"), row  # 0.018 / 0.017 is 1.06
+    assert sizes == []  # no row at a size: no size's line of n/a
