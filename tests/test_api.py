@@ -123,3 +123,14 @@ def test_only_the_report_that_uses_unit_costs_reads_them(shipped: Path) -> None:
     with pytest.raises(api.UnitCostsHaveErrors):
         ws.report("vfm")
     assert ws.report("areas", disclosure="internal").total.referrals > 0
+
+
+def test_the_burn_down_by_name_takes_by_and_nothing_else(shipped: Path) -> None:
+    """The burn-down is a registered report too: ``ws.report("burndown", by=...)`` is
+    ``ws.burndown(by=...)``; a flag it does not take is refused, naming ``by``."""
+    ws = api.open_workspace(shipped, as_of=date(2025, 3, 31))
+    for by in ("month", "quarter", "fy"):
+        assert ws.report("burndown", "2024/25", by=by) == ws.burndown("2024/25", by=by)
+    assert ws.report("burndown").bucket.value == "month"
+    with pytest.raises(TypeError, match=r"no option 'apportion' \(it takes: by\)"):
+        ws.report("burndown", apportion=True)

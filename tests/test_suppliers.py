@@ -107,12 +107,12 @@ def test_a_ledger_with_errors_gives_no_report(shipped: Path) -> None:
 
 
 def test_every_registered_report_is_a_command_with_its_help() -> None:
-    assert [kind.name for kind in REPORTS] == ["areas", "outcomes", "vfm", "suppliers"]
+    assert [kind.name for kind in REPORTS] == ["burndown", "areas", "outcomes", "vfm", "suppliers"]
     for kind in REPORTS:
         code, out, _ = run_cli(kind.name, "--help")
         assert code == 0
         assert kind.summary in " ".join(out.split())
-    with pytest.raises(KeyError, match="there are areas, outcomes, vfm, suppliers"):
+    with pytest.raises(KeyError, match="there are burndown, areas, outcomes, vfm, suppliers"):
         report_kind("nothing")
 
 
@@ -126,13 +126,14 @@ def test_a_flag_cannot_take_a_shared_option_or_a_name_that_is_not_one(name: str)
 
 
 def test_the_names_a_flag_cannot_take_are_the_runners_own_options() -> None:
-    """``kind.SHARED_OPTIONS`` restates the options ``cli.registered`` gives every report
-    command: the two lists must not drift."""
+    """``kind.SHARED_OPTIONS`` restates the options ``cli.registered`` can give a report
+    command (``--by`` to a report per period, ``--disclosure`` to one about children):
+    the two lists must not drift."""
     from dataclasses import replace
 
     from svdiversion.cli.registered import _parameters
     from svdiversion.reports.kind import SHARED_OPTIONS
 
     for kind in REPORTS:
-        plain = replace(kind, flags=(), publish=kind.publish or (lambda *_: None))
+        plain = replace(kind, flags=(), publish=kind.publish or (lambda *_: None), by_period=True)
         assert {p.name for p in _parameters(plain)} == SHARED_OPTIONS

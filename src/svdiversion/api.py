@@ -332,21 +332,24 @@ class Workspace:
         window: str | DateRange | None = None,
         as_of: date | None = None,
         disclosure: str | Disclosure = Disclosure.PUBLISHED,
-        **flags: bool,
+        **options: Any,
     ) -> Any:
         """A registered report by its command's name, e.g. ``ws.report("suppliers")``;
-        ``flags`` are the report's yes/no options (``ws.report("areas", apportion=True)``)."""
+        ``options`` are the report's own: its yes/no flags (``ws.report("areas",
+        apportion=True)``) and, for a report per period, ``by`` (``ws.report("burndown",
+        by="quarter")``)."""
         from .reports.registry import report_kind
 
         kind = report_kind(name)
-        known = {flag.name for flag in kind.flags}
-        if unknown := sorted(set(flags) - known):
+        known = {flag.name for flag in kind.flags} | ({"by"} if kind.by_period else set())
+        if unknown := sorted(set(options) - known):
             takes = ", ".join(sorted(known)) or "none"
             raise TypeError(f"the {name} report has no option {unknown[0]!r} (it takes: {takes})")
+        by = options.pop("by", "month")
         mode = _disclosure(disclosure) if kind.about_children else Disclosure.INTERNAL
-        options = self.options(window, as_of).standing(mode)
-        inputs = Inputs(flags, self.unit_costs)
-        return registered(kind, self.ledger, options, mode, inputs)
+        chosen = self.options(window, as_of, by).standing(mode)
+        inputs = Inputs(options, self.unit_costs)
+        return registered(kind, self.ledger, chosen, mode, inputs)
 
     def disclosure_audit(self, as_of: date | None = None) -> AuditReport:
         """Every published release to ``as_of`` attacked together (``.safe`` says)."""

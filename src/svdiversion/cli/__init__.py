@@ -19,7 +19,7 @@ from .generate import generate
 from .importing import import_payments
 from .init import init
 from .registered import command_for
-from .reports import burndown, report
+from .reports import report
 from .state import CliState
 from .trends import trends
 
@@ -94,7 +94,6 @@ def main(
 
 
 app.command()(check)
-app.command()(burndown)
 for kind in REPORTS:
     app.command(kind.name)(command_for(kind))
 app.command()(report)

@@ -6,6 +6,8 @@ default for every file format) goes through disclosure control and stands at a m
 end; internal (the terminal's default) is exact under a banner. A report about money
 alone has no such option. A report's own yes/no options (``ReportKind.flags``) are
 options of its command; the workspace's unit costs are read only if the report asks.
+A report per period (``by_period``) takes ``--by``; one that counts the treasurer's
+forecasts (``counts_forecasts``) stands, for a closed month, at the month's close.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import typer
 
 from ..reports.disclosure import Disclosure
 from ..reports.kind import Inputs, ReportKind
+from ..reports.options import Bucket
 from .common import AsOf
+from .month_end import close_standing
 from .output import OutFile
 from .report_options import (
     DisclosureOption,
@@ -41,6 +45,9 @@ from .report_options import (
 KEYWORD = inspect.Parameter.KEYWORD_ONLY
 
 
+BY = Annotated[Bucket, typer.Option("--by", help="Rows per month, quarter or fy.")]
+
+
 def run_report(
     ctx: typer.Context,
     kind: ReportKind,
@@ -50,18 +57,21 @@ def run_report(
     output: Format,
     out: Any,
     flags: dict[str, bool],
+    by: Bucket = Bucket.MONTH,
 ) -> None:
     """Load, compute (or publish), render, in the format asked for."""
     from .. import api
     from ..render.registered import print_registered, registered_text
 
     file_format(output, out)
-    options = report_options(as_of, windows)
+    options = report_options(as_of, windows, by)
     ledger, _ = report_ledger(ctx, options)
     mode = Disclosure.INTERNAL
     if kind.publish is not None:
         mode = disclosure_for(output, disclosure)
         options = standing(ctx, options, mode, as_of)
+    if kind.counts_forecasts:
+        options = close_standing(ctx, ledger, options)
     inputs = Inputs(flags, lambda: unit_costs(ctx))
     value = api.registered(kind, ledger, options, mode, inputs)
     if output is Format.TABLE:
@@ -76,7 +86,8 @@ def _parameter(name: str, annotation: Any, default: Any = None) -> inspect.Param
 
 def _parameters(kind: ReportKind) -> list[inspect.Parameter]:
     """The command's options, in the order ``--help`` lists them: the date and window,
-    the report's own flags, ``--disclosure`` for a report about children, the format."""
+    ``--by`` for a report per period, the report's own flags, ``--disclosure`` for a
+    report about children, the format."""
     parameters = [
         inspect.Parameter("ctx", KEYWORD, annotation=typer.Context),
         _parameter("as_of", AsOf),
@@ -85,6 +96,8 @@ def _parameters(kind: ReportKind) -> list[inspect.Parameter]:
         _parameter("quarter", Quarter),
         _parameter("fy", Year),
     ]
+    if kind.by_period:
+        parameters.append(_parameter("by", BY, Bucket.MONTH))
     for flag in kind.flags:
         option = typer.Option(flag.option, help=flag.help)
         parameters.append(_parameter(flag.name, Annotated[bool, option], False))
@@ -101,9 +114,9 @@ def command_for(kind: ReportKind) -> Callable[..., None]:
     def command(ctx: typer.Context, **given: Any) -> None:
         windows = [given["month"], given["period"], given["quarter"], given["fy"]]
         flags = {flag.name: bool(given[flag.name]) for flag in kind.flags}
-        disclosure = given.get("disclosure")
+        disclosure, by = given.get("disclosure"), given.get("by", Bucket.MONTH)
         run_report(
-            ctx, kind, given["as_of"], windows, disclosure, given["output"], given["out"], flags
+            ctx, kind, given["as_of"], windows, disclosure, given["output"], given["out"], flags, by
         )
 
     command.__signature__ = inspect.Signature(_parameters(kind))  # type: ignore[attr-defined]

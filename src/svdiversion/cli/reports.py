@@ -1,6 +1,5 @@
-"""The report commands with a shape of their own: burndown (its chart beside the
-headline, its --by) and the monthly pack (report: every report in one, and HTML and
-PDF). Every other report is registered (``reports.registry``) and served by
+"""The monthly pack (``report``): every report in one, in the terminal, JSON, Markdown,
+HTML and PDF. Each report on its own is registered (``reports.registry``) and served by
 ``cli.registered``."""
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from ..core.ledger import Ledger
-from ..reports.options import Bucket, ReportOptions
+from ..reports.options import ReportOptions
 from .common import (
     AsOf,
     fail,
@@ -21,7 +20,6 @@ from .output import OutFile
 from .report_options import (
     DisclosureOption,
     Format,
-    FormatOption,
     Month,
     PackFormat,
     Period,
@@ -36,37 +34,6 @@ from .report_options import (
     standing,
     unit_costs,
 )
-
-
-def burndown(
-    ctx: typer.Context,
-    as_of: AsOf = None,
-    month: Month = None,
-    period: Period = None,
-    quarter: Quarter = None,
-    fy: Year = None,
-    by: Annotated[Bucket, typer.Option("--by", help="Rows per month, quarter or fy.")] = (
-        Bucket.MONTH
-    ),
-    output: FormatOption = Format.TABLE,
-    out: OutFile = None,
-) -> None:
-    """Planned against actual spend, forecast outturn and RAG.
-
-    Example: svdiversion burndown --as-of 2024-09-30 --by quarter
-    """
-    from .. import api
-    from ..render import report_views
-
-    file_format(output, out)
-    options = report_options(as_of, [month, period, quarter, fy], by)
-    ledger, _ = report_ledger(ctx, options)
-    options = close_standing(ctx, ledger, options)
-    report = api.burndown(ledger, options)
-    if output is Format.TABLE:
-        report_views.print_burndown(report, console_width())
-    else:
-        emit(ctx, report_views.burndown_text(report, output.value), out)
 
 
 def report(

@@ -1,7 +1,8 @@
 """A registered report (``reports.registry``) in every format, from its sheets.
 
-The terminal prints the sheets; CSV is the first sheet; Markdown is every sheet under
-the report's heading. JSON is the report's own documented document where it has one
+The terminal prints the sheets (a report may have a view of its own there: the
+burn-down's chart beside its headline); CSV is the first sheet; Markdown is every sheet
+under the report's heading. JSON is the report's own documented document where it has one
 (``ReportKind.document``: areas, outcomes, vfm), else derived from the sheets, so it cannot
 disagree with them:
 
@@ -19,6 +20,7 @@ disclosure symbol), a date ``YYYY-MM-DD``, text as it is; no value is ``null``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -95,10 +97,26 @@ def registered_text(kind: ReportKind, value: Any, fmt: str, disclosure: Disclosu
 def print_registered(
     kind: ReportKind, value: Any, disclosure: Disclosure, width: int | None
 ) -> None:
-    """The report on the terminal: the marking when it counts children, then its sheets."""
+    """The report on the terminal: the marking when it counts children, then its sheets;
+    or the view of its own a report has (:func:`_own_view`)."""
     from .console import banner, make_console, sheets_group, show
 
+    view = _own_view(kind.name)
+    if view is not None:
+        view(value, width)
+        return
     console = make_console(width)
     if kind.about_children:
         console.print(banner(disclosure is Disclosure.INTERNAL))
     show(console, sheets_group(kind.sheets(value)))
+
+
+def _own_view(name: str) -> Callable[[Any, int | None], None] | None:
+    """The terminal view of the report called ``name``, when it has one of its own: the
+    burn-down draws its chart beside its headline (rich, so it is drawn here, not named
+    by the report)."""
+    if name == "burndown":
+        from .burndown_view import print_burndown
+
+        return print_burndown
+    return None

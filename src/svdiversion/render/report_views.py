@@ -15,7 +15,6 @@ from .tabular import sheet_csv, sheets_markdown
 if TYPE_CHECKING:  # a report's modules are loaded by the command that computes it
     from ..finance.reconcile import Reconciliation
     from ..reports.areas import AreasReport
-    from ..reports.burndown import Burndown
     from ..reports.pack import MonthlyPack
     from ..reports.vfm import VfmReport
 
@@ -38,33 +37,6 @@ def _text(
 
 def _marking(disclosure: Disclosure) -> list[str]:
     return [INTERNAL if disclosure is Disclosure.INTERNAL else PUBLISHED]
-
-
-# ---------------------------------------------------------------------------- burndown
-
-
-def burndown_text(report: Burndown, fmt: str) -> str:
-    sheets = burndown_sheets(report)
-    main = [sheets[1], *sheets[:1], *sheets[2:]]  # CSV is the period table
-    return _text(fmt, main, burndown_json(report), "Burn-down", [])
-
-
-def print_burndown(report: Burndown, width: int | None) -> None:
-    from rich.columns import Columns
-
-    from .console import burndown_chart, make_console, sheet_table, sheets_group, show
-
-    console = make_console(width)
-    headline, periods, lines = burndown_sheets(report)
-    console.print(Columns([sheet_table(headline), burndown_chart(report)], padding=(0, 4)))
-    for ident, day in report.not_yet_approved:
-        console.print(
-            f"Decision {ident} is not yet approved on {report.as_of} (approved {day}): "
-            "the figures show its plan.",
-            markup=False,
-        )
-    console.print()
-    show(console, sheets_group([periods, lines]))
 
 
 # ------------------------------------------------------------------------------- areas
@@ -177,6 +149,7 @@ def _month_end_sheets(month_end: MonthEnd) -> list[Sheet]:
 
 
 def print_pack(pack: MonthlyPack, width: int | None, month_end: MonthEnd = None) -> None:
+    from .burndown_view import print_burndown
     from .console import make_console
     from .finance import print_reconciliation, summary
     from .registered import print_registered

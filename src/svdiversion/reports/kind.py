@@ -14,7 +14,10 @@ A report about money alone has none, and no ``--disclosure`` option.
 
 A report may take yes/no options of its own (``flags``: ``areas --apportion``) and the
 workspace's unit costs of crime (``Inputs.unit_costs``, read only when a report asks:
-value for money); both reach its computation as :class:`Inputs`.
+value for money); both reach its computation as :class:`Inputs`. A report whose rows are
+per period takes ``--by`` (``by_period``: the burn-down), and one that counts the
+treasurer's forecasts stands, for a closed month, at the month's close
+(``counts_forecasts``).
 
 Adding a report is one module that defines its ``REPORT`` and one line in
 ``reports.registry.REPORTS``.
@@ -45,7 +48,7 @@ def _as_of(value: Any) -> str:
 
 
 SHARED_OPTIONS = frozenset(
-    {"ctx", "as_of", "month", "period", "quarter", "fy", "disclosure", "output", "out"}
+    {"ctx", "as_of", "month", "period", "quarter", "fy", "by", "disclosure", "output", "out"}
 )
 """The names every report command's options take already: a flag cannot be one."""
 
@@ -108,6 +111,12 @@ class ReportKind:
     (``render.registered``)."""
     flags: tuple[Flag, ...] = ()
     """Its yes/no options, in the order ``--help`` lists them."""
+    by_period: bool = False
+    """Its rows are per month, quarter or financial year (``ReportOptions.bucket``): its
+    command takes ``--by``."""
+    counts_forecasts: bool = False
+    """It counts the treasurer's forecasts: a report of one closed month counts those said
+    by the month's close (the command says so on stderr)."""
 
     @property
     def about_children(self) -> bool:

@@ -5,10 +5,11 @@ command of each and the API a method call (``Workspace.report(NAME)``).
 
 from __future__ import annotations
 
-from . import area_report, outcome_report, suppliers, vfm_report
+from . import area_report, burndown_report, outcome_report, suppliers, vfm_report
 from .kind import ReportKind
 
 REPORTS: tuple[ReportKind, ...] = (
+    burndown_report.REPORT,
     area_report.REPORT,
     outcome_report.REPORT,
     vfm_report.REPORT,
