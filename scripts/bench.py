@@ -621,15 +621,18 @@ HOW = """## Where the time goes, and what keeps it down
   only by the commands that draw or write a workbook; pyarrow only for a CSV file over
   4 MB (or over 64 KB once it is loaded), and then only its CSV reader and compute
   kernels, not `pyarrow.compute` and `pyarrow.acero` (0.05 s less), and without numpy
-  (`load/arrow_lib.py`: numpy, which pyarrow imports only to convert to and from numpy
+  (`arrow_lib.py`: numpy, which pyarrow imports only to convert to and from numpy
   arrays, was 55 ms of its 100 ms import). pandas never: pyarrow
   imported it, when installed, to ask whether its first Python value was a pandas
   object (0.2 s); the command line refuses the import (`__main__._WithoutPandas`). A
   command exits
   without tearing the interpreter down once its output is flushed (`__main__._exit`):
   freeing pyarrow's pools, pydantic's schemas and the modules one by one took 0.1 s.
-- Reading: a large CSV file is split by pyarrow (`load/arrow_csv.py`, in blocks of
-  4 MiB on every core), and its columns are validated side by side, one per core.
+- Reading: a large CSV file is split by pyarrow (`arrow_split.py`, in blocks of
+  4 MiB on every core), and its columns are validated side by side, one per core
+  (`load/arrow_csv.py`). The command splits a large transactions file while it imports
+  its CLI (`arrow_split.read_ahead`: the split needs no Python, the imports one core);
+  the loader takes that split only if the file is as it was when it was split.
   Low-cardinality columns are read dictionary-encoded, so Python validates each distinct
   value once; mostly distinct text (ids, amounts) is checked whole by RE2; pence are the
   hundredths of an exact two-place decimal. The columns stay in arrow arrays: a Python

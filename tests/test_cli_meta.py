@@ -65,7 +65,7 @@ def test_a_command_imports_only_what_it_uses(
     loudly on import stands on the path: the large file is read by pyarrow, and the
     command passes only if pandas was never imported. Nor is rich imported by a command
     that draws nothing, nor the reports about children by the burn-down's JSON, nor numpy
-    (half of pyarrow's import; ``load.arrow_lib`` hides it from pyarrow)."""
+    (half of pyarrow's import; ``arrow_lib`` hides it from pyarrow)."""
     import os
     import re
     import subprocess

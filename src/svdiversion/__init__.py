@@ -16,7 +16,9 @@ contracts in ``pyproject.toml``.
 
 Beside the layers, helpers that import only the core: ``atomic`` (atomic writes),
 ``lock`` (the ledger lock), ``appendlog`` (append-only YAML logs), ``changes`` (what git
-says changed), ``scaffold`` and ``synthetic`` (new and generated workspaces).
+says changed), ``scaffold`` and ``synthetic`` (new and generated workspaces),
+``arrow_split`` and ``arrow_lib`` (pyarrow's split of a large CSV file, read ahead while
+the command starts).
 """
 
 __version__ = "0.1.0"
@@ -24,4 +26,4 @@ __version__ = "0.1.0"
 command_line = False
 """True in the process of the ``svdiversion`` command (set by ``__main__.main``); false
 where the package is a library (``svdiversion.api`` in a notebook), whose process may
-use numpy and pandas with pyarrow as it likes (``load.arrow_lib``)."""
+use numpy and pandas with pyarrow as it likes (``arrow_lib``)."""

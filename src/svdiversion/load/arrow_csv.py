@@ -1,4 +1,5 @@
-"""The fast path for large CSV tables: pyarrow splits the file, Python validates values.
+"""The fast path for large CSV tables: pyarrow splits the file (``arrow_split``, ahead of
+the load when the command line started it), Python validates values.
 
 Used by ``tables.read_table`` for large files when pyarrow is installed. It gives exactly
 what the plain reader gives (same rows, values, problems and line numbers) or declines
@@ -29,20 +30,18 @@ result does not depend on which finishes first.
 from __future__ import annotations
 
 import csv
-import mmap
-import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from . import arrow_lib  # noqa: F401  (before pyarrow: it imports pyarrow without numpy)
+from .. import arrow_lib  # noqa: F401  (before pyarrow: it imports pyarrow without numpy)
 
 # isort: split
 
 import pyarrow as pa
-import pyarrow.csv as pcsv
 from pydantic.types import StringConstraints
 
+from ..arrow_split import DISTINCT_SHARE, SAMPLE_ROWS, plain_bytes, plan, split, taken
 from ..core.models import LedgerAmount
 from ..core.money import AMOUNT_PATTERN
 from .arrow_store import (
@@ -58,17 +57,8 @@ from .arrow_store import (
 )
 from .values import Bad, parse_distinct
 
-BLOCK_BYTES = 1 << 22
-"""pyarrow parses a file in blocks of this size, side by side: 4 MiB parsed a million
-transactions (180 MB) in 0.22 s against 0.26-0.30 s in blocks of 1 MiB."""
 WORKERS = max(1, pa.cpu_count())
 """Columns validated at once: pyarrow's kernels release the GIL, so each core takes one."""
-TAIL_BYTES = 1 << 16
-# The first rows decide how each column is held: read value by value (not
-# dictionary-encoded) when more than DISTINCT_SHARE of them are distinct (ids, amounts).
-SAMPLE_BYTES = 1 << 18
-SAMPLE_ROWS = 10_000
-DISTINCT_SHARE = 0.3
 # Types with a validator of their own that is exactly this (pattern, min, max) rule.
 _KNOWN_TEXT: tuple[tuple[Any, str, int | None, int | None], ...] = (
     (LedgerAmount, f"^(?:{AMOUNT_PATTERN})$", None, None),
@@ -104,29 +94,9 @@ def _read(
     pence_from: str | None,
 ) -> tuple[range, ArrowColumns, Bad]:
     width = len(header)
-    if width < 2 or not _plain_bytes(file):
+    if width < 2 or not plain_bytes(file):
         raise Decline
-    names = [f"c{i}" for i in range(width)]
-    rules = [_text_rule(types[name]) if name in types else None for name in header]
-    by_value = _mostly_distinct(file, names, [i for i, rule in enumerate(rules) if rule])
-    # Dictionaries of bytes: each distinct value is checked to be UTF-8 once, when it is
-    # made text (``_validated``), rather than every row's value as pyarrow parses it.
-    dictionary = pa.dictionary(pa.int32(), pa.binary())
-    table = pcsv.read_csv(
-        file,
-        read_options=pcsv.ReadOptions(
-            skip_rows=1, column_names=names, block_size=BLOCK_BYTES, use_threads=True
-        ),
-        parse_options=_PARSE,
-        convert_options=pcsv.ConvertOptions(
-            column_types={
-                name: pa.string() if i in by_value or header[i] not in types else dictionary
-                for i, name in enumerate(names)
-            },
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
-        ),
-    ).unify_dictionaries()
+    table = taken(file, width) or split(file, plan(file, width))
     if _has_empty(table.column(0)):
         # A blank line (pyarrow reads it as a row of empty values) or an empty first
         # value: the plain reader places and words them. Told before any value is
@@ -201,9 +171,6 @@ def _typed(
     return ArrowColumns(columns), bad
 
 
-_PARSE = pcsv.ParseOptions(quote_char=False, ignore_empty_lines=False)
-
-
 def _has_empty(values: pa.ChunkedArray) -> bool:
     """Whether some row of the column is the empty text."""
     for chunk in values.chunks:
@@ -211,44 +178,6 @@ def _has_empty(values: pa.ChunkedArray) -> bool:
         if len(text) and kernel("any", kernel("equal", text, "")).as_py():
             return True
     return False
-
-
-def _plain_bytes(file: Path) -> bool:
-    """No quote anywhere (where pyarrow and the csv module would part ways), and no blank
-    line in the last 64 KiB (trailing blank lines, the usual way a file gets millions of
-    them, decline at once instead of being parsed into empty rows). One byte search of
-    the mapped file (memchr, no copy), and one small look at its end."""
-    with file.open("rb") as handle:
-        if os.fstat(handle.fileno()).st_size == 0:
-            return True
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            if data.find(b'"') != -1:
-                return False
-            tail = data[max(0, len(data) - TAIL_BYTES) :]
-    return b"\n\n" not in tail and b"\n\r\n" not in tail
-
-
-def _mostly_distinct(file: Path, names: list[str], candidates: list[int]) -> set[int]:
-    """The candidate columns whose first rows are mostly distinct (ids, amounts)."""
-    if not candidates:
-        return set()
-    with file.open("rb") as handle:
-        head = handle.read(SAMPLE_BYTES)
-        if handle.read(1):
-            head = head[: head.rfind(b"\n") + 1]
-    if head.count(b"\n") < 2:
-        return set()
-    sample = pcsv.read_csv(
-        pa.BufferReader(head),
-        read_options=pcsv.ReadOptions(skip_rows=1, column_names=names, use_threads=False),
-        parse_options=_PARSE,
-        convert_options=pcsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string())),
-    ).slice(0, SAMPLE_ROWS)
-    return {
-        i
-        for i in candidates
-        if kernel("count_distinct", sample.column(i)).as_py() > DISTINCT_SHARE * sample.num_rows
-    }
 
 
 def _longest(values: pa.ChunkedArray) -> int:

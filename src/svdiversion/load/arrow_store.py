@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import arrow_lib  # noqa: F401  (before pyarrow: it imports pyarrow without numpy)
+from .. import arrow_lib  # noqa: F401  (before pyarrow: it imports pyarrow without numpy)
 
 # isort: split
 

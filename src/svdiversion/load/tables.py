@@ -25,6 +25,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from ..arrow_split import ARROW_MIN_BYTES
 from ..core.codes import Code
 from ..core.money import parse_pence
 from ..core.problems import Problem
@@ -35,10 +36,6 @@ from .limits import MAX_COLUMNS, MAX_CSV_BYTES, refused
 from .values import Bad, parse_distinct, value_problems
 
 CHUNK_ROWS = 65_536
-# From this size a file is read by pyarrow and held as arrow arrays (see ``arrow_csv``);
-# below it, importing pyarrow (about 0.1 s) would cost more than it saves. The size alone
-# decides, so a test, a command and a benchmark take the same path for the same file.
-ARROW_MIN_BYTES = 4 << 20
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""pyarrow for the loader, imported without numpy in the command line's process.
+"""pyarrow for the loader and its split (``arrow_split``), imported without numpy in
+the command line's process.
 
 pyarrow imports numpy whenever it is installed (matplotlib and the audit's solver bring
 it), only to convert to and from numpy arrays, which svdiversion never asks of it: the
