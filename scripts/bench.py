@@ -315,7 +315,8 @@ EPISODE_COMMANDS = (
 def asked(only: str, *tools: str) -> bool:
     """Whether ``--only`` (empty: every row; words separated by ``|``: any of them)
     selects one of ``tools``."""
-    return not only or any(words in tool for words in only.split("|") for tool in tools)
+    words = [word for word in only.split("|") if word]  # 'a|' is 'a', not every command
+    return not words or any(word in tool for word in words for tool in tools)
 
 
 def journal(root: Path) -> Path:
