@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -206,11 +207,7 @@ def test_only_takes_several_words_separated_by_a_bar(tmp_path: Path) -> None:
 def test_rows_kept_by_only_keep_their_exact_medians(tmp_path: Path) -> None:
     """A ratio between rows an ``--only`` run keeps is the ratio their run measured, not one
     worked out again from their seconds as the table rounds them."""
-    spec = importlib.util.spec_from_file_location("bench", REPO / "scripts/bench.py")
-    assert spec and spec.loader
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules["bench"] = bench  # dataclasses look their module up
-    spec.loader.exec_module(bench)
+    bench = _bench_module()
     now, before = "svdiversion --version", "svdiversion --version" + bench.BEFORE
     first = [bench.Timing(0, now, 0, [0.01849]), bench.Timing(0, before, 0, [0.01651])]
     info = {"date": "2026-12-07", "previous release": "abc1234", "commit": "def5678"}
@@ -223,3 +220,20 @@ def test_rows_kept_by_only_keep_their_exact_medians(tmp_path: Path) -> None:
     [row] = [line for line in section.splitlines() if line.startswith(f"| - | {now} | ")]
     assert row.endswith("| 0.018 | 0.017 | 1.12 slower |"), row  # 0.018 / 0.017 is 1.06
     assert sizes == []  # no row at a size: no size's line of n/a
+
+
+def test_an_empty_word_of_only_selects_nothing_by_itself() -> None:
+    bench = _bench_module()
+    assert bench.asked("ledger bal|", "ledger bal")
+    assert not bench.asked("ledger bal|", "svdiversion check")
+    assert bench.asked("|", "svdiversion check")  # no word at all: every command
+
+
+def _bench_module() -> Any:
+    """scripts/bench.py as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("bench", REPO / "scripts/bench.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = bench  # its dataclasses look their module up
+    spec.loader.exec_module(bench)
+    return bench
