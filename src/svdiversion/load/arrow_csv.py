@@ -94,9 +94,14 @@ def _read(
     pence_from: str | None,
 ) -> tuple[range, ArrowColumns, Bad]:
     width = len(header)
-    if width < 2 or not plain_bytes(file):
+    if width < 2:
         raise Decline
-    table = taken(file, width) or split(file, plan(file, width))
+    # A split read ahead was made only of a file with plain bytes, as it is now.
+    table = taken(file, width)
+    if table is None:
+        if not plain_bytes(file):
+            raise Decline
+        table = split(file, plan(file, width))
     if _has_empty(table.column(0)):
         # A blank line (pyarrow reads it as a row of empty values) or an empty first
         # value: the plain reader places and words them. Told before any value is
