@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from ..arrow_split import TRANSACTIONS as TRANSACTIONS  # read ahead by the command line
 from ..core.codes import Code
 from ..core.ledger import Ledger
 from ..core.models import (
@@ -58,7 +59,6 @@ AREAS = "config/areas.yaml"
 SETTINGS = "config/settings.yaml"
 CONTRACT = "ledger/contract.yaml"
 CONTRACT_DIR = "ledger/contract.d"
-TRANSACTIONS = "ledger/transactions.csv"
 OUTCOMES = "ledger/outcomes.csv"
 WORKSHOPS = "ledger/workshops.csv"
 UNIT_COSTS = "config/unit_costs.yaml"
