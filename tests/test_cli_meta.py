@@ -137,3 +137,27 @@ def test_a_library_user_keeps_pyarrow_with_numpy(large_workspace: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[0, 1, 2] [1, 2]"
+
+
+def test_importing_the_cli_never_imports_numpy() -> None:
+    """The read-ahead imports pyarrow with numpy hidden while the main thread imports the
+    CLI (``arrow_lib``): that is safe only if no module of the CLI imports numpy, which
+    this holds with numpy importable (a failed import under the hiding would not show)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, svdiversion.cli; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'numpy'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", "import numpy"], capture_output=True, timeout=60, check=False
+        ).returncode
+        == 0
+    )  # numpy is installed: its absence above is the CLI's doing

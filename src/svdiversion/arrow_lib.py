@@ -14,8 +14,11 @@ runs without numpy since its release 16.0); numpy itself is importable straight 
 A library user's process is left alone: a notebook that opens a workspace and then hands
 pyarrow a numpy array (or pandas, polars, DuckDB do) gets the pyarrow it expects. Nor
 could the hiding be safe there: while pyarrow is imported, ``import numpy`` fails on every
-thread, and a notebook may import numpy on another thread. In the command's process no
-other thread imports anything then (the loader's other threads wait on the import lock).
+thread, and a notebook may import numpy on another thread. In the command's process the
+read-ahead (``arrow_split``) imports pyarrow while the main thread imports the CLI, whose
+modules never import numpy (a test imports them with numpy in reach and finds none), and
+no command starts before that import is done (``arrow_split.imported``); the loader's
+threads wait on the import lock.
 """
 
 from __future__ import annotations
